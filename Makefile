@@ -1,0 +1,118 @@
+# mentord — plain Makefile. `make run` and `make check` install missing Debian
+# build dependencies first (see `deps`), so they are the whole set-up.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share
+MANDIR    ?= $(DATADIR)/man
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+DBUSSVCDIR  ?= $(DATADIR)/dbus-1/services
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+DESTDIR   ?=
+
+CC        ?= cc
+BUILD     ?= build
+PKGS      := libevent libcurl libcjson sqlite3 libsystemd
+# Debian packages that provide the pkg-config modules and the test tools.
+DEB_PKGS  := pkg-config gcc make libevent-dev libcurl4-openssl-dev libcjson-dev \
+             libsqlite3-dev libsystemd-dev dbus dbus-daemon systemd sqlite3
+
+# Evaluated lazily: `deps` may have to install pkg-config first.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+
+OPT       ?= -O2 -g
+SAN       ?=
+WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
+             -Wmissing-prototypes -Wstrict-prototypes
+CPPFLAGS_ALL = -D_GNU_SOURCE -DMENTORD_VERSION='"$(VERSION)"' -Idaemon -Ischema -I$(BUILD)/gen
+CFLAGS_ALL   = -std=c11 $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS_ALL   = $(PKG_LIBS) -lm $(LDLIBS)
+
+DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c daemon/net/*.c))
+CTL_SRC    := $(wildcard ctl/*.c)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+TOOL_SRC   := $(wildcard tests/tools/*.c)
+TCOMMON_SRC:= $(wildcard tests/common/*.c)
+SCHEMA_SQL := $(sort $(wildcard schema/[0-9][0-9][0-9]-*.sql))
+RULE_FILES := $(sort $(wildcard daemon/rules/*))
+
+GEN_SRC    := $(BUILD)/gen/embedded_schema.c $(BUILD)/gen/embedded_rules.c
+LIB_OBJ    := $(DAEMON_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
+CTL_OBJ    := $(CTL_SRC:%.c=$(BUILD)/%.o)
+TCOMMON_OBJ:= $(TCOMMON_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
+UNITS      := $(BUILD)/units/mentord.service $(BUILD)/units/org.mentord.Mentord1.service
+
+.PHONY: all run check test deps install uninstall clean check-units
+
+all: $(BUILD)/mentord $(BUILD)/mentorctl $(UNITS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/embedded_schema.c: $(SCHEMA_SQL) tools/embed.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh schema_migrations $(SCHEMA_SQL) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/embedded_rules.c: $(RULE_FILES) tools/embed.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh check_rules $(RULE_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libmentord.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/mentord: $(BUILD)/daemon/main.o $(BUILD)/libmentord.a
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/mentorctl: $(CTL_OBJ)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/unit/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/tools/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/units/%: units/%.in
+	@mkdir -p $(dir $@)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# Installs what pkg-config (or the test harness) cannot find, from Debian.
+deps:
+	@sh tools/deps.sh $(PKGS) -- $(DEB_PKGS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/run.sh $(BUILD)
+
+test: all $(UNIT_BIN) $(TOOL_BIN)
+	@sh tests/run.sh $(BUILD)
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(DBUSSVCDIR)
+	install -m 0755 $(BUILD)/mentord $(BUILD)/mentorctl $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(BUILD)/units/mentord.service $(DESTDIR)$(USERUNITDIR)/
+	install -m 0644 $(BUILD)/units/org.mentord.Mentord1.service $(DESTDIR)$(DBUSSVCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mentord $(DESTDIR)$(BINDIR)/mentorctl \
+	      $(DESTDIR)$(USERUNITDIR)/mentord.service \
+	      $(DESTDIR)$(DBUSSVCDIR)/org.mentord.Mentord1.service
+
+clean:
+	rm -rf build build-*
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,93 @@
+/* call.c — connecting and calling, with the spec's exit codes. */
+#include "ctl.h"
+#include "mentord-bus.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char hint[] =
+	"mentorctl: mentord is not running on this session bus. Start it with\n"
+	"  systemctl --user start mentord    (installed)   or   make run   (from the source tree)\n";
+
+static int connect_bus(struct ctl *ctl)
+{
+	int r;
+	if (ctl->bus)
+		return 0;
+	r = sd_bus_open_user(&ctl->bus);
+	if (r < 0) {
+		fprintf(stderr, "mentorctl: cannot connect to the session bus: %s\n%s", strerror(-r), hint);
+		return CTL_EXIT_UNREACHABLE;
+	}
+	sd_bus_set_method_call_timeout(ctl->bus, ctl->timeout_usec);
+	return 0;
+}
+
+void ctl_disconnect(struct ctl *ctl)
+{
+	ctl->bus = sd_bus_flush_close_unref(ctl->bus);
+}
+
+static bool unreachable(const sd_bus_error *e)
+{
+	return sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
+	                              SD_BUS_ERROR_NO_REPLY, SD_BUS_ERROR_TIMEOUT, SD_BUS_ERROR_DISCONNECTED,
+	                              SD_BUS_ERROR_UNKNOWN_OBJECT, SD_BUS_ERROR_UNKNOWN_INTERFACE);
+}
+
+int ctl_call(struct ctl *ctl, const char *method, sd_bus_message **reply, const char *types, ...)
+{
+	sd_bus_message *msg = NULL;
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	va_list ap;
+	int r;
+
+	if ((r = connect_bus(ctl)) != 0)
+		return r;
+	r = sd_bus_message_new_method_call(ctl->bus, &msg, MENTORD_BUS_NAME, MENTORD_BUS_PATH,
+	                                   MENTORD_BUS_IFACE, method);
+	if (r >= 0 && types && *types) {
+		va_start(ap, types);
+		r = sd_bus_message_appendv(msg, types, ap);
+		va_end(ap);
+	}
+	if (r < 0) {
+		fprintf(stderr, "mentorctl: cannot build the %s call: %s\n", method, strerror(-r));
+		sd_bus_message_unref(msg);
+		return CTL_EXIT_DAEMON;
+	}
+	r = sd_bus_call(ctl->bus, msg, 0, &error, reply);
+	sd_bus_message_unref(msg);
+	if (r >= 0)
+		return 0;
+	if (unreachable(&error)) {
+		fprintf(stderr, "mentorctl: %s (%s)\n%s", error.message ? error.message : strerror(-r),
+		        error.name ? error.name : "no reply", hint);
+		r = CTL_EXIT_UNREACHABLE;
+	} else {
+		fprintf(stderr, "mentorctl: %s (%s)\n", error.message ? error.message : strerror(-r),
+		        error.name ? error.name : "unknown error");
+		r = CTL_EXIT_DAEMON;
+	}
+	sd_bus_error_free(&error);
+	return r;
+}
+
+int ctl_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "mentorctl %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return CTL_EXIT_USAGE;
+}
+
+int ctl_bad_reply(const char *what, int r)
+{
+	fprintf(stderr, "mentorctl: unexpected reply to %s: %s\n", what, strerror(-r));
+	return CTL_EXIT_DAEMON;
+}

@@ -1,0 +1,44 @@
+/* ctl.h — mentorctl's shared state and its commands, one function each. */
+#ifndef MENTORCTL_CTL_H
+#define MENTORCTL_CTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+
+enum {
+	CTL_EXIT_OK = 0,
+	CTL_EXIT_DAEMON = 1,     /* the daemon answered with an error */
+	CTL_EXIT_USAGE = 2,
+	CTL_EXIT_UNREACHABLE = 3,
+};
+
+struct ctl {
+	bool json;
+	uint64_t timeout_usec;
+	sd_bus *bus;
+};
+
+struct ctl_command {
+	const char *name, *usage;
+	int (*run)(struct ctl *ctl, int argc, char **argv);   /* returns an exit code */
+};
+
+/* Calls a Manager1 method; on failure prints the error (with its D-Bus name)
+ * and returns the exit code to use (1 or 3); 0 with *reply set on success. */
+int ctl_call(struct ctl *ctl, const char *method, sd_bus_message **reply, const char *types, ...);
+void ctl_disconnect(struct ctl *ctl);
+/* Prints "mentorctl CMD: message" and returns CTL_EXIT_USAGE. */
+int ctl_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints a bus parse error for a reply and returns CTL_EXIT_DAEMON. */
+int ctl_bad_reply(const char *what, int r);
+
+int ctl_status(struct ctl *ctl, int argc, char **argv);
+int ctl_follow(struct ctl *ctl, int argc, char **argv);
+int ctl_unfollow(struct ctl *ctl, int argc, char **argv);
+int ctl_track(struct ctl *ctl, int argc, char **argv);
+int ctl_untrack(struct ctl *ctl, int argc, char **argv);
+int ctl_mentors(struct ctl *ctl, int argc, char **argv);
+int ctl_reload(struct ctl *ctl, int argc, char **argv);
+
+#endif

@@ -1,0 +1,24 @@
+/* bus.h — mentord on the session bus: owns the sd-bus connection, drives it
+ * from libevent (fd, events and the absolute-monotonic timeout re-read before
+ * every loop iteration: libevent 2.1 has no prepare hook), and publishes the
+ * org.mentord.Manager1 interface (vtable in bus_manager.c). */
+#ifndef MENTORD_BUS_H
+#define MENTORD_BUS_H
+
+struct bus;
+struct mentord;
+struct event_base;
+
+/* Connects to the session bus, registers the object and requests the name.
+ * -EEXIST: another mentord owns the name. */
+int bus_new(struct bus **out, struct mentord *m, struct event_base *base);
+void bus_free(struct bus *b);
+
+/* Re-arms the fd event and timer from sd_bus_get_events/get_timeout. Must run
+ * before each event loop iteration (anything may have queued messages). */
+void bus_rearm(struct bus *b);
+
+/* Emits org.mentord.Manager1 signals; failures are logged, not returned. */
+void bus_emit_reloaded(struct bus *b);
+
+#endif

@@ -1,0 +1,276 @@
+/* bus_manager.c — org.mentord.Manager1: argument checks, calls into the
+ * store, replies. Thin by design: no SQL, no policy. */
+#include "bus_internal.h"
+#include "mentord.h"
+#include "mentord-bus.h"
+#include "store.h"
+#include "validate.h"
+#include "log.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#define reply_unref __attribute__((cleanup(sd_bus_message_unrefp)))
+
+static int internal_error(sd_bus_error *error, int r)
+{
+	return sd_bus_error_setf(error, MENTORD_ERROR_INTERNAL, "Internal error: %s", strerror(-r));
+}
+
+static int check_platform(const char *platform, sd_bus_error *error)
+{
+	if (!validate_platform(platform))
+		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_PLATFORM,
+		                         "Unknown platform '%.32s' (expected x, mastodon or bluesky)", platform);
+	return 0;
+}
+
+static int check_handle(const char *platform, const char *in, char *out, sd_bus_error *error)
+{
+	const char *why;
+	if (validate_handle(platform, in, out, &why) < 0)
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_HANDLE,
+		                         "Invalid %s handle '%.64s': %s", platform, in, why);
+	return 0;
+}
+
+static int append_platform_status(sd_bus_message *reply, struct mentord *m)
+{
+	int r = sd_bus_message_open_container(reply, 'a', "(sbsxxxs)");
+	for (size_t i = 0; r >= 0 && i < m->config.n_platforms; i++) {
+		const struct config_platform *p = &m->config.platforms[i];
+		const struct platform_status *st = &m->status[i];
+		r = sd_bus_message_append(reply, "(sbsxxxs)", p->name, (int)p->enabled,
+		                          p->enabled ? (st->state[0] ? st->state : "idle") : "disabled",
+		                          st->last_poll, st->next_poll, st->rate_remaining, st->last_error);
+	}
+	return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+static int method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	reply_unref sd_bus_message *reply = NULL;
+	struct store_counts c;
+	uint64_t up = (now_monotonic_usec() - m->started_usec) / 1000000u;
+	int r;
+
+	if ((r = store_counts(m->store, &c)) < 0)
+		return internal_error(error, r);
+	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
+	    (r = sd_bus_message_append(reply, "stttttt", MENTORD_VERSION, up, c.mentors,
+	                               c.accounts, c.hashtags, c.posts, c.events)) < 0 ||
+	    (r = append_platform_status(reply, m)) < 0)
+		return r;
+	return sd_bus_send(NULL, reply, NULL);
+}
+
+static int method_follow(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	const char *platform, *handle, *name, *why;
+	char norm[MENTORD_MAX_HANDLE + 1];
+	uint64_t mentor;
+	int64_t mid, aid;
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "ssst", &platform, &handle, &name, &mentor)) < 0)
+		return r;
+	if ((r = bus_check_caller(msg, error)) < 0 ||
+	    (r = check_platform(platform, error)) < 0 ||
+	    (r = check_handle(platform, handle, norm, error)) < 0)
+		return r;
+	if (validate_name(name, &why) < 0)
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT, "Invalid name: %s", why);
+	if (mentor > INT64_MAX)
+		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_MENTOR, "No mentor with id %" PRIu64, mentor);
+	r = store_follow(m->store, platform, norm, name, (int64_t)mentor, &mid, &aid);
+	if (r == -ENOENT)
+		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_MENTOR, "No mentor with id %" PRIu64, mentor);
+	if (r == -EEXIST)
+		return sd_bus_error_setf(error, MENTORD_ERROR_ALREADY_FOLLOWED,
+		                         "Already following %s on %s", norm, platform);
+	if (r < 0)
+		return internal_error(error, r);
+	log_info("following %s on %s (mentor %" PRId64 ")", norm, platform, mid);
+	return sd_bus_reply_method_return(msg, "tts", (uint64_t)mid, (uint64_t)aid, norm);
+}
+
+static int method_unfollow(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	const char *platform, *handle;
+	char norm[MENTORD_MAX_HANDLE + 1];
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "ss", &platform, &handle)) < 0)
+		return r;
+	if ((r = bus_check_caller(msg, error)) < 0 ||
+	    (r = check_platform(platform, error)) < 0 ||
+	    (r = check_handle(platform, handle, norm, error)) < 0)
+		return r;
+	r = store_unfollow(m->store, platform, norm);
+	if (r == -ENOENT)
+		return sd_bus_error_setf(error, MENTORD_ERROR_NOT_FOLLOWED, "Not following %s on %s", norm, platform);
+	if (r < 0)
+		return internal_error(error, r);
+	log_info("unfollowed %s on %s", norm, platform);
+	return sd_bus_reply_method_return(msg, "");
+}
+
+static int method_track(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	const char *tag, *platform, *why;
+	char norm[MENTORD_MAX_TAG + 1];
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "ss", &tag, &platform)) < 0)
+		return r;
+	if ((r = bus_check_caller(msg, error)) < 0)
+		return r;
+	if (*platform && (r = check_platform(platform, error)) < 0)
+		return r;
+	if (validate_tag(tag, norm, &why) < 0)
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_TAG, "Invalid hashtag '%.64s': %s", tag, why);
+	r = store_track(m->store, norm, platform);
+	if (r == -EEXIST)
+		return sd_bus_error_setf(error, MENTORD_ERROR_ALREADY_TRACKED, "Already tracking #%s%s%s", norm,
+		                         *platform ? " on " : "", platform);
+	if (r < 0)
+		return internal_error(error, r);
+	log_info("tracking #%s on %s", norm, *platform ? platform : "all enabled platforms");
+	return sd_bus_reply_method_return(msg, "s", norm);
+}
+
+static int method_untrack(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	const char *tag, *why;
+	char norm[MENTORD_MAX_TAG + 1];
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "s", &tag)) < 0)
+		return r;
+	if ((r = bus_check_caller(msg, error)) < 0)
+		return r;
+	if (validate_tag(tag, norm, &why) < 0)
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_TAG, "Invalid hashtag '%.64s': %s", tag, why);
+	r = store_untrack(m->store, norm);
+	if (r == -ENOENT)
+		return sd_bus_error_setf(error, MENTORD_ERROR_NOT_TRACKED, "Not tracking #%s", norm);
+	if (r < 0)
+		return internal_error(error, r);
+	log_info("untracked #%s", norm);
+	return sd_bus_reply_method_return(msg, "");
+}
+
+static int append_mentor(const struct store_mentor_row *row, void *userdata)
+{
+	sd_bus_message *reply = userdata;
+	int r;
+	if ((r = sd_bus_message_open_container(reply, 'r', "tssdda(ss)ttxx")) < 0 ||
+	    (r = sd_bus_message_append(reply, "tssdd", (uint64_t)row->id, row->name, row->stage,
+	                               row->score, row->fit)) < 0 ||
+	    (r = sd_bus_message_open_container(reply, 'a', "(ss)")) < 0)
+		return r;
+	for (size_t i = 0; i < row->n_accounts; i++)
+		if ((r = sd_bus_message_append(reply, "(ss)", row->accounts[i].platform,
+		                               row->accounts[i].handle)) < 0)
+			return r;
+	if ((r = sd_bus_message_close_container(reply)) < 0 ||
+	    (r = sd_bus_message_append(reply, "ttxx", row->posts, row->events,
+	                               row->last_activity, row->last_contact)) < 0)
+		return r;
+	return sd_bus_message_close_container(reply);
+}
+
+static int parse_sort(const char *s, enum store_sort *out)
+{
+	static const struct { const char *name; enum store_sort sort; } sorts[] = {
+		{ "", STORE_SORT_SCORE }, { "score", STORE_SORT_SCORE }, { "fit", STORE_SORT_FIT },
+		{ "recent", STORE_SORT_RECENT }, { "stage", STORE_SORT_STAGE },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(sorts); i++)
+		if (strcmp(s, sorts[i].name) == 0) {
+			*out = sorts[i].sort;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int method_list_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	reply_unref sd_bus_message *reply = NULL;
+	const char *sort;
+	enum store_sort how;
+	uint32_t offset, limit;
+	int64_t total;
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "suu", &sort, &offset, &limit)) < 0)
+		return r;
+	if (parse_sort(sort, &how) < 0)
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
+		                         "Unknown sort '%.32s' (expected score, fit, recent or stage)", sort);
+	if (limit == 0 || limit > MENTORD_MAX_PAGE)
+		limit = MENTORD_MAX_PAGE;
+	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
+	    (r = sd_bus_message_open_container(reply, 'a', "(tssdda(ss)ttxx)")) < 0)
+		return r;
+	total = store_list_mentors(m->store, how, offset, limit, append_mentor, reply);
+	if (total < 0)
+		return internal_error(error, (int)total);
+	if ((r = sd_bus_message_close_container(reply)) < 0 ||
+	    (r = sd_bus_message_append(reply, "u", (uint32_t)(total > UINT32_MAX ? UINT32_MAX : total))) < 0)
+		return r;
+	return sd_bus_send(NULL, reply, NULL);
+}
+
+static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	_cleanup_free_ char *err = NULL;
+	int r;
+
+	if ((r = bus_check_caller(msg, error)) < 0)
+		return r;
+	if ((r = mentord_reload(m, &err)) < 0)
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_CONFIG, "%s", err ? err : strerror(-r));
+	return sd_bus_reply_method_return(msg, "");
+}
+
+static int property_version(sd_bus *bus, const char *path, const char *interface,
+                            const char *property, sd_bus_message *reply, void *userdata,
+                            sd_bus_error *error)
+{
+	return sd_bus_message_append(reply, "s", MENTORD_VERSION);
+}
+
+const sd_bus_vtable bus_manager_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_PROPERTY("Version", "s", property_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_METHOD_WITH_ARGS("GetStatus", SD_BUS_NO_ARGS,
+		SD_BUS_RESULT("s", version, "t", uptime_s, "t", mentors, "t", accounts, "t", hashtags,
+		              "t", posts, "t", events, "a(sbsxxxs)", platforms),
+		method_get_status, 0),
+	SD_BUS_METHOD_WITH_ARGS("Follow",
+		SD_BUS_ARGS("s", platform, "s", handle, "s", name, "t", mentor),
+		SD_BUS_RESULT("t", mentor, "t", account, "s", handle),
+		method_follow, 0),
+	SD_BUS_METHOD_WITH_ARGS("Unfollow", SD_BUS_ARGS("s", platform, "s", handle), SD_BUS_NO_RESULT,
+		method_unfollow, 0),
+	SD_BUS_METHOD_WITH_ARGS("Track", SD_BUS_ARGS("s", tag, "s", platform), SD_BUS_RESULT("s", tag),
+		method_track, 0),
+	SD_BUS_METHOD_WITH_ARGS("Untrack", SD_BUS_ARGS("s", tag), SD_BUS_NO_RESULT,
+		method_untrack, 0),
+	SD_BUS_METHOD_WITH_ARGS("ListMentors", SD_BUS_ARGS("s", sort, "u", offset, "u", limit),
+		SD_BUS_RESULT("a(tssdda(ss)ttxx)", mentors, "u", total),
+		method_list_mentors, 0),
+	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_reload, 0),
+	SD_BUS_SIGNAL("Reloaded", "", 0),
+	SD_BUS_VTABLE_END
+};

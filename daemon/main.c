@@ -1,0 +1,58 @@
+/* main.c — options, then the daemon object does the rest. */
+#include "mentord.h"
+#include "log.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: mentord [OPTIONS]\n"
+		"Polls followed accounts and hashtags on X, Mastodon and Bluesky, keeps an\n"
+		"engagement ledger per prospective mentor, and serves it on the session bus.\n\n"
+		"  -c, --config FILE  configuration (default $XDG_CONFIG_HOME/mentord/mentord.conf)\n"
+		"  -d, --db FILE      database (default $XDG_STATE_HOME/mentord/mentord.db)\n"
+		"  -v, --verbose      more logging (repeat for debug)\n"
+		"      --version      print the version and exit\n"
+		"  -h, --help         this help\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct mentord_options opt = { 0 };
+	struct mentord m;
+	int c, verbosity = 0, r;
+
+	while ((c = getopt_long(argc, argv, "c:d:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': opt.config_path = optarg; break;
+		case 'd': opt.db_path = optarg; break;
+		case 'v': verbosity++; break;
+		case 'V': printf("mentord %s\n", MENTORD_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "mentord: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	log_set_max_level(verbosity > 0 ? LOG_DEBUG : LOG_INFO);
+	if ((r = mentord_init(&m, &opt)) < 0)
+		return 1;
+	r = mentord_run(&m);
+	mentord_finish(&m);
+	log_info("mentord stopped");
+	return r;
+}

@@ -1,0 +1,68 @@
+/* post.h — the normalised post and interaction, the one shape every platform
+ * parser produces and every consumer (ingest, ledger, notify) reads.
+ *
+ * Ownership: every string is heap-allocated and owned by the struct; free with
+ * post_clear()/notif_clear()/page_clear(). A NULL string means "absent". */
+#ifndef MENTORD_POST_H
+#define MENTORD_POST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum post_kind {
+	POST_ORIGINAL = 0,  /* a post of its own (may still be a reply) */
+	POST_REPOST,        /* a boost/retweet/repost: repost_of_* names the target */
+	POST_QUOTE,         /* a post quoting another: quote_of_* names the target */
+};
+
+struct post_ref {          /* another post this one points at */
+	char *id;              /* network id (X id, Mastodon id, Bluesky at:// URI) */
+	char *author_id;       /* stable author id where known (X id, Mastodon id, DID) */
+	char *author_handle;   /* handle where known */
+};
+
+struct post {
+	const char *network;   /* static: "x", "mastodon", "bluesky" */
+	char *id;              /* network id */
+	char *key;             /* dedupe key: X first edit id, Mastodon id, Bluesky URI */
+	char *author_id;
+	char *author_handle;
+	char *author_name;
+	char *text;            /* plain UTF-8, HTML stripped, entities decoded */
+	int64_t created_at;    /* unix seconds UTC */
+	char *url;             /* web URL a human can open */
+	enum post_kind kind;
+	struct post_ref reply_to;   /* id NULL when not a reply */
+	struct post_ref repost_of;  /* id NULL unless kind == POST_REPOST */
+	struct post_ref quote_of;   /* id NULL unless kind == POST_QUOTE */
+	char **mentions;       /* handles mentioned (without '@'), n_mentions entries */
+	size_t n_mentions;
+	char **mention_ids;    /* stable ids parallel to mentions where known (else NULL entries) */
+	char **tags;           /* hashtags, lower-cased, without '#' */
+	size_t n_tags;
+	int64_t n_likes, n_reposts, n_replies, n_quotes;   /* -1 when unknown */
+};
+
+enum notif_kind {
+	NOTIF_MENTION = 0, NOTIF_REPLY, NOTIF_QUOTE, NOTIF_REPOST, NOTIF_LIKE, NOTIF_FOLLOW,
+	NOTIF_OTHER,
+};
+
+/* Something another account did to the user's own account (Mastodon
+ * notifications, Bluesky listNotifications, X mentions). */
+struct notif {
+	const char *network;
+	char *id;              /* notification id or dedupe key */
+	enum notif_kind kind;
+	char *actor_id;
+	char *actor_handle;
+	char *actor_name;
+	int64_t created_at;
+	char *subject_id;      /* the user's post acted on (like/repost/quote/reply), if any */
+	struct post *post;     /* the acting post (mention/reply/quote), may be NULL */
+};
+
+void post_clear(struct post *p);
+void notif_clear(struct notif *n);
+
+#endif

@@ -1,0 +1,283 @@
+/* store.c — opening, migrating and the statement cache. Queries live in
+ * store_*.c by concern. */
+#include "store_internal.h"
+#include "embed.h"
+#include "log.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const stmt_sql[ST__COUNT] = {
+	[ST_COUNT_MENTORS]   = "SELECT count(*) FROM mentors",
+	[ST_COUNT_ACCOUNTS]  = "SELECT count(*) FROM accounts WHERE followed = 1",
+	[ST_COUNT_HASHTAGS]  = "SELECT count(DISTINCT tag) FROM hashtags",
+	[ST_COUNT_POSTS]     = "SELECT count(*) FROM posts",
+	[ST_COUNT_EVENTS]    = "SELECT count(*) FROM events",
+	[ST_MENTOR_EXISTS]   = "SELECT 1 FROM mentors WHERE id = ?1",
+	[ST_MENTOR_INSERT]   = "INSERT INTO mentors(name, created_at) VALUES (?1, ?2)",
+	[ST_ACCOUNT_GET]     = "SELECT id, followed, mentor_id FROM accounts WHERE platform = ?1 AND handle = ?2",
+	[ST_ACCOUNT_INSERT]  = "INSERT INTO accounts(platform, handle, mentor_id, added_at) VALUES (?1, ?2, ?3, ?4)",
+	[ST_ACCOUNT_REFOLLOW]= "UPDATE accounts SET followed = 1, mentor_id = ?2 WHERE id = ?1",
+	[ST_ACCOUNT_UNFOLLOW]= "UPDATE accounts SET followed = 0 WHERE platform = ?1 AND handle = ?2 AND followed = 1",
+	[ST_TAG_INSERT]      = "INSERT INTO hashtags(tag, platform, added_at) VALUES (?1, ?2, ?3)",
+	[ST_TAG_DELETE]      = "DELETE FROM hashtags WHERE tag = ?1",
+	/* Until the ledger keeps per-mentor aggregates, the list derives its
+	 * figures here; the sort keys are stable tie-broken by id. */
+#define MENTOR_COLS \
+	"SELECT m.id, m.name, coalesce(m.stage_override, 'follow'), 0.0, 0.0," \
+	" (SELECT count(*) FROM posts p JOIN accounts a ON p.account_id = a.id WHERE a.mentor_id = m.id)," \
+	" (SELECT count(*) FROM events e WHERE e.mentor_id = m.id)," \
+	" coalesce((SELECT max(at) FROM events e WHERE e.mentor_id = m.id), 0)," \
+	" coalesce((SELECT max(at) FROM events e WHERE e.mentor_id = m.id AND e.kind NOT IN ('post')), 0)" \
+	" FROM mentors m"
+	[ST_MENTORS_LIST_SCORE]  = MENTOR_COLS " ORDER BY 4 DESC, m.id LIMIT ?2 OFFSET ?1",
+	[ST_MENTORS_LIST_RECENT] = MENTOR_COLS " ORDER BY 8 DESC, m.id LIMIT ?2 OFFSET ?1",
+	[ST_MENTORS_LIST_STAGE]  = MENTOR_COLS " ORDER BY CASE coalesce(m.stage_override, 'follow') WHEN 'connected' THEN 0 WHEN 'establish' THEN 1"
+	                           " WHEN 'participate' THEN 2 WHEN 'follow' THEN 3 ELSE 4 END, m.id LIMIT ?2 OFFSET ?1",
+#undef MENTOR_COLS
+	[ST_MENTOR_ACCOUNTS] = "SELECT platform, handle FROM accounts WHERE mentor_id = ?1 AND followed = 1 ORDER BY platform, handle",
+};
+
+int store_error(struct store *s, int rc, const char *what)
+{
+	int ext = sqlite3_extended_errcode(s->db);
+	log_err("database: %s: %s (%d)", what, sqlite3_errmsg(s->db), ext);
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT: return -EEXIST;
+	case SQLITE_BUSY: case SQLITE_LOCKED: return -EBUSY;
+	case SQLITE_NOMEM: return -ENOMEM;
+	case SQLITE_FULL: return -ENOSPC;
+	case SQLITE_READONLY: case SQLITE_PERM: case SQLITE_AUTH: return -EACCES;
+	case SQLITE_CORRUPT: case SQLITE_NOTADB: return -EBADMSG;
+	default: return -EIO;
+	}
+}
+
+sqlite3_stmt *store_stmt(struct store *s, enum stmt_id id)
+{
+	sqlite3_stmt *st = s->st[id];
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+int store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		int r = store_error(s, rc, what);
+		sqlite3_reset(st);
+		return r;
+	}
+	sqlite3_reset(st);
+	return sqlite3_changes(s->db);
+}
+
+static int exec_sql(struct store *s, const char *sql, const char *what)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		log_err("database: %s: %s", what, msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return rc == SQLITE_BUSY ? -EBUSY : -EIO;
+	}
+	return 0;
+}
+
+int store_schema_latest(void)
+{
+	return (int)schema_migrations_count;
+}
+
+int store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	int v = -EIO;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int migrate(struct store *s)
+{
+	int cur = store_schema_version(s), latest = store_schema_latest(), r;
+	char pragma[48];
+
+	if (cur < 0)
+		return cur;
+	if (cur > latest) {
+		log_err("database: schema version %d is newer than this mentord knows (%d); refusing to open it",
+		        cur, latest);
+		return -EPROTO;
+	}
+	if (cur == latest)
+		return 0;
+	if ((r = exec_sql(s, "BEGIN IMMEDIATE", "begin migration")) < 0)
+		return r;
+	for (int v = cur; v < latest; v++) {
+		log_info("database: applying migration %s", schema_migrations[v].name);
+		if ((r = exec_sql(s, schema_migrations[v].data, schema_migrations[v].name)) < 0)
+			goto fail;
+	}
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", latest);
+	if ((r = exec_sql(s, pragma, "set user_version")) < 0 ||
+	    (r = exec_sql(s, "COMMIT", "commit migration")) < 0)
+		goto fail;
+	return 0;
+fail:
+	exec_sql(s, "ROLLBACK", "rollback migration");
+	return r;
+}
+
+/* Creates the file 0600 before SQLite does, so it is never briefly readable
+ * by others whatever the umask, and tightens an existing one. */
+static int prepare_file(const char *path)
+{
+	_cleanup_free_ char *dir = strdup(path);
+	char *slash;
+	int fd, r;
+
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if ((r = mkdir_parents(dir, 0700)) < 0) {
+			log_err("database: cannot create directory %s: %s", dir, strerror(-r));
+			return r;
+		}
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		r = -errno;
+		log_err("database: cannot open %s: %s", path, strerror(errno));
+		return r;
+	}
+	r = fchmod(fd, 0600) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+static int configure(struct store *s)
+{
+	static const char pragmas[] =
+		"PRAGMA journal_mode = WAL;"
+		"PRAGMA synchronous = NORMAL;"
+		"PRAGMA foreign_keys = ON;"
+		"PRAGMA journal_size_limit = 16777216;";
+	sqlite3_busy_timeout(s->db, 1000);
+	return exec_sql(s, pragmas, "configure connection");
+}
+
+static int prepare_all(struct store *s)
+{
+	for (int i = 0; i < ST__COUNT; i++) {
+		int rc = sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
+		if (rc != SQLITE_OK)
+			return store_error(s, rc, stmt_sql[i]);
+	}
+	return 0;
+}
+
+int store_open(struct store **out, const char *path)
+{
+	struct store *s = calloc(1, sizeof *s);
+	int r, rc;
+
+	if (!s)
+		return -ENOMEM;
+	if (strcmp(path, ":memory:") != 0 && (r = prepare_file(path)) < 0)
+		goto fail;
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL);
+	if (rc != SQLITE_OK) {
+		log_err("database: cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		r = -EIO;
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	if ((r = configure(s)) < 0 || (r = migrate(s)) < 0 || (r = prepare_all(s)) < 0)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return r;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	if (s->in_tx)
+		store_rollback(s);
+	for (int i = 0; i < ST__COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	if (s->db) {
+		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
+		if (sqlite3_close(s->db) != SQLITE_OK)
+			log_err("database: close failed: %s", sqlite3_errmsg(s->db));
+	}
+	free(s);
+}
+
+int store_begin(struct store *s)
+{
+	int r;
+	if (s->in_tx)
+		return -EBUSY;
+	if ((r = exec_sql(s, "BEGIN IMMEDIATE", "begin")) < 0)
+		return r;
+	s->in_tx = true;
+	return 0;
+}
+
+int store_commit(struct store *s)
+{
+	int r;
+	if (!s->in_tx)
+		return -EINVAL;
+	r = exec_sql(s, "COMMIT", "commit");
+	if (r < 0) {
+		store_rollback(s);
+		return r;
+	}
+	s->in_tx = false;
+	return 0;
+}
+
+void store_rollback(struct store *s)
+{
+	if (!s->in_tx)
+		return;
+	exec_sql(s, "ROLLBACK", "rollback");
+	s->in_tx = false;
+}
+
+int store_counts(struct store *s, struct store_counts *out)
+{
+	static const enum stmt_id ids[] = {
+		ST_COUNT_MENTORS, ST_COUNT_ACCOUNTS, ST_COUNT_HASHTAGS, ST_COUNT_POSTS, ST_COUNT_EVENTS };
+	uint64_t *dst[] = { &out->mentors, &out->accounts, &out->hashtags, &out->posts, &out->events };
+
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+		sqlite3_stmt *st = store_stmt(s, ids[i]);
+		int rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			return store_error(s, rc, "count");
+		*dst[i] = (uint64_t)sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	return 0;
+}

@@ -1,0 +1,80 @@
+/* store.h — the ledger database: the only module that speaks SQL.
+ *
+ * One SQLite connection in WAL mode, synchronous=NORMAL (durable across a
+ * daemon crash, one fsync per checkpoint rather than per commit), foreign keys
+ * on, a short busy timeout. The schema is schema/NNN-*.sql, compiled in and
+ * applied in one transaction; PRAGMA user_version counts applied migrations,
+ * and a database from a newer mentord is refused (-EPROTO).
+ *
+ * Every function returns 0 (or a positive count/id where stated) or a
+ * negative errno-style code; the first place that knows why logs it. */
+#ifndef MENTORD_STORE_H
+#define MENTORD_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* Opens (creating with mode 0600, its directory 0700) and migrates.
+ * path ":memory:" gives a private in-memory database (tests). */
+int store_open(struct store **out, const char *path);
+void store_close(struct store *s);
+
+/* Number of migrations compiled in, and the database's user_version. */
+int store_schema_latest(void);
+int store_schema_version(struct store *s);
+
+/* Write transactions (BEGIN IMMEDIATE). Nested calls are an error. */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+struct store_counts {
+	uint64_t mentors, accounts, hashtags, posts, events;
+};
+int store_counts(struct store *s, struct store_counts *out);
+
+/* Follows platform/handle (already normalised by the caller). mentor_id 0
+ * creates a mentor called name (or the handle when name is NULL/empty).
+ * Re-following an unfollowed account reattaches it.
+ * -ENOENT: mentor_id does not exist. -EEXIST: already followed. */
+int store_follow(struct store *s, const char *platform, const char *handle,
+                 const char *name, int64_t mentor_id,
+                 int64_t *out_mentor, int64_t *out_account);
+/* -ENOENT: not followed. The account row and its ledger stay. */
+int store_unfollow(struct store *s, const char *platform, const char *handle);
+
+/* tag: lower case without '#'; platform "" = all enabled. -EEXIST if tracked. */
+int store_track(struct store *s, const char *tag, const char *platform);
+/* Removes every platform's row for tag. -ENOENT if not tracked. */
+int store_untrack(struct store *s, const char *tag);
+
+enum store_sort { STORE_SORT_SCORE, STORE_SORT_FIT, STORE_SORT_RECENT, STORE_SORT_STAGE };
+
+struct store_account_ref {
+	const char *platform, *handle;
+};
+
+/* One row of the mentors list; strings borrowed for the callback's duration. */
+struct store_mentor_row {
+	int64_t id;
+	const char *name;
+	const char *stage;
+	double score, fit;
+	const struct store_account_ref *accounts;
+	size_t n_accounts;
+	uint64_t posts, events;
+	int64_t last_activity, last_contact;   /* unix seconds, 0 = never */
+};
+
+typedef int (*store_mentor_fn)(const struct store_mentor_row *row, void *userdata);
+
+/* Calls fn for mentors ordered by sort, skipping offset, at most limit rows
+ * (0 = no limit). A negative return from fn stops and is returned. Returns
+ * the total number of mentors (for paging) on success. */
+int64_t store_list_mentors(struct store *s, enum store_sort sort, uint64_t offset,
+                           uint64_t limit, store_mentor_fn fn, void *userdata);
+
+#endif

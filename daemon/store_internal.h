@@ -1,0 +1,33 @@
+/* store_internal.h — shared by the store_*.c files only. */
+#ifndef MENTORD_STORE_INTERNAL_H
+#define MENTORD_STORE_INTERNAL_H
+
+#include "store.h"
+
+#include <sqlite3.h>
+
+/* Every statement the daemon runs, prepared once at open. */
+enum stmt_id {
+	ST_COUNT_MENTORS, ST_COUNT_ACCOUNTS, ST_COUNT_HASHTAGS, ST_COUNT_POSTS, ST_COUNT_EVENTS,
+	ST_MENTOR_EXISTS, ST_MENTOR_INSERT,
+	ST_ACCOUNT_GET, ST_ACCOUNT_INSERT, ST_ACCOUNT_REFOLLOW, ST_ACCOUNT_UNFOLLOW,
+	ST_TAG_INSERT, ST_TAG_DELETE,
+	ST_MENTORS_LIST_SCORE, ST_MENTORS_LIST_RECENT, ST_MENTORS_LIST_STAGE,
+	ST_MENTOR_ACCOUNTS,
+	ST__COUNT
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *st[ST__COUNT];
+	bool in_tx;
+};
+
+/* Returns the prepared statement, reset and with bindings cleared. */
+sqlite3_stmt *store_stmt(struct store *s, enum stmt_id id);
+/* Logs the connection's last error with context; returns a negative errno. */
+int store_error(struct store *s, int rc, const char *what);
+/* Steps a statement that returns no rows (or ignores them). */
+int store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what);
+
+#endif

@@ -1,0 +1,33 @@
+#!/bin/sh
+# deps.sh MODULE... -- DEBPKG...
+# Installs the Debian packages when a pkg-config module or a tool the build and
+# tests need is missing. Does nothing (and needs no root) when all are present.
+set -eu
+mods=""
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do mods="$mods $1"; shift; done
+[ $# -gt 0 ] && shift
+pkgs="$*"
+
+missing=""
+command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
+if [ -z "$missing" ]; then
+	for m in $mods; do
+		pkg-config --exists "$m" || missing="$missing $m"
+	done
+fi
+for t in cc make dbus-daemon dbus-run-session systemd-analyze sqlite3; do
+	command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: missing:$missing — installing Debian packages: $pkgs"
+if [ "$(id -u)" -eq 0 ]; then sudo=""
+elif command -v sudo >/dev/null 2>&1; then sudo="sudo"
+else
+	echo "deps: not root and no sudo; install as root: apt-get install $pkgs" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $pkgs
