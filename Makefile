@@ -16,7 +16,7 @@ BUILD     ?= build
 PKGS      := libevent libcurl libcjson sqlite3 libsystemd
 # Debian packages that provide the pkg-config modules and the test tools.
 DEB_PKGS  := pkg-config gcc make libevent-dev libcurl4-openssl-dev libcjson-dev \
-             libsqlite3-dev libsystemd-dev dbus dbus-daemon systemd sqlite3
+             libsqlite3-dev libsystemd-dev dbus dbus-daemon dbus-bin systemd sqlite3 jq
 
 # Evaluated lazily: `deps` may have to install pkg-config first.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))

@@ -293,9 +293,11 @@ int config_parse(struct config *out, const char *name, const char *buf, size_t l
 		char *line = strndup(buf + off, n);
 		p.line++;
 		if (!line) { r = -ENOMEM; break; }
+		if (n > 0 && line[n - 1] == '\r')   /* CRLF files */
+			line[--n] = '\0';
 		if (strlen(line) != n)
 			r = fail(&p, "NUL byte in line");
-		else if (!utf8_text_valid(line, n) && !utf8_text_valid(strip(line), strlen(strip(line))))
+		else if (!utf8_text_valid(line, n))
 			r = fail(&p, "not valid UTF-8 text");
 		else
 			r = parse_line(&p, line);

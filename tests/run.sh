@@ -30,7 +30,7 @@ for t in "$build"/tests/test_*; do
 	[ -x "$t" ] || continue
 	run_one "$(basename "$t")" "$t"
 done
-for s in tests/it/*.sh; do
+for s in tests/it/[0-9]*.sh; do
 	[ -f "$s" ] || continue
 	run_one "$(basename "$s" .sh)" sh "$s"
 done

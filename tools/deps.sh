@@ -15,7 +15,7 @@ if [ -z "$missing" ]; then
 		pkg-config --exists "$m" || missing="$missing $m"
 	done
 fi
-for t in cc make dbus-daemon dbus-run-session systemd-analyze sqlite3; do
+for t in cc make dbus-daemon dbus-run-session systemd-analyze busctl dbus-send sqlite3 jq perl; do
 	command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
 done
 [ -z "$missing" ] && exit 0

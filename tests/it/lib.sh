@@ -18,7 +18,8 @@ TAP_N=0; TAP_FAIL=0; BUS_PID=; DAEMON_PID=
 
 ok() {  # ok COND-EXIT-STATUS DESCRIPTION
 	TAP_N=$((TAP_N + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $TAP_N - $2"; else echo "not ok $TAP_N - $2"; TAP_FAIL=$((TAP_FAIL + 1)); fi
+	d=$(printf '%s' "$2" | tr '\n\t' '  ')
+	if [ "$1" -eq 0 ]; then echo "ok $TAP_N - $d"; else echo "not ok $TAP_N - $d"; TAP_FAIL=$((TAP_FAIL + 1)); fi
 }
 check() {  # check DESCRIPTION CMD... — passes when CMD exits 0
 	d=$1; shift
@@ -29,8 +30,9 @@ is() {  # is GOT WANT DESCRIPTION
 }
 diag() { echo "# $*"; }
 
-start_bus() {
+start_bus() {  # start_bus [SERVICEDIR] — a private session bus, optionally activating
 	mkdir -p "$T/bus"
+	svc=${1:+<servicedir>$1</servicedir>}
 	cat > "$T/bus/session.conf" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -43,6 +45,7 @@ start_bus() {
     <allow eavesdrop="true"/>
     <allow own="*"/>
   </policy>
+  $svc
 </busconfig>
 CONF
 	dbus-daemon --config-file="$T/bus/session.conf" --fork --nosyslog \
