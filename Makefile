@@ -46,7 +46,9 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
 UNITS      := $(BUILD)/units/mentord.service $(BUILD)/units/org.mentord.Mentord1.service
 
-.PHONY: all run check test deps install uninstall clean check-units
+.PHONY: all run check test deps install uninstall clean check-asan check-valgrind
+# Keep intermediate objects: deleting them would print after the test summary.
+.SECONDARY:
 
 all: $(BUILD)/mentord $(BUILD)/mentorctl $(UNITS)
 
@@ -101,11 +103,27 @@ test: all $(UNIT_BIN) $(TOOL_BIN)
 check: deps
 	@$(MAKE) --no-print-directory test
 
+# The whole suite under AddressSanitizer + UBSan, in its own build tree.
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 test
+
+# The whole suite with every test binary and the daemon under valgrind.
+VALGRIND = valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+	--errors-for-leak-kinds=definite,indirect
+check-valgrind: deps
+	@command -v valgrind >/dev/null || sh tools/deps.sh -- valgrind
+	@$(MAKE) --no-print-directory BUILD=build-vg all
+	@$(MAKE) --no-print-directory BUILD=build-vg TEST_WRAP="$(VALGRIND)" MENTORD_WRAP="$(VALGRIND)" test
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(DBUSSVCDIR)
 	install -m 0755 $(BUILD)/mentord $(BUILD)/mentorctl $(DESTDIR)$(BINDIR)/
-	install -m 0644 $(BUILD)/units/mentord.service $(DESTDIR)$(USERUNITDIR)/
-	install -m 0644 $(BUILD)/units/org.mentord.Mentord1.service $(DESTDIR)$(DBUSSVCDIR)/
+	sed -e 's|@BINDIR@|$(BINDIR)|g' units/mentord.service.in > $(DESTDIR)$(USERUNITDIR)/mentord.service
+	sed -e 's|@BINDIR@|$(BINDIR)|g' units/org.mentord.Mentord1.service.in \
+		> $(DESTDIR)$(DBUSSVCDIR)/org.mentord.Mentord1.service
+	chmod 0644 $(DESTDIR)$(USERUNITDIR)/mentord.service $(DESTDIR)$(DBUSSVCDIR)/org.mentord.Mentord1.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mentord $(DESTDIR)$(BINDIR)/mentorctl \

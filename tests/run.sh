@@ -28,7 +28,8 @@ run_one() {  # name command...
 
 for t in "$build"/tests/test_*; do
 	[ -x "$t" ] || continue
-	run_one "$(basename "$t")" "$t"
+	# shellcheck disable=SC2086
+	run_one "$(basename "$t")" ${TEST_WRAP:-} "$t"
 done
 for s in tests/it/[0-9]*.sh; do
 	[ -f "$s" ] || continue

@@ -1,0 +1,19 @@
+#!/bin/sh
+# make install with PREFIX and DESTDIR puts binaries, the user unit and the
+# D-Bus activation file in place, with the paths filled in.
+. "$(dirname "$0")/lib.sh"
+
+D="$T/dest"
+make -s -C "$SRC" BUILD="$BUILD" PREFIX=/opt/mtest DESTDIR="$D" install >"$T/install.log" 2>&1
+ok $? "make install PREFIX=/opt/mtest DESTDIR=…"
+for f in bin/mentord bin/mentorctl; do
+	[ -x "$D/opt/mtest/$f" ]; ok $? "$f installed and executable"
+done
+U="$D/opt/mtest/lib/systemd/user/mentord.service"
+[ -f "$U" ]; ok $? "user unit installed"
+grep -q '^ExecStart=/opt/mtest/bin/mentord$' "$U"; ok $? "unit ExecStart points into PREFIX"
+A="$D/opt/mtest/share/dbus-1/services/org.mentord.Mentord1.service"
+[ -f "$A" ]; ok $? "D-Bus activation file installed"
+grep -q '^Exec=/opt/mtest/bin/mentord$' "$A"; ok $? "activation Exec points into PREFIX"
+"$D/opt/mtest/bin/mentorctl" --version | grep -q '^mentorctl '; ok $? "installed mentorctl runs"
+finish
