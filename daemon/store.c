@@ -41,6 +41,32 @@ static const char *const stmt_sql[ST__COUNT] = {
 	                           " WHEN 'participate' THEN 2 WHEN 'follow' THEN 3 ELSE 4 END, m.id LIMIT ?2 OFFSET ?1",
 #undef MENTOR_COLS
 	[ST_MENTOR_ACCOUNTS] = "SELECT platform, handle FROM accounts WHERE mentor_id = ?1 AND followed = 1 ORDER BY platform, handle",
+	[ST_ACCOUNT_BY_STABLE] = "SELECT id, coalesce(mentor_id, 0), followed FROM accounts WHERE platform = ?1 AND stable_id = ?2",
+	[ST_ACCOUNT_BY_HANDLE] = "SELECT id, coalesce(mentor_id, 0), followed FROM accounts WHERE platform = ?1 AND handle = ?2",
+	[ST_POST_INSERT] =
+		"INSERT INTO posts(platform, key, net_id, account_id, author_id, author_handle, author_name,"
+		" created_at, kind, text, url, reply_to, reply_to_author, ref_id, ref_author, tags, mentions,"
+		" n_likes, n_reposts, n_replies, seen_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+		" ON CONFLICT(platform, key) DO NOTHING",
+	[ST_EVENT_INSERT] =
+		"INSERT INTO events(mentor_id, account_id, kind, at, platform, url, post_id, note, dedupe)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(dedupe) DO NOTHING",
+	[ST_CURSOR_GET] = "SELECT cursor FROM cursors WHERE platform = ?1 AND target = ?2",
+	[ST_CURSOR_SET] =
+		"INSERT INTO cursors(platform, target, cursor, updated_at) VALUES (?1, ?2, ?3, ?4)"
+		" ON CONFLICT(platform, target) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[ST_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[ST_FOLLOWED_LIST] =
+		"SELECT id, coalesce(mentor_id, 0), platform, handle, stable_id, coalesce(resolved_at, 0)"
+		" FROM accounts WHERE followed = 1 ORDER BY id",
+	[ST_POST_EXISTS] = "SELECT 1 FROM posts WHERE platform = ?1 AND key = ?2",
+	[ST_CURSOR_AGE] = "SELECT updated_at FROM cursors WHERE platform = ?1 AND target = ?2",
+	[ST_TAG_LIST] = "SELECT tag, platform FROM hashtags ORDER BY tag, platform",
+	[ST_ACCOUNT_RESOLVED] =
+		"UPDATE accounts SET stable_id = ?2, handle = coalesce(?3, handle),"
+		" display_name = coalesce(?4, display_name), resolved_at = ?5 WHERE id = ?1",
 };
 
 int store_error(struct store *s, int rc, const char *what)

@@ -77,4 +77,66 @@ typedef int (*store_mentor_fn)(const struct store_mentor_row *row, void *userdat
 int64_t store_list_mentors(struct store *s, enum store_sort sort, uint64_t offset,
                            uint64_t limit, store_mentor_fn fn, void *userdata);
 
+/* ---- ingest and scheduling (store_posts.c) ---- */
+
+struct post;
+
+struct store_account_key {
+	int64_t account_id, mentor_id;   /* mentor_id 0: not attached */
+	bool followed;
+};
+
+/* Finds a known account by stable id, else by handle (either may be NULL).
+ * Returns 1 and fills *out when found, 0 when not. */
+int store_find_account(struct store *s, const char *platform, const char *stable_id,
+                       const char *handle, struct store_account_key *out);
+
+/* Inserts a post under its (platform, key). Returns 1 and the new row id when
+ * the post is new, 0 when the key is already stored (nothing changes). */
+int store_insert_post(struct store *s, const struct post *p, int64_t account_id, int64_t *out_id);
+
+/* 1 when a post with this key is stored, 0 when not. */
+int store_post_exists(struct store *s, const char *platform, const char *key);
+/* 1 when a watermark row exists for the target (fills *updated_at), else 0. */
+int store_cursor_age(struct store *s, const char *platform, const char *target, int64_t *updated_at);
+
+struct store_event {
+	int64_t mentor_id, account_id;   /* account_id 0 for offline events */
+	const char *kind;                /* ledger vocabulary of the spec */
+	int64_t at;
+	const char *platform, *url;      /* NULL offline */
+	int64_t post_id;                 /* 0 none */
+	const char *note;
+	const char *dedupe;              /* NULL: never deduplicated */
+};
+/* Returns 1 when recorded, 0 when an event with the same dedupe key exists. */
+int store_insert_event(struct store *s, const struct store_event *e);
+
+/* Watermarks. *out is NULL when none is stored (caller frees). */
+int store_cursor_get(struct store *s, const char *platform, const char *target, char **out);
+int store_cursor_set(struct store *s, const char *platform, const char *target, const char *cursor);
+
+/* Small persistent values (e.g. the user's own stable id per network). */
+int store_meta_get(struct store *s, const char *key, char **out);
+int store_meta_set(struct store *s, const char *key, const char *value);
+
+struct store_followed {
+	int64_t account_id, mentor_id;
+	const char *platform, *handle, *stable_id;   /* stable_id NULL until resolved */
+	int64_t resolved_at;
+};
+typedef int (*store_followed_fn)(const struct store_followed *a, void *userdata);
+/* Every followed account, in id order. */
+int store_for_each_followed(struct store *s, store_followed_fn fn, void *userdata);
+
+typedef int (*store_tag_fn)(const char *tag, const char *platform, void *userdata);
+/* Every tracked (tag, platform) row; platform "" = all enabled. */
+int store_for_each_tag(struct store *s, store_tag_fn fn, void *userdata);
+
+/* Records what a lookup said about an account: its stable id, current
+ * handle (a renamed account keeps its row) and display name. -EEXIST when
+ * another row already holds that stable id or handle. */
+int store_account_resolved(struct store *s, int64_t account_id, const char *stable_id,
+                           const char *handle, const char *display_name);
+
 #endif

@@ -13,7 +13,19 @@ MENTORD_WRAP=${MENTORD_WRAP:-}
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mentord-it.XXXXXX")
 export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config" XDG_STATE_HOME="$T/home/.local/state"
-mkdir -p "$HOME"
+mkdir -p "$HOME" "$XDG_CONFIG_HOME/mentord"
+# Tests never leave loopback: unless a test writes its own configuration,
+# every network points at a closed local port.
+cat > "$XDG_CONFIG_HOME/mentord/mentord.conf" <<'CONF'
+[x]
+enabled = no
+api_base = http://127.0.0.1:9
+[mastodon]
+api_base = http://127.0.0.1:9
+[bluesky]
+api_base = http://127.0.0.1:9
+pds_base = http://127.0.0.1:9
+CONF
 TAP_N=0; TAP_FAIL=0; BUS_PID=; DAEMON_PID=
 
 ok() {  # ok COND-EXIT-STATUS DESCRIPTION

@@ -1,0 +1,51 @@
+/* ingest.h — turns parsed pages into rows: posts (deduplicated on their key)
+ * and the ledger events they imply, for one network.
+ *
+ * The caller owns the transaction: a page's posts, its events and the
+ * watermark that follows it are committed together or not at all. Every
+ * event carries a dedupe key built from what it is about (not from which
+ * request found it), so re-ingesting a page — or seeing the same reply in a
+ * mentor's feed and in the user's notifications — adds nothing. */
+#ifndef MENTORD_INGEST_H
+#define MENTORD_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct post;
+struct notif;
+
+/* The user's own account on the network the page came from. */
+struct ingest_me {
+	const char *platform;
+	const char *id;       /* stable id, may be NULL when not yet known */
+	const char *handle;   /* may be NULL */
+};
+
+/* A new ledger event, reported for signals and notifications. */
+struct ingest_event {
+	int64_t mentor_id;
+	const char *kind;     /* spec vocabulary: post, reply_to_me, my_reply, ... */
+	const char *platform;
+	const char *url;
+	const char *text;     /* the post's text, may be NULL */
+	int64_t at;
+};
+typedef void (*ingest_event_fn)(const struct ingest_event *ev, void *userdata);
+
+struct ingest_stats {
+	unsigned posts_new, posts_known, events_new;
+};
+
+/* Stores posts and derives events (the mentor's posts and what they aim at
+ * the user; the user's posts aimed at mentors). on_event may be NULL. */
+int ingest_posts(struct store *s, const struct ingest_me *me, const struct post *posts,
+                 size_t n, struct ingest_stats *stats, ingest_event_fn on_event, void *userdata);
+
+/* Stores the posts notifications carry and derives events for notifications
+ * whose actor is a mentor. */
+int ingest_notifs(struct store *s, const struct ingest_me *me, const struct notif *notifs,
+                  size_t n, struct ingest_stats *stats, ingest_event_fn on_event, void *userdata);
+
+#endif

@@ -1,0 +1,143 @@
+/* Unit tests for ingest: posts dedupe on their key, ledger events follow
+ * from who wrote what to whom, and re-ingesting adds nothing. */
+#include "ingest.h"
+#include "post.h"
+#include "store.h"
+#include "tap.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct seen { int n; char kinds[32][24]; };
+
+static void on_event(const struct ingest_event *ev, void *userdata)
+{
+	struct seen *s = userdata;
+	if (s->n < 32)
+		snprintf(s->kinds[s->n], sizeof s->kinds[0], "%s", ev->kind);
+	s->n++;
+}
+
+static bool saw(const struct seen *s, const char *kind)
+{
+	for (int i = 0; i < s->n && i < 32; i++)
+		if (strcmp(s->kinds[i], kind) == 0)
+			return true;
+	return false;
+}
+
+/* A post on mastodon; strings are literals (never freed here). */
+static struct post mk(const char *id, const char *author_id, const char *author)
+{
+	struct post p = { .network = "mastodon", .id = (char *)id, .key = (char *)id,
+	                  .author_id = (char *)author_id, .author_handle = (char *)author,
+	                  .text = (char *)"hello", .created_at = 1700000000,
+	                  .url = (char *)"https://med.social/@x/1",
+	                  .n_likes = -1, .n_reposts = -1, .n_replies = -1, .n_quotes = -1 };
+	return p;
+}
+
+int main(void)
+{
+	struct store *s;
+	int64_t mentor, acc, m2, a2;
+	struct ingest_me me = { "mastodon", "900", "me" };
+	struct ingest_stats st = { 0 };
+	struct seen seen = { 0 };
+
+	if (!ok(store_open(&s, ":memory:") == 0, "store"))
+		return tap_done();
+	store_follow(s, "mastodon", "alice@med.social", "Alice", 0, &mentor, &acc);
+	store_account_resolved(s, acc, "100", NULL, "Dr Alice");
+	store_follow(s, "mastodon", "bob@med.social", "Bob", 0, &m2, &a2);
+	store_account_resolved(s, a2, "200", NULL, NULL);
+
+	/* Alice: a plain post, a reply to me, a post mentioning me, a quote of
+	 * my post, a repost of my post. */
+	struct post p[6];
+	p[0] = mk("1", "100", "alice");
+	p[1] = mk("2", "100", "alice");
+	p[1].reply_to = (struct post_ref){ (char *)"50", (char *)"900", (char *)"me" };
+	char *mention[] = { (char *)"me" };
+	char *mention_id[] = { (char *)"900" };
+	p[2] = mk("3", "100", "alice");
+	p[2].mentions = mention; p[2].mention_ids = mention_id; p[2].n_mentions = 1;
+	p[3] = mk("4", "100", "alice");
+	p[3].kind = POST_QUOTE;
+	p[3].quote_of = (struct post_ref){ (char *)"51", (char *)"900", NULL };
+	p[4] = mk("5", "100", "alice");
+	p[4].kind = POST_REPOST;
+	p[4].repost_of = (struct post_ref){ (char *)"52", (char *)"900", NULL };
+	p[5] = mk("6", "777", "stranger");   /* not a mentor: stored, no event */
+
+	store_begin(s);
+	ok(ingest_posts(s, &me, p, 6, &st, on_event, &seen) == 0, "ingest a page");
+	store_commit(s);
+	is_int(st.posts_new, 6, "six new posts");
+	ok(saw(&seen, "post"), "post event");
+	ok(saw(&seen, "reply_to_me"), "reply_to_me event");
+	ok(saw(&seen, "mention_of_me"), "mention_of_me event");
+	ok(saw(&seen, "quote_of_mine"), "quote_of_mine event");
+	ok(saw(&seen, "repost_of_mine"), "repost_of_mine event");
+	is_int(seen.n, 5 + 4, "five posts by Alice + four aimed at me = 9 events");
+
+	/* Idempotence: the same page again adds nothing. */
+	struct ingest_stats st2 = { 0 };
+	struct seen seen2 = { 0 };
+	store_begin(s);
+	ingest_posts(s, &me, p, 6, &st2, on_event, &seen2);
+	store_commit(s);
+	is_int(st2.posts_new, 0, "re-ingest: no new posts");
+	is_int(st2.posts_known, 6, "re-ingest: six known");
+	is_int(seen2.n, 0, "re-ingest: no new events");
+
+	/* My own posts: a reply to Alice, a mention of Bob, a repost of Bob. */
+	struct post mine[3];
+	mine[0] = mk("10", "900", "me");
+	mine[0].reply_to = (struct post_ref){ (char *)"1", (char *)"100", NULL };
+	char *m_bob[] = { (char *)"bob@med.social", (char *)"alice@med.social" };
+	char *m_bob_id[] = { (char *)"200", (char *)"100" };
+	mine[1] = mk("11", "900", "me");
+	mine[1].mentions = m_bob; mine[1].mention_ids = m_bob_id; mine[1].n_mentions = 2;
+	mine[2] = mk("12", "900", "me");
+	mine[2].kind = POST_REPOST;
+	mine[2].repost_of = (struct post_ref){ (char *)"99", (char *)"200", NULL };
+	struct seen seen3 = { 0 };
+	store_begin(s);
+	ingest_posts(s, &me, mine, 3, &st, on_event, &seen3);
+	store_commit(s);
+	ok(saw(&seen3, "my_reply"), "my_reply event");
+	ok(saw(&seen3, "my_mention"), "my_mention event");
+	ok(saw(&seen3, "my_repost"), "my_repost event");
+	is_int(seen3.n, 4, "reply to Alice, mentions of Bob and Alice, repost of Bob");
+
+	/* Notifications: Alice's reply seen again as a notification dedupes;
+	 * a like and a follow are new. */
+	struct post reply_copy = p[1];
+	struct notif n[4] = {
+		{ .network = "mastodon", .id = (char *)"n1", .kind = NOTIF_REPLY, .actor_id = (char *)"100",
+		  .created_at = 1700000001, .post = &reply_copy },
+		{ .network = "mastodon", .id = (char *)"n2", .kind = NOTIF_LIKE, .actor_id = (char *)"100",
+		  .created_at = 1700000002, .subject_id = (char *)"50" },
+		{ .network = "mastodon", .id = (char *)"n3", .kind = NOTIF_FOLLOW, .actor_id = (char *)"200",
+		  .created_at = 1700000003 },
+		{ .network = "mastodon", .id = (char *)"n4", .kind = NOTIF_REPOST, .actor_id = (char *)"100",
+		  .created_at = 1700000004, .subject_id = (char *)"52" },
+	};
+	struct seen seen4 = { 0 };
+	store_begin(s);
+	ok(ingest_notifs(s, &me, n, 4, &st, on_event, &seen4) == 0, "ingest notifications");
+	store_commit(s);
+	ok(!saw(&seen4, "reply_to_me"), "a reply already seen in the feed is not counted twice");
+	ok(saw(&seen4, "like_of_mine"), "like_of_mine event");
+	ok(saw(&seen4, "follow_of_me"), "follow_of_me event");
+	ok(!saw(&seen4, "repost_of_mine"), "a repost seen in the feed dedupes with its notification");
+	is_int(seen4.n, 2, "two new events from four notifications");
+
+	struct store_counts c;
+	store_counts(s, &c);
+	is_int(c.posts, 9, "nine posts stored in all");
+	is_int(c.events, 9 + 4 + 2, "fifteen ledger events in all");
+	store_close(s);
+	return tap_done();
+}
