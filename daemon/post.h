@@ -30,6 +30,8 @@ struct post {
 	char *author_name;
 	char *text;            /* plain UTF-8, HTML stripped, entities decoded */
 	int64_t created_at;    /* unix seconds UTC */
+	int64_t edited_at;     /* unix seconds of the version seen when edited, else 0
+	                          (Mastodon edited_at; X: a later version's created_at) */
 	char *url;             /* web URL a human can open */
 	enum post_kind kind;
 	struct post_ref reply_to;   /* id NULL when not a reply */

@@ -1,0 +1,682 @@
+/* mastodon.c — Mastodon REST adapter (one configured instance, optional token).
+ *
+ * Endpoints: accounts/lookup?acct= and accounts/:id (lookup);
+ * accounts/:id/statuses (account, own); timelines/tag/:tag (tag);
+ * notifications (interactions, user token). The token, when configured, is
+ * sent on every request (private posts the user may see, restricted tag feeds).
+ *
+ * Ids are opaque strings ordered by length then bytes. Walks use min_id, which
+ * returns the page just above the watermark, so pages go upwards until one is
+ * not full. Remote posts that federate late get ids from their (older)
+ * creation time, so the first request starts overlap_s below the watermark.
+ * Handles are normalised to user@domain (local accounts get the instance's
+ * host). Content HTML is turned into plain text; a content warning is kept
+ * as a "CW: …" first paragraph. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/adapter.h"
+#include "net/html.h"
+#include "net/json.h"
+#include "net/link.h"
+#include "net/time.h"
+#include "net/url.h"
+
+#define M_NET "mastodon"
+
+extern const struct net_platform net_mastodon;
+
+/* ---- request building ------------------------------------------------- */
+
+/* Ids and min_id values go into paths and queries: keep them to what
+ * Mastodon (digits) and its forks (base62 flake ids) use. */
+static bool m_valid_id(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n < 1 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
+static bool m_can(const struct net_config *cfg, enum net_op op)
+{
+	switch (op) {
+	case NET_OP_LOOKUP: case NET_OP_ACCOUNT: case NET_OP_TAG:
+		return true;
+	case NET_OP_OWN:
+		return net_has(cfg->me_id);
+	case NET_OP_INTERACTIONS:
+		return net_has(cfg->token);
+	default:
+		return false;
+	}
+}
+
+static int m_finish(const struct net_config *cfg, struct net_request *req, enum net_op op,
+		    struct net_buf *b)
+{
+	int r = net_req_get(req, op, b);
+
+	if (r == 0 && net_has(cfg->token))
+		r = net_req_bearer(req, cfg->token);
+	return r;
+}
+
+static int m_build_lookup(const struct net_config *cfg, enum net_lookup_by by,
+			  const char *const *keys, size_t n, struct net_request *req,
+			  size_t *n_used)
+{
+	struct net_buf b = NET_BUF_INIT;
+	const char *k = keys[0];
+
+	if (by == NET_LOOKUP_ID) {
+		if (!m_valid_id(k))
+			return -EINVAL;
+		net_url_join(&b, cfg->api_base, "/api/v1/accounts/");
+		net_buf_puts(&b, k);
+	} else {
+		while (k && *k == '@')
+			k++;
+		if (!net_has(k) || strpbrk(k, " \t\r\n/?#&"))
+			return -EINVAL;
+		net_url_join(&b, cfg->api_base, "/api/v1/accounts/lookup");
+		net_url_param(&b, "acct", k);
+	}
+	*n_used = 1;
+	return m_finish(cfg, req, NET_OP_LOOKUP, &b);
+}
+
+/* The page size decides when an upward walk ends (a page that is not full),
+ * so builder and parser must agree on it. */
+static int m_limit(const struct net_config *cfg, enum net_op op)
+{
+	int max = op == NET_OP_INTERACTIONS ? 80 : 40;
+	int n = cfg->page_size > 0 ? cfg->page_size : max;
+
+	return n > max ? max : n;
+}
+
+/* min_id for the first request of a walk: the watermark moved back by the
+ * overlap when it is a Mastodon snowflake ((ms << 16) | seq, 15+ digits);
+ * small sequential ids and non-numeric ids are used as they are. */
+static int m_overlap_min_id(const struct net_config *cfg, const char *wm, char **out)
+{
+	int64_t ov = cfg->overlap_s == 0 ? NET_DEFAULT_OVERLAP_S : cfg->overlap_s;
+	uint64_t v = 0, delta;
+	size_t n = strlen(wm);
+	bool digits = n >= 15 && n <= 19;
+
+	for (size_t i = 0; digits && i < n; i++)
+		digits = isdigit((unsigned char)wm[i]);
+	if (digits)
+		v = strtoull(wm, NULL, 10);
+	delta = ov > 0 ? ((uint64_t)ov * 1000u) << 16 : 0;
+	if (!digits || ov <= 0 || v <= delta)
+		return (*out = strdup(wm)) ? 0 : -ENOMEM;
+	if (asprintf(out, "%" PRIu64, v - delta) < 0) {
+		*out = NULL;     /* asprintf leaves it undefined on failure */
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int m_build_page(const struct net_config *cfg, const char *target,
+			const struct net_walk *w, struct net_request *req)
+{
+	struct net_buf b = NET_BUF_INIT;
+	char *min_id = NULL;
+	int r;
+
+	switch (w->op) {
+	case NET_OP_ACCOUNT:
+	case NET_OP_OWN: {
+		const char *id = w->op == NET_OP_OWN ? cfg->me_id : target;
+
+		if (!m_valid_id(id))
+			return -EINVAL;
+		net_url_join(&b, cfg->api_base, "/api/v1/accounts/");
+		net_buf_puts(&b, id);
+		net_buf_puts(&b, "/statuses");
+		break;
+	}
+	case NET_OP_TAG:
+		while (*target == '#')
+			target++;
+		if (!*target)
+			return -EINVAL;
+		net_url_join(&b, cfg->api_base, "/api/v1/timelines/tag/");
+		net_url_escape(&b, target);
+		break;
+	case NET_OP_INTERACTIONS:
+		if (!net_has(cfg->token))
+			return -ENOKEY;
+		net_url_join(&b, cfg->api_base, "/api/v1/notifications");
+		break;
+	default:
+		return -ENOTSUP;
+	}
+	net_url_param_int(&b, "limit", m_limit(cfg, w->op));
+	if (w->page_token) {
+		r = m_valid_id(w->page_token) ? 0 : -EINVAL;
+		min_id = r == 0 ? strdup(w->page_token) : NULL;
+	} else if (w->watermark) {
+		r = m_valid_id(w->watermark) ? 0 : -EINVAL;
+		if (r == 0 && w->op == NET_OP_INTERACTIONS)   /* local sequence: no late arrivals */
+			min_id = strdup(w->watermark);
+		else if (r == 0)
+			r = m_overlap_min_id(cfg, w->watermark, &min_id);
+	} else {
+		r = 0;
+	}
+	if (r == 0 && (w->page_token || w->watermark) && !min_id)
+		r = -ENOMEM;
+	if (r < 0) {
+		net_buf_free(&b);
+		free(min_id);
+		return r;
+	}
+	net_url_param(&b, "min_id", min_id);
+	free(min_id);
+	return m_finish(cfg, req, w->op, &b);
+}
+
+static void m_read_rate(const struct net_response *resp, struct net_rate *rate)
+{
+	net_rate_read(resp, "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+		      true, rate);
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+struct m_ctx {
+	const struct net_config *cfg;
+	char *host;                 /* instance host, for local accts */
+};
+
+/* user@domain for an Account's acct (local accounts carry no domain). */
+static char *m_acct(const struct m_ctx *cx, const char *acct)
+{
+	char *out;
+
+	if (!acct)
+		return NULL;
+	while (*acct == '@')
+		acct++;
+	if (strchr(acct, '@') || !cx->host)
+		return strdup(acct);
+	return asprintf(&out, "%s@%s", acct, cx->host) < 0 ? NULL : out;
+}
+
+/* Sets *id / *acct from an Account object. -EINVAL: no string id. */
+static int m_account_ids(const struct m_ctx *cx, const cJSON *acc, char **id, char **acct,
+			 char **name)
+{
+	const char *s, *a;
+
+	if (!cJSON_IsObject(acc) || net_json_str(acc, "id", &s) < 0 || !*s)
+		return -EINVAL;
+	a = net_json_str_or(acc, "acct", net_json_str_or(acc, "username", NULL));
+	if (net_set_str(id, s) < 0 || (a && !(*acct = m_acct(cx, a))))
+		return -ENOMEM;
+	if (name && net_set_str(name, net_nz(net_json_str_or(acc, "display_name", NULL))) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int m_ref_from_status(const struct m_ctx *cx, struct post_ref *ref, const cJSON *st)
+{
+	const char *id;
+
+	if (net_json_str(st, "id", &id) < 0)
+		return -EINVAL;
+	if (net_set_str(&ref->id, id) < 0)
+		return -ENOMEM;
+	return m_account_ids(cx, net_json_obj(st, "account"), &ref->author_id,
+			     &ref->author_handle, NULL) == -ENOMEM ? -ENOMEM : 0;
+}
+
+/* Plain text of a status: "CW: spoiler" paragraph, then the content. */
+static int m_text(const cJSON *src, char **out)
+{
+	const char *html = "", *cw = "";
+	char *body, *warn;
+	int r;
+
+	if ((r = net_json_str(src, "content", &html)) == -EINVAL ||
+	    (r = net_json_str(src, "spoiler_text", &cw)) == -EINVAL)
+		return -EINVAL;
+	body = html_to_text(html, strlen(html));
+	if (!body)
+		return -ENOMEM;
+	if (!cw || !*cw) {
+		*out = body;
+		return 0;
+	}
+	warn = html_unescape(cw, strlen(cw));
+	r = warn && asprintf(out, "CW: %s%s%s", warn, *body ? "\n\n" : "", body) >= 0 ? 0 : -ENOMEM;
+	if (r < 0)
+		*out = NULL;
+	free(warn);
+	free(body);
+	return r;
+}
+
+static int m_mentions_tags(const struct m_ctx *cx, const cJSON *src, struct post *p)
+{
+	const cJSON *e;
+	const char *s;
+
+	cJSON_ArrayForEach(e, net_json_arr(src, "mentions")) {
+		char *acct;
+		int r;
+
+		if (net_json_str(e, "acct", &s) < 0)
+			continue;
+		acct = m_acct(cx, s);
+		r = acct ? post_add_mention(p, acct, strlen(acct), net_json_str_or(e, "id", NULL)) : -ENOMEM;
+		free(acct);
+		if (r < 0)
+			return r;
+	}
+	cJSON_ArrayForEach(e, net_json_arr(src, "tags"))
+		if (net_json_str(e, "name", &s) == 0 && post_add_tag(p, s, strlen(s)) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/* The reply parent's handle: the mention whose id is in_reply_to_account_id. */
+static const char *m_reply_acct(const cJSON *st, const char *account_id)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, net_json_arr(st, "mentions"))
+		if (strcmp(net_json_str_or(e, "id", ""), account_id) == 0)
+			return net_json_str_or(e, "acct", NULL);
+	return NULL;
+}
+
+static int m_reply(const struct m_ctx *cx, const cJSON *st, struct post *p)
+{
+	const char *pid, *aid = NULL, *acct;
+	char *full = NULL;
+	int r;
+
+	if ((r = net_json_str(st, "in_reply_to_id", &pid)) == -EINVAL)
+		return -EINVAL;
+	if (r < 0)
+		return 0;
+	if (net_json_str(st, "in_reply_to_account_id", &aid) == -EINVAL)
+		return -EINVAL;
+	if (aid && net_has(p->author_id) && strcmp(aid, p->author_id) == 0)
+		full = net_strdup(p->author_handle);             /* a self-reply (thread) */
+	else if (aid && (acct = m_reply_acct(st, aid)))
+		full = m_acct(cx, acct);
+	r = post_ref_set(&p->reply_to, pid, aid, full);
+	free(full);
+	return r;
+}
+
+/* Quotes (Mastodon 4.5+): {state, quoted_status: Status|null} or the shallow
+ * {state, quoted_status_id}. */
+static int m_quote(const struct m_ctx *cx, const cJSON *src, struct post *p)
+{
+	const cJSON *q = net_json_obj(src, "quote"), *qs;
+	const char *qid;
+
+	if (!q)
+		return 0;
+	if ((qs = net_json_obj(q, "quoted_status"))) {
+		int r = m_ref_from_status(cx, &p->quote_of, qs);
+
+		if (r == -ENOMEM)
+			return r;
+		if (r == 0)
+			p->kind = POST_QUOTE;
+	} else if (net_json_str(q, "quoted_status_id", &qid) == 0) {
+		if (net_set_str(&p->quote_of.id, qid) < 0)
+			return -ENOMEM;
+		p->kind = POST_QUOTE;
+	}
+	return 0;
+}
+
+static void m_counts(struct post *p, const cJSON *st)
+{
+	p->n_likes = net_json_i64_or(st, "favourites_count", -1);
+	p->n_reposts = net_json_i64_or(st, "reblogs_count", -1);
+	p->n_replies = net_json_i64_or(st, "replies_count", -1);
+	p->n_quotes = net_json_i64_or(st, "quotes_count", -1);
+}
+
+/* One Status → p. A boost keeps its own id, author and time; text, tags,
+ * mentions, quote and URL come from the boosted status. */
+static int m_status(const struct m_ctx *cx, const cJSON *st, struct post *p)
+{
+	const cJSON *reblog, *src;
+	const char *id, *s;
+	int r;
+
+	post_init(p, M_NET);
+	if (!cJSON_IsObject(st) || net_json_str(st, "id", &id) < 0 || !*id)
+		return -EINVAL;
+	if ((r = m_account_ids(cx, net_json_obj(st, "account"), &p->author_id, &p->author_handle,
+			       &p->author_name)) < 0)
+		return r;
+	if (net_set_str(&p->id, id) < 0 || net_set_str(&p->key, id) < 0)
+		return -ENOMEM;
+	reblog = cJSON_GetObjectItemCaseSensitive(st, "reblog");
+	if (reblog && !cJSON_IsNull(reblog) && !cJSON_IsObject(reblog))
+		return -EINVAL;
+	src = cJSON_IsObject(reblog) ? reblog : st;
+	if ((r = net_json_str(st, "created_at", &s)) == -EINVAL ||
+	    (r == 0 && net_time_parse(s, &p->created_at) < 0))
+		return -EINVAL;
+	if (net_json_str(st, "edited_at", &s) == 0 && net_time_parse(s, &p->edited_at) < 0)
+		p->edited_at = 0;
+	if ((r = m_text(src, &p->text)) < 0)
+		return r;
+	if (src != st) {
+		p->kind = POST_REPOST;
+		if ((r = m_ref_from_status(cx, &p->repost_of, src)) < 0)
+			return r;
+	} else {
+		if ((r = m_reply(cx, st, p)) < 0 || (r = m_quote(cx, st, p)) < 0)
+			return r;
+		m_counts(p, st);
+	}
+	s = net_json_str_or(src, "url", net_json_str_or(src, "uri", NULL));
+	if (net_set_str(&p->url, s) < 0)
+		return -ENOMEM;
+	return m_mentions_tags(cx, src, p);
+}
+
+static enum notif_kind m_notif_kind(const char *type)
+{
+	static const struct { const char *type; enum notif_kind kind; } map[] = {
+		{ "mention", NOTIF_MENTION }, { "reblog", NOTIF_REPOST }, { "favourite", NOTIF_LIKE },
+		{ "follow", NOTIF_FOLLOW }, { "quote", NOTIF_QUOTE },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i].type, type) == 0)
+			return map[i].kind;
+	return NOTIF_OTHER;
+}
+
+/* The post part of a notification: the acting post for mentions and quotes
+ * (also "status", "update", "poll" — kept for context), the user's post for
+ * likes and boosts (then it is the subject, not attached). */
+static int m_notif_status(const struct m_ctx *cx, const cJSON *st, struct notif *n)
+{
+	struct post p;
+	int r;
+
+	if (n->kind == NOTIF_LIKE || n->kind == NOTIF_REPOST)
+		return net_set_str(&n->subject_id, net_json_str_or(st, "id", NULL));
+	r = m_status(cx, st, &p);
+	if (r == 0 && !(n->post = malloc(sizeof(*n->post))))
+		r = -ENOMEM;
+	if (r < 0) {
+		post_clear(&p);
+		return r;
+	}
+	*n->post = p;
+	if (n->kind == NOTIF_MENTION && p.reply_to.id && net_has(cx->cfg->me_id) &&
+	    p.reply_to.author_id && strcmp(p.reply_to.author_id, cx->cfg->me_id) == 0)
+		n->kind = NOTIF_REPLY;
+	if (n->kind == NOTIF_REPLY)
+		return net_set_str(&n->subject_id, p.reply_to.id);
+	if (n->kind == NOTIF_QUOTE)
+		return net_set_str(&n->subject_id, p.quote_of.id);
+	return 0;
+}
+
+static int m_notif(const struct m_ctx *cx, const cJSON *o, struct notif *n)
+{
+	const cJSON *st;
+	const char *id, *type, *s;
+	int r;
+
+	notif_init(n, M_NET);
+	if (!cJSON_IsObject(o) || net_json_str(o, "id", &id) < 0 || net_json_str(o, "type", &type) < 0)
+		return -EINVAL;
+	n->kind = m_notif_kind(type);
+	if (net_set_str(&n->id, id) < 0)
+		return -ENOMEM;
+	if ((r = net_json_str(o, "created_at", &s)) == -EINVAL ||
+	    (r == 0 && net_time_parse(s, &n->created_at) < 0))
+		return -EINVAL;
+	r = m_account_ids(cx, net_json_obj(o, "account"), &n->actor_id, &n->actor_handle,
+			  &n->actor_name);
+	if (r == -ENOMEM)
+		return r;
+	st = cJSON_GetObjectItemCaseSensitive(o, "status");
+	if (cJSON_IsObject(st))
+		return m_notif_status(cx, st, n);
+	return st && !cJSON_IsNull(st) ? -EINVAL : 0;
+}
+
+/* Profile text: the note, then "name: value" for each profile field (often
+ * links to the same person elsewhere). */
+static int m_bio(const cJSON *acc, char **out)
+{
+	struct net_buf b = NET_BUF_INIT;
+	const char *note = net_json_str_or(acc, "note", "");
+	const cJSON *f;
+	char *t = html_to_text(note, strlen(note));
+
+	if (!t)
+		return -ENOMEM;
+	net_buf_puts(&b, t);
+	free(t);
+	cJSON_ArrayForEach(f, net_json_arr(acc, "fields")) {
+		const char *name = net_json_str_or(f, "name", NULL), *val = net_json_str_or(f, "value", NULL);
+
+		if (!name || !val || !(t = html_to_text(val, strlen(val))))
+			continue;
+		net_buf_printf(&b, "%s%s: %s", b.len ? "\n" : "", name, t);
+		free(t);
+	}
+	*out = net_buf_steal(&b);
+	if (*out && !**out) {        /* no note and no fields: absent */
+		free(*out);
+		*out = NULL;
+		return 0;
+	}
+	return *out ? 0 : -ENOMEM;
+}
+
+static int m_lookup(const struct m_ctx *cx, const cJSON *acc, struct net_page *pg)
+{
+	struct net_account a = { 0 };
+	int r = m_account_ids(cx, acc, &a.id, &a.handle, &a.name);
+
+	if (r == 0)
+		r = m_bio(acc, &a.bio);
+	if (r == 0)
+		r = net_set_str(&a.url, net_json_str_or(acc, "url", NULL));
+	if (r == 0)
+		r = net_page_push_account(pg, &a);
+	if (r == -EINVAL) {
+		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "Mastodon account without an id");
+		r = 0;
+	}
+	net_account_clear(&a);
+	return r;
+}
+
+/* Upward walk: the next page starts above the newest id of this one. The
+ * server's Link rel="prev" carries exactly that min_id; its URL is not
+ * followed because older servers drop "limit" from it, which would break
+ * the "page not full" end test — the builder re-creates the URL instead. */
+static int m_next_min_id(const struct net_response *resp, const char *max_id, char **out)
+{
+	char *url = NULL, *q;
+	int r = net_link_find(net_header(resp, "Link"), "prev", &url);
+
+	*out = NULL;
+	if (r == -ENOMEM)
+		return r;
+	if (r == 0 && (q = strstr(url, "min_id=")) && (q == url || q[-1] == '?' || q[-1] == '&')) {
+		q += 7;
+		*out = strndup(q, strcspn(q, "&#"));
+		if (*out && !m_valid_id(*out)) {
+			free(*out);
+			*out = NULL;
+		}
+	}
+	free(url);
+	if (*out && net_cmp_opaque_id(*out, max_id) < 0) {
+		free(*out);      /* never walk downwards, whatever the header says */
+		*out = NULL;
+	}
+	if (!*out && max_id && !(*out = strdup(max_id)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int m_advance(const struct net_config *cfg, const struct net_response *resp,
+		     struct net_walk *w, size_t n_raw, const char *max_id)
+{
+	const char *best = w->new_watermark ? w->new_watermark : w->watermark;
+	char *next = NULL;
+	int r = 0;
+
+	if (net_cmp_opaque_id(max_id, best) > 0)
+		best = max_id;
+	r = net_set_str(&w->new_watermark, best);
+	w->pages++;
+	w->done = !w->watermark || n_raw == 0 || n_raw < (size_t)m_limit(cfg, w->op);
+	if (r == 0 && !w->done)
+		r = m_next_min_id(resp, max_id, &next);
+	if (r == 0) {
+		free(w->page_token);
+		w->page_token = next;
+		w->done = w->done || !next;
+	}
+	return r;
+}
+
+static int m_items(const struct m_ctx *cx, enum net_op op, const cJSON *arr,
+		   struct net_page *pg, const char **max_id)
+{
+	const cJSON *it;
+	int r = 0;
+
+	cJSON_ArrayForEach(it, arr) {
+		const char *id = net_json_str_or(it, "id", NULL);
+		struct post p;
+		struct notif n;
+
+		/* The watermark counts every id the server sent, even of items we drop. */
+		if (id && m_valid_id(id) && net_cmp_opaque_id(id, *max_id) > 0)
+			*max_id = id;
+		if (op == NET_OP_INTERACTIONS) {
+			r = m_notif(cx, it, &n);
+			if (r == 0)
+				r = net_page_push_notif(pg, &n);
+			notif_clear(&n);
+		} else {
+			r = m_status(cx, it, &p);
+			if (r == 0)
+				r = net_page_push_post(pg, &p);
+			post_clear(&p);
+		}
+		if (r == -EINVAL)
+			net_page_invalid(pg, "Mastodon %s %s has wrong field types",
+					 op == NET_OP_INTERACTIONS ? "notification" : "status",
+					 id ? id : "(no id)");
+		else if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static void m_http_error(const struct net_config *cfg, struct net_page *pg,
+			 const struct net_response *resp, const cJSON *body)
+{
+	const char *e = net_json_str_or(body, "error", NULL);
+	int st = net_status_of(resp);
+
+	if (st == 429)
+		net_err(pg, NET_ERR_RATE_LIMITED, NET_SCOPE_NETWORK, net_retry_at(pg, resp, 300),
+			"Mastodon rate limit reached%s%s", e ? ": " : "", e ? e : "");
+	else if (st == 410)
+		net_err(pg, NET_ERR_NOT_FOUND, NET_SCOPE_TARGET, 0, "gone (suspended account)%s%s",
+			e ? ": " : "", e ? e : "");
+	else   /* without a token a 401/403 is this endpoint's rule, not a bad token */
+		net_err_http(pg, resp, net_has(cfg->token) ? NET_SCOPE_NETWORK : NET_SCOPE_ENDPOINT, e);
+}
+
+static int m_parse_body(const struct m_ctx *cx, enum net_op op, const struct net_response *resp,
+			const cJSON *body, struct net_walk *w, struct net_page *pg)
+{
+	const char *max_id = NULL;
+	int r;
+
+	if (op == NET_OP_LOOKUP) {
+		if (!cJSON_IsObject(body)) {
+			net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "Mastodon lookup: not an object");
+			return 0;
+		}
+		return m_lookup(cx, body, pg);
+	}
+	if (!cJSON_IsArray(body)) {
+		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "%s",
+			net_json_arr(body, "notification_groups") ?
+			"grouped notifications (API v2) are not supported; mentord reads /api/v1/notifications" :
+			"Mastodon page: expected a JSON array");
+		return 0;
+	}
+	r = m_items(cx, op, body, pg, &max_id);
+	if (r == 0)
+		r = m_advance(cx->cfg, resp, w, (size_t)cJSON_GetArraySize(body), max_id);
+	return r;
+}
+
+static int m_parse(const struct net_config *cfg, enum net_op op, const struct net_response *resp,
+		   struct net_walk *w, struct net_page *pg)
+{
+	struct m_ctx cx = { .cfg = cfg, .host = net_url_host(cfg->api_base) };
+	int st = net_status_of(resp);
+	cJSON *body = NULL;
+	int r = 0;
+
+	if (op == NET_OP_SESSION_CREATE || op == NET_OP_SESSION_REFRESH || op == NET_OP_BATCH) {
+		net_err(pg, NET_ERR_BAD_REQUEST, NET_SCOPE_ENDPOINT, 0, "not a Mastodon operation");
+		goto done;
+	}
+	if (net_body_is_json(resp))
+		body = net_json_parse(resp->body, resp->body_len);
+	if (st < 200 || st > 299)
+		m_http_error(cfg, pg, resp, body);
+	else if (!body)
+		net_err_http(pg, resp, NET_SCOPE_NETWORK,
+			     net_body_is_json(resp) ? "invalid JSON" : "not JSON");
+	else
+		r = m_parse_body(&cx, op, resp, body, w, pg);
+done:
+	cJSON_Delete(body);
+	free(cx.host);
+	return r;
+}
+
+const struct net_platform net_mastodon = {
+	.name = M_NET,
+	.max_batch = 0,
+	.max_lookup = 1,
+	.can = m_can,
+	.build_lookup = m_build_lookup,
+	.build_page = m_build_page,
+	.parse = m_parse,
+	.read_rate = m_read_rate,
+	.cmp_id = net_cmp_opaque_id,
+};

@@ -1,0 +1,340 @@
+/* net.h — the platform interface: how the scheduler and ingest talk to X,
+ * Mastodon and Bluesky without knowing any of their URLs or JSON.
+ *
+ * The adapters are pure code. They build HTTP requests (the caller performs
+ * them) and parse responses (the caller hands back status, headers, body).
+ * They hold no state between calls, do no I/O, read no files and log nothing;
+ * credentials come in through struct net_config as strings in memory.
+ *
+ * ## Operations
+ *   NET_OP_LOOKUP        handle or stable id → account(s): id, handle, name, bio.
+ *                        Looking up by id later tells the caller when a
+ *                        followed account changed its handle.
+ *   NET_OP_ACCOUNT       posts of one followed account (by stable id)
+ *   NET_OP_BATCH         posts of many followed accounts in one request
+ *                        (X: recent search "from:a OR from:b", by handle);
+ *                        see max_batch. Its watermark is the smallest of the
+ *                        members' since_ids; once done, new_watermark applies
+ *                        to every member.
+ *   NET_OP_TAG           posts carrying a hashtag
+ *   NET_OP_OWN           the user's own posts (cfg->me_id)
+ *   NET_OP_INTERACTIONS  what others did to the user: X mentions, Mastodon
+ *                        notifications, Bluesky listNotifications → notifs
+ *   NET_OP_SESSION_CREATE / NET_OP_SESSION_REFRESH   Bluesky login, refresh
+ *
+ * ## Incremental walks (ACCOUNT, BATCH, TAG, OWN, INTERACTIONS)
+ * Each target (account, tag, batch of accounts, own feed, interactions) keeps
+ * one opaque watermark string in the caller's store. A poll is a walk over
+ * one or more pages:
+ *
+ *     struct net_walk w;
+ *     net_walk_start(&w, NET_OP_ACCOUNT, stored_watermark);   // NULL: first sync
+ *     do {
+ *         net_build_page(p, &cfg, account_id, &w, &req);      // uses w.page_token
+ *         ...perform req, get status/headers/body...
+ *         net_parse(p, &cfg, w.op, &resp, &w, &page);         // advances w
+ *         if (page.err.code != NET_OK) break;                  // w unchanged: retry later
+ *         ingest(page.posts / page.notifs);                    // may repeat known keys
+ *         net_page_clear(&page);
+ *     } while (!w.done && w.pages < cap);
+ *     if (w.done && w.new_watermark) store(w.new_watermark);
+ *     net_walk_clear(&w);
+ *
+ * The per-network rules live in the adapters:
+ *   X         since_id = watermark; follow meta.next_token with the same since_id;
+ *             the new watermark is meta.newest_id of the FIRST page.
+ *   Mastodon  min_id = watermark minus an overlap (cfg->overlap_s) so that
+ *             late-federated posts with back-dated ids are not lost; pages go
+ *             upwards (the next min_id is the one in Link rel="prev", never
+ *             below the page's greatest id; the Link URL itself is not
+ *             followed) until a page is not full; ids compare as opaque
+ *             strings (length, then bytes: "9" < "10"); the new watermark is
+ *             the greatest id seen.
+ *   Bluesky   no since parameter: walk the cursor from the newest item until
+ *             the watermark's URI, an item older than the watermark's time
+ *             (minus 2 min skew), or a key w.is_known() reports; the new
+ *             watermark ("<unix ms> <at:// URI>") is the newest item of the
+ *             first page.
+ * Without a watermark (first sync) a walk reads one page and is done.
+ * Abandoning a walk before w.done and storing nothing is always safe (the
+ * next poll re-reads; keys dedupe). Storing new_watermark before w.done
+ * leaves a gap on X and Bluesky; on Mastodon it is safe (the watermark is
+ * the greatest id actually seen, everything newer is still above it).
+ * A page may hold items already seen (overlap, the known item itself): the
+ * caller dedupes on post.key / notif.id.
+ *
+ * ## Errors
+ * net_parse() classifies every response into page.err (code, scope, retry_at,
+ * a short human message that never contains credentials). Items with wrong
+ * JSON types are dropped and counted in page.n_invalid; unknown union types
+ * and kinds are dropped and counted in page.n_ignored; neither fails the page.
+ *
+ * ## Secrets
+ * Request headers (Authorization) and the createSession body carry secrets;
+ * log only req.method and req.url (URLs never contain credentials). Session
+ * results are secrets too. Error messages are scrubbed of cfg's secrets.
+ *
+ * Return values: 0 or a negative errno. Builders return -ENOKEY when the
+ * configuration lacks a credential the operation needs, -EINVAL for a bad
+ * handle/tag/id or a missing me_id, -ENOTSUP when the network has no such
+ * operation, -ENOMEM. */
+#ifndef MENTORD_NET_H
+#define MENTORD_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "post.h"
+
+enum net_op {
+	NET_OP_LOOKUP = 0,
+	NET_OP_ACCOUNT,
+	NET_OP_BATCH,
+	NET_OP_TAG,
+	NET_OP_OWN,
+	NET_OP_INTERACTIONS,
+	NET_OP_SESSION_CREATE,
+	NET_OP_SESSION_REFRESH,
+};
+
+/* What the caller knows about the user and the network. Strings are
+ * borrowed for the duration of each call; NULL or "" means "not set". */
+struct net_config {
+	const char *api_base;      /* "https://api.x.com", "https://mastodon.social",
+	                              "https://public.api.bsky.app"; may be http://127.0.0.1:PORT */
+	const char *pds_base;      /* Bluesky: PDS for authenticated calls ("https://bsky.social") */
+	const char *token;         /* Bearer credential for reads: X app bearer (required),
+	                              Mastodon access token (optional; notifications need it),
+	                              Bluesky session accessJwt (tag search, notifications) */
+	const char *refresh_token; /* Bluesky session refreshJwt (refreshSession) */
+	const char *identifier;    /* Bluesky login handle or e-mail (createSession) */
+	const char *password;      /* Bluesky app password (createSession) */
+	const char *me;            /* the user's own handle, as configured */
+	const char *me_id;         /* its stable id once looked up (X user id, Mastodon
+	                              account id, DID); needed by OWN and INTERACTIONS */
+	int page_size;             /* items per page; 0 = network default; clamped to the
+	                              endpoint's range */
+	int overlap_s;             /* Mastodon min_id overlap in seconds; 0 = default
+	                              (NET_DEFAULT_OVERLAP_S), negative = none */
+};
+
+#define NET_DEFAULT_OVERLAP_S 300
+#define NET_MAX_HEADERS 4
+
+/* One HTTP request to perform. All strings are owned; free with
+ * net_request_clear(). */
+struct net_request {
+	enum net_op op;
+	const char *method;                /* static: "GET" or "POST" */
+	char *url;                         /* full URL; safe to log */
+	char *headers[NET_MAX_HEADERS];    /* "Name: value" lines (curl style), may hold
+	                                      secrets: never log */
+	size_t n_headers;
+	char *body;                        /* NULL for GET; may hold secrets */
+	size_t body_len;
+	const char *content_type;          /* static, of body (NULL without body); the
+	                                      HTTP layer sends the Content-Type header,
+	                                      headers[] does not repeat it */
+};
+
+/* Looks a response header up by name, case-insensitively; returns the value
+ * (NUL-terminated, valid until the parse call returns) or NULL. */
+typedef const char *(*net_header_fn)(void *ctx, const char *name);
+
+struct net_response {
+	int status;                /* HTTP status; 0 = unknown (treated as 200) */
+	net_header_fn header;      /* may be NULL: no headers */
+	void *header_ctx;
+	const char *body;          /* NOT NUL-terminated; may be NULL when body_len == 0 */
+	size_t body_len;
+	int64_t now;               /* unix seconds when received (Retry-After, cap periods) */
+};
+
+/* A ready-made header lookup over an array of name/value pairs: pass
+ * net_header_list_get as header and a struct net_header_list * as ctx. */
+struct net_header_pair { const char *name, *value; };
+struct net_header_list { const struct net_header_pair *v; size_t n; };
+const char *net_header_list_get(void *ctx, const char *name);
+
+/* Rate budget of the endpoint that answered; -1 / 0 mean unknown. */
+struct net_rate {
+	int64_t limit;             /* requests per window; -1 unknown */
+	int64_t remaining;         /* left in this window; -1 unknown */
+	int64_t reset;             /* unix s when the window resets; 0 unknown
+	                              (X epoch s, Mastodon ISO 8601, Bluesky epoch s) */
+	int64_t retry_after;       /* unix s from Retry-After (Bluesky); 0 none */
+	int64_t window;            /* window seconds (Bluesky RateLimit-Policy w=); 0 unknown */
+};
+
+enum net_status {
+	NET_OK = 0,
+	NET_ERR_RATE_LIMITED,      /* 429 / RateLimitExceeded: wait until retry_at */
+	NET_ERR_AUTH,              /* 401/403, bad or missing credentials, forbidden
+	                              client: stop (see scope) until reconfigured */
+	NET_ERR_SESSION_EXPIRED,   /* Bluesky ExpiredToken/InvalidToken: on a read,
+	                              refreshSession and retry; on refreshSession,
+	                              createSession (log in again) */
+	NET_ERR_USAGE_CAP,         /* X monthly/daily usage cap: pause X until retry_at */
+	NET_ERR_NOT_FOUND,         /* the target is gone: unknown handle/id, suspended,
+	                              protected, blocked, taken down */
+	NET_ERR_STALE_CURSOR,      /* the watermark was refused (X since_id older than
+	                              the search window): restart the walk without it */
+	NET_ERR_BAD_REQUEST,       /* 400/404/422/501 that retrying will not fix */
+	NET_ERR_BLOCKED,           /* refused by a proxy/WAF (HTML 403): back off this
+	                              endpoint, credentials are not the problem */
+	NET_ERR_SERVER,            /* 5xx, timeouts upstream, HTML error pages: retry
+	                              with backoff */
+	NET_ERR_MALFORMED,         /* the body is not the JSON this endpoint returns */
+};
+
+/* How far an error reaches: what the scheduler should pause. */
+enum net_scope {
+	NET_SCOPE_TARGET = 0,      /* this account / tag / handle only */
+	NET_SCOPE_ENDPOINT,        /* this kind of request (one rate bucket) */
+	NET_SCOPE_NETWORK,         /* the whole network */
+};
+
+#define NET_MSG_MAX 200
+
+struct net_error {
+	enum net_status code;
+	enum net_scope scope;
+	int http_status;
+	int64_t retry_at;          /* unix s worth trying again; 0 = use backoff */
+	char msg[NET_MSG_MAX];     /* "" when ok; never holds credentials */
+};
+
+/* A looked-up account (NET_OP_LOOKUP). */
+struct net_account {
+	char *id;                  /* X user id, Mastodon account id, DID */
+	char *handle;              /* X username, Mastodon user@domain, Bluesky handle
+	                              (NULL when the response does not say, e.g. resolveHandle) */
+	char *name;                /* display name */
+	char *bio;                 /* profile text, plain; Mastodon profile fields
+	                              appended as "name: value" lines */
+	char *url;                 /* profile web URL / website where given */
+};
+
+/* Bluesky session (NET_OP_SESSION_*). Secrets: store in a 0600 file only. */
+struct net_session {
+	char *did, *handle;
+	char *access_jwt, *refresh_jwt;
+	char *pds_base;            /* from the DID document, when included */
+	int64_t access_expires;    /* unix s (JWT exp, else a conservative guess) */
+	int64_t refresh_expires;
+};
+
+/* One parsed response. Free with net_page_clear().
+ * Posts: a repost carries the reposter as author, its own id/key/time, and
+ * the target's text, tags, mentions and URL (counts -1: they would be the
+ * target's). A Bluesky repost's key is the repost record's URI (or
+ * "repost:<did>:<post uri>" from AppViews that omit it). Mastodon handles
+ * are user@domain; X handles have no '@'. */
+struct net_page {
+	enum net_op op;
+	struct post *posts;        /* ACCOUNT, BATCH, TAG, OWN; newest first as sent */
+	size_t n_posts;
+	struct notif *notifs;      /* INTERACTIONS */
+	size_t n_notifs;
+	struct net_account *accounts;   /* LOOKUP */
+	size_t n_accounts;
+	struct net_session session;     /* SESSION_* */
+	struct net_rate rate;
+	struct net_error err;
+	size_t n_invalid;          /* items dropped for wrong JSON types */
+	size_t n_ignored;          /* items dropped for unknown kinds/union types */
+	char note[NET_MSG_MAX];    /* why the first item was dropped, or a partial
+	                              error the server reported next to data */
+	size_t cap_posts, cap_notifs, cap_accounts;   /* internal */
+};
+
+/* State of one incremental walk; see the top of this file. */
+struct net_walk {
+	enum net_op op;
+	char *watermark;           /* stored watermark at the start; NULL = first sync */
+	char *page_token;          /* for the next request; NULL on the first page */
+	char *new_watermark;       /* what to store once done; NULL = nothing to store */
+	unsigned pages;            /* pages parsed successfully */
+	bool done;                 /* no further page is needed */
+	/* Optional (Bluesky): true if this dedupe key is already stored. */
+	bool (*is_known)(void *ctx, const char *key);
+	void *known_ctx;
+};
+
+enum net_lookup_by { NET_LOOKUP_HANDLE = 0, NET_LOOKUP_ID };
+
+/* One network. Function pointers are NULL when unsupported. */
+struct net_platform {
+	const char *name;          /* "x", "mastodon", "bluesky" */
+	size_t max_batch;          /* handles per build_batch request; 0 = none */
+	size_t max_lookup;         /* keys per build_lookup request */
+	/* True when cfg holds what op needs (token, session, me_id). */
+	bool (*can)(const struct net_config *cfg, enum net_op op);
+	int (*build_lookup)(const struct net_config *cfg, enum net_lookup_by by,
+			    const char *const *keys, size_t n, struct net_request *req,
+			    size_t *n_used);
+	/* target: account id (ACCOUNT), tag with or without '#' (TAG), NULL (OWN,
+	 * INTERACTIONS). The op is w->op. */
+	int (*build_page)(const struct net_config *cfg, const char *target,
+			  const struct net_walk *w, struct net_request *req);
+	/* Covers handles[0 .. *n_used) (as many as fit one request). */
+	int (*build_batch)(const struct net_config *cfg, const char *const *handles, size_t n,
+			   const struct net_walk *w, struct net_request *req, size_t *n_used);
+	int (*build_session)(const struct net_config *cfg, enum net_op op,
+			     struct net_request *req);
+	/* Fills page (already zeroed, rate already read) and advances w. */
+	int (*parse)(const struct net_config *cfg, enum net_op op,
+		     const struct net_response *resp, struct net_walk *w, struct net_page *page);
+	void (*read_rate)(const struct net_response *resp, struct net_rate *rate);
+	/* Orders two post ids / watermarks of this network (<0, 0, >0). */
+	int (*cmp_id)(const char *a, const char *b);
+};
+
+/* Registry (registry.c): NULL-terminated list, and lookup by name. */
+const struct net_platform *const *net_platforms(void);
+const struct net_platform *net_platform_find(const char *name);
+
+/* Builders: check the arguments and the op, then call the platform. On error
+ * req is left empty (safe to clear). */
+int net_build_lookup(const struct net_platform *p, const struct net_config *cfg,
+		     enum net_lookup_by by, const char *const *keys, size_t n,
+		     struct net_request *req, size_t *n_used);
+int net_build_page(const struct net_platform *p, const struct net_config *cfg,
+		   const char *target, const struct net_walk *w, struct net_request *req);
+int net_build_batch(const struct net_platform *p, const struct net_config *cfg,
+		    const char *const *handles, size_t n, const struct net_walk *w,
+		    struct net_request *req, size_t *n_used);
+int net_build_session(const struct net_platform *p, const struct net_config *cfg,
+		      enum net_op op, struct net_request *req);
+void net_request_clear(struct net_request *req);
+
+/* Parses one response of operation op. w is required for walk operations and
+ * ignored (may be NULL) otherwise; it is advanced only when page->err.code is
+ * NET_OK. Returns 0 when the response was classified (look at page->err),
+ * negative errno when it could not be processed at all (-ENOMEM, -EINVAL
+ * arguments). page is valid to clear in every case. */
+int net_parse(const struct net_platform *p, const struct net_config *cfg, enum net_op op,
+	      const struct net_response *resp, struct net_walk *w, struct net_page *page);
+void net_page_clear(struct net_page *page);
+
+/* Reads the rate headers alone (e.g. for a response that is not parsed). */
+void net_read_rate(const struct net_platform *p, const struct net_response *resp,
+		   struct net_rate *rate);
+
+int net_walk_start(struct net_walk *w, enum net_op op, const char *watermark);
+void net_walk_clear(struct net_walk *w);
+
+void net_account_clear(struct net_account *a);
+/* Frees and zeroes (wiping the tokens first). */
+void net_session_clear(struct net_session *s);
+/* Session ⇄ one JSON object, for the caller's 0600 session file. encode
+ * returns a heap string (a secret) or NULL; decode returns 0 or -EINVAL
+ * (missing tokens) / -ENOMEM. */
+char *net_session_encode(const struct net_session *s);
+int net_session_decode(const char *json, size_t len, struct net_session *s);
+
+const char *net_op_name(enum net_op op);
+const char *net_status_name(enum net_status code);
+
+#endif

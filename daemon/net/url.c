@@ -1,0 +1,106 @@
+#include "net/url.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool url_unreserved(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+int net_url_escape(struct net_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t run = 0;
+
+		/* Copy runs of safe bytes in one append: keeps long texts linear. */
+		while (p[run] && url_unreserved(p[run]))
+			run++;
+		if (run) {
+			net_buf_append(b, (const char *)p, run);
+			p += run;
+			continue;
+		}
+		char enc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+		net_buf_append(b, enc, 3);
+		p++;
+	}
+	return b->err;
+}
+
+int net_url_param(struct net_buf *b, const char *name, const char *value)
+{
+	if (!value)
+		return b->err;
+	net_buf_putc(b, b->data && memchr(b->data, '?', b->len) ? '&' : '?');
+	net_buf_puts(b, name);
+	net_buf_putc(b, '=');
+	return net_url_escape(b, value);
+}
+
+int net_url_param_int(struct net_buf *b, const char *name, long long value)
+{
+	net_buf_putc(b, b->data && memchr(b->data, '?', b->len) ? '&' : '?');
+	return net_buf_printf(b, "%s=%lld", name, value);
+}
+
+int net_url_join(struct net_buf *b, const char *base, const char *path)
+{
+	size_t n = strlen(base);
+
+	while (n && base[n - 1] == '/')
+		n--;
+	net_buf_append(b, base, n);
+	return net_buf_puts(b, path);
+}
+
+size_t net_url_origin_len(const char *url)
+{
+	const char *p = url, *auth;
+
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	if (p == url || strncmp(p, "://", 3) != 0)
+		return 0;
+	auth = p + 3;
+	p = auth + strcspn(auth, "/?#");
+	return p == auth ? 0 : (size_t)(p - url);
+}
+
+bool net_url_same_origin(const char *a, const char *b)
+{
+	size_t la = net_url_origin_len(a), lb = net_url_origin_len(b);
+
+	return la && la == lb && strncasecmp(a, b, la) == 0;
+}
+
+char *net_url_host(const char *url)
+{
+	size_t len = net_url_origin_len(url);
+	const char *auth, *end, *at, *h;
+	char *out;
+
+	if (!len)
+		return NULL;
+	auth = strstr(url, "://") + 3;
+	end = url + len;
+	at = memchr(auth, '@', (size_t)(end - auth));
+	h = at ? at + 1 : auth;
+	if (*h == '[') {   /* IPv6 literal: keep up to the bracket */
+		const char *rb = memchr(h, ']', (size_t)(end - h));
+		end = rb ? rb + 1 : end;
+	} else {
+		const char *colon = memchr(h, ':', (size_t)(end - h));
+		end = colon ? colon : end;
+	}
+	out = strndup(h, (size_t)(end - h));
+	for (char *c = out; c && *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return out;
+}

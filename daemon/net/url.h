@@ -1,0 +1,31 @@
+/* url.h — percent-encoding and URL pieces for request builders.
+ *
+ * Only what the adapters need: encode a value for a query or a path segment,
+ * append query parameters, and compare origins so that a server-provided URL
+ * (a Mastodon Link header) is never followed to another host with our token. */
+#ifndef MENTORD_NET_URL_H
+#define MENTORD_NET_URL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "net/buf.h"
+
+/* Appends s percent-encoded: RFC 3986 unreserved bytes (A-Z a-z 0-9 - . _ ~)
+ * stay, every other byte becomes %XX (so UTF-8 is encoded byte by byte). */
+int net_url_escape(struct net_buf *b, const char *s);
+/* Appends "?name=value" or "&name=value" (whichever fits what b holds),
+ * encoding value. A NULL value appends nothing. */
+int net_url_param(struct net_buf *b, const char *name, const char *value);
+int net_url_param_int(struct net_buf *b, const char *name, long long value);
+/* Appends base without its trailing slashes, then path (which starts with '/'). */
+int net_url_join(struct net_buf *b, const char *base, const char *path);
+/* Length of "scheme://authority" at the start of url, 0 if url has none. */
+size_t net_url_origin_len(const char *url);
+/* True when both URLs have the same scheme and authority (case-insensitive). */
+bool net_url_same_origin(const char *a, const char *b);
+/* The host of url (no userinfo, no port), lower-cased, heap-allocated;
+ * NULL if url has no authority or on allocation failure. */
+char *net_url_host(const char *url);
+
+#endif

@@ -1,0 +1,726 @@
+/* x.c — X API v2 adapter (app bearer token).
+ *
+ * Endpoints: users/by/username/:u, users/by?usernames=, users/:id, users?ids=
+ * (lookup); users/:id/tweets (account, own); users/:id/mentions
+ * (interactions); tweets/search/recent (tag, and batches "from:a OR from:b").
+ * Every request needs the bearer token.
+ *
+ * Posts arrive with their related users and posts in "includes"; both are
+ * indexed once per page so joining is O(n log n). Field names of the 2026
+ * OpenAPI rename (posts, referenced_posts, edit_history_post_ids) are
+ * accepted next to the classic ones. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/html.h"
+#include "net/adapter.h"
+#include "net/json.h"
+#include "net/time.h"
+#include "net/url.h"
+
+#define X_NET "x"
+#define X_QUERY_MAX 512          /* recent search query limit (rate-limit page) */
+#define X_LOOKUP_MAX 100
+#define X_WEB "https://x.com/"
+
+static const char x_tweet_fields[] =
+	"created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets,"
+	"public_metrics,entities,lang,note_tweet,edit_history_tweet_ids";
+static const char x_expansions[] =
+	"author_id,referenced_tweets.id,referenced_tweets.id.author_id,in_reply_to_user_id";
+static const char x_user_fields[] = "username,name";
+static const char x_lookup_fields[] = "username,name,description,url,entities";
+
+extern const struct net_platform net_x;
+
+/* ---- request building ------------------------------------------------- */
+
+static bool x_valid_username(const char *s, size_t n)
+{
+	if (n < 1 || n > 15)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+static bool x_valid_id(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n < 1 || n > 19)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* Hashtag text: letters, digits, '_' and any non-ASCII byte (X allows
+ * Unicode tags); nothing that could change the search query. */
+static bool x_valid_tag(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && !((unsigned char)*s & 0x80))
+			return false;
+	return true;
+}
+
+static const char *strip(const char *s, char c)
+{
+	while (s && *s == c)
+		s++;
+	return s;
+}
+
+static bool x_can(const struct net_config *cfg, enum net_op op)
+{
+	if (!net_has(cfg->token))
+		return false;
+	switch (op) {
+	case NET_OP_LOOKUP: case NET_OP_ACCOUNT: case NET_OP_BATCH: case NET_OP_TAG:
+		return true;
+	case NET_OP_OWN: case NET_OP_INTERACTIONS:
+		return net_has(cfg->me_id);
+	default:
+		return false;
+	}
+}
+
+static int x_finish(const struct net_config *cfg, struct net_request *req, enum net_op op,
+		    struct net_buf *b)
+{
+	int r = net_req_get(req, op, b);
+
+	return r < 0 ? r : net_req_bearer(req, cfg->token);
+}
+
+static int x_build_lookup(const struct net_config *cfg, enum net_lookup_by by,
+			  const char *const *keys, size_t n, struct net_request *req,
+			  size_t *n_used)
+{
+	struct net_buf b = NET_BUF_INIT;
+
+	if (!net_has(cfg->token))
+		return -ENOKEY;
+	if (n > X_LOOKUP_MAX)
+		n = X_LOOKUP_MAX;
+	for (size_t i = 0; i < n; i++) {
+		const char *k = by == NET_LOOKUP_ID ? keys[i] : strip(keys[i], '@');
+
+		if (!k || (by == NET_LOOKUP_ID ? !x_valid_id(k) : !x_valid_username(k, strlen(k)))) {
+			*n_used = i;
+			return -EINVAL;
+		}
+	}
+	if (n == 1) {
+		net_url_join(&b, cfg->api_base, by == NET_LOOKUP_ID ? "/2/users/" : "/2/users/by/username/");
+		net_url_escape(&b, by == NET_LOOKUP_ID ? keys[0] : strip(keys[0], '@'));
+	} else {
+		net_url_join(&b, cfg->api_base, by == NET_LOOKUP_ID ? "/2/users?ids=" : "/2/users/by?usernames=");
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				net_buf_puts(&b, "%2C");
+			net_url_escape(&b, by == NET_LOOKUP_ID ? keys[i] : strip(keys[i], '@'));
+		}
+	}
+	net_url_param(&b, "user.fields", x_lookup_fields);
+	*n_used = n;
+	return x_finish(cfg, req, NET_OP_LOOKUP, &b);
+}
+
+/* max_results: the endpoint's maximum when since_id bounds the answer
+ * (larger pages, fewer requests, same posts billed), the configured size on
+ * a first sync, where every post on the page is billed. */
+static int x_page_size(const struct net_config *cfg, const struct net_walk *w, int lo)
+{
+	int n = w->watermark ? 100 : (cfg->page_size > 0 ? cfg->page_size : 20);
+
+	return n < lo ? lo : n > 100 ? 100 : n;
+}
+
+static void x_common_params(struct net_buf *b, const struct net_walk *w, bool search, int lo,
+			    const struct net_config *cfg)
+{
+	net_url_param_int(b, "max_results", x_page_size(cfg, w, lo));
+	net_url_param(b, "since_id", w->watermark);
+	net_url_param(b, search ? "next_token" : "pagination_token", w->page_token);
+	if (search)
+		net_url_param(b, "sort_order", "recency");
+	net_url_param(b, "tweet.fields", x_tweet_fields);
+	net_url_param(b, "expansions", x_expansions);
+	net_url_param(b, "user.fields", x_user_fields);
+}
+
+static int x_build_page(const struct net_config *cfg, const char *target,
+			const struct net_walk *w, struct net_request *req)
+{
+	struct net_buf b = NET_BUF_INIT;
+	const char *user = w->op == NET_OP_ACCOUNT ? target : cfg->me_id;
+
+	if (!net_has(cfg->token))
+		return -ENOKEY;
+	if (w->watermark && !x_valid_id(w->watermark))
+		return -EINVAL;
+	if (w->op == NET_OP_TAG) {
+		const char *tag = strip(target, '#');
+		char *q;
+
+		if (!x_valid_tag(tag))
+			return -EINVAL;
+		/* Retweets of tagged posts would only repeat what the tag already
+		 * shows — and X bills every post read. */
+		if (asprintf(&q, "#%s -is:retweet", tag) < 0)
+			return -ENOMEM;
+		net_url_join(&b, cfg->api_base, "/2/tweets/search/recent");
+		net_url_param(&b, "query", q);
+		free(q);
+		x_common_params(&b, w, true, 10, cfg);
+		return x_finish(cfg, req, w->op, &b);
+	}
+	if (!x_valid_id(user))
+		return -EINVAL;
+	net_url_join(&b, cfg->api_base, "/2/users/");
+	net_buf_puts(&b, user);
+	net_buf_puts(&b, w->op == NET_OP_INTERACTIONS ? "/mentions" : "/tweets");
+	x_common_params(&b, w, false, 5, cfg);
+	return x_finish(cfg, req, w->op, &b);
+}
+
+/* One recent search for many accounts: "from:a OR from:b …" as long as the
+ * query stays within X_QUERY_MAX characters. The watermark is one since_id
+ * for the whole batch: the caller passes the smallest of its members'. */
+static int x_build_batch(const struct net_config *cfg, const char *const *handles, size_t n,
+			 const struct net_walk *w, struct net_request *req, size_t *n_used)
+{
+	struct net_buf q = NET_BUF_INIT, b = NET_BUF_INIT;
+	size_t i;
+
+	if (!net_has(cfg->token))
+		return -ENOKEY;
+	if (w->watermark && !x_valid_id(w->watermark))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		const char *h = strip(handles[i], '@');
+		size_t hl = h ? strlen(h) : 0;
+
+		if (!x_valid_username(h, hl)) {
+			net_buf_free(&q);
+			*n_used = i;      /* handles[i] is the bad one */
+			return -EINVAL;
+		}
+		if (q.len + (i ? 4 : 0) + 5 + hl > X_QUERY_MAX)
+			break;
+		net_buf_printf(&q, "%sfrom:%s", i ? " OR " : "", h);
+	}
+	if (q.err) {
+		net_buf_free(&q);
+		return -ENOMEM;
+	}
+	*n_used = i;
+	net_url_join(&b, cfg->api_base, "/2/tweets/search/recent");
+	net_url_param(&b, "query", q.data);
+	net_buf_free(&q);
+	x_common_params(&b, w, true, 10, cfg);
+	return x_finish(cfg, req, NET_OP_BATCH, &b);
+}
+
+static void x_read_rate(const struct net_response *resp, struct net_rate *rate)
+{
+	net_rate_read(resp, "x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset",
+		      false, rate);
+}
+
+/* ---- error classification --------------------------------------------- */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = s ? strlen(s) : 0, b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* The human part of an error object: detail, else message, else title. */
+static const char *x_err_text(const cJSON *e)
+{
+	const char *s = net_json_str_or(e, "detail", NULL);
+
+	if (!s)
+		s = net_json_str_or(e, "message", NULL);
+	return s ? s : net_json_str_or(e, "title", NULL);
+}
+
+static bool x_usage_capped(const cJSON *body)
+{
+	return ends_with(net_json_str_or(body, "type", NULL), "/usage-capped") ||
+	       strcmp(net_json_str_or(body, "title", ""), "UsageCapExceeded") == 0;
+}
+
+static int64_t x_cap_end(const cJSON *body, int64_t now)
+{
+	const char *period = net_json_str_or(body, "period", "Monthly");
+
+	return strcmp(period, "Daily") == 0 ? net_time_next_day(now) : net_time_next_month(now);
+}
+
+/* A 400 naming since_id: the watermark fell out of the search window. */
+static bool x_stale_since(const cJSON *body)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, net_json_arr(body, "errors")) {
+		const cJSON *params = net_json_obj(e, "parameters");
+		const char *m = net_json_str_or(e, "message", "");
+
+		if (net_json_arr(params, "since_id") || strstr(m, "since_id"))
+			return true;
+	}
+	return false;
+}
+
+/* Classifies a non-2xx reply. body may be NULL (plain text, HTML). */
+static void x_http_error(struct net_page *pg, const struct net_response *resp, const cJSON *body)
+{
+	int st = net_status_of(resp);
+	const cJSON *e0 = cJSON_GetArrayItem(net_json_arr(body, "errors"), 0);
+	const char *detail = x_err_text(body);
+
+	if (!detail)
+		detail = x_err_text(e0);
+	if (st == 429 && x_usage_capped(body)) {
+		net_err(pg, NET_ERR_USAGE_CAP, NET_SCOPE_NETWORK, x_cap_end(body, resp->now),
+			"X usage cap reached: %s", detail ? detail : "cap exceeded");
+	} else if (st == 429) {
+		net_err(pg, NET_ERR_RATE_LIMITED, NET_SCOPE_ENDPOINT, net_retry_at(pg, resp, 900),
+			"X rate limit reached for this endpoint");
+	} else if (st == 400 && x_stale_since(body)) {
+		net_err(pg, NET_ERR_STALE_CURSOR, NET_SCOPE_TARGET, 0,
+			"X refused the stored since_id: %s", x_err_text(e0) ? x_err_text(e0) : "invalid");
+	} else if (st == 400) {
+		const char *m = x_err_text(e0);
+
+		net_err(pg, NET_ERR_BAD_REQUEST, NET_SCOPE_TARGET, 0, "X rejected the request: %s",
+			m ? m : detail ? detail : "HTTP 400");
+	} else if (st == 401) {
+		net_err(pg, NET_ERR_AUTH, NET_SCOPE_NETWORK, 0,
+			"X rejected the bearer token (HTTP 401)%s%s", detail ? ": " : "",
+			detail ? detail : "");
+	} else {
+		net_err_http(pg, resp, NET_SCOPE_NETWORK, detail);
+	}
+}
+
+/* A 200 with errors[] and no data: the target is missing, suspended or
+ * protected (X puts resource errors there rather than in the status). */
+static void x_errors_only(struct net_page *pg, const cJSON *body)
+{
+	const cJSON *e0 = cJSON_GetArrayItem(net_json_arr(body, "errors"), 0);
+	const char *type = net_json_str_or(e0, "type", "");
+	const char *text = x_err_text(e0);
+
+	if (ends_with(type, "/resource-not-found") || ends_with(type, "/not-authorized-for-resource") ||
+	    ends_with(type, "/resource-unavailable"))
+		net_err(pg, NET_ERR_NOT_FOUND, NET_SCOPE_TARGET, 0, "%s", text ? text : "not found");
+	else if (x_usage_capped(e0))
+		net_err(pg, NET_ERR_USAGE_CAP, NET_SCOPE_NETWORK, 0, "X usage cap reached");
+	else
+		net_err(pg, NET_ERR_BAD_REQUEST, NET_SCOPE_TARGET, 0, "X error: %s",
+			text ? text : "errors without data");
+}
+
+/* ---- posts ------------------------------------------------------------- */
+
+struct x_ctx {
+	const struct net_config *cfg;
+	struct net_json_index users;     /* includes.users by id */
+	struct net_json_index tweets;    /* includes.tweets/posts by id */
+};
+
+static const cJSON *x_alt(const cJSON *o, const char *a, const char *b)
+{
+	const cJSON *v = net_json_arr(o, a);
+
+	return v ? v : net_json_arr(o, b);
+}
+
+static const char *x_username(const struct x_ctx *cx, const char *user_id)
+{
+	return net_json_str_or(net_json_index_find(&cx->users, user_id), "username", NULL);
+}
+
+/* Text of a post: the long-form note when present, entities decoded (X
+ * escapes & < > in text). */
+static int x_text(const cJSON *t, char **out, const cJSON **entities)
+{
+	const cJSON *note = net_json_obj(t, "note_tweet");
+	const char *s;
+	int r;
+
+	*entities = net_json_obj(t, "entities");
+	if (net_json_str(note, "text", &s) == 0) {
+		if (net_json_obj(note, "entities"))
+			*entities = net_json_obj(note, "entities");
+	} else if ((r = net_json_str(t, "text", &s)) < 0) {
+		if (r == -EINVAL)
+			return -EINVAL;
+		s = "";
+	}
+	*out = html_unescape(s, strlen(s));
+	return *out ? 0 : -ENOMEM;
+}
+
+static int x_entities(struct post *p, const cJSON *ent)
+{
+	const cJSON *e;
+	const char *s;
+
+	cJSON_ArrayForEach(e, net_json_arr(ent, "mentions"))
+		if (net_json_str(e, "username", &s) == 0 &&
+		    post_add_mention(p, s, strlen(s), net_json_str_or(e, "id", NULL)) < 0)
+			return -ENOMEM;
+	cJSON_ArrayForEach(e, net_json_arr(ent, "hashtags"))
+		if (net_json_str(e, "tag", &s) == 0 && post_add_tag(p, s, strlen(s)) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static void x_metrics(struct post *p, const cJSON *t)
+{
+	const cJSON *m = net_json_obj(t, "public_metrics");
+
+	p->n_likes = net_json_i64_or(m, "like_count", -1);
+	p->n_reposts = net_json_i64_or(m, "retweet_count", net_json_i64_or(m, "repost_count", -1));
+	p->n_replies = net_json_i64_or(m, "reply_count", -1);
+	p->n_quotes = net_json_i64_or(m, "quote_count", -1);
+}
+
+static int x_url(struct post *p)
+{
+	const char *who = p->author_handle;
+
+	if (asprintf(&p->url, X_WEB "%s/status/%s", who ? who : "i/web", p->id) < 0) {
+		p->url = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Fills a post_ref for a referenced post, joined through includes. */
+static int x_ref(const struct x_ctx *cx, struct post_ref *ref, const char *id,
+		 const char *fallback_author)
+{
+	const cJSON *t = net_json_index_find(&cx->tweets, id);
+	const char *author = net_json_str_or(t, "author_id", fallback_author);
+
+	return post_ref_set(ref, id, author, x_username(cx, author));
+}
+
+/* "RT @name: …" — the handle of a repost's target when includes are absent. */
+static int x_rt_handle(struct post *p)
+{
+	const char *t = p->text, *e;
+
+	if (!t || strncmp(t, "RT @", 4) != 0 || !(e = strchr(t + 4, ':')) ||
+	    !x_valid_username(t + 4, (size_t)(e - t - 4)))
+		return 0;
+	p->repost_of.author_handle = strndup(t + 4, (size_t)(e - t - 4));
+	return p->repost_of.author_handle ? 0 : -ENOMEM;
+}
+
+/* References: replied_to, retweeted (repost: text and entities come from the
+ * target, which holds the untruncated text) and quoted. */
+static int x_refs(const struct x_ctx *cx, const cJSON *t, struct post *p, const cJSON **ent)
+{
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r, x_alt(t, "referenced_tweets", "referenced_posts")) {
+		const char *type = net_json_str_or(r, "type", ""), *id = net_json_str_or(r, "id", NULL);
+
+		if (!id)
+			continue;
+		if (strcmp(type, "replied_to") == 0) {
+			if (x_ref(cx, &p->reply_to, id, net_json_str_or(t, "in_reply_to_user_id", NULL)) < 0)
+				return -ENOMEM;
+		} else if (strcmp(type, "retweeted") == 0 || strcmp(type, "reposted") == 0) {
+			const cJSON *target = net_json_index_find(&cx->tweets, id);
+
+			p->kind = POST_REPOST;
+			if (x_ref(cx, &p->repost_of, id, NULL) < 0)
+				return -ENOMEM;
+			if (target) {
+				char *full;
+
+				if (x_text(target, &full, ent) == 0) {
+					free(p->text);
+					p->text = full;
+				}
+			} else if (x_rt_handle(p) < 0) {
+				return -ENOMEM;
+			}
+		} else if (strcmp(type, "quoted") == 0) {
+			if (p->kind != POST_REPOST)
+				p->kind = POST_QUOTE;
+			if (x_ref(cx, &p->quote_of, id, NULL) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* One post object → p. -EINVAL: the item is broken (wrong types). */
+static int x_post(const struct x_ctx *cx, const cJSON *t, struct post *p)
+{
+	const cJSON *ent, *hist, *user;
+	const char *id, *s;
+	int r;
+
+	post_init(p, X_NET);
+	if (!cJSON_IsObject(t) || net_json_str(t, "id", &id) < 0 || !x_valid_id(id))
+		return -EINVAL;
+	if (!(p->id = strdup(id)))
+		return -ENOMEM;
+	if ((r = x_text(t, &p->text, &ent)) < 0)
+		return r;
+	hist = x_alt(t, "edit_history_tweet_ids", "edit_history_post_ids");
+	s = net_json_string(cJSON_GetArrayItem(hist, 0));
+	if (!(p->key = strdup(s && x_valid_id(s) ? s : id)))
+		return -ENOMEM;
+	if ((r = net_json_str(t, "created_at", &s)) == -EINVAL ||
+	    (r == 0 && net_time_parse(s, &p->created_at) < 0))
+		return -EINVAL;
+	if (strcmp(p->key, p->id) != 0)
+		p->edited_at = p->created_at;   /* a later version of an edited post */
+	if (net_json_str(t, "author_id", &s) == 0) {
+		user = net_json_index_find(&cx->users, s);
+		if (net_set_str(&p->author_id, s) < 0 ||
+		    net_set_str(&p->author_handle, net_json_str_or(user, "username", NULL)) < 0 ||
+		    net_set_str(&p->author_name, net_nz(net_json_str_or(user, "name", NULL))) < 0)
+			return -ENOMEM;
+	}
+	if (x_refs(cx, t, p, &ent) < 0 || x_entities(p, ent) < 0 || x_url(p) < 0)
+		return -ENOMEM;
+	if (p->kind == POST_REPOST)
+		p->n_likes = p->n_reposts = p->n_replies = p->n_quotes = -1;   /* target's, not ours */
+	else
+		x_metrics(p, t);
+	return 0;
+}
+
+/* A mention of the user as an interaction: a reply to the user, a quote of
+ * one of the user's posts, or a plain mention. */
+static int x_notif(const struct x_ctx *cx, struct post *p, struct notif *n)
+{
+	const char *me = cx->cfg->me_id;
+	const char *subject = NULL;
+
+	notif_init(n, X_NET);
+	n->kind = NOTIF_MENTION;
+	if (p->reply_to.id && net_has(me) && p->reply_to.author_id &&
+	    strcmp(p->reply_to.author_id, me) == 0) {
+		n->kind = NOTIF_REPLY;
+		subject = p->reply_to.id;
+	} else if (p->quote_of.id && net_has(me) && p->quote_of.author_id &&
+		   strcmp(p->quote_of.author_id, me) == 0) {
+		n->kind = NOTIF_QUOTE;
+		subject = p->quote_of.id;
+	}
+	n->created_at = p->created_at;
+	if (net_set_str(&n->id, p->key) < 0 || net_set_str(&n->actor_id, p->author_id) < 0 ||
+	    net_set_str(&n->actor_handle, p->author_handle) < 0 ||
+	    net_set_str(&n->actor_name, p->author_name) < 0 || net_set_str(&n->subject_id, subject) < 0 ||
+	    !(n->post = malloc(sizeof(*n->post))))
+		return -ENOMEM;
+	*n->post = *p;
+	post_init(p, X_NET);
+	return 0;
+}
+
+static int x_items(struct x_ctx *cx, enum net_op op, const cJSON *data, struct net_page *pg)
+{
+	const cJSON *t;
+	struct post p;
+	struct notif n;
+	int r = 0;
+
+	cJSON_ArrayForEach(t, data) {
+		r = x_post(cx, t, &p);
+		if (r == -EINVAL) {
+			net_page_invalid(pg, "X post %d has wrong field types", (int)pg->n_invalid + 1);
+			post_clear(&p);
+			continue;
+		}
+		if (r == 0 && op == NET_OP_INTERACTIONS) {
+			r = x_notif(cx, &p, &n);
+			if (r == 0)
+				r = net_page_push_notif(pg, &n);
+			notif_clear(&n);
+		} else if (r == 0) {
+			r = net_page_push_post(pg, &p);
+		}
+		post_clear(&p);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* since_id walk: newest_id of the first page is the next watermark; later
+ * pages (same since_id, next_token) only fill in. A first sync reads one page. */
+static int x_advance(struct net_walk *w, const cJSON *body)
+{
+	const cJSON *meta = net_json_obj(body, "meta");
+	const char *next = net_json_str_or(meta, "next_token", NULL);
+	const char *newest = net_json_str_or(meta, "newest_id", NULL);
+
+	if (w->pages == 0) {
+		const char *wm = w->watermark;
+
+		if (newest && x_valid_id(newest) && net_cmp_opaque_id(newest, wm) > 0)
+			wm = newest;
+		if (net_set_str(&w->new_watermark, wm) < 0)
+			return -ENOMEM;
+	}
+	if (net_set_str(&w->page_token, next) < 0)
+		return -ENOMEM;
+	w->pages++;
+	w->done = !w->watermark || !net_has(next);
+	return 0;
+}
+
+static int x_account(const cJSON *u, struct net_account *a)
+{
+	const cJSON *urls = net_json_arr(net_json_obj(net_json_obj(u, "entities"), "url"), "urls");
+	const char *id, *desc, *site;
+
+	*a = (struct net_account){ 0 };
+	if (net_json_str(u, "id", &id) < 0 || !x_valid_id(id))
+		return -EINVAL;
+	desc = net_nz(net_json_str_or(u, "description", NULL));
+	site = net_json_str_or(cJSON_GetArrayItem(urls, 0), "expanded_url", NULL);
+	if (net_set_str(&a->id, id) < 0 || net_set_str(&a->handle, net_json_str_or(u, "username", NULL)) < 0 ||
+	    net_set_str(&a->name, net_nz(net_json_str_or(u, "name", NULL))) < 0 ||
+	    (desc && !(a->bio = html_unescape(desc, strlen(desc)))) ||
+	    net_set_str(&a->url, site) < 0)
+		return -ENOMEM;
+	if (!a->url && a->handle && asprintf(&a->url, X_WEB "%s", a->handle) < 0) {
+		a->url = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int x_lookup(const cJSON *body, struct net_page *pg)
+{
+	const cJSON *data = cJSON_GetObjectItemCaseSensitive(body, "data"), *u;
+	struct net_account a;
+	int r;
+
+	if (cJSON_IsObject(data)) {
+		r = x_account(data, &a);
+		if (r == 0)
+			r = net_page_push_account(pg, &a);
+		else if (r == -EINVAL)
+			net_page_invalid(pg, "X user object has wrong field types");
+		net_account_clear(&a);
+		return r == -EINVAL ? 0 : r;
+	}
+	cJSON_ArrayForEach(u, data) {
+		r = x_account(u, &a);
+		if (r == 0)
+			r = net_page_push_account(pg, &a);
+		else if (r == -EINVAL)
+			net_page_invalid(pg, "X user object has wrong field types");
+		net_account_clear(&a);
+		if (r == -ENOMEM)
+			return r;
+	}
+	return 0;
+}
+
+static int x_parse_ok(const struct net_config *cfg, enum net_op op, const cJSON *body,
+		      struct net_walk *w, struct net_page *pg)
+{
+	const cJSON *data = cJSON_GetObjectItemCaseSensitive(body, "data");
+	const cJSON *errors = net_json_arr(body, "errors");
+	struct x_ctx cx = { .cfg = cfg };
+	int r;
+
+	if (!data && errors) {
+		x_errors_only(pg, body);
+		return 0;
+	}
+	if (errors)
+		net_page_note(pg, "X partial error: %s",
+			      x_err_text(cJSON_GetArrayItem(errors, 0)) ?
+			      x_err_text(cJSON_GetArrayItem(errors, 0)) : "unspecified");
+	if (op == NET_OP_LOOKUP) {
+		if (!cJSON_IsObject(data) && !cJSON_IsArray(data)) {
+			net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "X user lookup without data");
+			return 0;
+		}
+		return x_lookup(body, pg);
+	}
+	if (data && !cJSON_IsArray(data)) {
+		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "X \"data\" is not an array");
+		return 0;
+	}
+	if (!data && !net_json_obj(body, "meta")) {
+		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "X page without data or meta");
+		return 0;
+	}
+	const cJSON *inc = net_json_obj(body, "includes");
+
+	r = net_json_index_build(&cx.users, net_json_arr(inc, "users"), "id");
+	if (r == 0)
+		r = net_json_index_build(&cx.tweets, x_alt(inc, "tweets", "posts"), "id");
+	if (r == 0)
+		r = x_items(&cx, op, data, pg);
+	if (r == 0)
+		r = x_advance(w, body);
+	net_json_index_free(&cx.users);
+	net_json_index_free(&cx.tweets);
+	return r;
+}
+
+static int x_parse(const struct net_config *cfg, enum net_op op, const struct net_response *resp,
+		   struct net_walk *w, struct net_page *pg)
+{
+	int st = net_status_of(resp);
+	cJSON *body = NULL;
+	int r = 0;
+
+	if (op == NET_OP_SESSION_CREATE || op == NET_OP_SESSION_REFRESH) {
+		net_err(pg, NET_ERR_BAD_REQUEST, NET_SCOPE_ENDPOINT, 0, "X has no sessions");
+		return 0;
+	}
+	if (net_body_is_json(resp))
+		body = net_json_parse(resp->body, resp->body_len);
+	if (st < 200 || st > 299)
+		x_http_error(pg, resp, body);
+	else if (!cJSON_IsObject(body))
+		net_err_http(pg, resp, NET_SCOPE_NETWORK,
+			     net_body_is_json(resp) ? "invalid JSON" : "not JSON");
+	else
+		r = x_parse_ok(cfg, op, body, w, pg);
+	cJSON_Delete(body);
+	return r;
+}
+
+const struct net_platform net_x = {
+	.name = X_NET,
+	.max_batch = (X_QUERY_MAX + 4) / 10,    /* upper bound: 1-char handles */
+	.max_lookup = X_LOOKUP_MAX,
+	.can = x_can,
+	.build_lookup = x_build_lookup,
+	.build_page = x_build_page,
+	.build_batch = x_build_batch,
+	.parse = x_parse,
+	.read_rate = x_read_rate,
+	.cmp_id = net_cmp_opaque_id,
+};

@@ -1,0 +1,371 @@
+/* test_net_mastodon.c — Mastodon adapter: request building, min_id walks
+ * with opaque ids and overlap, HTML content, boosts, quotes, notifications. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/net.h"
+#include "net_testutil.h"
+#include "tap.h"
+
+#define NOW 1750000000
+#define TOKEN "mastodon-user-token-abcdef"
+
+static const struct net_platform *M;
+static struct net_config cfg = {
+	.api_base = "https://med.example", .token = TOKEN, .me = "alice@med.example", .me_id = "100",
+};
+
+static bool has_header(const struct net_request *r, const char *prefix)
+{
+	for (size_t i = 0; i < r->n_headers; i++)
+		if (strncmp(r->headers[i], prefix, strlen(prefix)) == 0)
+			return true;
+	return false;
+}
+
+static int parse_fixture(const char *name, enum net_op op, struct net_walk *w, struct net_page *pg)
+{
+	char path[1024], rel[256];
+	struct fixture fx;
+	struct net_response resp;
+	int r;
+
+	snprintf(rel, sizeof rel, "tests/fixtures/mastodon/%s", name);
+	fx_path(path, sizeof path, rel);
+	if (!ok(fx_load(&fx, path) == 0, "load %s", name)) {
+		memset(pg, 0, sizeof(*pg));
+		return -1;
+	}
+	resp = fx_response(&fx, NOW);
+	r = net_parse(M, &cfg, op, &resp, w, pg);
+	fx_free(&fx);
+	return r;
+}
+
+static char *build(enum net_op op, const char *target, const char *wm, const char *token)
+{
+	struct net_request req;
+	struct net_walk w;
+	char *url = NULL;
+
+	net_walk_start(&w, op, wm);
+	if (token)
+		w.page_token = strdup(token);
+	if (net_build_page(M, &cfg, target, &w, &req) == 0) {
+		url = strdup(req.url);
+		net_request_clear(&req);
+	}
+	net_walk_clear(&w);
+	return url;
+}
+
+static void check_url(char *url, const char *want, const char *name)
+{
+	is_str(url, want, name);
+	free(url);
+}
+
+static void test_build(void)
+{
+	struct net_request req;
+	struct net_walk w;
+	size_t used;
+	const char *h[] = { "@carol@other.example" }, *id[] = { "200" }, *bad[] = { "a/b" };
+	const char *tok = cfg.token;
+
+	is_int(net_build_lookup(M, &cfg, NET_LOOKUP_HANDLE, h, 1, &req, &used), 0, "lookup by handle");
+	is_str(req.url, "https://med.example/api/v1/accounts/lookup?acct=carol%40other.example", "  lookup URL");
+	ok(has_header(&req, "Authorization: Bearer " TOKEN), "  token sent when configured");
+	net_request_clear(&req);
+	is_int(net_build_lookup(M, &cfg, NET_LOOKUP_ID, id, 1, &req, &used), 0, "lookup by id");
+	is_str(req.url, "https://med.example/api/v1/accounts/200", "  account URL");
+	net_request_clear(&req);
+	is_int(net_build_lookup(M, &cfg, NET_LOOKUP_HANDLE, bad, 1, &req, &used), -EINVAL, "bad acct refused");
+
+	check_url(build(NET_OP_ACCOUNT, "200", NULL, NULL),
+		  "https://med.example/api/v1/accounts/200/statuses?limit=40", "first sync: newest page");
+	check_url(build(NET_OP_ACCOUNT, "200", "113400000000000099", NULL),
+		  "https://med.example/api/v1/accounts/200/statuses?limit=40&min_id=113399980339200099",
+		  "watermark: min_id moved back by the 300 s overlap");
+	cfg.overlap_s = 60;
+	check_url(build(NET_OP_TAG, "#MedEd", "113400000000000099", NULL),
+		  "https://med.example/api/v1/timelines/tag/MedEd?limit=40&min_id=113399996067840099",
+		  "configured overlap");
+	cfg.overlap_s = -1;
+	check_url(build(NET_OP_TAG, "MedEd", "113400000000000099", NULL),
+		  "https://med.example/api/v1/timelines/tag/MedEd?limit=40&min_id=113400000000000099",
+		  "overlap disabled");
+	cfg.overlap_s = 0;
+	check_url(build(NET_OP_ACCOUNT, "200", "9", NULL),
+		  "https://med.example/api/v1/accounts/200/statuses?limit=40&min_id=9", "short id: used as is");
+	check_url(build(NET_OP_ACCOUNT, "200", "9", "17"),
+		  "https://med.example/api/v1/accounts/200/statuses?limit=40&min_id=17", "page token: next min_id");
+	check_url(build(NET_OP_TAG, "café", NULL, NULL),
+		  "https://med.example/api/v1/timelines/tag/caf%C3%A9?limit=40", "non-ASCII tag encoded");
+	check_url(build(NET_OP_INTERACTIONS, NULL, "40", NULL),
+		  "https://med.example/api/v1/notifications?limit=80&min_id=40", "notifications: no overlap, 80");
+	check_url(build(NET_OP_OWN, NULL, NULL, NULL),
+		  "https://med.example/api/v1/accounts/100/statuses?limit=40", "own posts use me_id");
+	ok(build(NET_OP_ACCOUNT, "200", "9 OR 1", NULL) == NULL, "corrupt watermark refused");
+	ok(build(NET_OP_ACCOUNT, "../x", NULL, NULL) == NULL, "bad account id refused");
+
+	cfg.token = NULL;
+	net_walk_start(&w, NET_OP_INTERACTIONS, NULL);
+	is_int(net_build_page(M, &cfg, NULL, &w, &req), -ENOKEY, "notifications need a token");
+	ok(!M->can(&cfg, NET_OP_INTERACTIONS) && M->can(&cfg, NET_OP_TAG), "can(): tag public, notifs not");
+	net_walk_clear(&w);
+	net_walk_start(&w, NET_OP_TAG, NULL);
+	is_int(net_build_page(M, &cfg, "meded", &w, &req), 0, "tag without a token");
+	ok(!has_header(&req, "Authorization"), "  no Authorization header");
+	net_request_clear(&req);
+	net_walk_clear(&w);
+	cfg.token = tok;
+	ok(M->max_batch == 0, "no batch endpoint");
+}
+
+static const struct post *find_post(const struct net_page *pg, const char *id)
+{
+	for (size_t i = 0; i < pg->n_posts; i++)
+		if (strcmp(pg->posts[i].id, id) == 0)
+			return &pg->posts[i];
+	return NULL;
+}
+
+static void test_statuses(void)
+{
+	struct net_walk w;
+	struct net_page pg;
+	const struct post *p;
+
+	net_walk_start(&w, NET_OP_ACCOUNT, "8");
+	is_int(parse_fixture("statuses-mixed.json", NET_OP_ACCOUNT, &w, &pg), 0, "statuses parse");
+	is_int(pg.err.code, NET_OK, "  ok");
+	is_int(pg.n_posts, 6, "  6 statuses");
+	is_int(pg.n_invalid, 3, "  3 with wrong types dropped");
+	is_int(pg.rate.reset, 1730543400, "  ISO 8601 reset with microseconds");
+	is_int(pg.rate.remaining, 287, "  remaining");
+
+	p = find_post(&pg, "10");
+	if (ok(p != NULL, "HTML status present")) {
+		is_str(p->text, "Hello & welcome, it's @carol!\n\nline one\nline two\nline three #MedEd "
+				"https://example.org/very/long/path <3 \xF0\x9F\xA7\xA0",
+		       "  HTML to text: entities, <p>, <br>, link spans joined");
+		is_str(p->author_handle, "alice@med.example", "  local acct gets the instance domain");
+		is_str(p->author_name, "Alice A.", "  display name");
+		is_str(p->key, "10", "  key = id");
+		ok(p->n_mentions == 1 && strcmp(p->mentions[0], "carol@other.example") == 0 &&
+		   strcmp(p->mention_ids[0], "200") == 0, "  mention acct + id");
+		ok(p->n_tags == 1 && strcmp(p->tags[0], "meded") == 0, "  tag lower-cased");
+		ok(p->n_likes == 7 && p->n_reposts == 3 && p->n_replies == 1 && p->n_quotes == -1, "  counts");
+		is_int(p->edited_at, 0, "  not edited");
+	}
+	p = find_post(&pg, "9");
+	if (ok(p != NULL, "reply present")) {
+		is_str(p->reply_to.id, "8", "  parent");
+		is_str(p->reply_to.author_id, "200", "  parent author id");
+		is_str(p->reply_to.author_handle, "carol@other.example", "  parent author from mentions");
+	}
+	p = find_post(&pg, "11");
+	if (ok(p != NULL, "boost present")) {
+		is_int(p->kind, POST_REPOST, "  kind repost");
+		is_str(p->author_handle, "alice@med.example", "  booster is the author");
+		is_str(p->repost_of.id, "5", "  boosted status");
+		is_str(p->repost_of.author_id, "300", "  boosted author id");
+		is_str(p->repost_of.author_handle, "dr_bob@other.example", "  boosted author acct");
+		is_str(p->text, "New #Cardiology guideline & slides", "  text of the boosted status (\\u003c escapes)");
+		is_str(p->url, "https://other.example/@dr_bob/5", "  URL of the boosted status");
+		ok(p->n_tags == 1 && strcmp(p->tags[0], "cardiology") == 0, "  its tags");
+		is_int(p->created_at, 1730539800, "  time of the boost");
+		ok(p->n_likes == -1, "  counts unknown for a boost");
+	}
+	p = find_post(&pg, "12");
+	if (ok(p != NULL, "quote present")) {
+		is_int(p->kind, POST_QUOTE, "  kind quote");
+		is_str(p->quote_of.id, "6", "  quoted id");
+		is_str(p->quote_of.author_handle, "dr_bob@other.example", "  quoted author");
+	}
+	p = find_post(&pg, "13");
+	if (ok(p != NULL, "content-warning post present")) {
+		is_str(p->text, "CW: Case details & imaging\n\nUnusual presentation of pericarditis.", "  CW kept first");
+		is_int(p->edited_at, 1730541330, "  edited_at");
+	}
+	p = find_post(&pg, "17");
+	if (ok(p != NULL, "shallow quote present")) {
+		is_int(p->kind, POST_QUOTE, "  kind quote");
+		is_str(p->quote_of.id, "3", "  quoted id only");
+		ok(p->quote_of.author_id == NULL, "  author unknown");
+	}
+	is_str(w.new_watermark, "17", "walk: watermark = greatest id (\"17\" > \"9\" as opaque ids)");
+	ok(w.done, "walk: 9 items < limit 40 ends it");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+
+	/* A full page continues upwards, from Link rel="prev". */
+	cfg.page_size = 9;
+	net_walk_start(&w, NET_OP_ACCOUNT, "8");
+	parse_fixture("statuses-mixed.json", NET_OP_ACCOUNT, &w, &pg);
+	ok(!w.done, "full page: walk continues");
+	is_str(w.page_token, "17", "  next min_id from Link rel=prev");
+	net_page_clear(&pg);
+	parse_fixture("empty.json", NET_OP_ACCOUNT, &w, &pg);
+	ok(w.done && w.pages == 2, "  empty page ends it");
+	is_str(w.new_watermark, "17", "  watermark kept");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+	cfg.page_size = 0;
+}
+
+static void test_opaque_ids(void)
+{
+	struct net_walk w;
+	struct net_page pg;
+	struct net_response resp;
+	const char *page = "[{\"id\":\"10\",\"account\":{\"id\":\"1\",\"acct\":\"a\"},\"content\":\"<p>x</p>\"}]";
+
+	net_walk_start(&w, NET_OP_TAG, "9");
+	resp = fx_inline(200, page, NULL, NOW);
+	net_parse(M, &cfg, NET_OP_TAG, &resp, &w, &pg);
+	is_str(w.new_watermark, "10", "watermark \"9\" → \"10\" (not a byte compare)");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+
+	net_walk_start(&w, NET_OP_TAG, "113400000000000099");
+	resp = fx_inline(200, page, NULL, NOW);
+	net_parse(M, &cfg, NET_OP_TAG, &resp, &w, &pg);
+	is_str(w.new_watermark, "113400000000000099", "an overlap item never lowers the watermark");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+
+	ok(M->cmp_id("9", "10") < 0 && M->cmp_id("10", "9") > 0 && M->cmp_id("abc", "abd") < 0 &&
+	   M->cmp_id("10", "10") == 0, "cmp_id: length, then bytes");
+
+	/* A Link that points downwards or elsewhere is not followed. */
+	struct net_header_pair hp[] = { { "Link", "<https://evil.example/api/v1/x?min_id=1>; rel=\"prev\"" } };
+	struct net_header_list hl = { hp, 1 };
+
+	cfg.page_size = 1;
+	net_walk_start(&w, NET_OP_TAG, "5");
+	resp = fx_inline(200, page, &hl, NOW);
+	net_parse(M, &cfg, NET_OP_TAG, &resp, &w, &pg);
+	is_str(w.page_token, "10", "Link min_id below the page's max is ignored");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+	cfg.page_size = 0;
+}
+
+static void test_notifications(void)
+{
+	struct net_walk w;
+	struct net_page pg;
+
+	net_walk_start(&w, NET_OP_INTERACTIONS, "40");
+	is_int(parse_fixture("notifications.json", NET_OP_INTERACTIONS, &w, &pg), 0, "notifications parse");
+	is_int(pg.n_notifs, 7, "  7 notifications");
+	is_int(pg.n_invalid, 1, "  1 with wrong types");
+	if (pg.n_notifs == 7) {
+		const struct notif *n = pg.notifs;
+
+		is_int(n[0].kind, NOTIF_REPLY, "  mention replying to me → reply");
+		is_str(n[0].subject_id, "10", "  subject: my status");
+		ok(n[0].post && strcmp(n[0].post->text, "@alice happy to mentor you") == 0, "  acting post text");
+		is_str(n[0].actor_handle, "carol@other.example", "  actor");
+		is_int(n[0].created_at, 1730543100, "  time");
+		is_int(n[1].kind, NOTIF_LIKE, "  favourite → like");
+		ok(n[1].subject_id && strcmp(n[1].subject_id, "10") == 0 && !n[1].post, "  liked status is the subject");
+		is_int(n[2].kind, NOTIF_REPOST, "  reblog → repost");
+		is_str(n[2].subject_id, "12", "  reblogged status");
+		is_int(n[3].kind, NOTIF_FOLLOW, "  follow");
+		ok(n[3].actor_name == NULL && strcmp(n[3].actor_handle, "dan@med.example") == 0, "  follower");
+		is_int(n[4].kind, NOTIF_QUOTE, "  quote");
+		is_str(n[4].subject_id, "13", "  quoted status of mine");
+		ok(n[4].post && strcmp(n[4].post->id, "130") == 0, "  quoting post");
+		is_int(n[5].kind, NOTIF_OTHER, "  unknown type → other");
+		is_int(n[6].kind, NOTIF_MENTION, "  plain mention");
+		ok(n[6].subject_id == NULL, "  no subject");
+	}
+	is_str(w.new_watermark, "49", "walk: newest notification id");
+	ok(w.done, "walk: not a full page");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+}
+
+static void test_lookup_and_errors(void)
+{
+	struct net_page pg;
+	struct net_walk w;
+	struct net_response resp;
+
+	parse_fixture("lookup.json", NET_OP_LOOKUP, NULL, &pg);
+	if (ok(pg.n_accounts == 1, "lookup: one account")) {
+		is_str(pg.accounts[0].id, "200", "  id");
+		is_str(pg.accounts[0].handle, "carol@other.example", "  handle");
+		is_str(pg.accounts[0].name, "Carol C. \xF0\x9F\xA9\xBA", "  name (surrogate pair)");
+		is_str(pg.accounts[0].bio, "Cardiology fellow & educator.\n\nAlso on bsky\nX: https://x.com/dr_carol\n"
+					   "Pronouns: she/her", "  bio: note + fields");
+		is_str(pg.accounts[0].url, "https://other.example/@carol", "  profile URL");
+	}
+	is_int(pg.rate.reset, 1730543400, "  reset with one fractional digit");
+	net_page_clear(&pg);
+
+	net_walk_start(&w, NET_OP_INTERACTIONS, NULL);
+	parse_fixture("error-401.json", NET_OP_INTERACTIONS, &w, &pg);
+	is_int(pg.err.code, NET_ERR_AUTH, "401: auth");
+	is_int(pg.err.scope, NET_SCOPE_NETWORK, "  with a token: the whole network");
+	ok(strstr(pg.err.msg, "access token is invalid") != NULL, "  server words kept: %s", pg.err.msg);
+	net_page_clear(&pg);
+	cfg.token = NULL;
+	parse_fixture("error-401.json", NET_OP_INTERACTIONS, &w, &pg);
+	is_int(pg.err.scope, NET_SCOPE_ENDPOINT, "  without a token: just this endpoint");
+	net_page_clear(&pg);
+	cfg.token = TOKEN;
+	net_walk_clear(&w);
+
+	net_walk_start(&w, NET_OP_TAG, "113400000000000000");
+	parse_fixture("rate-429.json", NET_OP_TAG, &w, &pg);
+	is_int(pg.err.code, NET_ERR_RATE_LIMITED, "429: rate limited");
+	is_int(pg.err.retry_at, 1750000200, "  until X-RateLimit-Reset");
+	ok(w.pages == 0 && !w.new_watermark, "  walk untouched");
+	net_page_clear(&pg);
+
+	parse_fixture("empty.json", NET_OP_TAG, &w, &pg);
+	ok(pg.err.code == NET_OK && pg.n_posts == 0 && w.done, "empty page without Link: done");
+	is_str(w.new_watermark, "113400000000000000", "  watermark kept");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+
+	resp = fx_inline(404, "{\"error\":\"Record not found\"}", NULL, NOW);
+	net_parse(M, &cfg, NET_OP_LOOKUP, &resp, NULL, &pg);
+	ok(pg.err.code == NET_ERR_NOT_FOUND && pg.err.scope == NET_SCOPE_TARGET, "404 lookup: not found");
+	net_page_clear(&pg);
+	resp = fx_inline(502, "<html><body>Bad gateway</body></html>", NULL, NOW);
+	net_walk_start(&w, NET_OP_ACCOUNT, NULL);
+	net_parse(M, &cfg, NET_OP_ACCOUNT, &resp, &w, &pg);
+	is_int(pg.err.code, NET_ERR_SERVER, "502 HTML: server error");
+	net_page_clear(&pg);
+	resp = fx_inline(200, "{\"accounts\":[],\"notification_groups\":[]}", NULL, NOW);
+	net_walk_clear(&w);
+	net_walk_start(&w, NET_OP_INTERACTIONS, NULL);
+	net_parse(M, &cfg, NET_OP_INTERACTIONS, &resp, &w, &pg);
+	ok(pg.err.code == NET_ERR_MALFORMED && strstr(pg.err.msg, "grouped"), "v2 grouped body: clear error");
+	net_page_clear(&pg);
+	resp = fx_inline(200, "[{\"id\":\"1\",\"type\":\"mention\",\"status\":\"oops\"}, 42, null]", NULL, NOW);
+	net_parse(M, &cfg, NET_OP_INTERACTIONS, &resp, &w, &pg);
+	ok(pg.err.code == NET_OK && pg.n_notifs == 0 && pg.n_invalid == 3, "junk items dropped one by one");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+}
+
+int main(void)
+{
+	M = net_platform_find("mastodon");
+	if (!ok(M != NULL, "mastodon registered"))
+		return tap_done();
+	test_build();
+	test_statuses();
+	test_opaque_ids();
+	test_notifications();
+	test_lookup_and_errors();
+	return tap_done();
+}

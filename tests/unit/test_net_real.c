@@ -1,0 +1,351 @@
+/* test_net_real.c — every recorded real response in ../shared/fixtures/real
+ * goes through its network's parser: it must give the expected number of
+ * posts / notifications / accounts, or the expected classified error, and
+ * never crash. Files the table does not know are still parsed (no crash, a
+ * classified result). Without the folder the test reports one skip. */
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/net.h"
+#include "net_testutil.h"
+#include "tap.h"
+
+#define NOW 1750000000
+
+struct expect {
+	const char *file;              /* network/name.json */
+	enum net_status code;
+	long n;                        /* posts, notifs or accounts; -1 = don't check */
+	bool session;                  /* a session must be filled */
+};
+
+static const struct expect table[] = {
+	{ "x/not-found-404-html-1.json", NET_ERR_BAD_REQUEST, 0, false },
+	{ "x/ratelimit-429-1.json", NET_ERR_RATE_LIMITED, 0, false },
+	{ "x/search-all-1.json", NET_OK, 15, false },
+	{ "x/search-all-400-1.json", NET_ERR_BAD_REQUEST, 0, false },
+	{ "x/search-all-401-1.json", NET_ERR_AUTH, 0, false },
+	{ "x/search-recent-1.json", NET_OK, 10, false },
+	{ "x/search-recent-2.json", NET_OK, 10, false },
+	{ "x/search-recent-3.json", NET_OK, 10, false },
+	{ "x/users-by-username-1.json", NET_OK, 1, false },
+	{ "x/users-by-username-2.json", NET_OK, 1, false },
+	{ "x/users-by-usernames-1.json", NET_OK, 4, false },
+	{ "x/users-mentions-1.json", NET_OK, 6, false },
+	{ "x/users-mentions-2.json", NET_OK, 0, false },
+	{ "x/users-mentions-3.json", NET_ERR_NOT_FOUND, 0, false },
+	{ "x/users-tweets-1.json", NET_OK, 97, false },
+	{ "x/users-tweets-2.json", NET_OK, 2, false },
+	{ "x/users-tweets-3.json", NET_ERR_NOT_FOUND, 0, false },
+	{ "mastodon/account-statuses-1.json", NET_OK, 20, false },
+	{ "mastodon/account-statuses-2.json", NET_OK, 20, false },
+	{ "mastodon/account-statuses-3.json", NET_OK, 5, false },
+	{ "mastodon/accounts-lookup-1.json", NET_OK, 1, false },
+	{ "mastodon/accounts-lookup-2.json", NET_ERR_NOT_FOUND, 0, false },
+	{ "mastodon/accounts-lookup-3.json", NET_OK, 1, false },
+	{ "mastodon/notifications-1.json", NET_OK, 6, false },
+	{ "mastodon/notifications-2.json", NET_OK, 5, false },
+	{ "mastodon/notifications-3.json", NET_OK, 0, false },
+	{ "mastodon/notifications-v2-grouped-1.json", NET_ERR_MALFORMED, 0, false },
+	{ "mastodon/timelines-tag-1.json", NET_OK, 5, false },
+	{ "mastodon/timelines-tag-2.json", NET_OK, 5, false },
+	{ "mastodon/timelines-tag-3.json", NET_OK, 0, false },
+	{ "bluesky/create-session-1.json", NET_OK, 0, true },
+	{ "bluesky/create-session-2.json", NET_OK, 0, true },
+	{ "bluesky/create-session-3.json", NET_ERR_AUTH, 0, false },
+	{ "bluesky/get-author-feed-1.json", NET_OK, 50, false },
+	{ "bluesky/get-author-feed-2.json", NET_OK, 25, false },
+	{ "bluesky/get-author-feed-3.json", NET_OK, 25, false },
+	{ "bluesky/get-profile-1.json", NET_OK, 1, false },
+	{ "bluesky/get-profile-2.json", NET_OK, 1, false },
+	{ "bluesky/get-profiles-1.json", NET_OK, 1, false },
+	{ "bluesky/list-notifications-1.json", NET_OK, 50, false },
+	{ "bluesky/list-notifications-2.json", NET_OK, 45, false },
+	{ "bluesky/resolve-handle-1.json", NET_OK, 1, false },
+	{ "bluesky/resolve-handle-2.json", NET_OK, 1, false },
+	{ "bluesky/search-posts-1.json", NET_OK, 25, false },
+	{ "bluesky/search-posts-2.json", NET_OK, 1, false },
+	{ "bluesky/search-posts-3.json", NET_OK, 100, false },
+};
+
+static const struct expect *expect_for(const char *rel)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(table[i].file, rel) == 0)
+			return &table[i];
+	return NULL;
+}
+
+/* Which operation a recorded request was, from its URL. */
+static enum net_op op_for(const char *net, const char *url)
+{
+	if (strcmp(net, "x") == 0) {
+		if (strstr(url, "/users/by"))
+			return NET_OP_LOOKUP;
+		if (strstr(url, "/mentions"))
+			return NET_OP_INTERACTIONS;
+		if (strstr(url, "/tweets/search/"))
+			return NET_OP_TAG;
+		return NET_OP_ACCOUNT;
+	}
+	if (strcmp(net, "mastodon") == 0) {
+		if (strstr(url, "/accounts/lookup"))
+			return NET_OP_LOOKUP;
+		if (strstr(url, "/notifications"))
+			return NET_OP_INTERACTIONS;
+		if (strstr(url, "/timelines/tag/"))
+			return NET_OP_TAG;
+		return NET_OP_ACCOUNT;
+	}
+	if (strstr(url, "createSession"))
+		return NET_OP_SESSION_CREATE;
+	if (strstr(url, "refreshSession"))
+		return NET_OP_SESSION_REFRESH;
+	if (strstr(url, "listNotifications"))
+		return NET_OP_INTERACTIONS;
+	if (strstr(url, "searchPosts"))
+		return NET_OP_TAG;
+	if (strstr(url, "getAuthorFeed"))
+		return NET_OP_ACCOUNT;
+	return NET_OP_LOOKUP;
+}
+
+static size_t items(const struct net_page *pg)
+{
+	return pg->n_posts + pg->n_notifs + pg->n_accounts;
+}
+
+/* Structural sanity of everything a parser produced. */
+static bool page_sane(const struct net_page *pg, const char *net)
+{
+	for (size_t i = 0; i < pg->n_posts; i++) {
+		const struct post *p = &pg->posts[i];
+
+		if (!p->id || !p->key || !p->text || strcmp(p->network, net) != 0)
+			return false;
+		if (p->kind == POST_REPOST && !p->repost_of.id)
+			return false;
+		if (p->kind == POST_QUOTE && !p->quote_of.id)
+			return false;
+		for (size_t k = 0; k < p->n_tags; k++)
+			if (!p->tags[k][0] || p->tags[k][0] == '#')
+				return false;
+	}
+	for (size_t i = 0; i < pg->n_notifs; i++)
+		if (!pg->notifs[i].id || (pg->notifs[i].post && !pg->notifs[i].post->id))
+			return false;
+	for (size_t i = 0; i < pg->n_accounts; i++)
+		if (!pg->accounts[i].id)
+			return false;
+	return true;
+}
+
+static void check_file(const char *dir, const char *net, const char *name, int *seen)
+{
+	const struct net_platform *p = net_platform_find(net);
+	struct net_config cfg = { .api_base = "https://example.invalid", .pds_base = "https://pds.invalid",
+				  .token = "test-token", .me_id = "1", .page_size = 40 };
+	char path[4096], rel[512];
+	struct fixture fx;
+	struct net_response resp;
+	struct net_walk w;
+	struct net_page pg;
+	const struct expect *ex;
+	enum net_op op;
+	int r;
+
+	snprintf(path, sizeof path, "%s/%s/%s", dir, net, name);
+	snprintf(rel, sizeof rel, "%s/%s", net, name);
+	if (!ok(fx_load(&fx, path) == 0, "%s: wrapper loads", rel))
+		return;
+	(*seen)++;
+	op = op_for(net, fx.url);
+	resp = fx_response(&fx, NOW);
+	/* A watermark makes the walk depend on the page's own paging data. */
+	net_walk_start(&w, op == NET_OP_LOOKUP || op >= NET_OP_SESSION_CREATE ? NET_OP_ACCOUNT : op,
+		       strcmp(net, "bluesky") == 0 ? "1 at://did:plc:none/app.bsky.feed.post/x" : "1");
+	r = net_parse(p, &cfg, op, &resp, &w, &pg);
+	ex = expect_for(rel);
+	ok(r == 0, "%s: parse returns 0 (%d)", rel, r);
+	if (ex) {
+		if (!ok(pg.err.code == ex->code, "%s: %s", rel, net_status_name(ex->code)))
+			tap_diag("  got %s: %s", net_status_name(pg.err.code), pg.err.msg);
+		if (ex->code == NET_OK)
+			is_int((long long)items(&pg), ex->n, "  item count");
+		else
+			ok(pg.err.msg[0] && !strstr(pg.err.msg, "test-token"), "  has a message: %s",
+			   pg.err.msg);
+		if (ex->session)
+			ok(pg.session.access_jwt && pg.session.refresh_jwt && pg.session.did &&
+			   pg.session.access_expires > NOW, "  session filled");
+	} else {
+		ok(pg.err.code == NET_OK || pg.err.msg[0], "%s (not in table): %s %zu items %s", rel,
+		   net_status_name(pg.err.code), items(&pg), pg.err.msg);
+	}
+	ok(page_sane(&pg, net), "  every item is well-formed");
+	ok(pg.n_invalid == 0 && pg.n_ignored == 0, "  nothing dropped (%zu invalid, %zu ignored: %s)",
+	   pg.n_invalid, pg.n_ignored, pg.note);
+	tap_diag("%-42s %-13s posts=%zu notifs=%zu accounts=%zu rate=%lld/%lld reset=%lld next=%s%s%s",
+		 rel, net_status_name(pg.err.code), pg.n_posts, pg.n_notifs, pg.n_accounts,
+		 (long long)pg.rate.remaining, (long long)pg.rate.limit, (long long)pg.rate.reset,
+		 w.page_token ? w.page_token : "-", pg.err.msg[0] ? " | " : "", pg.err.msg);
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+	fx_free(&fx);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void check_network(const char *dir, const char *net, int *seen)
+{
+	char path[4096], *names[256];
+	size_t n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof path, "%s/%s", dir, net);
+	if (!(d = opendir(path)))
+		return;
+	while ((de = readdir(d)) && n < 256) {
+		size_t l = strlen(de->d_name);
+
+		if (l > 5 && strcmp(de->d_name + l - 5, ".json") == 0)
+			names[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	for (size_t i = 0; i < n; i++) {
+		check_file(dir, net, names[i], seen);
+		free(names[i]);
+	}
+}
+
+static bool find_dir(char *out, size_t cap)
+{
+	const char *src = getenv("MENTORD_SRC");
+	DIR *d;
+
+	if (src && *src) {
+		snprintf(out, cap, "%s/../shared/fixtures/real", src);
+		if ((d = opendir(out))) {
+			closedir(d);
+			return true;
+		}
+	}
+	snprintf(out, cap, "../shared/fixtures/real");
+	if ((d = opendir(out))) {
+		closedir(d);
+		return true;
+	}
+	return false;
+}
+
+/* Spot checks of things the real data shows and the docs do not. */
+static void spot_checks(const char *dir)
+{
+	const struct net_config cfg = { .api_base = "https://fosstodon.org", .token = "t",
+					.pds_base = "https://bsky.social", .page_size = 40 };
+	char path[4096];
+	struct fixture fx;
+	struct net_response resp;
+	struct net_walk w;
+	struct net_page pg;
+
+	/* X: non-BMP characters arrive as surrogate pairs and decode to UTF-8;
+	 * a retweet's text is the full text of the included original. */
+	snprintf(path, sizeof path, "%s/x/users-tweets-1.json", dir);
+	if (fx_load(&fx, path) == 0) {
+		bool emoji = false;
+		const struct post *rt = NULL;
+
+		resp = fx_response(&fx, NOW);
+		net_walk_start(&w, NET_OP_ACCOUNT, "1");
+		net_parse(net_platform_find("x"), &cfg, NET_OP_ACCOUNT, &resp, &w, &pg);
+		for (size_t i = 0; i < pg.n_posts; i++) {
+			if (strstr(pg.posts[i].text, "\xF0\x9F"))
+				emoji = true;
+			if (!rt && pg.posts[i].kind == POST_REPOST)
+				rt = &pg.posts[i];
+		}
+		ok(emoji, "x real: surrogate pairs decode to 4-byte UTF-8");
+		ok(rt && strncmp(rt->text, "RT @", 4) != 0 && rt->repost_of.author_handle,
+		   "x real: repost carries the original's full text and author");
+		is_str(w.page_token, "7140dibdnow9c7btw3w4sp4d62kxfjas0dxxpk3q5wmr9", "x real: next_token");
+		is_str(w.new_watermark, "1400188008909922306", "x real: watermark = newest_id of page 1");
+		ok(!w.done, "x real: walk continues while next_token");
+		is_int(pg.rate.reset, 1624368874, "x real: reset epoch");
+		ok(pg.note[0] != '\0', "x real: partial errors noted: %s", pg.note);
+		net_page_clear(&pg);
+		net_walk_clear(&w);
+		fx_free(&fx);
+	}
+	/* Mastodon: a reblog wrapper, HTML entities, ISO reset with microseconds. */
+	snprintf(path, sizeof path, "%s/mastodon/account-statuses-2.json", dir);
+	if (fx_load(&fx, path) == 0) {
+		const struct post *rb = NULL, *apos = NULL;
+
+		resp = fx_response(&fx, NOW);
+		net_walk_start(&w, NET_OP_ACCOUNT, "109285625663774000");
+		net_parse(net_platform_find("mastodon"), &cfg, NET_OP_ACCOUNT, &resp, &w, &pg);
+		for (size_t i = 0; i < pg.n_posts; i++) {
+			if (pg.posts[i].kind == POST_REPOST)
+				rb = &pg.posts[i];
+			if (strstr(pg.posts[i].text, "don't know"))
+				apos = &pg.posts[i];
+		}
+		ok(rb && rb->repost_of.id && strcmp(rb->repost_of.author_handle, "JBGruber@fosstodon.org") == 0 &&
+		   strstr(rb->text, "https://github.com/schochastics/rtoot"), "mastodon real: reblog unwrapped");
+		ok(apos != NULL, "mastodon real: &#39; decoded");
+		is_int(pg.rate.reset, 1667985900, "mastodon real: ISO reset 2022-11-09T09:25:00.766170Z");
+		is_str(w.new_watermark, "109309878898870348", "mastodon real: watermark = max id");
+		ok(w.done, "mastodon real: a page of 20 < limit 40 ends the walk");
+		net_page_clear(&pg);
+		net_walk_clear(&w);
+		fx_free(&fx);
+	}
+	/* Bluesky: three cursor shapes pass through untouched. */
+	static const char *const cursors[][2] = {
+		{ "get-author-feed-2.json", "2025-07-01T11:59:48.89Z" },
+		{ "get-author-feed-3.json", "1704066022369::bafyreic77rp3dznb77pwznjvfvvuuwdnewm3nwtrhgkrhgjwyie3mmwlqu" },
+		{ "search-posts-1.json", "25" },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/bluesky/%s", dir, cursors[i][0]);
+		if (fx_load(&fx, path) != 0)
+			continue;
+		enum net_op op = strstr(cursors[i][0], "search") ? NET_OP_TAG : NET_OP_ACCOUNT;
+
+		resp = fx_response(&fx, NOW);
+		net_walk_start(&w, op, NULL);
+		net_parse(net_platform_find("bluesky"), &cfg, op, &resp, &w, &pg);
+		is_str(w.page_token, cursors[i][1], "bluesky real: cursor shape kept");
+		ok(w.done && w.new_watermark, "bluesky real: first sync is one page with a watermark");
+		net_page_clear(&pg);
+		net_walk_clear(&w);
+		fx_free(&fx);
+	}
+}
+
+int main(void)
+{
+	static const char *const nets[] = { "x", "mastodon", "bluesky" };
+	char dir[1024];
+	int seen = 0;
+
+	if (!find_dir(dir, sizeof dir)) {
+		ok(1, "real fixtures not found ($MENTORD_SRC/../shared/fixtures/real): skipped");
+		return tap_done();
+	}
+	for (size_t i = 0; i < 3; i++)
+		check_network(dir, nets[i], &seen);
+	ok(seen >= (int)(sizeof(table) / sizeof(table[0])), "all %d real files seen (%d)",
+	   (int)(sizeof(table) / sizeof(table[0])), seen);
+	spot_checks(dir);
+	return tap_done();
+}

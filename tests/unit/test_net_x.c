@@ -1,0 +1,449 @@
+/* test_net_x.c — X adapter: request building and parsing on hand-written
+ * fixtures (tests/fixtures/x). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/net.h"
+#include "net/time.h"
+#include "net_testutil.h"
+#include "tap.h"
+
+#define NOW 1750000000
+#define TOKEN "AAAAtest-bearer-token-0123456789"
+#define ME "1500000000000000001"
+
+static const struct net_platform *X;
+static const struct net_config cfg = {
+	.api_base = "https://api.x.com/", .token = TOKEN, .me = "alice_md", .me_id = ME,
+};
+
+static bool has_header(const struct net_request *r, const char *line)
+{
+	for (size_t i = 0; i < r->n_headers; i++)
+		if (strcmp(r->headers[i], line) == 0)
+			return true;
+	return false;
+}
+
+/* Parses tests/fixtures/x/<name> as op; the walk may be NULL for lookups. */
+static int parse_fixture(const char *name, enum net_op op, struct net_walk *w, struct net_page *pg)
+{
+	char path[1024], rel[256];
+	struct fixture fx;
+	struct net_response resp;
+	int r;
+
+	snprintf(rel, sizeof rel, "tests/fixtures/x/%s", name);
+	fx_path(path, sizeof path, rel);
+	if (!ok(fx_load(&fx, path) == 0, "load %s", name)) {
+		memset(pg, 0, sizeof(*pg));
+		return -1;
+	}
+	resp = fx_response(&fx, NOW);
+	r = net_parse(X, &cfg, op, &resp, w, pg);
+	fx_free(&fx);
+	return r;
+}
+
+static void test_build_lookup(void)
+{
+	struct net_request req;
+	size_t used;
+	const char *one[] = { "@alice_md" };
+	const char *three[] = { "alice_md", "dr_bob", "dr_carol" };
+	const char *bad[] = { "ok_name", "bad name!" };
+	const char *ids[] = { ME };
+	struct net_config notok = cfg;
+
+	is_int(net_build_lookup(X, &cfg, NET_LOOKUP_HANDLE, one, 1, &req, &used), 0, "lookup one handle");
+	is_str(req.method, "GET", "  GET");
+	is_str(req.url, "https://api.x.com/2/users/by/username/alice_md?user.fields=username%2Cname%2Cdescription%2Curl%2Centities",
+	       "  URL (no double slash, '@' stripped)");
+	ok(has_header(&req, "Authorization: Bearer " TOKEN), "  bearer header");
+	is_int(used, 1, "  one used");
+	net_request_clear(&req);
+
+	is_int(net_build_lookup(X, &cfg, NET_LOOKUP_HANDLE, three, 3, &req, &used), 0, "lookup three handles");
+	ok(req.url && strstr(req.url, "/2/users/by?usernames=alice_md%2Cdr_bob%2Cdr_carol&user.fields="),
+	   "  batch lookup URL: %s", req.url);
+	is_int(used, 3, "  three used");
+	net_request_clear(&req);
+
+	is_int(net_build_lookup(X, &cfg, NET_LOOKUP_ID, ids, 1, &req, &used), 0, "lookup by id");
+	ok(req.url && strstr(req.url, "/2/users/" ME "?"), "  id URL");
+	net_request_clear(&req);
+
+	is_int(net_build_lookup(X, &cfg, NET_LOOKUP_HANDLE, bad, 2, &req, &used), -EINVAL, "invalid handle refused");
+	is_int(used, 1, "  n_used names the bad one");
+	ok(req.url == NULL && req.n_headers == 0, "  request left empty");
+
+	notok.token = NULL;
+	is_int(net_build_lookup(X, &notok, NET_LOOKUP_HANDLE, one, 1, &req, &used), -ENOKEY, "no token: -ENOKEY");
+	ok(!X->can(&notok, NET_OP_ACCOUNT) && X->can(&cfg, NET_OP_INTERACTIONS), "can() follows the token");
+}
+
+static void test_build_pages(void)
+{
+	struct net_request req;
+	struct net_walk w;
+	struct net_config nome = cfg;
+
+	net_walk_start(&w, NET_OP_ACCOUNT, NULL);
+	is_int(net_build_page(X, &cfg, "1600000000000000002", &w, &req), 0, "first-sync account page");
+	ok(req.url && strstr(req.url, "/2/users/1600000000000000002/tweets?max_results=20&tweet.fields="),
+	   "  small first page, no since_id: %s", req.url);
+	ok(req.url && !strstr(req.url, "since_id") && strstr(req.url, "expansions=author_id%2Creferenced_tweets.id"),
+	   "  expansions requested");
+	net_request_clear(&req);
+	net_walk_clear(&w);
+
+	net_walk_start(&w, NET_OP_ACCOUNT, "1849000000000000000");
+	w.page_token = strdup("7140dib");
+	is_int(net_build_page(X, &cfg, "1600000000000000002", &w, &req), 0, "incremental account page");
+	ok(req.url && strstr(req.url, "max_results=100&since_id=1849000000000000000&pagination_token=7140dib&"),
+	   "  since_id + pagination_token: %s", req.url);
+	net_request_clear(&req);
+	net_walk_clear(&w);
+
+	net_walk_start(&w, NET_OP_ACCOUNT, "not-an-id");
+	is_int(net_build_page(X, &cfg, "1600000000000000002", &w, &req), -EINVAL, "corrupt watermark refused");
+	net_walk_clear(&w);
+
+	net_walk_start(&w, NET_OP_INTERACTIONS, "1");
+	is_int(net_build_page(X, &cfg, NULL, &w, &req), 0, "mentions page");
+	ok(req.url && strstr(req.url, "/2/users/" ME "/mentions?"), "  mentions of me_id");
+	net_request_clear(&req);
+	nome.me_id = NULL;
+	is_int(net_build_page(X, &nome, NULL, &w, &req), -EINVAL, "mentions without me_id: -EINVAL");
+	ok(!X->can(&nome, NET_OP_OWN), "  can(OWN) false without me_id");
+	net_walk_clear(&w);
+
+	net_walk_start(&w, NET_OP_TAG, "1850000000000000300");
+	w.page_token = strdup("b26v89");
+	is_int(net_build_page(X, &cfg, "#MedEd", &w, &req), 0, "tag page");
+	ok(req.url && strstr(req.url, "/2/tweets/search/recent?query=%23MedEd%20-is%3Aretweet&max_results=100"
+			     "&since_id=1850000000000000300&next_token=b26v89&sort_order=recency&"),
+	   "  search query, next_token: %s", req.url);
+	net_request_clear(&req);
+	is_int(net_build_page(X, &cfg, "#med ed", &w, &req), -EINVAL, "tag with a space refused");
+	is_int(net_build_page(X, &cfg, "MedEd OR from:x", &w, &req), -EINVAL, "tag with operators refused");
+	net_walk_clear(&w);
+
+	is_int(net_build_session(X, &cfg, NET_OP_SESSION_CREATE, &req), -ENOTSUP, "no sessions on X");
+}
+
+/* Decodes the query parameter back to text to measure it. */
+static size_t decoded_query_len(const char *url, char *out, size_t cap)
+{
+	const char *q = strstr(url, "query=");
+	size_t n = 0;
+
+	for (q += 6; *q && *q != '&' && n + 1 < cap; q++) {
+		if (*q == '%' && q[1] && q[2]) {
+			char hex[3] = { q[1], q[2], 0 };
+
+			out[n++] = (char)strtol(hex, NULL, 16);
+			q += 2;
+		} else {
+			out[n++] = *q;
+		}
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static void test_build_batch(void)
+{
+	char names[60][24], q[2048];
+	const char *handles[60];
+	struct net_request req;
+	struct net_walk w;
+	size_t used, total = 0;
+	int requests = 0;
+
+	for (int i = 0; i < 60; i++) {
+		snprintf(names[i], sizeof names[i], "mentor_%08u", (unsigned)i);   /* 15 chars */
+		handles[i] = names[i];
+	}
+	net_walk_start(&w, NET_OP_BATCH, "1849000000000000000");
+	ok(X->max_batch >= 20, "max_batch advertised (%zu)", X->max_batch);
+	while (total < 60) {
+		int r = net_build_batch(X, &cfg, handles + total, 60 - total, &w, &req, &used);
+
+		if (!ok(r == 0 && used > 0, "batch request %d builds (%zu handles)", requests + 1, used))
+			break;
+		size_t ql = decoded_query_len(req.url, q, sizeof q);
+
+		ok(ql <= 512, "  query within 512 chars (%zu)", ql);
+		ok(strncmp(q, "from:mentor_", 12) == 0 && strstr(q, " OR from:"), "  from:a OR from:b");
+		ok(strstr(req.url, "since_id=1849000000000000000") != NULL, "  one since_id for the batch");
+		total += used;
+		requests++;
+		net_request_clear(&req);
+	}
+	is_int(total, 60, "all handles covered");
+	ok(requests <= 3, "60 accounts need %d requests (grows slower than accounts)", requests);
+
+	const char *bad[] = { "good_one", "also_good", "no spaces allowed" };
+
+	is_int(net_build_batch(X, &cfg, bad, 3, &w, &req, &used), -EINVAL, "bad handle in a batch");
+	is_int(used, 2, "  n_used points at it");
+	net_walk_clear(&w);
+}
+
+static const struct post *find_post(const struct net_page *pg, const char *id)
+{
+	for (size_t i = 0; i < pg->n_posts; i++)
+		if (strcmp(pg->posts[i].id, id) == 0)
+			return &pg->posts[i];
+	return NULL;
+}
+
+static void test_parse_timeline(void)
+{
+	struct net_walk w;
+	struct net_page pg;
+	const struct post *p;
+
+	net_walk_start(&w, NET_OP_ACCOUNT, "1849000000000000000");
+	is_int(parse_fixture("user-tweets-mixed.json", NET_OP_ACCOUNT, &w, &pg), 0, "mixed timeline parses");
+	is_int(pg.err.code, NET_OK, "  ok");
+	is_int(pg.n_posts, 6, "  6 posts");
+	is_int(pg.n_invalid, 2, "  2 items with wrong types dropped");
+	is_int(pg.rate.limit, 900, "  rate limit");
+	is_int(pg.rate.remaining, 897, "  rate remaining");
+	is_int(pg.rate.reset, 1750000900, "  rate reset (epoch s)");
+
+	p = find_post(&pg, "1850000000000000300");
+	if (ok(p != NULL, "edited post present")) {
+		is_str(p->key, "1850000000000000100", "  dedupe key = first edit id");
+		is_int(p->edited_at, 1729934400, "  edited_at = this version's time");
+		is_str(p->text, "Grand rounds today: heart failure & SGLT2 <3 #MedEd with @dr_carol", "  entities decoded");
+		is_str(p->author_handle, "alice_md", "  author handle from includes");
+		is_str(p->author_name, "Alice A., MD", "  author name");
+		is_str(p->url, "https://x.com/alice_md/status/1850000000000000300", "  url");
+		ok(p->n_tags == 1 && strcmp(p->tags[0], "meded") == 0, "  tag lower-cased");
+		ok(p->n_mentions == 1 && strcmp(p->mentions[0], "dr_carol") == 0 &&
+		   strcmp(p->mention_ids[0], "1700000000000000003") == 0, "  mention with id");
+		ok(p->n_likes == 41 && p->n_reposts == 3 && p->n_replies == 2 && p->n_quotes == 1, "  counts");
+		is_int(p->kind, POST_ORIGINAL, "  original");
+	}
+	p = find_post(&pg, "1849990000000000456");
+	if (ok(p != NULL, "reply present")) {
+		is_str(p->reply_to.id, "1849980000000000789", "  reply parent");
+		is_str(p->reply_to.author_id, "1700000000000000003", "  parent author id");
+		is_str(p->reply_to.author_handle, "dr_carol", "  parent author handle");
+	}
+	p = find_post(&pg, "1849970000000000111");
+	if (ok(p != NULL, "retweet present")) {
+		is_int(p->kind, POST_REPOST, "  kind repost");
+		is_str(p->repost_of.id, "1849960000000000222", "  target id");
+		is_str(p->repost_of.author_handle, "dr_bob", "  target author");
+		ok(p->text && strstr(p->text, "programs can tell. #MatchDay") && !strstr(p->text, "RT @"),
+		   "  full text of the target (note_tweet)");
+		ok(p->n_tags == 2 && strcmp(p->tags[0], "matchday") == 0, "  target's tags");
+		ok(p->n_likes == -1 && p->n_reposts == -1, "  counts unknown for a repost");
+	}
+	p = find_post(&pg, "1849950000000000333");
+	if (ok(p != NULL, "quote present")) {
+		is_int(p->kind, POST_QUOTE, "  kind quote");
+		is_str(p->quote_of.id, "1849940000000000444", "  quoted id");
+		is_str(p->quote_of.author_id, "1700000000000000003", "  quoted author id");
+		is_str(p->quote_of.author_handle, "dr_carol", "  quoted author handle");
+	}
+	p = find_post(&pg, "1849920000000000666");
+	if (ok(p != NULL, "emoji post present"))
+		is_str(p->text, "Night shift done \xF0\x9F\xA9\xBA\xF0\x9F\x98\xB4 see you at #NeuroRounds",
+		       "  surrogate pairs → UTF-8");
+	p = find_post(&pg, "1849910000000000777");
+	if (ok(p != NULL, "renamed-field post present")) {
+		is_str(p->key, "1849910000000000700", "  edit_history_post_ids");
+		is_str(p->reply_to.id, "1849900000000000888", "  referenced_posts");
+		is_str(p->reply_to.author_handle, "dr_bob", "  includes.posts joined");
+	}
+	is_str(w.new_watermark, "1850000000000000300", "walk: watermark = newest_id of page 1");
+	is_str(w.page_token, "7140dibdnow9c7btw4b3u6k1zqn", "walk: next_token");
+	ok(!w.done, "walk: not done while next_token");
+	net_page_clear(&pg);
+
+	is_int(parse_fixture("search-empty.json", NET_OP_ACCOUNT, &w, &pg), 0, "second page: empty");
+	is_int(pg.n_posts, 0, "  no posts");
+	ok(w.done && !w.page_token, "  walk done");
+	is_str(w.new_watermark, "1850000000000000300", "  watermark still from page 1");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+
+	/* A first sync reads one page even when a next_token comes back. */
+	net_walk_start(&w, NET_OP_ACCOUNT, NULL);
+	parse_fixture("user-tweets-mixed.json", NET_OP_ACCOUNT, &w, &pg);
+	ok(w.done && w.new_watermark && strcmp(w.new_watermark, "1850000000000000300") == 0,
+	   "first sync: one page, watermark set");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+}
+
+static void test_parse_mentions(void)
+{
+	struct net_walk w;
+	struct net_page pg;
+
+	net_walk_start(&w, NET_OP_INTERACTIONS, "1850000000000000000");
+	is_int(parse_fixture("mentions.json", NET_OP_INTERACTIONS, &w, &pg), 0, "mentions parse");
+	is_int(pg.n_notifs, 3, "  3 interactions");
+	if (pg.n_notifs == 3) {
+		is_int(pg.notifs[0].kind, NOTIF_REPLY, "  reply to me");
+		is_str(pg.notifs[0].subject_id, "1850000000000000300", "  subject: my post");
+		is_str(pg.notifs[0].actor_handle, "dr_carol", "  actor");
+		ok(pg.notifs[0].post && strcmp(pg.notifs[0].post->id, "1851000000000000003") == 0, "  acting post");
+		is_int(pg.notifs[1].kind, NOTIF_QUOTE, "  quote of my post");
+		is_str(pg.notifs[1].subject_id, "1850000000000000300", "  quoted subject");
+		is_int(pg.notifs[2].kind, NOTIF_MENTION, "  plain mention");
+		ok(pg.notifs[2].actor_name == NULL, "  empty display name is absent");
+		is_str(pg.notifs[2].id, "1851000000000000001", "  notif id = post key");
+	}
+	ok(w.done, "  last page: done");
+	is_str(w.new_watermark, "1851000000000000003", "  watermark = newest_id");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+}
+
+static void test_parse_errors(void)
+{
+	struct net_walk w;
+	struct net_page pg;
+
+	net_walk_start(&w, NET_OP_ACCOUNT, "1849000000000000000");
+	parse_fixture("errors-only-200.json", NET_OP_ACCOUNT, &w, &pg);
+	is_int(pg.err.code, NET_ERR_NOT_FOUND, "200 with only errors[]: not found");
+	is_int(pg.err.scope, NET_SCOPE_TARGET, "  target scope");
+	ok(strstr(pg.err.msg, "not authorized") != NULL, "  message from detail: %s", pg.err.msg);
+	ok(w.pages == 0 && !w.new_watermark && !w.done, "  walk untouched on error");
+	net_page_clear(&pg);
+
+	net_walk_clear(&w);
+	net_walk_start(&w, NET_OP_TAG, "1849000000000000000");
+	parse_fixture("usage-capped-429.json", NET_OP_TAG, &w, &pg);
+	is_int(pg.err.code, NET_ERR_USAGE_CAP, "usage cap");
+	is_int(pg.err.scope, NET_SCOPE_NETWORK, "  pauses the network");
+	is_int(pg.err.retry_at, net_time_next_month(NOW), "  until the next month");
+	net_page_clear(&pg);
+
+	parse_fixture("rate-limit-429.json", NET_OP_TAG, &w, &pg);
+	is_int(pg.err.code, NET_ERR_RATE_LIMITED, "rate limited");
+	is_int(pg.err.retry_at, 1750000600, "  retry at x-rate-limit-reset");
+	is_int(pg.rate.remaining, 0, "  remaining 0");
+	net_page_clear(&pg);
+
+	net_walk_clear(&w);
+	net_walk_start(&w, NET_OP_BATCH, "1700000000000000000");
+	parse_fixture("stale-since-400.json", NET_OP_BATCH, &w, &pg);
+	is_int(pg.err.code, NET_ERR_STALE_CURSOR, "since_id out of the window: stale cursor");
+	net_page_clear(&pg);
+
+	parse_fixture("forbidden-403.json", NET_OP_LOOKUP, NULL, &pg);
+	is_int(pg.err.code, NET_ERR_AUTH, "client-forbidden: auth");
+	is_int(pg.err.scope, NET_SCOPE_NETWORK, "  stops X");
+	net_page_clear(&pg);
+
+	parse_fixture("server-503-html.json", NET_OP_BATCH, &w, &pg);
+	is_int(pg.err.code, NET_ERR_SERVER, "503 HTML: server error");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+}
+
+static void test_parse_lookup(void)
+{
+	struct net_page pg;
+
+	parse_fixture("lookup-user.json", NET_OP_LOOKUP, NULL, &pg);
+	is_int(pg.n_accounts, 1, "lookup: one account");
+	if (pg.n_accounts == 1) {
+		is_str(pg.accounts[0].id, "1700000000000000003", "  stable id");
+		is_str(pg.accounts[0].handle, "dr_carol", "  handle");
+		is_str(pg.accounts[0].name, "Carol C.", "  name");
+		is_str(pg.accounts[0].bio, "Cardiology fellow & educator. Also @carol@med.example and carol.bsky.social",
+		       "  bio decoded");
+		is_str(pg.accounts[0].url, "https://carol.example.org", "  expanded website");
+	}
+	net_page_clear(&pg);
+}
+
+static void test_inline(void)
+{
+	struct net_walk w;
+	struct net_page pg;
+	struct net_response resp;
+	const char *leak = "{\"title\":\"Unauthorized\",\"detail\":\"bad token " TOKEN "\",\"status\":401}";
+
+	net_walk_start(&w, NET_OP_ACCOUNT, "1");
+	resp = fx_inline(200, "Service Unavailable", NULL, NOW);
+	net_parse(X, &cfg, NET_OP_ACCOUNT, &resp, &w, &pg);
+	is_int(pg.err.code, NET_ERR_MALFORMED, "plain text 200: malformed");
+	net_page_clear(&pg);
+
+	resp = fx_inline(200, "{\"data\":[{\"id\":\"1\",\"text\":\"cut", NULL, NOW);
+	net_parse(X, &cfg, NET_OP_ACCOUNT, &resp, &w, &pg);
+	is_int(pg.err.code, NET_ERR_MALFORMED, "truncated JSON: malformed");
+	net_page_clear(&pg);
+
+	resp = fx_inline(200, "{\"data\":{\"id\":\"1\"}}", NULL, NOW);
+	net_parse(X, &cfg, NET_OP_ACCOUNT, &resp, &w, &pg);
+	is_int(pg.err.code, NET_ERR_MALFORMED, "data not an array: malformed");
+	net_page_clear(&pg);
+
+	resp = fx_inline(200, NULL, NULL, NOW);
+	net_parse(X, &cfg, NET_OP_ACCOUNT, &resp, &w, &pg);
+	is_int(pg.err.code, NET_ERR_MALFORMED, "empty body: malformed");
+	net_page_clear(&pg);
+
+	resp = fx_inline(200, "[1,2,3]", NULL, NOW);
+	net_parse(X, &cfg, NET_OP_ACCOUNT, &resp, &w, &pg);
+	is_int(pg.err.code, NET_ERR_MALFORMED, "top-level array: malformed");
+	net_page_clear(&pg);
+
+	ok(w.pages == 0 && !w.new_watermark, "walk untouched by all of the above");
+	resp = fx_inline(200, "{\"data\":[{\"id\":\"12\",\"text\":\"lone \\uD83D surrogate\"}],\"meta\":{\"newest_id\":\"12\"}}",
+			 NULL, NOW);
+	net_parse(X, &cfg, NET_OP_ACCOUNT, &resp, &w, &pg);
+	ok(pg.n_posts == 1 && strcmp(pg.posts[0].text, "lone \xEF\xBF\xBD surrogate") == 0,
+	   "lone surrogate becomes U+FFFD instead of losing the page");
+	ok(pg.n_posts == 1 && pg.posts[0].author_id == NULL && pg.posts[0].created_at == 0 &&
+	   strcmp(pg.posts[0].url, "https://x.com/i/web/status/12") == 0, "  default fields only");
+	net_page_clear(&pg);
+
+	net_walk_clear(&w);
+	net_walk_start(&w, NET_OP_ACCOUNT, "1");
+	resp = fx_inline(401, leak, NULL, NOW);
+	net_parse(X, &cfg, NET_OP_ACCOUNT, &resp, &w, &pg);
+	is_int(pg.err.code, NET_ERR_AUTH, "401: auth");
+	ok(!strstr(pg.err.msg, TOKEN) && strstr(pg.err.msg, "***"), "  token scrubbed: %s", pg.err.msg);
+	net_page_clear(&pg);
+
+	resp = fx_inline(429, "{\"errors\":[{\"code\":88,\"message\":\"Rate limit exceeded\"}]}", NULL, NOW);
+	net_parse(X, &cfg, NET_OP_ACCOUNT, &resp, &w, &pg);
+	ok(pg.err.code == NET_ERR_RATE_LIMITED && pg.err.retry_at == NOW + 900,
+	   "legacy 429 body, no headers: retry after a window");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+
+	ok(X->cmp_id("9", "10") < 0 && X->cmp_id("1850000000000000300", "1849999999999999999") > 0,
+	   "ids compare numerically");
+}
+
+int main(void)
+{
+	X = net_platform_find("x");
+	if (!ok(X != NULL, "x registered"))
+		return tap_done();
+	test_build_lookup();
+	test_build_pages();
+	test_build_batch();
+	test_parse_timeline();
+	test_parse_mentions();
+	test_parse_errors();
+	test_parse_lookup();
+	test_inline();
+	return tap_done();
+}
