@@ -16,6 +16,7 @@ enum {
 struct ctl {
 	bool json;
 	uint64_t timeout_usec;
+	bool timeout_set;          /* --timeout given */
 	sd_bus *bus;
 };
 
@@ -40,5 +41,6 @@ int ctl_track(struct ctl *ctl, int argc, char **argv);
 int ctl_untrack(struct ctl *ctl, int argc, char **argv);
 int ctl_mentors(struct ctl *ctl, int argc, char **argv);
 int ctl_reload(struct ctl *ctl, int argc, char **argv);
+int ctl_poll(struct ctl *ctl, int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static const struct ctl_command commands[] = {
 	{ "track",    "TAG [--platform P]",                        ctl_track },
 	{ "untrack",  "TAG",                                       ctl_untrack },
 	{ "mentors",  "[--sort score|fit|recent|stage]",           ctl_mentors },
+	{ "poll",     "[--wait]",                                  ctl_poll },
 	{ "reload",   "",                                          ctl_reload },
 };
 
@@ -68,6 +69,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "mentorctl: --timeout needs a number of seconds, got '%s'\n", optarg);
 				return CTL_EXIT_USAGE;
 			}
+			ctl.timeout_set = true;
 			break;
 		case 'V': printf("mentorctl %s\n", MENTORD_VERSION); return 0;
 		case 'h': usage(stdout); return 0;

@@ -95,6 +95,17 @@ void bus_emit_reloaded(struct bus *b)
 		log_warn("bus: cannot emit Reloaded: %s", strerror(-r));
 }
 
+void bus_emit_poll_finished(struct bus *b, unsigned polled, unsigned failed)
+{
+	int r;
+	if (!b)
+		return;
+	r = sd_bus_emit_signal(b->bus, MENTORD_BUS_PATH, MENTORD_BUS_IFACE, "PollFinished", "uu",
+	                       (uint32_t)polled, (uint32_t)failed);
+	if (r < 0)
+		log_warn("bus: cannot emit PollFinished: %s", strerror(-r));
+}
+
 int bus_new(struct bus **out, struct mentord *m, struct event_base *base)
 {
 	struct bus *b = calloc(1, sizeof *b);

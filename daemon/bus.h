@@ -20,5 +20,6 @@ void bus_rearm(struct bus *b);
 
 /* Emits org.mentord.Manager1 signals; failures are logged, not returned. */
 void bus_emit_reloaded(struct bus *b);
+void bus_emit_poll_finished(struct bus *b, unsigned polled, unsigned failed);
 
 #endif

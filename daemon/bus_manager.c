@@ -4,6 +4,7 @@
 #include "mentord.h"
 #include "mentord-bus.h"
 #include "store.h"
+#include "sched.h"
 #include "validate.h"
 #include "log.h"
 #include "util.h"
@@ -95,6 +96,7 @@ static int method_follow(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 	if (r < 0)
 		return internal_error(error, r);
 	log_info("following %s on %s (mentor %" PRId64 ")", norm, platform, mid);
+	sched_reload(m->sched);
 	return sd_bus_reply_method_return(msg, "tts", (uint64_t)mid, (uint64_t)aid, norm);
 }
 
@@ -117,6 +119,7 @@ static int method_unfollow(sd_bus_message *msg, void *userdata, sd_bus_error *er
 	if (r < 0)
 		return internal_error(error, r);
 	log_info("unfollowed %s on %s", norm, platform);
+	sched_reload(m->sched);
 	return sd_bus_reply_method_return(msg, "");
 }
 
@@ -142,6 +145,7 @@ static int method_track(sd_bus_message *msg, void *userdata, sd_bus_error *error
 	if (r < 0)
 		return internal_error(error, r);
 	log_info("tracking #%s on %s", norm, *platform ? platform : "all enabled platforms");
+	sched_reload(m->sched);
 	return sd_bus_reply_method_return(msg, "s", norm);
 }
 
@@ -164,6 +168,7 @@ static int method_untrack(sd_bus_message *msg, void *userdata, sd_bus_error *err
 	if (r < 0)
 		return internal_error(error, r);
 	log_info("untracked #%s", norm);
+	sched_reload(m->sched);
 	return sd_bus_reply_method_return(msg, "");
 }
 
@@ -243,6 +248,48 @@ static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 	return sd_bus_reply_method_return(msg, "");
 }
 
+struct poll_wait {
+	sd_bus_message *msg;
+};
+
+static void poll_round_done(void *userdata, unsigned polled, unsigned failed)
+{
+	struct poll_wait *w = userdata;
+	int r = sd_bus_reply_method_return(w->msg, "u", polled);
+	if (r < 0)
+		log_debug("bus: cannot answer Poll: %s", strerror(-r));
+	sd_bus_message_unref(w->msg);
+	free(w);
+}
+
+static int method_poll(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	struct poll_wait *w = NULL;
+	int wait, r;
+
+	if ((r = sd_bus_message_read(msg, "b", &wait)) < 0)
+		return r;
+	if ((r = bus_check_caller(msg, error)) < 0)
+		return r;
+	if (wait) {
+		if (!(w = calloc(1, sizeof *w)))
+			return -ENOMEM;
+		w->msg = sd_bus_message_ref(msg);
+	}
+	r = sched_poll_now(m->sched, w ? poll_round_done : NULL, w);
+	if (r < 0) {
+		if (w) {
+			sd_bus_message_unref(w->msg);
+			free(w);
+		}
+		return internal_error(error, r);
+	}
+	/* With wait, the reply goes out when the round ends (poll_round_done),
+	 * which may already have happened inside sched_poll_now(). */
+	return wait ? 1 : sd_bus_reply_method_return(msg, "u", (uint32_t)r);
+}
+
 static int property_version(sd_bus *bus, const char *path, const char *interface,
                             const char *property, sd_bus_message *reply, void *userdata,
                             sd_bus_error *error)
@@ -271,6 +318,9 @@ const sd_bus_vtable bus_manager_vtable[] = {
 		SD_BUS_RESULT("a(tssdda(ss)ttxx)", mentors, "u", total),
 		method_list_mentors, 0),
 	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_reload, 0),
+	SD_BUS_METHOD_WITH_ARGS("Poll", SD_BUS_ARGS("b", wait), SD_BUS_RESULT("u", targets),
+		method_poll, 0),
 	SD_BUS_SIGNAL("Reloaded", "", 0),
+	SD_BUS_SIGNAL_WITH_ARGS("PollFinished", SD_BUS_ARGS("u", polled, "u", failed), 0),
 	SD_BUS_VTABLE_END
 };

@@ -46,6 +46,7 @@ int config_init_defaults(struct config *c)
 	memset(c, 0, sizeof *c);
 	c->poll_interval = 15 * 60;
 	c->tag_interval = 10 * 60;
+	c->http_timeout = 30;
 	c->notify = true;
 	for (size_t i = 0; i < ARRAY_SIZE(platform_defaults); i++) {
 		const struct platform_default *d = &platform_defaults[i];
@@ -197,6 +198,11 @@ static int main_key(struct parser *p, const char *k, const char *v)
 		int64_t *dst = k[0] == 'p' ? &c->poll_interval : &c->tag_interval;
 		if (parse_duration(v, dst) < 0 || *dst < 60)
 			return fail(p, "%s: expected a duration of at least 60s like 15m or 1h, got '%s'", k, v);
+		return 0;
+	}
+	if (strcmp(k, "http_timeout") == 0) {
+		if (parse_duration(v, &c->http_timeout) < 0 || c->http_timeout > 600)
+			return fail(p, "http_timeout: expected a duration from 1s to 10m, got '%s'", v);
 		return 0;
 	}
 	if (strcmp(k, "notify") == 0)

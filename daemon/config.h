@@ -31,6 +31,7 @@ struct config {
 	size_t n_interests;
 	int64_t poll_interval;   /* seconds, per followed account */
 	int64_t tag_interval;    /* seconds, per tracked hashtag */
+	int64_t http_timeout;    /* seconds, whole request */
 	bool notify;
 	bool quiet_hours;        /* quiet_start/end valid */
 	int quiet_start, quiet_end;   /* minutes after local midnight */

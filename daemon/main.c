@@ -2,6 +2,8 @@
 #include "mentord.h"
 #include "log.h"
 
+#include <curl/curl.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,25 @@ static void usage(FILE *f)
 		"  -v, --verbose      more logging (repeat for debug)\n"
 		"      --version      print the version and exit\n"
 		"  -h, --help         this help\n");
+}
+
+/* Tests move the daemon's clock (quiet hours, rate windows, long soaks)
+ * without touching the system's. */
+static int clock_offset_from_env(int64_t *out)
+{
+	const char *v = getenv("MENTORD_CLOCK_OFFSET");
+	char *end;
+	long long x;
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	x = strtoll(v, &end, 10);
+	if (errno || *end) {
+		fprintf(stderr, "mentord: MENTORD_CLOCK_OFFSET must be a number of seconds\n");
+		return -EINVAL;
+	}
+	*out = x;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -49,10 +70,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_set_max_level(verbosity > 0 ? LOG_DEBUG : LOG_INFO);
-	if ((r = mentord_init(&m, &opt)) < 0)
+	if (clock_offset_from_env(&opt.clock_offset) < 0)
+		return 2;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_err("cannot initialise libcurl");
 		return 1;
+	}
+	if ((r = mentord_init(&m, &opt)) < 0) {
+		curl_global_cleanup();
+		return 1;
+	}
 	r = mentord_run(&m);
 	mentord_finish(&m);
+	curl_global_cleanup();
 	log_info("mentord stopped");
 	return r;
 }

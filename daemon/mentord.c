@@ -2,6 +2,8 @@
  * the loop, signals, watchdog, reload, finish in reverse order. */
 #include "mentord.h"
 #include "bus.h"
+#include "http.h"
+#include "sched.h"
 #include "store.h"
 #include "log.h"
 #include "util.h"
@@ -35,6 +37,7 @@ int mentord_reload(struct mentord *m, char **err)
 	config_clear(&m->config);
 	m->config = fresh;
 	log_info("reload: configuration re-read from %s", m->config_path);
+	sched_reload(m->sched);
 	bus_emit_reloaded(m->bus);
 	return 0;
 }
@@ -97,6 +100,7 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 
 	memset(m, 0, sizeof *m);
 	m->started_usec = now_monotonic_usec();
+	m->clock_offset = opt->clock_offset;
 	if ((r = resolve_paths(m, opt)) < 0)
 		goto fail;
 	r = config_load(&m->config, m->config_path, !m->config_explicit, &err);
@@ -114,7 +118,13 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 		goto fail;
 	}
 	if ((r = store_open(&m->store, m->db_path)) < 0 ||
-	    (r = setup_events(m)) < 0 ||
+	    (r = setup_events(m)) < 0)
+		goto fail;
+	if ((r = http_new(&m->http, m->base, NULL)) < 0) {
+		log_err("http: cannot initialise: %s", strerror(-r));
+		goto fail;
+	}
+	if ((r = sched_new(&m->sched, m)) < 0 ||
 	    (r = bus_new(&m->bus, m, m->base)) < 0)
 		goto fail;
 	return 0;
@@ -142,6 +152,11 @@ void mentord_finish(struct mentord *m)
 {
 	bus_free(m->bus);
 	m->bus = NULL;
+	/* The scheduler cancels its requests before the HTTP layer goes. */
+	sched_free(m->sched);
+	m->sched = NULL;
+	http_free(m->http);
+	m->http = NULL;
 	if (m->watchdog) event_free(m->watchdog);
 	if (m->sig_term) event_free(m->sig_term);
 	if (m->sig_int) event_free(m->sig_int);

@@ -13,6 +13,8 @@ struct event_base;
 struct event;
 struct store;
 struct bus;
+struct http;
+struct sched;
 
 /* What `mentorctl status` shows per network; filled by the scheduler. */
 struct platform_status {
@@ -26,6 +28,7 @@ struct platform_status {
 struct mentord_options {
 	const char *config_path;   /* NULL: XDG default, missing file = defaults */
 	const char *db_path;       /* NULL: XDG default */
+	int64_t clock_offset;      /* seconds to add to the wall clock (tests only) */
 };
 
 struct mentord {
@@ -35,7 +38,10 @@ struct mentord {
 	bool config_explicit;
 	char *db_path;
 	struct store *store;
+	struct http *http;
+	struct sched *sched;
 	struct bus *bus;
+	int64_t clock_offset;      /* seconds added to the wall clock (tests: MENTORD_CLOCK_OFFSET) */
 	struct platform_status status[CONFIG_MAX_PLATFORMS];
 	uint64_t started_usec;     /* CLOCK_MONOTONIC */
 	struct event *sig_term, *sig_int, *sig_hup, *watchdog;

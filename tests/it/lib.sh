@@ -13,6 +13,10 @@ MENTORD_WRAP=${MENTORD_WRAP:-}
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mentord-it.XXXXXX")
 export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config" XDG_STATE_HOME="$T/home/.local/state"
+# A second guard: libcurl honours these, so a request to any host but
+# loopback (a test bug) hits a closed local port instead of the internet.
+export http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 ALL_PROXY=http://127.0.0.1:9
+export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 mkdir -p "$HOME" "$XDG_CONFIG_HOME/mentord"
 # Tests never leave loopback: unless a test writes its own configuration,
 # every network points at a closed local port.
@@ -100,6 +104,7 @@ ctl() { "$MENTORCTL" "$@"; }
 
 finish() {
 	[ -n "$DAEMON_PID" ] && { kill "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null; }
+	[ -n "${FAKE_PID:-}" ] && kill "$FAKE_PID" 2>/dev/null
 	[ -n "$BUS_PID" ] && kill "$BUS_PID" 2>/dev/null
 	if [ "$TAP_FAIL" -ne 0 ] && [ -f "$T/daemon.log" ]; then
 		echo "# daemon log (last 30 lines):"; tail -n 30 "$T/daemon.log" | sed 's/^/#   /'

@@ -1,0 +1,348 @@
+/* sched_run.c — one target's requests and what its answers do: pages go to
+ * ingest (with the walk's watermark in the last page's transaction), errors
+ * become backoff, rate windows or a stopped network. */
+#include "sched_internal.h"
+#include "mentord.h"
+#include "http.h"
+#include "ingest.h"
+#include "store.h"
+#include "log.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static void on_done(struct http_response *resp, void *userdata);
+
+static const char *sched_http_header(void *ctx, const char *name)
+{
+	return http_response_header(ctx, name);
+}
+
+static const char *target_label(const struct sched_target *t)
+{
+	return t->arg ? t->arg : t->key;
+}
+
+static bool is_known(void *ctx, const char *key)
+{
+	struct sched_target *t = ctx;
+	return store_post_exists(t->s->m->store, t->p->net->name, key) > 0;
+}
+
+static int build(struct sched_target *t, struct net_request *req)
+{
+	struct sched_platform *p = t->p;
+	struct net_config cfg;
+	const char *one;
+
+	sched_net_config(p, &cfg);
+	switch (t->kind) {
+	case TARGET_WALK:
+		if (t->op == NET_OP_BATCH)
+			return net_build_batch(p->net, &cfg, (const char *const *)t->handles, t->n_handles,
+			                       &t->walk, req, &t->n_used);
+		return net_build_page(p->net, &cfg, t->arg, &t->walk, req);
+	case TARGET_LOOKUP:
+		return net_build_lookup(p->net, &cfg, NET_LOOKUP_HANDLE, (const char *const *)t->handles,
+		                        t->n_handles, req, &t->n_used);
+	case TARGET_ME:
+		one = t->arg;
+		return net_build_lookup(p->net, &cfg, NET_LOOKUP_HANDLE, &one, 1, req, &t->n_used);
+	case TARGET_SESSION:
+		return net_build_session(p->net, &cfg, t->op, req);
+	}
+	return -EINVAL;
+}
+
+static int submit(struct sched_target *t)
+{
+	struct sched_platform *p = t->p;
+	struct net_request req = { 0 };
+	const char *headers[NET_MAX_HEADERS + 1] = { 0 };
+	int r = build(t, &req);
+
+	if (r >= 0) {
+		for (size_t i = 0; i < req.n_headers && i < NET_MAX_HEADERS; i++)
+			headers[i] = req.headers[i];
+		struct http_request hr = {
+			.method = req.method && strcmp(req.method, "POST") == 0 ? HTTP_POST : HTTP_GET,
+			.url = req.url, .headers = headers, .body = req.body, .body_len = req.body_len,
+			.content_type = req.content_type,
+			.timeout_ms = t->s->m->config.http_timeout * 1000,
+		};
+		r = http_submit(t->s->m->http, &hr, on_done, t, &t->http);
+	}
+	/* Headers and bodies may hold tokens and passwords. */
+	for (size_t i = 0; i < req.n_headers; i++)
+		if (req.headers[i])
+			explicit_bzero(req.headers[i], strlen(req.headers[i]));
+	if (req.body)
+		explicit_bzero(req.body, req.body_len);
+	net_request_clear(&req);
+	if (r < 0)
+		return r;
+	t->running = true;
+	p->inflight++;
+	if (p->bucket[t->op].remaining > 0)
+		p->bucket[t->op].remaining--;
+	return 0;
+}
+
+int sched_run_start(struct sched_target *t)
+{
+	struct sched_platform *p = t->p;
+	int64_t now = sched_now(t->s);
+	struct net_config cfg;
+	char *wm = NULL;
+	int r;
+
+	if (t->kind == TARGET_SESSION) {
+		enum net_op op;
+		if (!sched_session_needed(p, now, &op))
+			return -EAGAIN;
+		t->op = op;
+	}
+	if (t->kind == TARGET_WALK) {
+		sched_net_config(p, &cfg);
+		if (p->net->can && !p->net->can(&cfg, t->op)) {
+			log_debug("%s: %s %s skipped: credentials or own id missing",
+			          p->net->name, net_op_name(t->op), target_label(t));
+			return -ENOKEY;
+		}
+		if ((r = store_cursor_get(t->s->m->store, p->net->name, t->key, &wm)) < 0)
+			return r;
+		net_walk_clear(&t->walk);
+		r = net_walk_start(&t->walk, t->op, wm);
+		free(wm);
+		if (r < 0)
+			return r;
+		t->history = t->walk.watermark == NULL;
+		t->walk.is_known = is_known;
+		t->walk.known_ctx = t;
+	}
+	r = submit(t);
+	if (r < 0 && r != -ENOKEY)
+		log_warn("%s: cannot request %s %s: %s", p->net->name, net_op_name(t->op),
+		         target_label(t), strerror(-r));
+	return r;
+}
+
+/* ---- outcomes ---- */
+
+static void succeed(struct sched_target *t, int64_t next)
+{
+	struct sched *s = t->s;
+	t->running = false;
+	t->failures = 0;
+	t->due = next;
+	s->m->status[t->p->index].last_poll = sched_now(s);
+	sched_target_done(t, false);
+}
+
+static void backoff(struct sched_target *t, int64_t min_delay, const char *why)
+{
+	struct sched *s = t->s;
+	int64_t delay = SCHED_BACKOFF_BASE;
+	t->running = false;
+	t->failures++;
+	for (unsigned i = 1; i < t->failures && delay < SCHED_BACKOFF_CAP; i++)
+		delay *= 2;
+	if (delay > SCHED_BACKOFF_CAP)
+		delay = SCHED_BACKOFF_CAP;
+	if (delay < min_delay)
+		delay = min_delay;
+	t->due = sched_now(s) + sched_jitter(s, delay);
+	sched_set_error(t->p, "%s %s: %s", net_op_name(t->op), target_label(t), why);
+	log_warn("%s: %s %s failed (%s); retrying in about %llds", t->p->net->name, net_op_name(t->op),
+	         target_label(t), why, (long long)delay);
+	s->m->status[t->p->index].last_poll = sched_now(s);
+	sched_target_done(t, true);
+}
+
+static void rate_limited(struct sched_target *t, const struct net_error *e, int64_t now)
+{
+	struct sched_platform *p = t->p;
+	int64_t until = e->retry_at > now ? e->retry_at : now + 60;
+	char when[32];
+
+	if (e->scope == NET_SCOPE_NETWORK) {
+		if (until > p->paused_until)
+			p->paused_until = until;
+	} else {
+		p->bucket[t->op].remaining = 0;
+		p->bucket[t->op].reset = until;
+	}
+	format_rfc3339(until, when);
+	sched_set_error(p, "rate limited (%s) until %s", net_op_name(t->op), when);
+	log_info("%s: rate limited on %s until %s", p->net->name, net_op_name(t->op), when);
+	t->running = false;
+	t->due = until;
+	sched_target_done(t, false);
+}
+
+static void handle_error(struct sched_target *t, const struct net_error *e)
+{
+	struct sched_platform *p = t->p;
+	int64_t now = sched_now(t->s);
+
+	switch (e->code) {
+	case NET_ERR_RATE_LIMITED:
+		rate_limited(t, e, now);
+		return;
+	case NET_ERR_AUTH:
+		if (t->kind == TARGET_SESSION) {
+			/* Public reading goes on; authenticated calls stop. */
+			sched_set_error(p, "login failed: %s", e->msg);
+			log_err("%s: login failed: %s; hashtag search and notifications stay off "
+			        "until the configuration is fixed and reloaded", p->net->name, e->msg);
+			sched_creds_forget_login(p);
+			backoff(t, 86400, e->msg);
+			return;
+		}
+		if (e->scope == NET_SCOPE_TARGET) {
+			backoff(t, 3600, e->msg);
+			return;
+		}
+		p->paused_until = INT64_MAX;
+		sched_set_error(p, "%s", e->msg);
+		log_err("%s: %s; polling stopped until the configuration is fixed and reloaded",
+		        p->net->name, e->msg);
+		t->running = false;
+		sched_target_done(t, true);
+		return;
+	case NET_ERR_SESSION_EXPIRED:
+		sched_session_drop(p);
+		t->running = false;
+		t->due = now;
+		sched_target_done(t, false);
+		return;
+	case NET_ERR_USAGE_CAP:
+		p->paused_until = e->retry_at > now ? e->retry_at : now + 86400;
+		sched_set_error(p, "usage cap reached: %s", e->msg);
+		log_warn("%s: usage cap reached; paused", p->net->name);
+		t->running = false;
+		t->due = p->paused_until;
+		sched_target_done(t, true);
+		return;
+	case NET_ERR_STALE_CURSOR:
+		store_cursor_set(t->s->m->store, p->net->name, t->key, NULL);
+		t->running = false;
+		t->due = now;
+		sched_target_done(t, false);
+		return;
+	case NET_ERR_NOT_FOUND:
+		if (t->kind == TARGET_LOOKUP || t->kind == TARGET_ME)
+			sched_lookup_failed(t);
+		backoff(t, 6 * 3600, e->msg);
+		return;
+	case NET_ERR_BAD_REQUEST:
+		backoff(t, 3600, e->msg);
+		return;
+	case NET_ERR_BLOCKED:
+		p->bucket[t->op].remaining = 0;
+		p->bucket[t->op].reset = now + 900;
+		backoff(t, 900, e->msg);
+		return;
+	default:
+		backoff(t, 0, e->msg[0] ? e->msg : net_status_name(e->code));
+	}
+}
+
+static void note_rate(struct sched_platform *p, enum net_op op, const struct net_rate *rate)
+{
+	if (rate->remaining >= 0) {
+		p->bucket[op].remaining = rate->remaining;
+		p->bucket[op].reset = rate->reset;
+	}
+}
+
+/* ---- successful pages ---- */
+
+static void walk_page(struct sched_target *t, const struct net_page *page)
+{
+	struct sched_platform *p = t->p;
+	struct store *st = t->s->m->store;
+	struct ingest_me me = { p->net->name, p->me_id, p->me_handle };
+	struct ingest_stats stats = { 0 };
+	bool last = t->walk.done || t->walk.pages >= SCHED_MAX_PAGES;
+	int r = store_begin(st);
+
+	if (r >= 0 && page->n_posts)
+		r = ingest_posts(st, &me, page->posts, page->n_posts, &stats, NULL, NULL);
+	if (r >= 0 && page->n_notifs)
+		r = ingest_notifs(st, &me, page->notifs, page->n_notifs, &stats, NULL, NULL);
+	/* The watermark commits with the walk's last page, or not at all. */
+	if (r >= 0 && t->walk.done && t->walk.new_watermark)
+		r = store_cursor_set(st, p->net->name, t->key, t->walk.new_watermark);
+	if (r >= 0)
+		r = store_commit(st);
+	else
+		store_rollback(st);
+	if (r < 0) {
+		backoff(t, 0, "database write failed");
+		return;
+	}
+	if (page->n_invalid)
+		log_warn("%s: %s %s: skipped %zu malformed items (%s)", p->net->name, net_op_name(t->op),
+		         target_label(t), page->n_invalid, page->note);
+	log_debug("%s: %s %s page %u: %u new posts, %u known, %u events", p->net->name,
+	          net_op_name(t->op), target_label(t), t->walk.pages, stats.posts_new,
+	          stats.posts_known, stats.events_new);
+	if (!last) {
+		if ((r = submit(t)) < 0)
+			backoff(t, 0, strerror(-r));
+		return;
+	}
+	succeed(t, sched_now(t->s) + sched_jitter(t->s, t->interval));
+}
+
+static void session_page(struct sched_target *t, struct net_page *page)
+{
+	sched_session_store(t->p, &page->session);
+	log_info("%s: session %s", t->p->net->name, t->op == NET_OP_SESSION_CREATE ? "created" : "refreshed");
+	sched_reload(t->s);
+	succeed(t, sched_now(t->s) + 60);
+}
+
+static void on_done(struct http_response *resp, void *userdata)
+{
+	struct sched_target *t = userdata;
+	struct sched_platform *p = t->p;
+	struct net_page page = { 0 };
+	struct net_config cfg;
+	int r;
+
+	t->http = NULL;
+	p->inflight--;
+	if (t->dead || resp->result == HTTP_RESULT_CANCELLED) {
+		t->running = false;
+		if (t->dead)
+			sched_target_remove(t);
+		return;
+	}
+	if (resp->result != HTTP_RESULT_OK) {
+		backoff(t, 0, resp->error && *resp->error ? resp->error : http_result_name(resp->result));
+		return;
+	}
+	sched_net_config(p, &cfg);
+	struct net_response nr = {
+		.status = (int)resp->status, .header = sched_http_header, .header_ctx = resp,
+		.body = resp->body, .body_len = resp->body_len, .now = sched_now(t->s),
+	};
+	r = net_parse(p->net, &cfg, t->op, &nr, t->kind == TARGET_WALK ? &t->walk : NULL, &page);
+	note_rate(p, t->op, &page.rate);
+	if (r < 0)
+		backoff(t, 0, strerror(-r));
+	else if (page.err.code != NET_OK)
+		handle_error(t, &page.err);
+	else if (t->kind == TARGET_WALK)
+		walk_page(t, &page);
+	else if (t->kind == TARGET_SESSION)
+		session_page(t, &page);
+	else
+		sched_lookup_page(t, &page);
+	net_page_clear(&page);
+}
