@@ -26,12 +26,6 @@ static const char *target_label(const struct sched_target *t)
 	return t->arg ? t->arg : t->key;
 }
 
-static bool is_known(void *ctx, const char *key)
-{
-	struct sched_target *t = ctx;
-	return store_post_exists(t->s->m->store, t->p->net->name, key) > 0;
-}
-
 static int build(struct sched_target *t, struct net_request *req)
 {
 	struct sched_platform *p = t->p;
@@ -119,9 +113,10 @@ int sched_run_start(struct sched_target *t)
 		free(wm);
 		if (r < 0)
 			return r;
+		/* No is_known shortcut: after an interrupted walk the newest pages
+		 * are stored but older new ones may not be, so only the stored
+		 * watermark may end a walk. */
 		t->history = t->walk.watermark == NULL;
-		t->walk.is_known = is_known;
-		t->walk.known_ctx = t;
 	}
 	r = submit(t);
 	if (r < 0 && r != -ENOKEY)
