@@ -368,6 +368,7 @@ static void do_reload(struct sched *s)
 
 static bool bucket_open(const struct sched_platform *p, enum net_op op, int64_t now, int64_t *until)
 {
+	op = sched_bucket(p, op);
 	int64_t rem = p->bucket[op].remaining, reset = p->bucket[op].reset;
 	if (rem != 0 || reset <= now)
 		return true;
@@ -402,7 +403,8 @@ static void update_status(struct sched *s, int64_t now)
 				next = at;
 		}
 		for (size_t op = 0; op < SCHED_N_OPS; op++)
-			if (p->bucket[op].remaining >= 0 && (remaining < 0 || p->bucket[op].remaining < remaining))
+			if (p->bucket[op].remaining >= 0 && p->bucket[op].reset > now &&
+			    (remaining < 0 || p->bucket[op].remaining < remaining))
 				remaining = p->bucket[op].remaining;
 		st->next_poll = next == INT64_MAX ? 0 : next;
 		st->rate_remaining = remaining;

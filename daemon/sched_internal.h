@@ -76,6 +76,11 @@ struct sched {
 };
 
 int64_t sched_now(const struct sched *s);
+/* The rate bucket an operation draws on (all share one on some networks). */
+static inline enum net_op sched_bucket(const struct sched_platform *p, enum net_op op)
+{
+	return p->net->rate_shared ? NET_OP_LOOKUP : op;
+}
 /* Runs dispatch (and a pending reload) on the next loop turn. */
 void sched_kick(struct sched *s);
 /* A value in [base*0.9, base*1.1). */

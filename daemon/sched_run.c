@@ -80,8 +80,8 @@ static int submit(struct sched_target *t)
 		return r;
 	t->running = true;
 	p->inflight++;
-	if (p->bucket[t->op].remaining > 0)
-		p->bucket[t->op].remaining--;
+	if (p->bucket[sched_bucket(p, t->op)].remaining > 0)
+		p->bucket[sched_bucket(p, t->op)].remaining--;
 	return 0;
 }
 
@@ -167,8 +167,8 @@ static void rate_limited(struct sched_target *t, const struct net_error *e, int6
 		if (until > p->paused_until)
 			p->paused_until = until;
 	} else {
-		p->bucket[t->op].remaining = 0;
-		p->bucket[t->op].reset = until;
+		p->bucket[sched_bucket(p, t->op)].remaining = 0;
+		p->bucket[sched_bucket(p, t->op)].reset = until;
 	}
 	format_rfc3339(until, when);
 	sched_set_error(p, "rate limited (%s) until %s", net_op_name(t->op), when);
@@ -237,8 +237,8 @@ static void handle_error(struct sched_target *t, const struct net_error *e)
 		backoff(t, 3600, e->msg);
 		return;
 	case NET_ERR_BLOCKED:
-		p->bucket[t->op].remaining = 0;
-		p->bucket[t->op].reset = now + 900;
+		p->bucket[sched_bucket(p, t->op)].remaining = 0;
+		p->bucket[sched_bucket(p, t->op)].reset = now + 900;
 		backoff(t, 900, e->msg);
 		return;
 	default:
@@ -248,8 +248,12 @@ static void handle_error(struct sched_target *t, const struct net_error *e)
 
 static void note_rate(struct sched_platform *p, enum net_op op, const struct net_rate *rate)
 {
+	op = sched_bucket(p, op);
 	if (rate->remaining >= 0) {
-		p->bucket[op].remaining = rate->remaining;
+		/* Requests still in flight have not been counted by the server
+		 * yet: count them here so concurrency cannot overdraw. */
+		int64_t left = rate->remaining - (int64_t)p->inflight;
+		p->bucket[op].remaining = left > 0 ? left : 0;
 		p->bucket[op].reset = rate->reset;
 	}
 }

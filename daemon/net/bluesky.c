@@ -898,6 +898,7 @@ static int b_parse(const struct net_config *cfg, enum net_op op, const struct ne
 const struct net_platform net_bluesky = {
 	.name = B_NET,
 	.max_batch = 0,
+	.rate_shared = true,
 	.max_lookup = BSKY_LOOKUP_MAX,
 	.can = b_can,
 	.build_lookup = b_build_lookup,

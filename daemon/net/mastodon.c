@@ -672,6 +672,7 @@ done:
 const struct net_platform net_mastodon = {
 	.name = M_NET,
 	.max_batch = 0,
+	.rate_shared = true,
 	.max_lookup = 1,
 	.can = m_can,
 	.build_lookup = m_build_lookup,

@@ -269,6 +269,9 @@ struct net_platform {
 	const char *name;          /* "x", "mastodon", "bluesky" */
 	size_t max_batch;          /* handles per build_batch request; 0 = none */
 	size_t max_lookup;         /* keys per build_lookup request */
+	bool rate_shared;          /* one rate budget covers every endpoint (Mastodon's
+	                              per-account limit, Bluesky's per-IP limit); false:
+	                              a budget per endpoint (X) */
 	/* True when cfg holds what op needs (token, session, me_id). */
 	bool (*can)(const struct net_config *cfg, enum net_op op);
 	int (*build_lookup)(const struct net_config *cfg, enum net_lookup_by by,

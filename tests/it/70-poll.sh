@@ -80,12 +80,29 @@ for k in post reply_to_me mention_of_me; do
 	grep -q "^event $k " "$T/clean.dump"; ok $? "clean: $k events derived"
 done
 is "$(sqlite3 "$DB" "SELECT count(*) FROM accounts WHERE stable_id IS NULL")" 0 "every followed handle resolved"
+for p in x mastodon bluesky; do
+	for target in tag:meded own interactions; do
+		[ -n "$(cursor_of $p $target)" ]; ok $? "clean: $p $target has a watermark"
+	done
+done
 is "$(sqlite3 "$DB" "SELECT count(DISTINCT target) FROM cursors WHERE platform = 'mastodon'")" 5 \
 	"mastodon watermarks: 2 accounts, tag, own, interactions"
 is "$(sqlite3 "$DB" "SELECT count(*) FROM posts p JOIN accounts a ON a.id = p.account_id
 	WHERE a.handle = 'doc1' AND p.platform = 'mastodon' AND p.text LIKE '%'")" \
 	"$(sqlite3 "$DB" "SELECT count(*) FROM posts p JOIN accounts a ON a.id = p.account_id
 	WHERE a.handle = 'doc1' AND p.platform = 'mastodon'")" "posts keep their text"
+
+S="$XDG_STATE_HOME/mentord/bluesky-session.json"
+is "$(stat -c %a "$S" 2>/dev/null)" 600 "Bluesky session kept in its own 0600 file"
+jwt=$(jq -r '.accessJwt // .access_jwt // empty' "$S" 2>/dev/null | head -c 40)
+[ -n "$jwt" ]; ok $? "session file holds the access token"
+leak=0
+for secret in fake-x-token fake-mastodon-token fake-app-password "$jwt"; do
+	[ -n "$secret" ] || continue
+	grep -qF "$secret" "$T/daemon.log" && leak=1
+	sqlite3 "$DB" .dump | grep -qF "$secret" && leak=1
+done
+is "$leak" 0 "no token, password or session JWT in the log or the ledger database"
 
 run_scenario faulty yes
 if cmp -s "$T/clean.dump" "$T/faulty.dump"; then

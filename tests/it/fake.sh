@@ -30,6 +30,10 @@ fake_post() {  # fake_post PATH JSON
 # fake_config [extra [mentord] lines] — tokens in 0600 files, all networks on.
 fake_config() {
 	extra=${1:-}
+	# mentord's clock runs at the fake server's (frozen) scenario time, so
+	# token expiry, Bluesky's since= and rate windows agree.
+	MENTORD_CLOCK_OFFSET=$((FAKE_T0 - $(date +%s)))
+	export MENTORD_CLOCK_OFFSET
 	printf 'fake-x-token\n' > "$T/x-token"
 	printf 'fake-mastodon-token\n' > "$T/mastodon-token"
 	printf 'fake-app-password\n' > "$T/bsky-password"
@@ -55,6 +59,12 @@ identifier = me.bsky.social
 app_password_file = $T/bsky-password
 me = me.bsky.social
 CONF
+}
+
+# cursor_of PLATFORM TARGET
+cursor_of() {
+	sqlite3 "$XDG_STATE_HOME/mentord/mentord.db" \
+		"SELECT cursor FROM cursors WHERE platform = '$1' AND target = '$2'"
 }
 
 # dump_ledger FILE — every post key and event dedupe key, sorted.
