@@ -201,3 +201,26 @@ int ingest_notifs(struct store *s, const struct ingest_me *me, const struct noti
 	}
 	return 0;
 }
+
+static int backfill_post(const struct post *p, int64_t post_id, void *userdata)
+{
+	struct ctx *c = userdata;
+	struct store_account_key author = { 0 };
+	int r;
+
+	if (is_me(c->me, p->author_id, p->author_handle))
+		return own_post(c, p, post_id);
+	if ((r = store_find_account(c->s, c->me->platform, p->author_id, NULL, &author)) <= 0)
+		return r;
+	return author.mentor_id > 0 ? mentor_post(c, author.mentor_id, author.account_id, p, post_id) : 0;
+}
+
+int ingest_backfill(struct store *s, const struct ingest_me *me, const char *author_id,
+                    int64_t account_id, struct ingest_stats *stats,
+                    ingest_event_fn on_event, void *userdata)
+{
+	struct ctx c = { s, me, stats, on_event, userdata };
+	int r = store_for_each_related_post(s, me->platform, author_id, account_id, me->id,
+	                                    backfill_post, &c);
+	return r < 0 ? r : 0;
+}

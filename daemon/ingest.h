@@ -48,4 +48,12 @@ int ingest_posts(struct store *s, const struct ingest_me *me, const struct post 
 int ingest_notifs(struct store *s, const struct ingest_me *me, const struct notif *notifs,
                   size_t n, struct ingest_stats *stats, ingest_event_fn on_event, void *userdata);
 
+/* An account was just resolved to author_id: ties the posts stored before
+ * (from tag streams, notifications, the user's own feed) to it and derives
+ * the events they imply, so the ledger does not depend on which poll came
+ * first. Idempotent like everything here. */
+int ingest_backfill(struct store *s, const struct ingest_me *me, const char *author_id,
+                    int64_t account_id, struct ingest_stats *stats,
+                    ingest_event_fn on_event, void *userdata);
+
 #endif

@@ -271,7 +271,8 @@ static void adopt(struct sched *s, struct build *b)
 	bool *kept = calloc(s->n_targets ? s->n_targets : 1, sizeof *kept);
 
 	/* Sorted, so that matching 5,000 targets stays O(n log n). */
-	qsort(s->targets, s->n_targets, sizeof *s->targets, target_cmp_qsort);
+	if (s->n_targets > 1)
+		qsort(s->targets, s->n_targets, sizeof *s->targets, target_cmp_qsort);
 	for (size_t i = 0; i < b->n; i++) {
 		struct sched_target *t = b->v[i], *o = NULL;
 		size_t lo = 0, hi = s->n_targets, oi = 0;

@@ -4,6 +4,7 @@
 #include "sched_internal.h"
 #include "mentord.h"
 #include "store.h"
+#include "ingest.h"
 #include "log.h"
 #include "util.h"
 
@@ -84,6 +85,29 @@ static void me_page(struct sched_target *t, const struct net_page *page)
 	log_info("%s: your account %s is %s", p->net->name, t->arg, page->accounts[0].id);
 }
 
+/* Records the id and ties earlier posts to the account, in one transaction. */
+static int resolve_one(struct sched_target *t, int64_t account_id, const char *handle,
+                       const struct net_account *a)
+{
+	struct store *st = t->s->m->store;
+	struct sched_platform *p = t->p;
+	struct ingest_me me = { p->net->name, p->me_id, p->me_handle };
+	struct ingest_stats stats = { 0 };
+	int r = store_begin(st);
+
+	if (r >= 0)
+		r = store_account_resolved(st, account_id, a->id, NULL, a->name);
+	if (r >= 0)
+		r = ingest_backfill(st, &me, a->id, account_id, &stats, NULL, NULL);
+	if (r >= 0)
+		r = store_commit(st);
+	else
+		store_rollback(st);
+	if (r >= 0 && stats.events_new)
+		log_debug("%s: %s: %u earlier events derived", p->net->name, handle, stats.events_new);
+	return r;
+}
+
 static void accounts_page(struct sched_target *t, const struct net_page *page)
 {
 	struct sched_platform *p = t->p;
@@ -102,7 +126,7 @@ static void accounts_page(struct sched_target *t, const struct net_page *page)
 			remember_failure(p, t->handles[j], now + LOOKUP_FAIL_HOLD);
 			continue;
 		}
-		int r = store_account_resolved(t->s->m->store, t->account_ids[j], a->id, NULL, a->name);
+		int r = resolve_one(t, t->account_ids[j], t->handles[j], a);
 		if (r == -EEXIST)
 			log_warn("%s: %s is the same account as another followed handle (%s)",
 			         p->net->name, t->handles[j], a->id);

@@ -61,6 +61,14 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_FOLLOWED_LIST] =
 		"SELECT id, coalesce(mentor_id, 0), platform, handle, stable_id, coalesce(resolved_at, 0)"
 		" FROM accounts WHERE followed = 1 ORDER BY id",
+	[ST_POSTS_RELATED] =
+		"SELECT id, key, net_id, author_id, author_handle, created_at, kind, text, url,"
+		" reply_to, reply_to_author, ref_id, ref_author, mentions FROM posts"
+		" WHERE platform = ?1 AND (author_id = ?2 OR"
+		" (?3 IS NOT NULL AND author_id = ?3 AND (reply_to_author = ?2 OR ref_author = ?2)))"
+		" ORDER BY id",
+	[ST_POSTS_CLAIM] =
+		"UPDATE posts SET account_id = ?3 WHERE platform = ?1 AND author_id = ?2 AND account_id IS NULL",
 	[ST_POST_EXISTS] = "SELECT 1 FROM posts WHERE platform = ?1 AND key = ?2",
 	[ST_CURSOR_AGE] = "SELECT updated_at FROM cursors WHERE platform = ?1 AND target = ?2",
 	[ST_TAG_LIST] = "SELECT tag, platform FROM hashtags ORDER BY tag, platform",

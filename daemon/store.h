@@ -95,6 +95,15 @@ int store_find_account(struct store *s, const char *platform, const char *stable
  * the post is new, 0 when the key is already stored (nothing changes). */
 int store_insert_post(struct store *s, const struct post *p, int64_t account_id, int64_t *out_id);
 
+/* Posts that ingest could not tie to an account when they arrived (their
+ * author was not resolved yet): every stored post by author_id, and every
+ * post by me_id aimed at author_id (reply or repost/quote target). The post
+ * passed to fn is valid during the call; fn may write. Posts by author_id get
+ * account_id recorded first. */
+typedef int (*store_post_fn)(const struct post *p, int64_t post_id, void *userdata);
+int store_for_each_related_post(struct store *s, const char *platform, const char *author_id,
+                                int64_t account_id, const char *me_id, store_post_fn fn, void *userdata);
+
 /* 1 when a post with this key is stored, 0 when not. */
 int store_post_exists(struct store *s, const char *platform, const char *key);
 /* 1 when a watermark row exists for the target (fills *updated_at), else 0. */

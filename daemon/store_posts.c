@@ -274,3 +274,85 @@ int store_cursor_age(struct store *s, const char *platform, const char *target, 
 		return 1;
 	return rc == SQLITE_DONE ? 0 : store_error(s, rc, "read cursor age");
 }
+
+/* Splits "a b c" into a freshly allocated vector (for mentions). */
+static char **split_words(char *text, size_t *n)
+{
+	char **v = NULL, *save = NULL;
+	*n = 0;
+	for (char *w = text ? strtok_r(text, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save)) {
+		char **grown = realloc(v, (*n + 1) * sizeof *grown);
+		if (!grown)
+			break;
+		v = grown;
+		v[(*n)++] = w;
+	}
+	return v;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Rebuilds the parts of a post that event derivation reads. Strings point
+ * into the statement's row, or into *mentions_buf. */
+static void row_to_post(sqlite3_stmt *st, const char *platform, struct post *p, char **mentions_buf)
+{
+	const char *ref_id = col(st, 11), *ref_author = col(st, 12);
+	memset(p, 0, sizeof *p);
+	p->network = platform;
+	p->key = (char *)col(st, 1);
+	p->id = (char *)col(st, 2);
+	p->author_id = (char *)col(st, 3);
+	p->author_handle = (char *)col(st, 4);
+	p->created_at = sqlite3_column_int64(st, 5);
+	p->kind = (enum post_kind)sqlite3_column_int(st, 6);
+	p->text = (char *)col(st, 7);
+	p->url = (char *)col(st, 8);
+	p->reply_to.id = (char *)col(st, 9);
+	p->reply_to.author_id = (char *)col(st, 10);
+	if (p->kind == POST_REPOST)
+		p->repost_of = (struct post_ref){ (char *)ref_id, (char *)ref_author, NULL };
+	else if (p->kind == POST_QUOTE)
+		p->quote_of = (struct post_ref){ (char *)ref_id, (char *)ref_author, NULL };
+	*mentions_buf = col(st, 13) ? strdup(col(st, 13)) : NULL;
+	p->mentions = split_words(*mentions_buf, &p->n_mentions);
+	p->n_likes = p->n_reposts = p->n_replies = p->n_quotes = -1;
+}
+
+int store_for_each_related_post(struct store *s, const char *platform, const char *author_id,
+                                int64_t account_id, const char *me_id, store_post_fn fn, void *userdata)
+{
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int rc, r = 0;
+
+	st = store_stmt(s, ST_POSTS_CLAIM);
+	sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, author_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, account_id);
+	if ((r = store_exec_stmt(s, st, "claim posts")) < 0)
+		return r;
+	/* fn inserts events while this cursor over posts is open; SQLite
+	 * allows that since posts itself is not written. */
+	st = store_stmt(s, ST_POSTS_RELATED);
+	sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, author_id, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 3, me_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct post p;
+		char *mbuf = NULL;
+		row_to_post(st, platform, &p, &mbuf);
+		r = fn(&p, sqlite3_column_int64(st, 0), userdata);
+		free(p.mentions);
+		free(mbuf);
+		if (r < 0)
+			break;
+		n++;
+	}
+	sqlite3_reset(st);
+	if (r < 0)
+		return r;
+	return rc == SQLITE_DONE ? (int)n : store_error(s, rc, "related posts");
+}

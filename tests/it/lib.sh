@@ -109,7 +109,7 @@ finish() {
 	if [ "$TAP_FAIL" -ne 0 ] && [ -f "$T/daemon.log" ]; then
 		echo "# daemon log (last 30 lines):"; tail -n 30 "$T/daemon.log" | sed 's/^/#   /'
 	fi
-	rm -rf "$T"
+	if [ "$TAP_FAIL" -ne 0 ] && [ -n "${MENTORD_KEEP:-}" ]; then echo "# kept $T"; else rm -rf "$T"; fi
 	echo "1..$TAP_N"
 	[ "$TAP_FAIL" -eq 0 ]
 }

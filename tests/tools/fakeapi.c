@@ -133,6 +133,8 @@ static void buf_printf(struct buf *b, const char *fmt, ...)
 	int n;
 	char probe[1];     /* only measures */
 
+	if (!fmt)          /* never true; keeps gcc's sanitizer builds from guessing otherwise */
+		return;
 	va_start(ap, fmt);
 	n = vsnprintf(probe, sizeof probe, fmt, ap);
 	va_end(ap);
@@ -362,11 +364,12 @@ static const char S32[] = "234567abcdefghijklmnopqrstuvwxyz";        /* TIDs: so
 
 static void b32_fill(char *out, size_t n, uint64_t seed)
 {
+	uint64_t v = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (i % 12 == 0)
-			seed = mix64(seed + i);
-		out[i] = B32[seed & 31];
-		seed >>= 5;
+		if (i % 12 == 0)      /* 12 x 5 bits per fresh 64-bit block */
+			v = mix64(seed ^ (0x9E3779B97F4A7C15ULL * (i / 12 + 1)));
+		out[i] = B32[v & 31];
+		v >>= 5;
 	}
 	out[n] = '\0';
 }
@@ -554,7 +557,7 @@ struct fake {
 	int64_t span_ms, end_ms;
 	char *tags[MAX_TAGS];
 	int ntags, ntags_gen;
-	char did_prefix[16];
+	char tco[16];                /* the fake t.co link suffix */
 	uint64_t did_mask;
 	/* auth */
 	const char *x_token, *m_token, *b_password;
@@ -703,24 +706,25 @@ static uint64_t did_mul_inverse(void)
 static void did_of(const struct fake *f, uint32_t a, char out[40])
 {
 	uint64_t v = (((uint64_t)a ^ f->did_mask) * DID_MUL) & M55;
-	char tail[12];
+	char head[14], tail[12];
+
+	b32_fill(head, 13, f->seed ^ mix64(v));      /* looks random, follows from the tail */
 	for (int i = 10; i >= 0; i--) {
 		tail[i] = B32[v & 31];
 		v >>= 5;
 	}
 	tail[11] = '\0';
-	snprintf(out, 40, "did:plc:%s%s", f->did_prefix, tail);
+	snprintf(out, 40, "did:plc:%s%s", head, tail);
 }
 
 static bool acct_by_did(const struct fake *f, const char *did, uint32_t *a)
 {
 	uint64_t v = 0;
-	size_t plen = strlen(f->did_prefix);
+	char again[40];
 
-	if (strncmp(did, "did:plc:", 8) != 0 || strlen(did) != 8 + plen + 11 ||
-	    strncmp(did + 8, f->did_prefix, plen) != 0)
+	if (strncmp(did, "did:plc:", 8) != 0 || strlen(did) != 32)
 		return false;
-	for (const char *p = did + 8 + plen; *p; p++) {
+	for (const char *p = did + 21; *p; p++) {
 		const char *c = strchr(B32, *p);
 		if (!c)
 			return false;
@@ -728,6 +732,9 @@ static bool acct_by_did(const struct fake *f, const char *did, uint32_t *a)
 	}
 	v = ((v * did_mul_inverse()) & M55) ^ f->did_mask;
 	if (v > f->naccounts)
+		return false;
+	did_of(f, (uint32_t)v, again);
+	if (strcmp(again, did) != 0)
 		return false;
 	*a = (uint32_t)v;
 	return true;
@@ -1376,7 +1383,7 @@ static void x_compose(struct fake *f, const struct post *p, struct xtext *xt, in
 			buf_printf(&xt->text, "#%s", f->tags[s->v]);
 			break;
 		case S_LINK:
-			buf_printf(&xt->text, "https://t.co/%.10s", f->did_prefix);
+			buf_printf(&xt->text, "https://t.co/%s", f->tco);
 			break;
 		}
 		if (xt->ne < 48)
@@ -1488,7 +1495,7 @@ static void x_entities(struct rctx *c, const struct xtext *xt, const struct post
 				jw_kint(j, "start", (long long)xt->e[i].start);
 				jw_kint(j, "end", (long long)xt->e[i].end);
 				char tco[32];
-				snprintf(tco, sizeof tco, "https://t.co/%.10s", c->f->did_prefix);
+				snprintf(tco, sizeof tco, "https://t.co/%s", c->f->tco);
 				jw_kstr(j, "url", tco);
 				jw_kstr(j, "expanded_url", url);
 				jw_kstr(j, "display_url", url + 8);
@@ -2782,70 +2789,69 @@ static void x_render_page(struct rq *r, const struct postsrc *src, struct page *
 	jw_end(&r->j);
 }
 
-/* since_id, until_id, max_results and the page token. Returns false after
- * writing a 400. */
-static bool x_bounds(struct rq *r, long min_res, long max_res, uint64_t *lo, bool *has_lo, uint64_t *hi,
-		     bool *has_hi, long *limit, bool *oldest_above)
-{
-	const char *v;
-	char dir;
-	uint64_t k;
-	char msg[160];
+/* since_id/until_id/page token turned into an id range, plus max_results */
+struct xbounds {
+	uint64_t lo, hi;
+	bool has_lo, has_hi;
+	bool oldest;          /* a previous_token: the oldest page above lo */
+	long limit;
+};
 
-	*has_lo = *has_hi = *oldest_above = false;
-	*limit = 10;
-	if ((v = qget(r, "max_results"))) {
-		if (!parse_long(v, limit) || *limit < min_res || *limit > max_res) {
-			snprintf(msg, sizeof msg, "The `max_results` query parameter value [%s] is not between %ld and %ld",
-				 v, min_res, max_res);
-			x_invalid(r, "max_results", v, msg);
-			return false;
-		}
+static bool x_bound_id(struct rq *r, const char *param, uint64_t *out)
+{
+	const char *v = qget(r, param);
+	char msg[96];
+
+	if (parse_u64(v, out) && strlen(v) <= 19)
+		return true;
+	snprintf(msg, sizeof msg, "The `%s` query parameter value is not valid", param);
+	x_invalid(r, param, v, msg);
+	return false;
+}
+
+/* Returns false after writing a 400. */
+static bool x_bounds(struct rq *r, long min_res, long max_res, struct xbounds *b)
+{
+	const char *v, *tp = qget(r, "pagination_token") ? "pagination_token" : "next_token";
+	char dir, msg[160];
+	uint64_t k;
+
+	*b = (struct xbounds){ .limit = 10 };
+	if ((v = qget(r, "max_results")) && (!parse_long(v, &b->limit) || b->limit < min_res || b->limit > max_res)) {
+		snprintf(msg, sizeof msg, "The `max_results` query parameter value [%s] is not between %ld and %ld",
+			 v, min_res, max_res);
+		x_invalid(r, "max_results", v, msg);
+		return false;
 	}
-	if ((v = qget(r, "since_id"))) {
-		if (!parse_u64(v, lo) || strlen(v) > 19) {
-			x_invalid(r, "since_id", v, "The `since_id` query parameter value is not valid");
-			return false;
-		}
-		*has_lo = true;
+	if (qget(r, "since_id") && !(b->has_lo = x_bound_id(r, "since_id", &b->lo)))
+		return false;
+	if (qget(r, "until_id") && !(b->has_hi = x_bound_id(r, "until_id", &b->hi)))
+		return false;
+	if (!(v = qget(r, tp)))
+		return true;
+	if (!x_token_parse(v, &dir, &k)) {
+		x_invalid(r, tp, v, "The `pagination_token` query parameter value is not valid");
+		return false;
 	}
-	if ((v = qget(r, "until_id"))) {
-		if (!parse_u64(v, hi)) {
-			x_invalid(r, "until_id", v, "The `until_id` query parameter value is not valid");
-			return false;
-		}
-		*has_hi = true;
-	}
-	if ((v = qget(r, "pagination_token")) || (v = qget(r, "next_token"))) {
-		if (!x_token_parse(v, &dir, &k)) {
-			x_invalid(r, qget(r, "pagination_token") ? "pagination_token" : "next_token", v,
-				  "The `pagination_token` query parameter value is not valid");
-			return false;
-		}
-		if (dir == 'n') {
-			if (!*has_hi || k < *hi)
-				*hi = k;
-			*has_hi = true;
-		} else {
-			if (!*has_lo || k > *lo)
-				*lo = k;
-			*has_lo = true;
-			*oldest_above = true;
-		}
+	if (dir == 'n' && (!b->has_hi || k < b->hi)) {
+		b->hi = k;
+		b->has_hi = true;
+	} else if (dir == 'p') {
+		if (!b->has_lo || k > b->lo)
+			b->lo = k;
+		b->has_lo = b->oldest = true;
 	}
 	return true;
 }
 
 static void x_timeline(struct rq *r, struct stream *s, bool exclude_allowed)
 {
-	uint64_t lo, hi;
-	bool has_lo, has_hi, oldest;
-	long limit;
+	struct xbounds b;
 	struct page pg;
 	struct postsrc src = { s, NULL };
 	const char *ex = qget(r, "exclude");
 
-	if (!x_bounds(r, 5, 100, &lo, &has_lo, &hi, &has_hi, &limit, &oldest))
+	if (!x_bounds(r, 5, 100, &b))
 		return;
 	if (exclude_allowed && ex) {
 		if (strstr(ex, "replies"))
@@ -2853,7 +2859,7 @@ static void x_timeline(struct rq *r, struct stream *s, bool exclude_allowed)
 		if (strstr(ex, "retweets"))
 			s->filter |= F_NO_REPOSTS;
 	}
-	page_select(s, has_lo ? &lo : NULL, has_hi ? &hi : NULL, (size_t)limit, oldest, &pg);
+	page_select(s, b.has_lo ? &b.lo : NULL, b.has_hi ? &b.hi : NULL, (size_t)b.limit, b.oldest, &pg);
 	x_render_page(r, &src, &pg, true);
 	free(pg.idx);
 }
@@ -3085,18 +3091,68 @@ static int ref_key_desc(const void *x, const void *y)
 	return a < b ? 1 : a > b ? -1 : 0;
 }
 
-static void x_search(struct rq *r, const char *arg)
+/* One OR-clause: walks its narrowest stream inside the id range and the
+ * 7-day window and adds up to limit+1 matches, enough to page the union. */
+static void x_search_clause(struct rq *r, char *text, const struct xbounds *b, struct refvec *out)
 {
 	struct fake *f = r->f;
+	struct xclause c;
+	struct stream s;
+	size_t start, end, got = 0, want = (size_t)b->limit + 1;
+	int64_t window = r->now - 7 * DAY_MS;
+
+	x_parse_clause(f, text, &c);
+	if (c.bad)
+		return;
+	if (c.tag >= 0)
+		stream_refs(&s, f, NET_X, &f->nd[NET_X].tags[c.tag], r->now);
+	else if (c.from >= 0)
+		stream_account(&s, f, NET_X, (uint32_t)c.from, r->now);
+	else if (c.at >= 0)
+		stream_refs(&s, f, NET_X, &f->nd[NET_X].mentions[c.at], r->now);
+	else
+		return;     /* words only: nothing is indexed by word */
+	start = b->has_lo ? stream_after(&s, b->lo) : 0;
+	end = b->has_hi ? stream_from(&s, b->hi) : s.n;
+	for (size_t k = 0; start + k < end && got < want; k++) {
+		size_t i = b->oldest ? start + k : end - 1 - k;
+		struct post p;
+		if (stream_time(&s, i) < window) {
+			if (b->oldest)
+				continue;
+			break;
+		}
+		stream_post(&s, i, &p);
+		if (x_clause_keep(f, &c, p.a, p.j)) {
+			refvec_push(out, p.t, p.a, p.j);
+			got++;
+		}
+	}
+}
+
+static bool x_search_since_ok(struct rq *r, const struct xbounds *b)
+{
+	uint64_t window_lo = x_id(r->now - 7 * DAY_MS, 0);
+	char msg[200], at[32];
+
+	if (!qget(r, "since_id") || !b->has_lo || b->oldest || b->lo >= window_lo)
+		return true;
+	iso_ms(r->now - 7 * DAY_MS, at);
+	snprintf(msg, sizeof msg, "'since_id' must be a tweet id created after %.16sZ. Please use a 'since_id' that is larger than %" PRIu64,
+		 at, window_lo);
+	x_invalid(r, "since_id", qget(r, "since_id"), msg);
+	return false;
+}
+
+static void x_search(struct rq *r, const char *arg)
+{
 	const char *query = qget(r, "query");
-	uint64_t lo, hi, window_lo;
-	bool has_lo, has_hi, oldest;
-	long limit;
-	char *qcopy;
-	struct ref *all = NULL;
-	size_t nall = 0, capall = 0;
+	struct xbounds b;
+	struct refvec all = { 0 };
 	struct page pg = { 0 };
 	struct postsrc src;
+	size_t w = 0, limit;
+	char *qcopy;
 
 	if (!x_auth(r) || !rate_check(r, B_X_SEARCH))
 		return;
@@ -3105,84 +3161,36 @@ static void x_search(struct rq *r, const char *arg)
 		x_invalid(r, "query", "", "The `query` query parameter can not be empty");
 		return;
 	}
-	if (!x_bounds(r, 10, 100, &lo, &has_lo, &hi, &has_hi, &limit, &oldest))
+	if (!x_bounds(r, 10, 100, &b) || !x_search_since_ok(r, &b))
 		return;
-	window_lo = x_id(r->now - 7 * DAY_MS, 0);
-	if (has_lo && lo < window_lo && qget(r, "since_id") && lo == strtoull(qget(r, "since_id"), NULL, 10)) {
-		char msg[200], at[32];
-		iso_ms(r->now - 7 * DAY_MS, at);
-		snprintf(msg, sizeof msg, "'since_id' must be a tweet id created after %.16sZ. Please use a 'since_id' that is larger than %" PRIu64,
-			 at, window_lo);
-		x_invalid(r, "since_id", qget(r, "since_id"), msg);
-		return;
-	}
 	qcopy = xstrdup(query);
-	/* clauses are split on " OR "; each takes its narrowest stream and
-	 * contributes its limit+1 best matches, enough to page the union */
-	for (char *rest = qcopy; rest; ) {
-		char *or = strstr(rest, " OR ");
-		struct xclause c;
-		struct stream s;
-		size_t start, end, got = 0, want = (size_t)limit + 1;
-		if (or)
+	for (char *rest = qcopy, *or; rest; rest = or ? or + 4 : NULL) {
+		if ((or = strstr(rest, " OR ")))
 			*or = '\0';
-		x_parse_clause(f, rest, &c);
-		rest = or ? or + 4 : NULL;
-		if (c.bad)
-			continue;
-		if (c.tag >= 0)
-			stream_refs(&s, f, NET_X, &f->nd[NET_X].tags[c.tag], r->now);
-		else if (c.from >= 0)
-			stream_account(&s, f, NET_X, (uint32_t)c.from, r->now);
-		else if (c.at >= 0)
-			stream_refs(&s, f, NET_X, &f->nd[NET_X].mentions[c.at], r->now);
-		else
-			continue;
-		start = has_lo ? stream_after(&s, lo) : 0;
-		end = has_hi ? stream_from(&s, hi) : s.n;
-		for (size_t k = 0; k < end - (start < end ? start : end) && got < want; k++) {
-			size_t i = oldest ? start + k : end - 1 - k;
-			struct post p;
-			if (stream_time(&s, i) < r->now - 7 * DAY_MS) {
-				if (oldest)
-					continue;
-				break;
-			}
-			stream_post(&s, i, &p);
-			if (!x_clause_keep(f, &c, p.a, p.j))
-				continue;
-			if (nall == capall) {
-				capall = capall ? capall * 2 : 256;
-				all = xrealloc(all, capall * sizeof *all);
-			}
-			all[nall++] = (struct ref){ p.t, p.a, p.j };
-			got++;
-		}
+		x_search_clause(r, rest, &b, &all);
 	}
 	free(qcopy);
-	qsort(all, nall, sizeof *all, ref_key_desc);
-	{   /* dedupe */
-		size_t w = 0;
-		for (size_t i = 0; i < nall; i++)
-			if (!w || all[w - 1].t != all[i].t || all[w - 1].a != all[i].a)
-				all[w++] = all[i];
-		nall = w;
-	}
-	pg.idx = xmalloc(((size_t)limit * 2 + 2) * sizeof *pg.idx);
-	if (oldest) {        /* previous page: the oldest above the bound */
-		size_t first = nall > (size_t)limit ? nall - (size_t)limit : 0;
-		for (size_t i = first; i < nall; i++)
+	qsort(all.v, all.n, sizeof *all.v, ref_key_desc);
+	for (size_t i = 0; i < all.n; i++)       /* one post may match several clauses */
+		if (!w || all.v[w - 1].t != all.v[i].t || all.v[w - 1].a != all.v[i].a)
+			all.v[w++] = all.v[i];
+	all.n = w;
+	limit = (size_t)b.limit;
+	pg.idx = xmalloc((limit * 2 + 2) * sizeof *pg.idx);
+	if (b.oldest) {        /* previous page: the oldest matches above the bound */
+		size_t first = all.n > limit ? all.n - limit : 0;
+		for (size_t i = first; i < all.n; i++)
 			pg.idx[pg.n++] = i;
 		pg.more_newer = first > 0;
 	} else {
-		for (size_t i = 0; i < nall && i < (size_t)limit; i++)
+		for (size_t i = 0; i < all.n && i < limit; i++)
 			pg.idx[pg.n++] = i;
-		pg.more_older = nall > (size_t)limit;
+		pg.more_older = all.n > limit;
 	}
-	src = (struct postsrc){ NULL, all };
+	src = (struct postsrc){ NULL, all.v };
 	x_render_page(r, &src, &pg, false);
 	free(pg.idx);
-	free(all);
+	free(all.v);
 }
 
 /* ================================================ 6. Mastodon
@@ -3965,6 +3973,7 @@ struct rule {
 	int code;
 	long ms, bytes, interval_ms, reset_in;
 	char *variant, *body, *ctype;
+	char **headers;             /* extra "Name: value" lines, NULL-terminated */
 	uint64_t applied;
 };
 
@@ -3973,6 +3982,9 @@ static long rule_serial;
 
 static void rule_free(struct rule *r)
 {
+	for (char **h = r->headers; h && *h; h++)
+		free(*h);
+	free(r->headers);
 	free(r->prefix);
 	free(r->variant);
 	free(r->body);
@@ -3996,6 +4008,24 @@ static bool jnum(const cJSON *o, const char *k, long *out)
 	if (cJSON_IsString(v) && parse_long(v->valuestring, out))
 		return true;
 	return false;
+}
+
+/* whole file, NUL-terminated; NULL with errno set on failure */
+static char *read_file(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	struct buf b = { 0 };
+	char chunk[4096];
+	size_t n;
+
+	if (!fp)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(fp);
+	if (!b.p)
+		buf_puts(&b, "");
+	return b.p;
 }
 
 static int action_parse(const char *s)
@@ -4061,7 +4091,38 @@ static struct rule *rule_from_json(const cJSON *o, char *err, size_t errlen)
 		r->body = xstrdup(jstr(o, "body"));
 	if (jstr(o, "content_type"))
 		r->ctype = xstrdup(jstr(o, "content_type"));
+	if (jstr(o, "file") && !(r->body = read_file(jstr(o, "file")))) {
+		snprintf(err, errlen, "cannot read \"%s\": %s", jstr(o, "file"), strerror(errno));
+		rule_free(r);
+		return NULL;
+	}
+	if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "headers"))) {
+		const cJSON *h;
+		size_t n = 0;
+		r->headers = calloc((size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "headers")) + 1,
+				    sizeof *r->headers);
+		cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(o, "headers"))
+			if (r->headers && cJSON_IsString(h)) {
+				struct buf b = { 0 };
+				buf_printf(&b, "%s: %s", h->string, h->valuestring);
+				r->headers[n++] = b.p;
+			}
+	}
 	return r;
+}
+
+/* Extra headers of a rule; a rule header replaces a generated one of the same name. */
+static void rule_add_headers(struct rq *r, const struct rule *ru)
+{
+	struct evkeyvalq *oh = evhttp_request_get_output_headers(r->req);
+	char name[128];
+
+	for (char **h = ru->headers; h && *h; h++) {
+		size_t n = strcspn(*h, ":");
+		snprintf(name, sizeof name, "%.*s", (int)(n < 127 ? n : 127), *h);
+		evhttp_remove_header(oh, name);
+		evhttp_add_header(oh, name, *h + n + 2);
+	}
 }
 
 static void rule_append(struct fake *f, struct rule *r)
@@ -4433,6 +4494,9 @@ static bool apply_replacement(struct rq *r, struct rule *ru)
 	char page[512];
 	int code;
 
+	if (ru->action >= A_DELAY)
+		return false;
+	rule_add_headers(r, ru);
 	switch (ru->action) {
 	case A_STATUS:
 		net_error(r, ru->code ? ru->code : 500);
@@ -4689,8 +4753,8 @@ static void ctl_add_posts(struct rq *r)
 		ctl_error(r, 400, "unknown \"target\"");
 		goto out;
 	}
-	if (!kinds[k].me && !tgt_name && kinds[k].type != P_ORIG)
-		tgt = a == 0 ? 1 : 0;
+	if (!kinds[k].me && !tgt_name)
+		tgt = a == 0 ? 1 : 0;      /* default: aim at me, or me at doc1 */
 	if ((kinds[k].me && a == 0) || (tgt_name && tgt == a && kinds[k].type != P_ORIG)) {
 		ctl_error(r, 400, "an account cannot interact with itself here");
 		goto out;
@@ -5134,6 +5198,8 @@ static void serve_api(struct rq *r)
 	else
 		not_found(r);
 	free(arg);
+	if (r->rule)
+		rule_add_headers(r, r->rule);
 	respond(r);
 }
 
@@ -5217,7 +5283,8 @@ static void usage(FILE *out)
 "  POST /_fake/stats/reset\n"
 "  POST /_fake/script              add rule(s): {\"path\":\"/2/users/\",\"action\":\"429\",\"count\":2}\n"
 "       keys: path (prefix, required), action (required), method, count (default 1, -1 forever),\n"
-"       skip, code, ms, bytes, interval_ms, reset_in, variant, body, content_type\n"
+"       skip, code, ms, bytes, interval_ms, reset_in, variant, body, file (body from a file),\n"
+"       content_type, headers ({\"Name\":\"value\"}, added to the answer)\n"
 "       actions: status (code, network error JSON) | 429 (network's headers; reset_in)\n"
 "                | html (code) | raw (code, content_type, body) | expired_token\n"
 "                | hang (never answer; ms: close after) | drop (close, no answer)\n"
@@ -5340,22 +5407,16 @@ static int parse_args(struct fake *f, int argc, char **argv)
 
 static int load_script_file(struct fake *f)
 {
-	FILE *fp = fopen(f->script_file, "r");
-	struct buf b = { 0 };
-	char chunk[4096], err[160];
-	size_t n;
+	char *text = read_file(f->script_file), err[160];
 	cJSON *j;
 	int r;
 
-	if (!fp) {
+	if (!text) {
 		fprintf(stderr, "fakeapi: %s: %s\n", f->script_file, strerror(errno));
 		return -1;
 	}
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(fp);
-	j = cJSON_ParseWithLength(b.p ? b.p : "", b.len);
-	buf_free(&b);
+	j = cJSON_Parse(text);
+	free(text);
 	r = j ? rules_add_json(f, j, err, sizeof err) : -1;
 	if (r < 0)
 		fprintf(stderr, "fakeapi: %s: %s\n", f->script_file, j ? err : "not JSON");
@@ -5441,7 +5502,7 @@ int main(int argc, char **argv)
 	buckets_init(f);
 	if (parse_args(f, argc, argv) < 0)
 		return 2;
-	b32_fill(f->did_prefix, 13, f->seed ^ 0x5eedd1dULL);
+	b32_fill(f->tco, 10, f->seed ^ 0x5eedd1dULL);
 	f->did_mask = mix64(f->seed ^ 0xd1d) & ((1ULL << 55) - 1);
 	snprintf(f->base_url, sizeof f->base_url, "http://127.0.0.1:%d", f->port);
 	scenario_build(f);
