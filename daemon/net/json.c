@@ -186,7 +186,8 @@ int net_json_index_build(struct net_json_index *ix, const cJSON *arr, const char
 		if (net_json_str(it, key, &k) == 0)
 			ix->v[ix->n++] = (struct net_json_entry){ k, it };
 	}
-	qsort(ix->v, ix->n, sizeof(*ix->v), entry_cmp);
+	if (ix->n > 1)
+		qsort(ix->v, ix->n, sizeof(*ix->v), entry_cmp);
 	return 0;
 }
 

@@ -977,7 +977,8 @@ static void index_post(struct fake *f, const struct post *p, bool sorted_insert)
 /* Event times must be unique: Bluesky cursors are timestamps. */
 static void notifs_finish(struct notifvec *v)
 {
-	qsort(v->v, v->n, sizeof *v->v, notif_cmp);
+	if (v->n > 1)
+		qsort(v->v, v->n, sizeof *v->v, notif_cmp);
 	for (size_t i = 1; i < v->n; i++)
 		if (v->v[i].t <= v->v[i - 1].t)
 			v->v[i].t = v->v[i - 1].t + 1;
@@ -1017,9 +1018,11 @@ static void scenario_build(struct fake *f)
 				index_post(f, &p, false);
 			}
 		for (int t = 0; t < f->ntags; t++)
-			qsort(nd->tags[t].v, nd->tags[t].n, sizeof(struct ref), ref_cmp);
+			if (nd->tags[t].n > 1)
+				qsort(nd->tags[t].v, nd->tags[t].n, sizeof(struct ref), ref_cmp);
 		for (uint32_t a = 0; a < nacc(f); a++)
-			qsort(nd->mentions[a].v, nd->mentions[a].n, sizeof(struct ref), ref_cmp);
+			if (nd->mentions[a].n > 1)
+				qsort(nd->mentions[a].v, nd->mentions[a].n, sizeof(struct ref), ref_cmp);
 		build_likes_follows(f, net);
 		notifs_finish(&nd->notifs);
 	}
@@ -3170,7 +3173,8 @@ static void x_search(struct rq *r, const char *arg)
 		x_search_clause(r, rest, &b, &all);
 	}
 	free(qcopy);
-	qsort(all.v, all.n, sizeof *all.v, ref_key_desc);
+	if (all.n > 1)
+		qsort(all.v, all.n, sizeof *all.v, ref_key_desc);
 	for (size_t i = 0; i < all.n; i++)       /* one post may match several clauses */
 		if (!w || all.v[w - 1].t != all.v[i].t || all.v[w - 1].a != all.v[i].a)
 			all.v[w++] = all.v[i];
