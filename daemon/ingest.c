@@ -162,32 +162,49 @@ static const char *notif_event_kind(enum notif_kind k)
 	}
 }
 
+/* The event a notification implies, from a fresh one or a stored one. The
+ * subject makes it dedupe with the same fact seen elsewhere: reply, mention
+ * and quote by the acting post; like and repost by who and what; follow by
+ * who. */
+static int notif_event(struct ctx *c, int kind, const char *actor_id, const char *actor_handle,
+                       const char *notif_key, const char *subject_id, const char *post_key,
+                       const struct post *post, int64_t post_id, int64_t at)
+{
+	const char *ev = notif_event_kind((enum notif_kind)kind);
+	char subject[600];
+	int64_t acc = 0, mentor;
+	int r;
+
+	if (!ev || (mentor = mentor_of(c, actor_id, actor_handle, &acc)) <= 0)
+		return 0;
+	switch (kind) {
+	case NOTIF_REPOST: case NOTIF_LIKE:
+		snprintf(subject, sizeof subject, "%s|%s", actor_id ? actor_id : "",
+		         subject_id ? subject_id : notif_key ? notif_key : "");
+		break;
+	case NOTIF_FOLLOW:
+		snprintf(subject, sizeof subject, "%s", actor_id ? actor_id : notif_key ? notif_key : "");
+		break;
+	default:
+		snprintf(subject, sizeof subject, "%s", post_key ? post_key : notif_key ? notif_key : "");
+	}
+	r = record(c, mentor, acc, ev, at, post, post_id, subject);
+	return r < 0 ? r : 0;
+}
+
 static int one_notif(struct ctx *c, const struct notif *n)
 {
-	const char *kind = notif_event_kind(n->kind);
-	char subject[600];
-	int64_t acc = 0, pid = 0, mentor;
+	int64_t pid = 0;
 	int r;
 
 	/* The acting post (a reply, mention, quote) is a post like any other;
 	 * storing it derives the same events its feed copy would. */
 	if (n->post && (r = one_post(c, n->post, &pid)) < 0)
 		return r;
-	if (!kind || (mentor = mentor_of(c, n->actor_id, n->actor_handle, &acc)) <= 0)
-		return 0;
-	switch (n->kind) {
-	case NOTIF_REPOST: case NOTIF_LIKE:
-		snprintf(subject, sizeof subject, "%s|%s", n->actor_id ? n->actor_id : "",
-		         n->subject_id ? n->subject_id : (n->id ? n->id : ""));
-		break;
-	case NOTIF_FOLLOW:
-		snprintf(subject, sizeof subject, "%s", n->actor_id ? n->actor_id : (n->id ? n->id : ""));
-		break;
-	default:
-		snprintf(subject, sizeof subject, "%s", n->post && n->post->key ? n->post->key : (n->id ? n->id : ""));
-	}
-	r = record(c, mentor, acc, kind, n->created_at, n->post, pid, subject);
-	return r < 0 ? r : 0;
+	if ((r = store_insert_notif(c->s, n)) < 0)
+		return r;
+	return notif_event(c, (int)n->kind, n->actor_id, n->actor_handle, n->id, n->subject_id,
+	                   n->post ? n->post->key : NULL, n->post, pid, n->created_at);
 }
 
 int ingest_notifs(struct store *s, const struct ingest_me *me, const struct notif *notifs,
@@ -215,6 +232,15 @@ static int backfill_post(const struct post *p, int64_t post_id, void *userdata)
 	return author.mentor_id > 0 ? mentor_post(c, author.mentor_id, author.account_id, p, post_id) : 0;
 }
 
+static int backfill_notif(const struct store_notif *n, void *userdata)
+{
+	struct ctx *c = userdata;
+	struct post ref = { .network = c->me->platform, .key = (char *)n->post_key,
+	                    .url = (char *)n->post_url };
+	return notif_event(c, n->kind, n->actor_id, n->actor_handle, n->key, n->subject_id,
+	                   n->post_key, n->post_key ? &ref : NULL, n->post_id, n->created_at);
+}
+
 int ingest_backfill(struct store *s, const struct ingest_me *me, const char *author_id,
                     int64_t account_id, struct ingest_stats *stats,
                     ingest_event_fn on_event, void *userdata)
@@ -222,5 +248,7 @@ int ingest_backfill(struct store *s, const struct ingest_me *me, const char *aut
 	struct ctx c = { s, me, stats, on_event, userdata };
 	int r = store_for_each_related_post(s, me->platform, author_id, account_id, me->id,
 	                                    backfill_post, &c);
+	if (r >= 0)
+		r = store_for_each_notif_by(s, me->platform, author_id, backfill_notif, &c);
 	return r < 0 ? r : 0;
 }

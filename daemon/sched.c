@@ -41,9 +41,13 @@ void sched_target_free(struct sched_target *t)
 	if (!t)
 		return;
 	net_walk_clear(&t->walk);
-	for (size_t i = 0; i < t->n_handles; i++)
+	for (size_t i = 0; i < t->n_handles; i++) {
 		free(t->handles[i]);
+		if (t->members)
+			free(t->members[i]);
+	}
 	free(t->handles);
+	free(t->members);
 	free(t->account_ids);
 	free(t->key);
 	free(t->arg);
@@ -57,7 +61,7 @@ struct build {
 	struct sched_target **v;
 	size_t n, cap;
 	/* X accounts gathered for batching, per platform */
-	struct { char **handles; size_t n; uint64_t hash; } batch[8];
+	struct { char **handles, **keys; size_t n; } batch[8];
 	struct { char **handles; int64_t *ids; size_t n; } unresolved[8];
 	int err;
 };
@@ -128,13 +132,18 @@ static int on_followed(const struct store_followed *a, void *userdata)
 		b->unresolved[i].n++;
 		return 0;
 	}
-	if (p->net->max_batch > 1 && p->net->build_batch) {
-		if (push_str(&b->batch[i].handles, b->batch[i].n, a->handle) < 0)
+	snprintf(key, sizeof key, "account:%.50s", a->stable_id);
+	/* Batched networks: an account joins a batch once its own first sync
+	 * (one page of its timeline, as history) has given it a watermark. */
+	int64_t updated;
+	if (p->net->max_batch > 1 && p->net->build_batch &&
+	    store_cursor_age(b->s->m->store, p->net->name, key, &updated) > 0) {
+		if (push_str(&b->batch[i].handles, b->batch[i].n, a->handle) < 0 ||
+		    push_str(&b->batch[i].keys, b->batch[i].n, key) < 0)
 			return -ENOMEM;
 		b->batch[i].n++;
 		return 0;
 	}
-	snprintf(key, sizeof key, "account:%.50s", a->stable_id);
 	return add_target(b, p, TARGET_WALK, NET_OP_ACCOUNT, key, a->stable_id,
 	                  b->s->m->config.poll_interval) ? 0 : -ENOMEM;
 }
@@ -166,7 +175,7 @@ static uint64_t fnv1a(uint64_t h, const char *s)
 }
 
 /* Splits a network's accounts into requests of max_batch handles each. */
-static int add_batches(struct build *b, struct sched_platform *p, char **handles, size_t n)
+static int add_batches(struct build *b, struct sched_platform *p, char **handles, char **keys, size_t n)
 {
 	size_t per = p->net->max_batch;
 	for (size_t off = 0; off < n; off += per) {
@@ -180,9 +189,12 @@ static int add_batches(struct build *b, struct sched_platform *p, char **handles
 		                                    b->s->m->config.poll_interval);
 		if (!t)
 			return -ENOMEM;
-		for (size_t i = 0; i < k; i++)
-			if (push_str(&t->handles, t->n_handles++, handles[off + i]) < 0)
+		for (size_t i = 0; i < k; i++) {
+			if (push_str(&t->handles, t->n_handles, handles[off + i]) < 0 ||
+			    push_str(&t->members, t->n_handles, keys[off + i]) < 0)
 				return -ENOMEM;
+			t->n_handles++;
+		}
 	}
 	return 0;
 }
@@ -195,7 +207,7 @@ static int add_platform_targets(struct build *b, size_t i)
 
 	if (!p->cfg->enabled)
 		return 0;
-	if (b->batch[i].n && add_batches(b, p, b->batch[i].handles, b->batch[i].n) < 0)
+	if (b->batch[i].n && add_batches(b, p, b->batch[i].handles, b->batch[i].keys, b->batch[i].n) < 0)
 		return -ENOMEM;
 	if (b->unresolved[i].n) {
 		if (!(t = add_target(b, p, TARGET_LOOKUP, NET_OP_LOOKUP, "lookup", NULL, 3600)))
@@ -227,9 +239,12 @@ static void build_clear(struct build *b)
 		sched_target_free(b->v[i]);
 	free(b->v);
 	for (size_t i = 0; i < 8; i++) {
-		for (size_t j = 0; j < b->batch[i].n; j++)
+		for (size_t j = 0; j < b->batch[i].n; j++) {
 			free(b->batch[i].handles[j]);
+			free(b->batch[i].keys[j]);
+		}
 		free(b->batch[i].handles);
+		free(b->batch[i].keys);
 		for (size_t j = 0; j < b->unresolved[i].n; j++)
 			free(b->unresolved[i].handles[j]);
 		free(b->unresolved[i].handles);
@@ -293,9 +308,15 @@ static void adopt(struct sched *s, struct build *b)
 			kept[oi] = true;
 		/* The old object survives (a request may be in flight); it takes
 		 * the new membership and interval. */
-		for (size_t j = 0; j < o->n_handles; j++)
+		for (size_t j = 0; j < o->n_handles; j++) {
 			free(o->handles[j]);
+			if (o->members)
+				free(o->members[j]);
+		}
 		free(o->handles);
+		free(o->members);
+		o->members = t->members;
+		t->members = NULL;
 		free(o->account_ids);
 		o->handles = t->handles;
 		o->account_ids = t->account_ids;
@@ -428,7 +449,8 @@ static void arm_timer(struct sched *s, int64_t now)
 	for (size_t i = 0; i < s->n_targets; i++) {
 		struct sched_target *t = s->targets[i];
 		int64_t at;
-		if (t->running || t->dead || !t->p->cfg->enabled || t->p->inflight >= SCHED_MAX_INFLIGHT)
+		if (t->running || t->dead || !t->p->cfg->enabled || t->p->inflight >= SCHED_MAX_INFLIGHT ||
+		    (t->p->me_wait && t->kind == TARGET_WALK))
 			continue;
 		at = ready_at(t, now);
 		if (at < next)
@@ -443,9 +465,24 @@ static void arm_timer(struct sched *s, int64_t now)
 	evtimer_add(s->timer, &tv);
 }
 
+/* Until the user's own id is known, a page cannot be told apart into "to
+ * me" and "by me"; posts ingested then would miss their events for good. So
+ * walks wait for the first lookup of `me` (not for retries after a failure). */
+static void update_me_wait(struct sched *s)
+{
+	for (size_t i = 0; i < s->n_platforms; i++)
+		s->platforms[i].me_wait = false;
+	for (size_t i = 0; i < s->n_targets; i++) {
+		struct sched_target *t = s->targets[i];
+		if (t->kind == TARGET_ME && !t->dead && t->failures == 0 && !t->p->me_id)
+			t->p->me_wait = true;
+	}
+}
+
 static void dispatch(struct sched *s)
 {
 	int64_t now = sched_now(s);
+	update_me_wait(s);
 	for (size_t i = 0; i < s->n_targets; i++) {
 		struct sched_target *t = s->targets[i];
 		struct sched_platform *p = t->p;
@@ -455,7 +492,7 @@ static void dispatch(struct sched *s)
 			continue;
 		}
 		if (t->running || t->dead || !p->cfg->enabled || ready_at(t, now) > now ||
-		    p->inflight >= SCHED_MAX_INFLIGHT)
+		    p->inflight >= SCHED_MAX_INFLIGHT || (p->me_wait && t->kind == TARGET_WALK))
 			continue;
 		if (sched_run_start(t) < 0 && !t->running) {
 			/* Not startable now (missing credential or id): try later. */

@@ -39,6 +39,7 @@ struct sched_platform {
 	int64_t paused_until;             /* the whole network; INT64_MAX = until reload */
 	struct { int64_t remaining, reset; } bucket[SCHED_N_OPS];
 	unsigned inflight;
+	bool me_wait;                     /* walks wait for the first lookup of `me` */
 	struct { char *handle; int64_t until; } *failed;   /* lookups that found nothing */
 	size_t n_failed;
 };
@@ -51,6 +52,7 @@ struct sched_target {
 	char *key;                        /* watermark name: account:ID, tag:T, batch:H, own... */
 	char *arg;                        /* ACCOUNT stable id, TAG tag */
 	char **handles;                   /* BATCH, LOOKUP */
+	char **members;                   /* BATCH: each member's watermark name, parallel */
 	int64_t *account_ids;             /* LOOKUP: parallel to handles */
 	size_t n_handles, n_used;
 	int64_t interval, due;

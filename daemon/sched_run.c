@@ -85,6 +85,47 @@ static int submit(struct sched_target *t)
 	return 0;
 }
 
+/* A batch starts from its oldest member's watermark, so the one walk
+ * covers everything every member posted since its own. */
+static int read_watermark(struct sched_target *t, char **out)
+{
+	struct store *st = t->s->m->store;
+	const char *net = t->p->net->name;
+	*out = NULL;
+	if (t->op != NET_OP_BATCH)
+		return store_cursor_get(st, net, t->key, out);
+	for (size_t i = 0; i < t->n_handles; i++) {
+		char *wm = NULL;
+		int r = store_cursor_get(st, net, t->members[i], &wm);
+		if (r < 0 || !wm) {
+			free(*out);
+			*out = NULL;
+			free(wm);
+			return r < 0 ? r : 0;   /* a member without one: first sync */
+		}
+		if (!*out || (t->p->net->cmp_id && t->p->net->cmp_id(wm, *out) < 0)) {
+			free(*out);
+			*out = wm;
+		} else {
+			free(wm);
+		}
+	}
+	return 0;
+}
+
+/* The walk's new watermark, for the target or every member of a batch. */
+static int write_watermark(struct sched_target *t, const char *wm)
+{
+	struct store *st = t->s->m->store;
+	const char *net = t->p->net->name;
+	int r = 0;
+	if (t->op != NET_OP_BATCH)
+		return store_cursor_set(st, net, t->key, wm);
+	for (size_t i = 0; r >= 0 && i < t->n_handles; i++)
+		r = store_cursor_set(st, net, t->members[i], wm);
+	return r;
+}
+
 int sched_run_start(struct sched_target *t)
 {
 	struct sched_platform *p = t->p;
@@ -106,7 +147,7 @@ int sched_run_start(struct sched_target *t)
 			          p->net->name, net_op_name(t->op), target_label(t));
 			return -ENOKEY;
 		}
-		if ((r = store_cursor_get(t->s->m->store, p->net->name, t->key, &wm)) < 0)
+		if ((r = read_watermark(t, &wm)) < 0)
 			return r;
 		net_walk_clear(&t->walk);
 		r = net_walk_start(&t->walk, t->op, wm);
@@ -130,6 +171,9 @@ int sched_run_start(struct sched_target *t)
 static void succeed(struct sched_target *t, int64_t next)
 {
 	struct sched *s = t->s;
+	/* A first sync gave the account a watermark: it may now join a batch. */
+	if (t->history && t->op == NET_OP_ACCOUNT && t->p->net->max_batch > 1)
+		s->reload_pending = true;
 	t->running = false;
 	t->failures = 0;
 	t->due = next;
@@ -223,7 +267,10 @@ static void handle_error(struct sched_target *t, const struct net_error *e)
 		sched_target_done(t, true);
 		return;
 	case NET_ERR_STALE_CURSOR:
-		store_cursor_set(t->s->m->store, p->net->name, t->key, NULL);
+		/* Batch members go back to a first sync of their own. */
+		write_watermark(t, NULL);
+		if (t->op == NET_OP_BATCH)
+			t->s->reload_pending = true;
 		t->running = false;
 		t->due = now;
 		sched_target_done(t, false);
@@ -275,7 +322,7 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 		r = ingest_notifs(st, &me, page->notifs, page->n_notifs, &stats, NULL, NULL);
 	/* The watermark commits with the walk's last page, or not at all. */
 	if (r >= 0 && t->walk.done && t->walk.new_watermark)
-		r = store_cursor_set(st, p->net->name, t->key, t->walk.new_watermark);
+		r = write_watermark(t, t->walk.new_watermark);
 	if (r >= 0)
 		r = store_commit(st);
 	else

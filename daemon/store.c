@@ -69,8 +69,16 @@ static const char *const stmt_sql[ST__COUNT] = {
 		" ORDER BY id",
 	[ST_POSTS_CLAIM] =
 		"UPDATE posts SET account_id = ?3 WHERE platform = ?1 AND author_id = ?2 AND account_id IS NULL",
+	[ST_NOTIF_INSERT] =
+		"INSERT INTO notifs(platform, key, kind, actor_id, actor_handle, created_at, subject_id, post_key)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(platform, key) DO NOTHING",
+	[ST_NOTIFS_BY] =
+		"SELECT n.key, n.kind, n.actor_id, n.actor_handle, n.subject_id, n.post_key, p.url,"
+		" n.created_at, coalesce(p.id, 0) FROM notifs n"
+		" LEFT JOIN posts p ON p.platform = n.platform AND p.key = n.post_key"
+		" WHERE n.platform = ?1 AND n.actor_id = ?2 ORDER BY n.id",
 	[ST_POST_EXISTS] = "SELECT 1 FROM posts WHERE platform = ?1 AND key = ?2",
-	[ST_CURSOR_AGE] = "SELECT updated_at FROM cursors WHERE platform = ?1 AND target = ?2",
+	[ST_CURSOR_AGE] = "SELECT updated_at FROM cursors WHERE platform = ?1 AND target = ?2 AND cursor IS NOT NULL",
 	[ST_TAG_LIST] = "SELECT tag, platform FROM hashtags ORDER BY tag, platform",
 	[ST_ACCOUNT_RESOLVED] =
 		"UPDATE accounts SET stable_id = ?2, handle = coalesce(?3, handle),"

@@ -104,6 +104,23 @@ typedef int (*store_post_fn)(const struct post *p, int64_t post_id, void *userda
 int store_for_each_related_post(struct store *s, const char *platform, const char *author_id,
                                 int64_t account_id, const char *me_id, store_post_fn fn, void *userdata);
 
+struct notif;
+/* Keeps a notification; 1 when new, 0 when its key is already stored. */
+int store_insert_notif(struct store *s, const struct notif *n);
+
+/* A stored notification, as store_for_each_notif_by hands it out: the
+ * acting post's row id and URL are joined in when the post is stored. */
+struct store_notif {
+	const char *key;
+	int kind;
+	const char *actor_id, *actor_handle, *subject_id, *post_key, *post_url;
+	int64_t created_at, post_id;
+};
+typedef int (*store_notif_fn)(const struct store_notif *n, void *userdata);
+/* Every stored notification of platform whose actor is actor_id. */
+int store_for_each_notif_by(struct store *s, const char *platform, const char *actor_id,
+                            store_notif_fn fn, void *userdata);
+
 /* 1 when a post with this key is stored, 0 when not. */
 int store_post_exists(struct store *s, const char *platform, const char *key);
 /* 1 when a watermark row exists for the target (fills *updated_at), else 0. */

@@ -356,3 +356,42 @@ int store_for_each_related_post(struct store *s, const char *platform, const cha
 		return r;
 	return rc == SQLITE_DONE ? (int)n : store_error(s, rc, "related posts");
 }
+
+int store_insert_notif(struct store *s, const struct notif *n)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_NOTIF_INSERT);
+	if (!n->id)
+		return 0;
+	sqlite3_bind_text(st, 1, n->network, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, n->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, (int)n->kind);
+	bind_text_or_null(st, 4, n->actor_id);
+	bind_text_or_null(st, 5, n->actor_handle);
+	sqlite3_bind_int64(st, 6, n->created_at);
+	bind_text_or_null(st, 7, n->subject_id);
+	bind_text_or_null(st, 8, n->post ? n->post->key : NULL);
+	return store_exec_stmt(s, st, "insert notification");
+}
+
+int store_for_each_notif_by(struct store *s, const char *platform, const char *actor_id,
+                            store_notif_fn fn, void *userdata)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_NOTIFS_BY);
+	int rc, r = 0;
+	sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, actor_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_notif n = {
+			.key = col(st, 0), .kind = sqlite3_column_int(st, 1), .actor_id = col(st, 2),
+			.actor_handle = col(st, 3), .subject_id = col(st, 4), .post_key = col(st, 5),
+			.post_url = col(st, 6), .created_at = sqlite3_column_int64(st, 7),
+			.post_id = sqlite3_column_int64(st, 8),
+		};
+		if ((r = fn(&n, userdata)) < 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (r < 0)
+		return r;
+	return rc == SQLITE_DONE ? 0 : store_error(s, rc, "notifications by actor");
+}

@@ -3591,6 +3591,30 @@ static void b_get_profile(struct rq *r, const char *arg)
 	b_profile(&r->rc, a, 2);
 }
 
+/* getProfiles: up to 25 actors=…; unknown actors are left out, as the
+ * real AppView does. */
+static void b_get_profiles(struct rq *r, const char *arg)
+{
+	uint32_t a;
+	int n = 0;
+
+	if (!b_session(r, false) || !rate_check(r, B_B_API) || !b_need(r, "actors"))
+		return;
+	for (struct evkeyval *e = r->q.tqh_first; e; e = e->next.tqe_next)
+		if (strcmp(e->key, "actors") == 0 && ++n > 25) {
+			b_error(r, 400, "InvalidRequest", "actors must not have more than 25 elements");
+			return;
+		}
+	json_begin(r, 200);
+	jw_obj(&r->j);
+	jw_karr(&r->j, "profiles");
+	for (struct evkeyval *e = r->q.tqh_first; e; e = e->next.tqe_next)
+		if (strcmp(e->key, "actors") == 0 && acct_by_actor(r->f, e->value, &a))
+			b_profile(&r->rc, a, 2);
+	jw_aend(&r->j);
+	jw_end(&r->j);
+}
+
 static bool b_cursor_time(struct rq *r, const char *param, uint64_t *out)
 {
 	int64_t ms;
@@ -5104,6 +5128,7 @@ static const struct route routes[] = {
 	{ NET_M, EP_M_NOTIFS, EVHTTP_REQ_GET, "/api/v1/notifications", m_notifications },
 	{ NET_M, EP_M_STATUS, EVHTTP_REQ_GET, "/api/v1/statuses/*", m_status_ep },
 	{ NET_B, EP_B_RESOLVE, EVHTTP_REQ_GET, "/xrpc/com.atproto.identity.resolveHandle", b_resolve_handle },
+	{ NET_B, EP_B_PROFILE, EVHTTP_REQ_GET, "/xrpc/app.bsky.actor.getProfiles", b_get_profiles },
 	{ NET_B, EP_B_PROFILE, EVHTTP_REQ_GET, "/xrpc/app.bsky.actor.getProfile", b_get_profile },
 	{ NET_B, EP_B_FEED, EVHTTP_REQ_GET, "/xrpc/app.bsky.feed.getAuthorFeed", b_author_feed },
 	{ NET_B, EP_B_SEARCH, EVHTTP_REQ_GET, "/xrpc/app.bsky.feed.searchPosts", b_search },
@@ -5274,7 +5299,7 @@ static void usage(FILE *out)
 "  /2/users/:id/tweets, /2/users/:id/mentions, /2/tweets/search/recent, /2/tweets?ids=;\n"
 "  Mastodon /api/v1/accounts/lookup, /api/v1/accounts/:id[/statuses], /api/v1/timelines/tag/:tag,\n"
 "  /api/v1/notifications, /api/v1/statuses/:id; Bluesky /xrpc/ com.atproto.identity.resolveHandle,\n"
-"  app.bsky.actor.getProfile, app.bsky.feed.getAuthorFeed, app.bsky.feed.searchPosts,\n"
+"  app.bsky.actor.getProfile(s), app.bsky.feed.getAuthorFeed, app.bsky.feed.searchPosts,\n"
 "  app.bsky.notification.listNotifications, app.bsky.notification.updateSeen (POST),\n"
 "  com.atproto.server.createSession (POST), com.atproto.server.refreshSession (POST).\n"
 "\n"

@@ -134,10 +134,37 @@ int main(void)
 	ok(!saw(&seen4, "repost_of_mine"), "a repost seen in the feed dedupes with its notification");
 	is_int(seen4.n, 2, "two new events from four notifications");
 
+	/* Carol is followed but not resolved yet when her like and her post
+	 * arrive (by a handle form that does not match): nothing is derived
+	 * until her account resolves, then everything is, once. */
+	int64_t m3, a3;
+	store_follow(s, "mastodon", "carol@med.social", "Carol", 0, &m3, &a3);
+	struct notif early = { .network = "mastodon", .id = (char *)"n9", .kind = NOTIF_LIKE,
+	                       .actor_id = (char *)"300", .actor_handle = (char *)"carol@other.host",
+	                       .created_at = 1700000100, .subject_id = (char *)"50" };
+	struct post early_post = mk("30", "300", "carol@other.host");
+	struct seen seen5 = { 0 };
+	store_begin(s);
+	ingest_notifs(s, &me, &early, 1, &st, on_event, &seen5);
+	ingest_posts(s, &me, &early_post, 1, &st, on_event, &seen5);
+	store_commit(s);
+	is_int(seen5.n, 0, "no events while the actor's account is unresolved");
+	store_begin(s);
+	store_account_resolved(s, a3, "300", NULL, NULL);
+	ok(ingest_backfill(s, &me, "300", a3, &st, on_event, &seen5) == 0, "back-fill after the account resolves");
+	store_commit(s);
+	ok(saw(&seen5, "like_of_mine") && saw(&seen5, "post"), "the earlier like and post enter the ledger");
+	is_int(seen5.n, 2, "exactly two events back-filled");
+	struct seen seen6 = { 0 };
+	store_begin(s);
+	ingest_backfill(s, &me, "300", a3, &st, on_event, &seen6);
+	store_commit(s);
+	is_int(seen6.n, 0, "back-fill is idempotent");
+
 	struct store_counts c;
 	store_counts(s, &c);
-	is_int(c.posts, 9, "nine posts stored in all");
-	is_int(c.events, 9 + 4 + 2, "fifteen ledger events in all");
+	is_int(c.posts, 10, "ten posts stored in all");
+	is_int(c.events, 9 + 4 + 2 + 2, "seventeen ledger events in all");
 	store_close(s);
 	return tap_done();
 }
