@@ -21,9 +21,9 @@
  * Idempotence is the caller's: add an event exactly once, when its row was
  * inserted (events.dedupe makes that answer reliable). Events may arrive out
  * of time order; all counts, first/last times, milestones and terms stay
- * exact, and only the rhythm statistics (gaps, exchanges, initiations) skip
- * an event older than the newest contact. ledger_agg_rebuild() over events in
- * time order gives the exact aggregate. */
+ * exact, and only the rhythm statistics (gaps, exchanges, conversations
+ * started) skip an event older than the newest conversation.
+ * ledger_agg_rebuild() over events in time order gives the exact aggregate. */
 #ifndef MENTORD_LEDGER_H
 #define MENTORD_LEDGER_H
 
@@ -80,7 +80,8 @@ int ledger_stage_from_name(const char *name);   /* the stage, or -EINVAL */
 
 /* Flags of a `post` event (and of struct ledger_post_view). */
 #define LEDGER_F_REPLY_TO_OTHER 0x1u  /* replies to an account that is neither its
-                                         author nor the user (responsiveness) */
+                                         author nor the user (responsiveness; a reply
+                                         to the user is reply_to_me instead) */
 #define LEDGER_F_REPOST         0x2u  /* a repost: activity, but not the author's words */
 
 /* One ledger row as the caller read it. Strings are borrowed for the call. */
@@ -109,10 +110,10 @@ struct ledger_agg {
 	int64_t last_at[LEDGER_KIND_COUNT];
 	int64_t weak_at[3];                    /* three earliest likes/reposts of the user's posts */
 	int64_t connected_at;                  /* when "connected" was first met */
-	/* rhythm of contact (any interaction in either direction) */
-	uint32_t n_gaps;                       /* gaps of >= 12 h between contacts */
-	int64_t gap_ewma_u;                    /* EWMA of ln(gap seconds), in millionths */
-	uint32_t n_sessions;                   /* contacts >= 12 h after the previous one */
+	/* rhythm of conversation (replies, mentions, quotes, offline contact) */
+	uint32_t n_gaps;                       /* gaps of >= 12 h between conversation contacts */
+	int64_t gap_ewma_n;                    /* EWMA of ln(gap seconds), in billionths */
+	uint32_t n_sessions;                   /* conversations: contacts >= 12 h apart */
 	/* conversation turns (replies, mentions, quotes) */
 	int64_t turn_at;                       /* newest turn */
 	int8_t turn_dir;                       /* +1 mentor -> user, -1 user -> mentor */
@@ -120,7 +121,8 @@ struct ledger_agg {
 	int64_t exchange0_at;                  /* first exchange */
 	uint32_t inits_mentor, inits_user;     /* conversations started (after >= 3 quiet days) */
 	uint32_t words_in, words_out;          /* words in the mentor's / the user's turns */
-	uint8_t networks;                      /* bit per network with contact: x, mastodon, bluesky, other */
+	uint8_t networks;                      /* bit per network with contact: x, mastodon,
+	                                          bluesky, other */
 	/* the author's own posting (mentor fit) */
 	uint32_t posts_own;                    /* posts that are not reposts */
 	uint32_t replies_other;                /* of those, replies to other accounts */
@@ -144,11 +146,13 @@ int64_t ledger_agg_last_contact(const struct ledger_agg *a);
 int64_t ledger_agg_first_contact(const struct ledger_agg *a);
 int64_t ledger_agg_last_activity(const struct ledger_agg *a);
 
-/* Serialisation: one line of ASCII "v1 key=value ..." (about 0.3–1.5 KB),
- * locale independent, unknown keys ignored on parse. format returns the
- * length written (without the NUL) or -ENOSPC; LEDGER_AGG_TEXT_MAX always
- * suffices. parse returns 0, -EINVAL on malformed text (a is then a fresh
- * aggregate) or -ENOTSUP for an unknown version. */
+/* Serialisation for one TEXT column: one line "v1 key=value ..." (about
+ * 0.3–1.5 KB; ASCII except for UTF-8 terms), integers only, so it is locale
+ * independent and round-trips exactly; unknown keys are skipped on parse
+ * (layout in ledger_codec.c). format returns the length written (without
+ * the NUL) or -ENOSPC; LEDGER_AGG_TEXT_MAX always suffices. parse returns 0,
+ * -EINVAL on malformed text (a is then a fresh aggregate) or -ENOTSUP for an
+ * unknown version. */
 #define LEDGER_AGG_TEXT_MAX 4096
 int ledger_agg_format(const struct ledger_agg *a, char *buf, size_t size);
 int ledger_agg_parse(struct ledger_agg *a, const char *text);
@@ -164,12 +168,13 @@ struct ledger_stage_info {
 	                                         (reached[LEDGER_DORMANT]: dormant since) */
 	int64_t last_contact;
 	int64_t silence;                /* now - last_contact, 0 without contact */
-	int64_t typical_gap;            /* the pair's usual gap (seconds), 0 when unknown */
+	int64_t typical_gap;            /* the pair's usual gap between conversations
+	                                   (seconds), 0 when unknown */
 	int64_t threshold;              /* silence beyond which the pair is dormant */
 	bool default_threshold;         /* fewer than 3 gaps: the default was used */
 	uint32_t n_gaps;
 	const char *next_step;          /* static advice for the computed stage */
-	char why[192];                  /* one sentence for `mentorctl why` */
+	char why[256];                  /* one sentence for `mentorctl why` */
 };
 
 /* pinned: the user's override (mentors.stage_override), or LEDGER_STAGE_NONE. */
@@ -200,9 +205,9 @@ struct ledger_score {
 double ledger_strength(const struct ledger_agg *a, int64_t now, struct ledger_score *why);
 
 /* Mentor fit 0–100 from the author's own posts in a: topic alignment between
- * interests and the author's terms (TF-IDF cosine; df may be NULL),
- * responsiveness to other accounts, activity. interests may be NULL (topic 0).
- * why may be NULL. */
+ * the interests and the author's terms (textvec_align: per-interest TF-IDF
+ * cosine; df may be NULL), responsiveness to other accounts, activity.
+ * interests may be NULL (topic 0). why may be NULL. */
 double ledger_fit(const struct ledger_agg *a, int64_t now, const struct textvec_query *interests,
                   const struct textvec_df *df, struct ledger_score *why);
 
@@ -274,21 +279,26 @@ struct ledger_nudge_input {
 	int64_t mentor_id;
 	const char *mentor_name;        /* for messages; NULL: "mentor #id" */
 	const struct ledger_agg *agg;
-	enum ledger_stage pinned;       /* pinned dormant: no cooling nudge */
-	const struct ledger_post_view *posts;   /* the mentor's posts of the last 14 days */
+	enum ledger_stage pinned;       /* the pin or LEDGER_STAGE_NONE; pinned dormant:
+	                                   no cooling nudge */
+	const struct ledger_post_view *posts;   /* the mentor's posts of the last 14 days,
+	                                           any order */
 	size_t n_posts;
-	const struct ledger_event *recent;      /* this pair's events of the last 7 days */
+	const struct ledger_event *recent;      /* this pair's events of the last 7 days, any
+	                                           order (post_id/url name a liked post) */
 	size_t n_recent;
 };
 
-#define LEDGER_MSG_MAX 224
+#define LEDGER_MSG_MAX 256
 
 struct ledger_nudge {
 	enum ledger_nudge_kind kind;
 	int64_t mentor_id;
 	int64_t post_id;                /* the post it is about, 0 if none */
 	const char *url;                /* borrowed from the input, may be NULL */
-	int64_t at;                     /* that post's time, or when the nudge's cause began */
+	int64_t at;                     /* when the cause began: the post (opportunity, question),
+	                                   the last contact (cooling), the burst's first action,
+	                                   the latest like (pacing_likes) */
 	int priority;                   /* higher first: opportunity 90 ... pacing 40 */
 	char message[LEDGER_MSG_MAX];   /* what was seen */
 	char action[LEDGER_MSG_MAX];    /* what to do */

@@ -78,11 +78,11 @@ static size_t apostrophe_len(const unsigned char *s)
 	return (s[0] == 0xE2 && s[1] == 0x80 && s[2] == 0x99) ? 3 : 0;
 }
 
-/* Copies at most TEXTVEC_TERM_MAX - 1 bytes, lower-casing ASCII and never
+/* Copies at most size - 1 bytes of src[0..len), lower-casing ASCII and never
  * cutting a UTF-8 sequence in half. Returns the length written. */
-static size_t copy_term(char *dst, const char *src, size_t len)
+static size_t copy_term_n(char *dst, size_t size, const char *src, size_t len)
 {
-	size_t n = len < TEXTVEC_TERM_MAX - 1 ? len : TEXTVEC_TERM_MAX - 1;
+	size_t n = len < size - 1 ? len : size - 1;
 	if (n < len)
 		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
 			n--;
@@ -92,6 +92,11 @@ static size_t copy_term(char *dst, const char *src, size_t len)
 	}
 	dst[n] = '\0';
 	return n;
+}
+
+static size_t copy_term(char dst[TEXTVEC_TERM_MAX], const char *src, size_t len)
+{
+	return copy_term_n(dst, TEXTVEC_TERM_MAX, src, len);
 }
 
 /* Plural to singular, lightly: studies -> study, residents -> resident;
@@ -127,7 +132,7 @@ static void emit_tag(const char *src, size_t len, textvec_term_fn fn, void *ud)
 {
 	char t[TEXTVEC_TERM_MAX];
 	t[0] = '#';
-	if (copy_term(t + 1, src, len < TEXTVEC_TERM_MAX - 2 ? len : TEXTVEC_TERM_MAX - 2) >= 2)
+	if (copy_term_n(t + 1, TEXTVEC_TERM_MAX - 1, src, len) >= 2)
 		fn(t, TEXTVEC_TAG_WEIGHT, ud);
 }
 
@@ -258,25 +263,32 @@ void textvec_add_post(struct textvec *v, const char *text, const char *const *ta
 
 /* ---- interest queries ---------------------------------------------------- */
 
-static void query_put(struct textvec_query *q, const char *term, int *overflow)
+struct query_ctx {
+	struct textvec_query *q;
+	uint64_t bit;
+	int overflow;
+};
+
+static void query_put(struct query_ctx *c, const char *term)
 {
+	struct textvec_query *q = c->q;
 	for (size_t i = 0; i < q->n; i++)
-		if (strcmp(q->t[i].term, term) == 0)
+		if (strcmp(q->t[i].term, term) == 0) {
+			q->t[i].interests |= c->bit;
 			return;
+		}
 	if (q->n == TEXTVEC_QUERY_MAX) {
-		*overflow = 1;
+		c->overflow = 1;
 		return;
 	}
 	copy_term(q->t[q->n].term, term, strlen(term));
-	q->t[q->n++].w = 1.0;
+	q->t[q->n].w = 1.0;
+	q->t[q->n++].interests = c->bit;
 }
-
-struct query_ctx { struct textvec_query *q; int overflow; };
 
 static void query_word_cb(const char *term, unsigned weight, void *ud)
 {
-	struct query_ctx *c = ud;
-	query_put(c->q, term, &c->overflow);
+	query_put(ud, term);
 }
 
 /* "Medical Education" -> "#medicaleducation": letters and digits only. */
@@ -297,31 +309,68 @@ static int cmp_qterm(const void *a, const void *b)
 	return strcmp(((const struct textvec_qterm *)a)->term, ((const struct textvec_qterm *)b)->term);
 }
 
+/* The phrase as given (case kept), cut to fit at a UTF-8 boundary. */
+static void copy_name(char dst[TEXTVEC_NAME_MAX], const char *src)
+{
+	size_t n = strlen(src);
+	if (n > TEXTVEC_NAME_MAX - 1) {
+		n = TEXTVEC_NAME_MAX - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* One phrase as interest number q->n_interests; false when it has no term. */
+static bool query_phrase(struct query_ctx *c, const char *p)
+{
+	struct textvec_query *q = c->q;
+	uint64_t seen = 0;
+	char tag[TEXTVEC_TERM_MAX];
+
+	while (*p == '#' || is_space((unsigned char)*p))
+		p++;
+	c->bit = 1ULL << q->n_interests;
+	textvec_terms(p, NULL, 0, query_word_cb, c);
+	joined_tag(p, tag);
+	if (strlen(tag) >= 3)
+		query_put(c, tag);
+	for (size_t i = 0; i < q->n; i++)
+		seen |= q->t[i].interests & c->bit;
+	if (!seen)
+		return false;
+	copy_name(q->name[q->n_interests], p);
+	q->n_interests++;
+	return true;
+}
+
 int textvec_query_build(struct textvec_query *q, const char *const *phrases, size_t n,
                         const struct textvec_df *df)
 {
-	struct query_ctx c = { q, 0 };
-	double norm2 = 0;
+	struct query_ctx c = { q, 0, 0 };
 
 	q->n = 0;
+	q->n_interests = 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *p = phrases[i];
-		char tag[TEXTVEC_TERM_MAX];
-		if (!p)
+		if (!phrases[i] || !*phrases[i])
 			continue;
-		while (*p == '#' || is_space((unsigned char)*p))
-			p++;
-		textvec_terms(p, NULL, 0, query_word_cb, &c);
-		joined_tag(p, tag);
-		if (strlen(tag) >= 3)
-			query_put(q, tag, &c.overflow);
+		if (q->n_interests == TEXTVEC_INTERESTS_MAX) {
+			c.overflow = 1;
+			break;
+		}
+		query_phrase(&c, phrases[i]);
 	}
 	qsort(q->t, q->n, sizeof q->t[0], cmp_qterm);
+	memset(q->norm, 0, sizeof q->norm);
 	for (size_t i = 0; i < q->n; i++) {
 		q->t[i].w = textvec_idf(df, q->t[i].term);
-		norm2 += q->t[i].w * q->t[i].w;
+		for (size_t k = 0; k < q->n_interests; k++)
+			if (q->t[i].interests & (1ULL << k))
+				q->norm[k] += q->t[i].w * q->t[i].w;
 	}
-	q->norm = sqrt(norm2);
+	for (size_t k = 0; k < q->n_interests; k++)
+		q->norm[k] = sqrt(q->norm[k]);
 	return c.overflow ? -E2BIG : (int)q->n;
 }
 
@@ -359,42 +408,71 @@ bool textvec_text_matches(const struct textvec_query *q, const char *text,
 	return c.hit;
 }
 
-double textvec_cosine(const struct textvec_query *q, const struct textvec *v,
-                      const struct textvec_df *df, struct textvec_match *m, size_t max_m,
-                      size_t *n_m)
+/* Inserts into m[0..*n) sorted by share, largest first, keeping at most max. */
+static void keep_match(struct textvec_match *m, size_t *n, size_t max, struct textvec_match x)
 {
-	struct textvec_match hit[TEXTVEC_K];
-	size_t nh = 0;
-	double dot = 0, norm2 = 0, cos;
+	size_t k = *n < max ? (*n)++ : max;
+	if (k == max && (max == 0 || m[max - 1].share >= x.share))
+		return;
+	if (k == max)
+		k--;
+	for (; k > 0 && m[k - 1].share < x.share; k--)
+		m[k] = m[k - 1];
+	m[k] = x;
+}
 
-	if (n_m)
-		*n_m = 0;
-	for (uint32_t i = 0; i < v->n; i++) {
-		uint32_t sure = textvec_sure(&v->t[i]);
-		double w;
+double textvec_align(const struct textvec_query *q, const struct textvec *v,
+                     const struct textvec_df *df, struct textvec_align *out)
+{
+	struct textvec_align local;
+	struct textvec_align *o = out ? out : &local;
+	double dot[TEXTVEC_INTERESTS_MAX], total = 0, norm2 = 0, vnorm;
+	uint64_t touched = 0;
+
+	memset(o, 0, sizeof *o);
+	o->best = o->second = -1;
+	for (uint32_t i = 0; i < v->n && q && q->n; i++) {
+		const struct textvec_term *t = &v->t[i];
+		uint32_t sure = textvec_sure(t);
+		double w, d;
 		int j;
 		if (sure == 0)
 			continue;
-		w = (1.0 + log((double)sure)) * textvec_idf(df, v->t[i].term);
+		w = (1.0 + log((double)sure)) * textvec_idf(df, t->term);
 		norm2 += w * w;
-		if (q->n && (j = textvec_query_find(q, v->t[i].term)) >= 0) {
-			/* insertion keeps hit[] sorted by contribution, largest first */
-			size_t k = nh++;
-			double d = w * q->t[j].w;
-			for (; k > 0 && hit[k - 1].share < d; k--)
-				hit[k] = hit[k - 1];
-			hit[k] = (struct textvec_match){ v->t[i].term, sure, d };
-			dot += d;
+		if ((j = textvec_query_find(q, t->term)) < 0)
+			continue;
+		d = w * q->t[j].w;
+		for (uint64_t bits = q->t[j].interests; bits; bits &= bits - 1) {
+			int k = __builtin_ctzll(bits);
+			dot[k] = (touched >> k & 1) ? dot[k] + d : d;
+			touched |= 1ULL << k;
+		}
+		total += d;
+		if (out)
+			keep_match(o->m, &o->n_matches, TEXTVEC_MATCH_MAX, (struct textvec_match){ t->term,
+			           t->term[0] == '#' ? sure / TEXTVEC_TAG_WEIGHT : sure, d });
+	}
+	if (!touched)
+		return 0;
+	vnorm = sqrt(norm2);
+	for (uint64_t bits = touched; bits; bits &= bits - 1) {
+		int k = __builtin_ctzll(bits);
+		double cos = q->norm[k] > 0 ? dot[k] / (q->norm[k] * vnorm) : 0;
+		if (cos > o->best_cos) {
+			o->second = o->best;
+			o->second_cos = o->best_cos;
+			o->best = k;
+			o->best_cos = cos;
+		} else if (cos > o->second_cos) {
+			o->second = k;
+			o->second_cos = cos;
 		}
 	}
-	if (dot <= 0 || q->norm <= 0 || norm2 <= 0)
-		return 0;
-	cos = dot / (q->norm * sqrt(norm2));
-	for (size_t k = 0; m && k < nh && k < max_m; k++) {
-		m[k] = hit[k];
-		m[k].share = hit[k].share / dot;
-		if (n_m)
-			*n_m = k + 1;
-	}
-	return cos > 1 ? 1 : cos;
+	for (size_t i = 0; i < o->n_matches; i++)
+		o->m[i].share /= total;
+	o->score = o->best_cos + 0.5 * o->second_cos;
+	if (o->score > 1)
+		o->score = 1;
+	return o->score;
 }

@@ -10,10 +10,12 @@
  *   mentor's aggregate. Any term with more than total/K occurrences is
  *   guaranteed to be kept; count - err is a lower bound of its true count.
  * - struct textvec_df: document frequencies across authors (one document =
- *   one author's kept terms), for IDF. Owned by the caller, in memory, rebuilt
- *   from the stored vectors at start (see docs/SCORING.md).
- * - struct textvec_query: the user's interests as a weighted term vector, and
- *   TF-IDF cosine against an author's vector.
+ *   one author's kept terms), for IDF. Owned by the caller, in memory, built
+ *   from the stored vectors at start and kept current by removing an
+ *   author's old terms and adding the new ones on each update (or rebuilt
+ *   now and then: a slightly stale IDF is harmless).
+ * - struct textvec_query: the user's interests as weighted term vectors, and
+ *   TF-IDF cosine of each against an author's vector (textvec_align).
  *
  * Pure libc + libm; no globals. */
 #ifndef MENTORD_TEXTVEC_H
@@ -84,21 +86,28 @@ uint32_t textvec_df_get(const struct textvec_df *df, const char *term);
  * every term when df is NULL or empty (plain TF cosine). */
 double textvec_idf(const struct textvec_df *df, const char *term);
 
-/* The user's interests as a query vector: for each phrase, its words
- * (stemmed), the joined hashtag ("medical education" -> "#medicaleducation")
- * and, for a one-word phrase, the bare word too ("meded" -> "meded",
- * "#meded"). Each term weighs its IDF. Terms are sorted for lookup. */
+/* The user's interests as a query: for each phrase, its words (stemmed),
+ * the joined hashtag ("medical education" -> "#medicaleducation") and, for
+ * a one-word phrase, the bare word too ("meded" -> "meded", "#meded"). Each
+ * term weighs its IDF and remembers which interests it came from, so each
+ * interest is matched on its own (a user with many interests is not
+ * penalised for the breadth). Terms are sorted for lookup. */
+#define TEXTVEC_INTERESTS_MAX 64
+#define TEXTVEC_NAME_MAX      65
 struct textvec_qterm {
 	char term[TEXTVEC_TERM_MAX];
 	double w;
+	uint64_t interests;   /* bit i: from interest i */
 };
 struct textvec_query {
-	size_t n;
-	double norm;
+	size_t n, n_interests;
+	double norm[TEXTVEC_INTERESTS_MAX];                  /* per interest */
+	char name[TEXTVEC_INTERESTS_MAX][TEXTVEC_NAME_MAX];  /* the phrase, for messages */
 	struct textvec_qterm t[TEXTVEC_QUERY_MAX];
 };
-/* Builds q from n phrases (NULL entries skipped). Returns the number of terms
- * or -E2BIG when they do not fit (q then holds the first TEXTVEC_QUERY_MAX). */
+/* Builds q from n phrases (NULL or empty ones skipped). Returns the number of
+ * terms, or -E2BIG when terms or interests did not all fit (q then holds
+ * those that did). */
 int textvec_query_build(struct textvec_query *q, const char *const *phrases, size_t n,
                         const struct textvec_df *df);
 /* Index of term in q, or -1. */
@@ -110,14 +119,25 @@ bool textvec_text_matches(const struct textvec_query *q, const char *text,
 /* One shared term, for explanations. */
 struct textvec_match {
 	const char *term;     /* points into the author's vector */
-	uint32_t count;       /* how often the author used it (lower bound) */
-	double share;         /* its part of the dot product, 0..1 */
+	uint32_t count;       /* how often the author used it (lower bound; for a
+	                         hashtag, TEXTVEC_TAG_WEIGHT divided out) */
+	double share;         /* its part of all shared weight, 0..1 */
 };
-/* TF-IDF cosine between q and v in [0, 1]. Author weights are
- * (1 + ln sure_count) * idf. Up to max_m shared terms, largest share first,
- * go to m (may be NULL); *n_m gets their number. */
-double textvec_cosine(const struct textvec_query *q, const struct textvec *v,
-                      const struct textvec_df *df, struct textvec_match *m, size_t max_m,
-                      size_t *n_m);
+
+#define TEXTVEC_MATCH_MAX 8
+struct textvec_align {
+	double score;               /* best + 0.5 x second best cosine, at most 1 */
+	int best, second;           /* interest indexes, -1 when none */
+	double best_cos, second_cos;
+	size_t n_matches;           /* shared terms, largest contribution first */
+	struct textvec_match m[TEXTVEC_MATCH_MAX];
+};
+/* Topic alignment of author v with the interests: the TF-IDF cosine of v
+ * with each interest's terms (author weights (1 + ln sure_count) * idf,
+ * interest weights idf), combined as best + half the second best, so an
+ * author strong in one of the user's areas scores high and one spanning two
+ * a little higher. out may be NULL. Returns out->score, in [0, 1]. */
+double textvec_align(const struct textvec_query *q, const struct textvec *v,
+                     const struct textvec_df *df, struct textvec_align *out);
 
 #endif
