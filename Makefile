@@ -47,10 +47,12 @@ TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
 UNITS      := $(BUILD)/units/mentord.service $(BUILD)/units/org.mentord.Mentord1.service
 
 .PHONY: all run check test deps install uninstall clean check-asan check-valgrind
-# Keep intermediate objects: deleting them would print after the test summary.
-.SECONDARY:
 
 all: $(BUILD)/mentord $(BUILD)/mentorctl $(UNITS)
+
+# Named here so make never treats them as intermediate files (it would
+# delete them after the test summary, or skip rebuilding them).
+$(LIB_OBJ) $(CTL_OBJ) $(TCOMMON_OBJ) $(GEN_SRC) $(BUILD)/daemon/main.o:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -4,6 +4,7 @@
 #define MENTORD_BUS_INTERNAL_H
 
 #include "bus.h"
+#include "store.h"
 
 #include <stdbool.h>
 #include <systemd/sd-bus.h>
@@ -19,6 +20,24 @@ struct bus {
 };
 
 extern const sd_bus_vtable bus_manager_vtable[];
+
+struct mentord;
+
+/* The named Internal error for an unexpected negative errno. */
+int bus_internal_error(sd_bus_error *error, int r);
+
+/* bus_ledger.c / bus_suggest.c: handlers listed in bus_manager_vtable. */
+int bus_list_mentors(struct mentord *m, sd_bus_message *msg, enum store_sort sort,
+                     uint32_t offset, uint32_t limit, sd_bus_error *error);
+int bus_method_show(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_method_why(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_method_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_method_link(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_method_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_method_suggest(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_method_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_method_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 
 /* Refuses callers whose effective uid is not ours (defence in depth: the
  * user bus already limits who connects). Returns 0 or a set error. */

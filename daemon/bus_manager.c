@@ -5,6 +5,7 @@
 #include "mentord-bus.h"
 #include "store.h"
 #include "sched.h"
+#include "book.h"
 #include "validate.h"
 #include "log.h"
 #include "util.h"
@@ -17,7 +18,7 @@
 
 static int internal_error(sd_bus_error *error, int r)
 {
-	return sd_bus_error_setf(error, MENTORD_ERROR_INTERNAL, "Internal error: %s", strerror(-r));
+	return bus_internal_error(error, r);
 }
 
 static int check_platform(const char *platform, sd_bus_error *error)
@@ -96,6 +97,7 @@ static int method_follow(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 	if (r < 0)
 		return internal_error(error, r);
 	log_info("following %s on %s (mentor %" PRId64 ")", norm, platform, mid);
+	book_refresh(m->book, mid);
 	sched_reload(m->sched);
 	return sd_bus_reply_method_return(msg, "tts", (uint64_t)mid, (uint64_t)aid, norm);
 }
@@ -172,26 +174,6 @@ static int method_untrack(sd_bus_message *msg, void *userdata, sd_bus_error *err
 	return sd_bus_reply_method_return(msg, "");
 }
 
-static int append_mentor(const struct store_mentor_row *row, void *userdata)
-{
-	sd_bus_message *reply = userdata;
-	int r;
-	if ((r = sd_bus_message_open_container(reply, 'r', "tssdda(ss)ttxx")) < 0 ||
-	    (r = sd_bus_message_append(reply, "tssdd", (uint64_t)row->id, row->name, row->stage,
-	                               row->score, row->fit)) < 0 ||
-	    (r = sd_bus_message_open_container(reply, 'a', "(ss)")) < 0)
-		return r;
-	for (size_t i = 0; i < row->n_accounts; i++)
-		if ((r = sd_bus_message_append(reply, "(ss)", row->accounts[i].platform,
-		                               row->accounts[i].handle)) < 0)
-			return r;
-	if ((r = sd_bus_message_close_container(reply)) < 0 ||
-	    (r = sd_bus_message_append(reply, "ttxx", row->posts, row->events,
-	                               row->last_activity, row->last_contact)) < 0)
-		return r;
-	return sd_bus_message_close_container(reply);
-}
-
 static int parse_sort(const char *s, enum store_sort *out)
 {
 	static const struct { const char *name; enum store_sort sort; } sorts[] = {
@@ -208,12 +190,9 @@ static int parse_sort(const char *s, enum store_sort *out)
 
 static int method_list_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
-	reply_unref sd_bus_message *reply = NULL;
 	const char *sort;
 	enum store_sort how;
 	uint32_t offset, limit;
-	int64_t total;
 	int r;
 
 	if ((r = sd_bus_message_read(msg, "suu", &sort, &offset, &limit)) < 0)
@@ -223,16 +202,7 @@ static int method_list_mentors(sd_bus_message *msg, void *userdata, sd_bus_error
 		                         "Unknown sort '%.32s' (expected score, fit, recent or stage)", sort);
 	if (limit == 0 || limit > MENTORD_MAX_PAGE)
 		limit = MENTORD_MAX_PAGE;
-	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
-	    (r = sd_bus_message_open_container(reply, 'a', "(tssdda(ss)ttxx)")) < 0)
-		return r;
-	total = store_list_mentors(m->store, how, offset, limit, append_mentor, reply);
-	if (total < 0)
-		return internal_error(error, (int)total);
-	if ((r = sd_bus_message_close_container(reply)) < 0 ||
-	    (r = sd_bus_message_append(reply, "u", (uint32_t)(total > UINT32_MAX ? UINT32_MAX : total))) < 0)
-		return r;
-	return sd_bus_send(NULL, reply, NULL);
+	return bus_list_mentors(userdata, msg, how, offset, limit, error);
 }
 
 static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error)
@@ -317,6 +287,28 @@ const sd_bus_vtable bus_manager_vtable[] = {
 	SD_BUS_METHOD_WITH_ARGS("ListMentors", SD_BUS_ARGS("s", sort, "u", offset, "u", limit),
 		SD_BUS_RESULT("a(tssdda(ss)ttxx)", mentors, "u", total),
 		method_list_mentors, 0),
+	SD_BUS_METHOD_WITH_ARGS("ShowMentor", SD_BUS_ARGS("s", mentor, "u", max_events),
+		SD_BUS_RESULT("(tssdda(ss)ttxx)", summary, "s", computed_stage, "b", pinned,
+		              "a(sx)", milestones, "a(sxsss)", events),
+		bus_method_show, 0),
+	SD_BUS_METHOD_WITH_ARGS("Why", SD_BUS_ARGS("s", mentor),
+		SD_BUS_RESULT("s", stage, "s", stage_reason, "s", next_step, "d", strength,
+		              "a(sdds)", strength_parts, "d", fit, "a(sdds)", fit_parts),
+		bus_method_why, 0),
+	SD_BUS_METHOD_WITH_ARGS("LogEvent", SD_BUS_ARGS("s", mentor, "s", kind, "s", note, "x", when),
+		SD_BUS_RESULT("t", event_id), bus_method_log, 0),
+	SD_BUS_METHOD_WITH_ARGS("Link", SD_BUS_ARGS("s", mentor, "s", platform, "s", handle),
+		SD_BUS_RESULT("t", account_id), bus_method_link, 0),
+	SD_BUS_METHOD_WITH_ARGS("Unlink", SD_BUS_ARGS("s", mentor, "s", platform, "s", handle),
+		SD_BUS_RESULT("t", new_mentor_id), bus_method_unlink, 0),
+	SD_BUS_METHOD_WITH_ARGS("SetStage", SD_BUS_ARGS("s", mentor, "s", stage), SD_BUS_NO_RESULT,
+		bus_method_set_stage, 0),
+	SD_BUS_METHOD_WITH_ARGS("Suggest", SD_BUS_ARGS("u", limit), SD_BUS_RESULT("a(sssdas)", suggestions),
+		bus_method_suggest, 0),
+	SD_BUS_METHOD_WITH_ARGS("Dismiss", SD_BUS_ARGS("s", platform, "s", handle), SD_BUS_NO_RESULT,
+		bus_method_dismiss, 0),
+	SD_BUS_METHOD_WITH_ARGS("Nudges", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(tssxsss)", nudges),
+		bus_method_nudges, 0),
 	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_reload, 0),
 	SD_BUS_METHOD_WITH_ARGS("Poll", SD_BUS_ARGS("b", wait), SD_BUS_RESULT("u", targets),
 		method_poll, 0),

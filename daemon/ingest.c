@@ -2,12 +2,15 @@
 #include "ingest.h"
 #include "post.h"
 #include "store.h"
+#include "book.h"
+#include "ledger.h"
 #include "log.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
 
 struct ctx {
@@ -51,6 +54,8 @@ static int record(struct ctx *c, int64_t mentor, int64_t account, const char *ki
 	if ((r = store_insert_event(c->s, &e)) <= 0)
 		return r;
 	c->stats->events_new++;
+	if (c->me->book && (r = book_add_event(c->me->book, mentor, kind, at, c->me->platform, p)) < 0)
+		return r;
 	if (c->on_event) {
 		struct ingest_event ev = { .mentor_id = mentor, .kind = kind, .platform = c->me->platform,
 		                           .url = e.url, .text = p ? p->text : NULL, .at = at };
@@ -58,6 +63,9 @@ static int record(struct ctx *c, int64_t mentor, int64_t account, const char *ki
 	}
 	return 1;
 }
+
+static int candidate_seen(struct ctx *c, const char *author_id, const char *handle, const char *name,
+                          const struct post *p, bool in_tag, int64_t mentor);
 
 /* A mentor's post: the post itself, and whatever it aims at the user. */
 static int mentor_post(struct ctx *c, int64_t mentor, int64_t account, const struct post *p, int64_t pid)
@@ -68,6 +76,10 @@ static int mentor_post(struct ctx *c, int64_t mentor, int64_t account, const str
 
 	if (r >= 0 && reply_to_me)
 		r = record(c, mentor, account, "reply_to_me", p->created_at, p, pid, p->key);
+	if (r >= 0 && p->reply_to.id && !reply_to_me && p->reply_to.author_id &&
+	    (!p->author_id || strcmp(p->reply_to.author_id, p->author_id) != 0) &&
+	    mentor_of(c, p->reply_to.author_id, p->reply_to.author_handle, NULL) == 0)
+		r = candidate_seen(c, p->reply_to.author_id, p->reply_to.author_handle, NULL, NULL, false, mentor);
 	for (size_t i = 0; r >= 0 && !reply_to_me && i < p->n_mentions; i++)
 		if (is_me(c->me, p->mention_ids ? p->mention_ids[i] : NULL, p->mentions[i])) {
 			r = record(c, mentor, account, "mention_of_me", p->created_at, p, pid, p->key);
@@ -110,6 +122,58 @@ static int own_post(struct ctx *c, const struct post *p, int64_t pid)
 	return r < 0 ? r : 0;
 }
 
+/* Adds a mentor id to a short space-separated list (at most 16). */
+static void add_mentor_id(char *list, size_t size, int64_t mentor)
+{
+	char id[24], padded[300];
+	size_t n = 0;
+	snprintf(id, sizeof id, "%lld", (long long)mentor);
+	snprintf(padded, sizeof padded, " %s ", list);
+	char needle[32];
+	snprintf(needle, sizeof needle, " %s ", id);
+	if (strstr(padded, needle))
+		return;
+	for (const char *q = list; *q; q++)
+		n += *q == ' ';
+	if (*list && n >= 15)
+		return;
+	size_t used = strlen(list);
+	snprintf(list + used, size - used, "%s%s", used ? " " : "", id);
+}
+
+/* An author the user does not follow, seen in a tracked tag's stream or in
+ * a mentor's conversation: a candidate for `mentorctl suggest`. */
+static int candidate_seen(struct ctx *c, const char *author_id, const char *handle, const char *name,
+                          const struct post *p, bool in_tag, int64_t mentor)
+{
+	char *text = NULL, *mentors = NULL, out[LEDGER_AGG_TEXT_MAX], list[300] = "";
+	struct ledger_agg agg;
+	int r;
+
+	if (!author_id || !*author_id)
+		return 0;
+	if ((r = store_candidate_get(c->s, c->me->platform, author_id, &text, &mentors)) < 0)
+		return r;
+	if (r == 0 || ledger_agg_parse(&agg, text) < 0)
+		ledger_agg_init(&agg, 0);
+	snprintf(list, sizeof list, "%s", mentors ? mentors : "");
+	free(text);
+	free(mentors);
+	if (p && p->created_at > 0) {
+		struct ledger_event ev = { .kind = LEDGER_POST, .at = p->created_at, .platform = c->me->platform,
+		                           .text = p->text, .tags = (const char *const *)p->tags,
+		                           .n_tags = p->n_tags, .flags = book_post_flags(p) };
+		ledger_agg_add(&agg, &ev);
+	}
+	if (mentor > 0)
+		add_mentor_id(list, sizeof list, mentor);
+	if (ledger_agg_format(&agg, out, sizeof out) < 0)
+		return 0;
+	return store_candidate_put(c->s, c->me->platform, author_id, handle, name, out,
+	                           in_tag ? 1 : 0, mentor > 0 ? 1 : 0, list,
+	                           p && p->created_at > 0 ? p->created_at : 0);
+}
+
 static int one_post(struct ctx *c, const struct post *p, int64_t *out_pid)
 {
 	struct store_account_key author = { 0 };
@@ -134,6 +198,14 @@ static int one_post(struct ctx *c, const struct post *p, int64_t *out_pid)
 		return own_post(c, p, pid);
 	if (author.mentor_id > 0)
 		return mentor_post(c, author.mentor_id, author.account_id, p, pid);
+	/* Not followed: a candidate when seen under a tracked tag or when
+	 * answering a mentor. */
+	int64_t answered = 0;
+	if (p->reply_to.id && !author.account_id)
+		answered = mentor_of(c, p->reply_to.author_id, p->reply_to.author_handle, NULL);
+	if (!author.account_id && (c->me->tag_stream || answered > 0))
+		return candidate_seen(c, p->author_id, p->author_handle, p->author_name, p,
+		                      c->me->tag_stream, answered);
 	return 0;
 }
 

@@ -9,18 +9,22 @@
 #ifndef MENTORD_INGEST_H
 #define MENTORD_INGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct store;
 struct post;
 struct notif;
+struct book;
 
-/* The user's own account on the network the page came from. */
+/* Where a page comes from and where its events go. */
 struct ingest_me {
 	const char *platform;
-	const char *id;       /* stable id, may be NULL when not yet known */
-	const char *handle;   /* may be NULL */
+	const char *id;       /* the user's stable id on it, NULL when not yet known */
+	const char *handle;   /* the user's handle, may be NULL */
+	struct book *book;    /* aggregates to update with each new event; may be NULL */
+	bool tag_stream;      /* a tracked hashtag's page: authors become candidates */
 };
 
 /* A new ledger event, reported for signals and notifications. */

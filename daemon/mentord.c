@@ -4,6 +4,7 @@
 #include "bus.h"
 #include "http.h"
 #include "sched.h"
+#include "book.h"
 #include "store.h"
 #include "log.h"
 #include "util.h"
@@ -37,6 +38,7 @@ int mentord_reload(struct mentord *m, char **err)
 	config_clear(&m->config);
 	m->config = fresh;
 	log_info("reload: configuration re-read from %s", m->config_path);
+	book_set_interests(m->book, &m->config);
 	sched_reload(m->sched);
 	bus_emit_reloaded(m->bus);
 	return 0;
@@ -118,6 +120,7 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 		goto fail;
 	}
 	if ((r = store_open(&m->store, m->db_path)) < 0 ||
+	    (r = book_new(&m->book, m->store, &m->config)) < 0 ||
 	    (r = setup_events(m)) < 0)
 		goto fail;
 	if ((r = http_new(&m->http, m->base, NULL)) < 0) {
@@ -157,6 +160,8 @@ void mentord_finish(struct mentord *m)
 	m->sched = NULL;
 	http_free(m->http);
 	m->http = NULL;
+	book_free(m->book);
+	m->book = NULL;
 	if (m->watchdog) event_free(m->watchdog);
 	if (m->sig_term) event_free(m->sig_term);
 	if (m->sig_int) event_free(m->sig_int);

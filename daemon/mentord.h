@@ -15,6 +15,7 @@ struct store;
 struct bus;
 struct http;
 struct sched;
+struct book;
 
 /* What `mentorctl status` shows per network; filled by the scheduler. */
 struct platform_status {
@@ -40,6 +41,7 @@ struct mentord {
 	struct store *store;
 	struct http *http;
 	struct sched *sched;
+	struct book *book;
 	struct bus *bus;
 	int64_t clock_offset;      /* seconds added to the wall clock (tests: MENTORD_CLOCK_OFFSET) */
 	struct platform_status status[CONFIG_MAX_PLATFORMS];

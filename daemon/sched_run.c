@@ -311,7 +311,7 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 {
 	struct sched_platform *p = t->p;
 	struct store *st = t->s->m->store;
-	struct ingest_me me = { p->net->name, p->me_id, p->me_handle };
+	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->m->book, t->op == NET_OP_TAG };
 	struct ingest_stats stats = { 0 };
 	bool last = t->walk.done || t->walk.pages >= SCHED_MAX_PAGES;
 	int r = store_begin(st);

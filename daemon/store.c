@@ -77,6 +77,59 @@ static const char *const stmt_sql[ST__COUNT] = {
 		" n.created_at, coalesce(p.id, 0) FROM notifs n"
 		" LEFT JOIN posts p ON p.platform = n.platform AND p.key = n.post_key"
 		" WHERE n.platform = ?1 AND n.actor_id = ?2 ORDER BY n.id",
+	[ST_MENTOR_ROWS] = "SELECT id, name, stage_override, muted_until, ledger, created_at FROM mentors ORDER BY id",
+	[ST_MENTOR_ROW] = "SELECT id, name, stage_override, muted_until, ledger, created_at FROM mentors WHERE id = ?1",
+	[ST_MENTOR_SAVE_AGG] = "UPDATE mentors SET ledger = ?2, last_activity = ?3, last_contact = ?4 WHERE id = ?1",
+	/* A ledger event with what its post says (text, tags, shape). */
+#define EVENT_COLS \
+	"SELECT e.id, e.kind, e.at, e.platform, e.url, coalesce(p.text, e.note), p.tags, p.kind," \
+	" p.reply_to_author, p.author_id, coalesce(e.post_id, 0), e.note FROM events e" \
+	" LEFT JOIN posts p ON p.id = e.post_id WHERE e.mentor_id = ?1"
+	[ST_MENTOR_EVENTS_DESC] = EVENT_COLS " ORDER BY e.at DESC, e.id DESC LIMIT ?2",
+	[ST_MENTOR_EVENTS_ASC] = EVENT_COLS " ORDER BY e.at, e.id",
+	[ST_MENTOR_RECENT_EVENTS] = EVENT_COLS " AND e.at >= ?2 ORDER BY e.at",
+#undef EVENT_COLS
+	[ST_EVENT_LOG] = "INSERT INTO events(mentor_id, kind, at, note) VALUES (?1, ?2, ?3, ?4)",
+	[ST_MENTOR_BY_HANDLE] =
+		"SELECT DISTINCT mentor_id FROM accounts WHERE mentor_id IS NOT NULL AND"
+		" (handle = ?1 OR handle LIKE ?1 || '@%' OR stable_id = ?1) LIMIT 2",
+	[ST_MENTOR_BY_NAME] =
+		"SELECT id, name = ?1 COLLATE NOCASE FROM mentors"
+		" WHERE substr(name, 1, length(?1)) = ?1 COLLATE NOCASE ORDER BY 2 DESC, id LIMIT 3",
+	[ST_ACCOUNT_MENTOR] = "SELECT coalesce(mentor_id, 0) FROM accounts WHERE id = ?1",
+	[ST_MENTOR_SET_STAGE] = "UPDATE mentors SET stage_override = ?2 WHERE id = ?1",
+	[ST_ACCOUNT_SET_MENTOR] = "UPDATE accounts SET mentor_id = ?2, followed = 1 WHERE id = ?1",
+	[ST_EVENTS_MOVE] = "UPDATE events SET mentor_id = ?2 WHERE account_id = ?1",
+	[ST_MENTOR_ACCOUNT_COUNT] =
+		"SELECT (SELECT count(*) FROM accounts WHERE mentor_id = ?1),"
+		" (SELECT count(*) FROM events WHERE mentor_id = ?1 AND account_id IS NULL)",
+	[ST_MENTOR_DELETE_EMPTY] =
+		"DELETE FROM mentors WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM accounts WHERE mentor_id = ?1)"
+		" AND NOT EXISTS (SELECT 1 FROM events WHERE mentor_id = ?1)",
+	[ST_CANDIDATE_GET] = "SELECT ledger, mentors FROM candidates WHERE platform = ?1 AND author_id = ?2",
+	[ST_CANDIDATE_PUT] =
+		"INSERT INTO candidates(platform, author_id, handle, name, ledger, seen_in_tags, seen_in_threads,"
+		" mentors, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+		" ON CONFLICT(platform, author_id) DO UPDATE SET handle = coalesce(excluded.handle, handle),"
+		" name = coalesce(excluded.name, name), ledger = excluded.ledger,"
+		" seen_in_tags = seen_in_tags + excluded.seen_in_tags,"
+		" seen_in_threads = seen_in_threads + excluded.seen_in_threads,"
+		" mentors = excluded.mentors, last_seen = max(last_seen, excluded.last_seen)",
+	/* Not followed under that id or handle, not dismissed. */
+	[ST_CANDIDATES_TOP] =
+		"SELECT c.platform, c.author_id, c.handle, c.name, c.ledger, c.seen_in_tags, c.seen_in_threads,"
+		" c.mentors FROM candidates c WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE"
+		" a.platform = c.platform AND a.followed = 1 AND (a.stable_id = c.author_id OR a.handle = c.handle))"
+		" AND NOT EXISTS (SELECT 1 FROM dismissed d WHERE d.platform = c.platform AND d.handle = c.handle)"
+		" ORDER BY c.seen_in_tags + c.seen_in_threads DESC, c.last_seen DESC LIMIT ?1",
+	[ST_DISMISS] = "INSERT INTO dismissed(platform, handle, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	/* The mentor's recent posts, and whether the user answered each. */
+	[ST_MENTOR_RECENT_POSTS] =
+		"SELECT p.id, p.url, p.text, p.tags, p.created_at, p.kind, p.reply_to_author,"
+		" EXISTS (SELECT 1 FROM events e JOIN posts m ON m.id = e.post_id WHERE e.mentor_id = ?1"
+		"  AND e.kind IN ('my_reply', 'my_quote') AND (m.reply_to = p.net_id OR m.ref_id = p.net_id))"
+		" FROM posts p JOIN accounts a ON a.id = p.account_id"
+		" WHERE a.mentor_id = ?1 AND p.created_at >= ?2 ORDER BY p.created_at DESC LIMIT 50",
 	[ST_POST_EXISTS] = "SELECT 1 FROM posts WHERE platform = ?1 AND key = ?2",
 	[ST_CURSOR_AGE] = "SELECT updated_at FROM cursors WHERE platform = ?1 AND target = ?2 AND cursor IS NOT NULL",
 	[ST_TAG_LIST] = "SELECT tag, platform FROM hashtags ORDER BY tag, platform",

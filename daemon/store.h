@@ -165,4 +165,94 @@ int store_for_each_tag(struct store *s, store_tag_fn fn, void *userdata);
 int store_account_resolved(struct store *s, int64_t account_id, const char *stable_id,
                            const char *handle, const char *display_name);
 
+/* ---- the ledger (store_ledger.c) ---- */
+
+struct store_mentor_rec {
+	int64_t id;
+	const char *name;
+	const char *stage_override;      /* NULL when not pinned */
+	int64_t muted_until;
+	const char *ledger;              /* aggregate text (ledger_agg_format) */
+	int64_t created_at;
+};
+typedef int (*store_mentor_rec_fn)(const struct store_mentor_rec *m, void *userdata);
+int store_for_each_mentor(struct store *s, store_mentor_rec_fn fn, void *userdata);
+/* 1 and calls fn when the mentor exists, 0 when not. */
+int store_get_mentor(struct store *s, int64_t id, store_mentor_rec_fn fn, void *userdata);
+int store_save_aggregate(struct store *s, int64_t mentor_id, const char *ledger,
+                         int64_t last_activity, int64_t last_contact);
+
+/* A ledger event joined with its post, as the timeline and the aggregate
+ * rebuild read it. Strings valid during the callback. */
+struct store_event_row {
+	int64_t id, at, post_id;
+	const char *kind, *platform, *url;
+	const char *text;                /* the post's text, or the note */
+	const char *tags;                /* space separated, NULL without a post */
+	int post_kind;                   /* enum post_kind, -1 without a post */
+	const char *reply_to_author, *author_id, *note;
+};
+typedef int (*store_event_fn)(const struct store_event_row *e, void *userdata);
+/* newest first, at most limit; or (limit 0) all in time order; or since
+ * `since` in time order (store_recent_events). */
+int store_mentor_events(struct store *s, int64_t mentor_id, uint32_t limit,
+                        store_event_fn fn, void *userdata);
+int store_recent_events(struct store *s, int64_t mentor_id, int64_t since,
+                        store_event_fn fn, void *userdata);
+
+/* The mentor's followed accounts, by platform and handle. */
+int store_for_each_account_of(struct store *s, int64_t mentor_id,
+                              int (*fn)(const char *platform, const char *handle, void *userdata),
+                              void *userdata);
+
+/* Records an offline event; returns its id (> 0). */
+int64_t store_log_event(struct store *s, int64_t mentor_id, const char *kind, int64_t at, const char *note);
+
+/* MENTOR as the user types it: numeric id, handle, or unique name prefix.
+ * Returns the id, -ENOENT (no match) or -ENOTUNIQ (several). */
+int64_t store_find_mentor(struct store *s, const char *query);
+
+int store_set_stage(struct store *s, int64_t mentor_id, const char *stage);
+
+/* Moves an account (and its network events) to mentor_id. Returns the
+ * mentor it came from (0 if none). The caller deletes that one with
+ * store_drop_empty_mentor() if nothing is left of it. */
+int64_t store_move_account(struct store *s, int64_t account_id, int64_t mentor_id);
+/* Accounts attached to the mentor, and its offline events. */
+int store_mentor_size(struct store *s, int64_t mentor_id, int64_t *accounts, int64_t *offline);
+/* Deletes a mentor with no account and no event left; 1 if deleted. */
+int store_drop_empty_mentor(struct store *s, int64_t mentor_id);
+/* Account id for platform/handle (followed or not), 0 if none. */
+int64_t store_account_id(struct store *s, const char *platform, const char *handle, int64_t *mentor_id);
+/* Creates a mentor; returns its id. */
+int64_t store_new_mentor(struct store *s, const char *name);
+
+/* Suggestion candidates. get: 1 and copies of the aggregate text and the
+ * mentor-id list, 0 when unknown. put: upsert, adding the counts. */
+int store_candidate_get(struct store *s, const char *platform, const char *author_id,
+                        char **ledger, char **mentors);
+int store_candidate_put(struct store *s, const char *platform, const char *author_id,
+                        const char *handle, const char *name, const char *ledger,
+                        int seen_in_tags, int seen_in_threads, const char *mentors, int64_t seen);
+struct store_candidate {
+	const char *platform, *author_id, *handle, *name, *ledger, *mentors;
+	uint32_t seen_in_tags, seen_in_threads;
+};
+typedef int (*store_candidate_fn)(const struct store_candidate *c, void *userdata);
+/* The most-seen candidates, not followed and not dismissed. */
+int store_for_each_candidate(struct store *s, uint32_t limit, store_candidate_fn fn, void *userdata);
+int store_dismiss(struct store *s, const char *platform, const char *handle);
+
+/* The mentor's posts since `since` (newest first, at most 50) and whether
+ * the user replied to or quoted each. */
+struct store_recent_post {
+	int64_t id, at;
+	const char *url, *text, *tags, *reply_to_author;
+	int kind;
+	bool user_replied;
+};
+typedef int (*store_recent_post_fn)(const struct store_recent_post *p, void *userdata);
+int store_recent_posts(struct store *s, int64_t mentor_id, int64_t since,
+                       store_recent_post_fn fn, void *userdata);
+
 #endif

@@ -13,6 +13,7 @@
 #define MENTORD_ERROR_INVALID_TAG        "org.mentord.Error.InvalidTag"
 #define MENTORD_ERROR_INVALID_ARGUMENT   "org.mentord.Error.InvalidArgument"
 #define MENTORD_ERROR_UNKNOWN_MENTOR     "org.mentord.Error.UnknownMentor"
+#define MENTORD_ERROR_AMBIGUOUS_MENTOR   "org.mentord.Error.AmbiguousMentor"
 #define MENTORD_ERROR_NOT_FOLLOWED       "org.mentord.Error.NotFollowed"
 #define MENTORD_ERROR_ALREADY_FOLLOWED   "org.mentord.Error.AlreadyFollowed"
 #define MENTORD_ERROR_NOT_TRACKED        "org.mentord.Error.NotTracked"

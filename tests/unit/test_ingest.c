@@ -41,7 +41,7 @@ int main(void)
 {
 	struct store *s;
 	int64_t mentor, acc, m2, a2;
-	struct ingest_me me = { "mastodon", "900", "me" };
+	struct ingest_me me = { "mastodon", "900", "me", NULL, false };
 	struct ingest_stats st = { 0 };
 	struct seen seen = { 0 };
 
