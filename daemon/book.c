@@ -103,6 +103,8 @@ int book_refresh(struct book *b, int64_t id)
 {
 	int r = store_get_mentor(b->s, id, upsert, b);
 	struct book_entry *e;
+	if (r > 0 && (e = book_get(b, id)) && e->stale)
+		return book_rebuild(b, id);   /* e.g. a mentor made by unlink */
 	if (r != 0 || !(e = book_get(b, id)))
 		return r < 0 ? r : 0;
 	free(e->name);

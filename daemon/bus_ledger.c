@@ -277,6 +277,8 @@ static int settle(struct mentord *m, int64_t a, int64_t b)
 		return r;
 	if (a > 0 && r == 0 && (r = book_rebuild(m->book, a)) < 0)
 		return r;
+	if (b > 0 && !book_get(m->book, b) && (r = book_refresh(m->book, b)) < 0)
+		return r;
 	return b > 0 ? book_rebuild(m->book, b) : 0;
 }
 

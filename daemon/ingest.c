@@ -122,23 +122,23 @@ static int own_post(struct ctx *c, const struct post *p, int64_t pid)
 	return r < 0 ? r : 0;
 }
 
-/* Adds a mentor id to a short space-separated list (at most 16). */
+/* Adds a mentor id to a short space-separated list (at most 16 ids). */
 static void add_mentor_id(char *list, size_t size, int64_t mentor)
 {
-	char id[24], padded[300];
-	size_t n = 0;
-	snprintf(id, sizeof id, "%lld", (long long)mentor);
-	snprintf(padded, sizeof padded, " %s ", list);
-	char needle[32];
-	snprintf(needle, sizeof needle, " %s ", id);
-	if (strstr(padded, needle))
-		return;
-	for (const char *q = list; *q; q++)
-		n += *q == ' ';
-	if (*list && n >= 15)
-		return;
-	size_t used = strlen(list);
-	snprintf(list + used, size - used, "%s%s", used ? " " : "", id);
+	size_t n = 0, used = strlen(list);
+	char *end;
+
+	for (const char *q = list; *q; ) {
+		long long v = strtoll(q, &end, 10);
+		if (end == q)
+			break;
+		if (v == mentor)
+			return;
+		n++;
+		q = *end ? end + 1 : end;
+	}
+	if (n < 16)
+		snprintf(list + used, size - used, "%s%lld", used ? " " : "", (long long)mentor);
 }
 
 /* An author the user does not follow, seen in a tracked tag's stream or in

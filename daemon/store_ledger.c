@@ -24,7 +24,7 @@ static int each_mentor(struct store *s, sqlite3_stmt *st, store_mentor_rec_fn fn
 			.created_at = sqlite3_column_int64(st, 5),
 		};
 		(*found)++;
-		if ((r = fn(&m, userdata)) < 0)
+		if (fn && (r = fn(&m, userdata)) < 0)
 			break;
 	}
 	sqlite3_reset(st);
