@@ -37,6 +37,35 @@ static bool unreachable(const sd_bus_error *e)
 	                              SD_BUS_ERROR_UNKNOWN_OBJECT, SD_BUS_ERROR_UNKNOWN_INTERFACE);
 }
 
+int ctl_new_call(struct ctl *ctl, const char *method, sd_bus_message **msg)
+{
+	int r;
+	if ((r = connect_bus(ctl)) != 0)
+		return r;
+	r = sd_bus_message_new_method_call(ctl->bus, msg, MENTORD_BUS_NAME, MENTORD_BUS_PATH,
+	                                   MENTORD_BUS_IFACE, method);
+	if (r < 0) {
+		fprintf(stderr, "mentorctl: cannot build the %s call: %s\n", method, strerror(-r));
+		return CTL_EXIT_DAEMON;
+	}
+	return 0;
+}
+
+int ctl_send(struct ctl *ctl, sd_bus_message *msg, sd_bus_message **reply, sd_bus_error *error)
+{
+	int r = sd_bus_call(ctl->bus, msg, 0, error, reply);
+	if (r >= 0)
+		return 0;
+	if (unreachable(error)) {
+		fprintf(stderr, "mentorctl: %s (%s)\n%s", error->message ? error->message : strerror(-r),
+		        error->name ? error->name : "no reply", hint);
+		return CTL_EXIT_UNREACHABLE;
+	}
+	fprintf(stderr, "mentorctl: %s (%s)\n", error->message ? error->message : strerror(-r),
+	        error->name ? error->name : "unknown error");
+	return CTL_EXIT_DAEMON;
+}
+
 int ctl_call(struct ctl *ctl, const char *method, sd_bus_message **reply, const char *types, ...)
 {
 	sd_bus_message *msg = NULL;
@@ -44,33 +73,20 @@ int ctl_call(struct ctl *ctl, const char *method, sd_bus_message **reply, const 
 	va_list ap;
 	int r;
 
-	if ((r = connect_bus(ctl)) != 0)
+	if ((r = ctl_new_call(ctl, method, &msg)) != 0)
 		return r;
-	r = sd_bus_message_new_method_call(ctl->bus, &msg, MENTORD_BUS_NAME, MENTORD_BUS_PATH,
-	                                   MENTORD_BUS_IFACE, method);
-	if (r >= 0 && types && *types) {
+	if (types && *types) {
 		va_start(ap, types);
 		r = sd_bus_message_appendv(msg, types, ap);
 		va_end(ap);
+		if (r < 0) {
+			fprintf(stderr, "mentorctl: cannot build the %s call: %s\n", method, strerror(-r));
+			sd_bus_message_unref(msg);
+			return CTL_EXIT_DAEMON;
+		}
 	}
-	if (r < 0) {
-		fprintf(stderr, "mentorctl: cannot build the %s call: %s\n", method, strerror(-r));
-		sd_bus_message_unref(msg);
-		return CTL_EXIT_DAEMON;
-	}
-	r = sd_bus_call(ctl->bus, msg, 0, &error, reply);
+	r = ctl_send(ctl, msg, reply, &error);
 	sd_bus_message_unref(msg);
-	if (r >= 0)
-		return 0;
-	if (unreachable(&error)) {
-		fprintf(stderr, "mentorctl: %s (%s)\n%s", error.message ? error.message : strerror(-r),
-		        error.name ? error.name : "no reply", hint);
-		r = CTL_EXIT_UNREACHABLE;
-	} else {
-		fprintf(stderr, "mentorctl: %s (%s)\n", error.message ? error.message : strerror(-r),
-		        error.name ? error.name : "unknown error");
-		r = CTL_EXIT_DAEMON;
-	}
 	sd_bus_error_free(&error);
 	return r;
 }

@@ -29,6 +29,10 @@ struct ctl_command {
  * and returns the exit code to use (1 or 3); 0 with *reply set on success. */
 int ctl_call(struct ctl *ctl, const char *method, sd_bus_message **reply, const char *types, ...);
 void ctl_disconnect(struct ctl *ctl);
+/* The two halves of ctl_call, for calls whose arguments need building
+ * (arrays): a new Manager1 method call, and sending it (same exit codes). */
+int ctl_new_call(struct ctl *ctl, const char *method, sd_bus_message **msg);
+int ctl_send(struct ctl *ctl, sd_bus_message *msg, sd_bus_message **reply, sd_bus_error *error);
 /* Prints "mentorctl CMD: message" and returns CTL_EXIT_USAGE. */
 int ctl_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints a bus parse error for a reply and returns CTL_EXIT_DAEMON. */
@@ -42,5 +46,15 @@ int ctl_untrack(struct ctl *ctl, int argc, char **argv);
 int ctl_mentors(struct ctl *ctl, int argc, char **argv);
 int ctl_reload(struct ctl *ctl, int argc, char **argv);
 int ctl_poll(struct ctl *ctl, int argc, char **argv);
+int ctl_check(struct ctl *ctl, int argc, char **argv);
+int ctl_show(struct ctl *ctl, int argc, char **argv);
+int ctl_why(struct ctl *ctl, int argc, char **argv);
+int ctl_log(struct ctl *ctl, int argc, char **argv);
+int ctl_link(struct ctl *ctl, int argc, char **argv);
+int ctl_unlink(struct ctl *ctl, int argc, char **argv);
+int ctl_stage(struct ctl *ctl, int argc, char **argv);
+int ctl_suggest(struct ctl *ctl, int argc, char **argv);
+int ctl_dismiss(struct ctl *ctl, int argc, char **argv);
+int ctl_nudges(struct ctl *ctl, int argc, char **argv);
 
 #endif

@@ -309,6 +309,8 @@ const sd_bus_vtable bus_manager_vtable[] = {
 		bus_method_dismiss, 0),
 	SD_BUS_METHOD_WITH_ARGS("Nudges", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(tssxsss)", nudges),
 		bus_method_nudges, 0),
+	SD_BUS_METHOD_WITH_ARGS("Check", SD_BUS_ARGS("s", text, "as", accept),
+		SD_BUS_RESULT("s", verdict, "a(sssuuuusssb)", findings), bus_method_check, 0),
 	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_reload, 0),
 	SD_BUS_METHOD_WITH_ARGS("Poll", SD_BUS_ARGS("b", wait), SD_BUS_RESULT("u", targets),
 		method_poll, 0),

@@ -5,6 +5,7 @@
 #include "http.h"
 #include "sched.h"
 #include "book.h"
+#include "check.h"
 #include "store.h"
 #include "log.h"
 #include "util.h"
@@ -123,6 +124,12 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 	    (r = book_new(&m->book, m->store, &m->config)) < 0 ||
 	    (r = setup_events(m)) < 0)
 		goto fail;
+	if ((r = check_engine_new(&m->check, &err)) < 0) {
+		/* Compiled-in rules: a failure here is a build bug, said loudly. */
+		log_err("check: cannot load the draft-check rules: %s", err ? err : strerror(-r));
+		free(err);
+		goto fail;
+	}
 	if ((r = http_new(&m->http, m->base, NULL)) < 0) {
 		log_err("http: cannot initialise: %s", strerror(-r));
 		goto fail;
@@ -162,6 +169,8 @@ void mentord_finish(struct mentord *m)
 	m->http = NULL;
 	book_free(m->book);
 	m->book = NULL;
+	check_engine_free(m->check);
+	m->check = NULL;
 	if (m->watchdog) event_free(m->watchdog);
 	if (m->sig_term) event_free(m->sig_term);
 	if (m->sig_int) event_free(m->sig_int);

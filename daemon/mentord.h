@@ -16,6 +16,7 @@ struct bus;
 struct http;
 struct sched;
 struct book;
+struct check_engine;
 
 /* What `mentorctl status` shows per network; filled by the scheduler. */
 struct platform_status {
@@ -42,6 +43,7 @@ struct mentord {
 	struct http *http;
 	struct sched *sched;
 	struct book *book;
+	struct check_engine *check;   /* the draft checker's rules */
 	struct bus *bus;
 	int64_t clock_offset;      /* seconds added to the wall clock (tests: MENTORD_CLOCK_OFFSET) */
 	struct platform_status status[CONFIG_MAX_PLATFORMS];

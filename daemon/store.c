@@ -130,6 +130,10 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"  AND e.kind IN ('my_reply', 'my_quote') AND (m.reply_to = p.net_id OR m.ref_id = p.net_id))"
 		" FROM posts p JOIN accounts a ON a.id = p.account_id"
 		" WHERE a.mentor_id = ?1 AND p.created_at >= ?2 ORDER BY p.created_at DESC LIMIT 50",
+	[ST_CHECK_ACCEPT] =
+		"INSERT INTO check_overrides(fingerprint, rule, at) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT(fingerprint) DO UPDATE SET at = excluded.at",
+	[ST_CHECK_ACCEPTED] = "SELECT fingerprint FROM check_overrides ORDER BY at DESC LIMIT 10000",
 	[ST_POST_EXISTS] = "SELECT 1 FROM posts WHERE platform = ?1 AND key = ?2",
 	[ST_CURSOR_AGE] = "SELECT updated_at FROM cursors WHERE platform = ?1 AND target = ?2 AND cursor IS NOT NULL",
 	[ST_TAG_LIST] = "SELECT tag, platform FROM hashtags ORDER BY tag, platform",

@@ -255,4 +255,12 @@ typedef int (*store_recent_post_fn)(const struct store_recent_post *p, void *use
 int store_recent_posts(struct store *s, int64_t mentor_id, int64_t since,
                        store_recent_post_fn fn, void *userdata);
 
+/* ---- draft check overrides (store_check.c) ---- */
+
+/* Records that the user accepted a finding (rule and fingerprint only). */
+int store_check_accept(struct store *s, const char *fingerprint, const char *rule, int64_t at);
+/* Every accepted fingerprint, newest first. */
+int store_for_each_check_accept(struct store *s, int (*fn)(const char *fingerprint, void *userdata),
+                                void *userdata);
+
 #endif

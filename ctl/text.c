@@ -1,0 +1,165 @@
+/* text.c — one-line, terminal-safe renderings of foreign text. */
+#include "text.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+/* Decodes one UTF-8 sequence; returns its length, or 0 when it is not
+ * valid (overlong, surrogate, truncated, beyond U+10FFFF). */
+static size_t utf8_decode(const unsigned char *p, uint32_t *cp)
+{
+	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n = p[0] < 0x80 ? 1 : p[0] < 0xc2 ? 0 : p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : p[0] < 0xf5 ? 4 : 0;
+	uint32_t c;
+
+	if (n <= 1) {
+		*cp = p[0];
+		return n;
+	}
+	c = p[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* What a code point turns into: ' ' white space, 0 dropped, 1 kept. */
+static int classify(uint32_t c)
+{
+	if (c < 0x20 || c == ' ' || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029)
+		return ' ';
+	/* Bidi embeddings, overrides and isolates can make a line read
+	 * differently from what it holds. */
+	if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+		return 0;
+	return 1;
+}
+
+/* Sanitises s into out (room for strlen(s) + 1 bytes). */
+static void sanitize(const char *s, char *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *o = out;
+	bool space = false;
+	uint32_t c;
+
+	while (*p) {
+		size_t n = utf8_decode(p, &c);
+		int kind = n ? classify(c) : 1;
+		if (kind == ' ') {
+			space = o > out;
+		} else if (kind == 1) {
+			if (space)
+				*o++ = ' ';
+			space = false;
+			if (n == 0) {
+				*o++ = '?';
+			} else {
+				memcpy(o, p, n);
+				o += n;
+			}
+		}
+		p += n ? n : 1;
+	}
+	*o = '\0';
+}
+
+size_t text_cols(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Byte offset where character number cols begins. */
+static size_t offset_of_col(const char *s, size_t cols)
+{
+	size_t i = 0, w = 0;
+	for (; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (w == cols)
+				break;
+			w++;
+		}
+	}
+	return i;
+}
+
+char *text_line(const char *s, size_t max_cols)
+{
+	static const char ellipsis[] = "\xe2\x80\xa6";   /* U+2026 */
+	size_t len;
+	char *out;
+
+	if (!s)
+		s = "";
+	len = strlen(s);
+	if (!(out = malloc(len + sizeof ellipsis)))
+		return NULL;
+	sanitize(s, out);
+	if (max_cols > 0 && text_cols(out) > max_cols) {
+		size_t cut = offset_of_col(out, max_cols - 1);
+		while (cut > 0 && out[cut - 1] == ' ')
+			cut--;
+		memcpy(out + cut, ellipsis, sizeof ellipsis);
+	}
+	return out;
+}
+
+size_t text_columns(void)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	size_t cols = 80;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+		cols = ws.ws_col;
+	} else if (env && *env) {
+		char *end;
+		unsigned long v = strtoul(env, &end, 10);
+		if (!*end && v > 0 && v < 10000)
+			cols = v;
+	}
+	return cols < 40 ? 40 : cols;
+}
+
+void text_wrap(FILE *f, const char *first, size_t indent, const char *s, size_t cols)
+{
+	char *line = text_line(s, 0), *save = NULL;
+	size_t col = text_cols(first);
+	bool fresh = true;   /* no word on the current line yet */
+
+	fputs(first, f);
+	if (!line) {
+		fputc('\n', f);
+		return;
+	}
+	for (char *w = strtok_r(line, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		size_t n = text_cols(w);
+		if (!fresh && col + 1 + n > cols) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+			fresh = true;
+		}
+		if (!fresh) {
+			fputc(' ', f);
+			col++;
+		}
+		fputs(w, f);
+		col += n;
+		fresh = false;
+	}
+	fputc('\n', f);
+	free(line);
+}

@@ -1,0 +1,28 @@
+/* text.h — making other people's text safe and tidy for a terminal. Posts,
+ * names and notes come from the networks: they may hold line breaks, tabs or
+ * escape sequences that would break a table or drive the terminal. */
+#ifndef MENTORCTL_TEXT_H
+#define MENTORCTL_TEXT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* A new string holding s as one line: control characters (C0, DEL, C1),
+ * line and paragraph separators become spaces, bidirectional overrides are
+ * dropped, runs of white space collapse to one, invalid UTF-8 becomes '?'.
+ * With max_cols > 0 it is cut to at most max_cols characters, the last
+ * being "…". NULL s gives "". Returns NULL only when out of memory. */
+char *text_line(const char *s, size_t max_cols);
+
+/* Characters in a UTF-8 string (terminal columns, approximately). */
+size_t text_cols(const char *s);
+
+/* Columns available on stdout: the terminal's, else $COLUMNS, else 80. */
+size_t text_columns(void);
+
+/* Prints s (made safe as text_line does) word-wrapped to cols columns: the
+ * first line starts with first (already counted in its width), the others
+ * with indent spaces. Words longer than a line (URLs) are never split. */
+void text_wrap(FILE *f, const char *first, size_t indent, const char *s, size_t cols);
+
+#endif

@@ -1,0 +1,43 @@
+/* utf8.h — the little UTF-8 this project needs: decoding that never stalls on
+ * malformed input, and a coarse character classification good enough to split
+ * social-media text into words, numbers, punctuation and symbols.
+ *
+ * The classification is deliberately approximate (no Unicode tables): Latin,
+ * Greek, Cyrillic, CJK and other scripts count as letters; emoji and
+ * pictographs as symbols; the General Punctuation block as punctuation. */
+#ifndef MENTORD_UTF8_H
+#define MENTORD_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define UTF8_REPLACEMENT 0xFFFDu
+
+enum utf8_class {
+	UTF8_SPACE = 0,   /* whitespace and control characters */
+	UTF8_LETTER,      /* letters of any script */
+	UTF8_DIGIT,       /* ASCII 0-9 only */
+	UTF8_MARK,        /* combining marks, joiners, variation selectors: attach to the previous character */
+	UTF8_PUNCT,       /* punctuation and ASCII symbols */
+	UTF8_SYMBOL,      /* emoji, pictographs, other symbols */
+};
+
+/* Decodes the code point starting at s[0] (len > 0 bytes available) and stores
+ * its length in *n (1..4). Malformed, truncated or overlong sequences,
+ * surrogates and values above U+10FFFF decode as UTF8_REPLACEMENT with *n = 1,
+ * so each bad byte counts as exactly one character. *bad (may be NULL) is set
+ * to whether the sequence was malformed. */
+uint32_t utf8_decode(const char *s, size_t len, size_t *n, bool *bad);
+
+/* Writes cp as UTF-8 into out (at least 4 bytes); returns the byte count. */
+size_t utf8_encode(uint32_t cp, char *out);
+
+enum utf8_class utf8_classify(uint32_t cp);
+
+/* Upper-case letters of Basic Latin and Latin-1 (the scripts our rules read). */
+bool utf8_is_upper(uint32_t cp);
+/* Lower-cases Basic Latin and Latin-1 letters; returns other code points as is. */
+uint32_t utf8_lower(uint32_t cp);
+
+#endif
