@@ -120,7 +120,12 @@ check-valgrind: deps
 	@$(MAKE) --no-print-directory BUILD=build-vg TEST_WRAP="$(VALGRIND)" MENTORD_WRAP="$(VALGRIND)" test
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(DBUSSVCDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(DBUSSVCDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 docs/man/mentorctl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 docs/man/mentord.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 docs/man/mentord.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 ctl/mentorctl.bash $(DESTDIR)$(BASHCOMPDIR)/mentorctl
 	install -m 0755 $(BUILD)/mentord $(BUILD)/mentorctl $(DESTDIR)$(BINDIR)/
 	sed -e 's|@BINDIR@|$(BINDIR)|g' units/mentord.service.in > $(DESTDIR)$(USERUNITDIR)/mentord.service
 	sed -e 's|@BINDIR@|$(BINDIR)|g' units/org.mentord.Mentord1.service.in \
@@ -128,6 +133,8 @@ install: all
 	chmod 0644 $(DESTDIR)$(USERUNITDIR)/mentord.service $(DESTDIR)$(DBUSSVCDIR)/org.mentord.Mentord1.service
 
 uninstall:
+	rm -f $(DESTDIR)$(MANDIR)/man1/mentorctl.1 $(DESTDIR)$(MANDIR)/man5/mentord.conf.5 \
+	      $(DESTDIR)$(MANDIR)/man8/mentord.8 $(DESTDIR)$(BASHCOMPDIR)/mentorctl
 	rm -f $(DESTDIR)$(BINDIR)/mentord $(DESTDIR)$(BINDIR)/mentorctl \
 	      $(DESTDIR)$(USERUNITDIR)/mentord.service \
 	      $(DESTDIR)$(DBUSSVCDIR)/org.mentord.Mentord1.service

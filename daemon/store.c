@@ -19,7 +19,15 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_COUNT_POSTS]     = "SELECT count(*) FROM posts",
 	[ST_COUNT_EVENTS]    = "SELECT count(*) FROM events",
 	[ST_MENTOR_EXISTS]   = "SELECT 1 FROM mentors WHERE id = ?1",
-	[ST_MENTOR_INSERT]   = "INSERT INTO mentors(name, created_at) VALUES (?1, ?2)",
+	/* Ids are never reused, even after the newest mentor is removed (by
+	 * link): a script holding an id must not reach another person. */
+	[ST_MENTOR_INSERT]   =
+		"INSERT INTO mentors(id, name, created_at) VALUES (1 + max("
+		" coalesce((SELECT value FROM meta WHERE key = 'mentor_seq'), 0),"
+		" coalesce((SELECT max(id) FROM mentors), 0)), ?1, ?2)",
+	[ST_MENTOR_SEQ]      =
+		"INSERT INTO meta(key, value) VALUES ('mentor_seq', ?1)"
+		" ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 	[ST_ACCOUNT_GET]     = "SELECT id, followed, mentor_id FROM accounts WHERE platform = ?1 AND handle = ?2",
 	[ST_ACCOUNT_INSERT]  = "INSERT INTO accounts(platform, handle, mentor_id, added_at) VALUES (?1, ?2, ?3, ?4)",
 	[ST_ACCOUNT_REFOLLOW]= "UPDATE accounts SET followed = 1, mentor_id = ?2 WHERE id = ?1",

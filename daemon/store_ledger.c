@@ -260,13 +260,7 @@ int store_drop_empty_mentor(struct store *s, int64_t mentor_id)
 
 int64_t store_new_mentor(struct store *s, const char *name)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_MENTOR_INSERT);
-	int r;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now_realtime_sec());
-	if ((r = store_exec_stmt(s, st, "insert mentor")) < 0)
-		return r;
-	return sqlite3_last_insert_rowid(s->db);
+	return store_insert_mentor(s, name);
 }
 
 int store_candidate_get(struct store *s, const char *platform, const char *author_id,

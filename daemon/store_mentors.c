@@ -17,15 +17,29 @@ static int mentor_exists(struct store *s, int64_t id)
 	return rc == SQLITE_DONE ? 0 : store_error(s, rc, "look up mentor");
 }
 
-static int mentor_insert(struct store *s, const char *name, int64_t *out)
+int64_t store_insert_mentor(struct store *s, const char *name)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_MENTOR_INSERT);
+	int64_t id;
 	int r;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now_realtime_sec());
 	if ((r = store_exec_stmt(s, st, "insert mentor")) < 0)
 		return r;
-	*out = sqlite3_last_insert_rowid(s->db);
+	id = sqlite3_last_insert_rowid(s->db);
+	st = store_stmt(s, ST_MENTOR_SEQ);
+	sqlite3_bind_int64(st, 1, id);
+	if ((r = store_exec_stmt(s, st, "record mentor id")) < 0)
+		return r;
+	return id;
+}
+
+static int mentor_insert(struct store *s, const char *name, int64_t *out)
+{
+	int64_t id = store_insert_mentor(s, name);
+	if (id < 0)
+		return (int)id;
+	*out = id;
 	return 0;
 }
 

@@ -15,5 +15,9 @@ grep -q '^ExecStart=/opt/mtest/bin/mentord$' "$U"; ok $? "unit ExecStart points 
 A="$D/opt/mtest/share/dbus-1/services/org.mentord.Mentord1.service"
 [ -f "$A" ]; ok $? "D-Bus activation file installed"
 grep -q '^Exec=/opt/mtest/bin/mentord$' "$A"; ok $? "activation Exec points into PREFIX"
+for f in share/man/man1/mentorctl.1 share/man/man5/mentord.conf.5 share/man/man8/mentord.8 \
+	share/bash-completion/completions/mentorctl; do
+	[ -f "$D/opt/mtest/$f" ]; ok $? "$f installed"
+done
 "$D/opt/mtest/bin/mentorctl" --version | grep -q '^mentorctl '; ok $? "installed mentorctl runs"
 finish

@@ -171,6 +171,10 @@ static void test_round_trips(void)
 	ok(store_untrack(s, "meded") == 0, "untrack removes every platform's row");
 	is_int(store_untrack(s, "meded"), -ENOENT, "untrack twice is -ENOENT");
 
+	int64_t gone = store_new_mentor(s, "Temporary");
+	ok(gone > 0 && store_drop_empty_mentor(s, gone) == 1, "an empty mentor can be removed");
+	ok(store_new_mentor(s, "Next") > gone, "a removed mentor's id is never handed out again");
+
 	ok(store_begin(s) == 0, "begin");
 	is_int(store_begin(s), -EBUSY, "nested begin refused");
 	store_rollback(s);
