@@ -120,8 +120,10 @@ static struct table *suggest_table(void)
 
 int ctl_suggest(struct ctl *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = { { "limit", required_argument, NULL, 'l' }, { 0 } };
+	static const struct option opts[] = {
+		{ "limit", required_argument, NULL, 'l' }, { "links", no_argument, NULL, 'k' }, { 0 } };
 	sd_bus_message *reply = NULL;
+	bool links = false;
 	struct table *t = NULL;
 	cJSON *arr = NULL;
 	uint32_t limit = 0;   /* the daemon's default, 20 */
@@ -130,13 +132,19 @@ int ctl_suggest(struct ctl *ctl, int argc, char **argv)
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "l:", opts, NULL)) != -1) {
+		if (c == 'k') {
+			links = true;
+			continue;
+		}
 		if (c != 'l')
 			return CTL_EXIT_USAGE;
 		if (parse_limit(optarg, &limit) < 0)
 			return ctl_usage_error("suggest", "--limit needs a number from 1 to %d, got '%s'", MAX_LIMIT, optarg);
 	}
 	if (optind != argc)
-		return ctl_usage_error("suggest", "usage: suggest [--limit N]");
+		return ctl_usage_error("suggest", "usage: suggest [--limit N] | suggest --links");
+	if (links)
+		return ctl_suggest_links(ctl);
 	if ((r = ctl_call(ctl, "Suggest", &reply, "u", limit)) != 0)
 		return r;
 	if (ctl->json ? !(arr = cJSON_CreateArray()) : !(t = suggest_table()))

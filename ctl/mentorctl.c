@@ -24,7 +24,7 @@ static const struct ctl_command commands[] = {
 	{ "why",      "MENTOR",                                    ctl_why },
 	{ "log",      "MENTOR KIND [--note TEXT] [--when TIME]",   ctl_log },
 	{ "stage",    "MENTOR STAGE|auto",                         ctl_stage },
-	{ "suggest",  "[--limit N]",                               ctl_suggest },
+	{ "suggest",  "[--limit N] | --links",                               ctl_suggest },
 	{ "dismiss",  "PLATFORM HANDLE",                           ctl_dismiss },
 	{ "nudges",   "",                                          ctl_nudges },
 	{ "poll",     "[--wait]",                                  ctl_poll },

@@ -38,6 +38,7 @@ int bus_method_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_suggest(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_method_link_suggestions(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_check(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 
 /* Refuses callers whose effective uid is not ours (defence in depth: the

@@ -305,6 +305,8 @@ const sd_bus_vtable bus_manager_vtable[] = {
 		bus_method_set_stage, 0),
 	SD_BUS_METHOD_WITH_ARGS("Suggest", SD_BUS_ARGS("u", limit), SD_BUS_RESULT("a(sssdas)", suggestions),
 		bus_method_suggest, 0),
+	SD_BUS_METHOD_WITH_ARGS("LinkSuggestions", SD_BUS_NO_ARGS,
+		SD_BUS_RESULT("a(tssstss)", links), bus_method_link_suggestions, 0),
 	SD_BUS_METHOD_WITH_ARGS("Dismiss", SD_BUS_ARGS("s", platform, "s", handle), SD_BUS_NO_RESULT,
 		bus_method_dismiss, 0),
 	SD_BUS_METHOD_WITH_ARGS("Nudges", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(tssxsss)", nudges),

@@ -4,6 +4,7 @@
 #include "mentord.h"
 #include "mentord-bus.h"
 #include "store.h"
+#include "links.h"
 #include "validate.h"
 #include "log.h"
 #include "util.h"
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define reply_unref __attribute__((cleanup(sd_bus_message_unrefp)))
 #define CANDIDATE_POOL 500     /* most-seen candidates ranked per request */
@@ -287,4 +289,56 @@ out:
 	free(g);
 	free(f);
 	return r;
+}
+
+/* ---- same-person links ---- */
+
+struct link_scan {
+	struct mentord *m;
+	sd_bus_message *reply;
+	unsigned n;
+};
+
+static int scan_bio(const struct store_bio *b, void *userdata)
+{
+	struct link_scan *sc = userdata;
+	struct link_ref refs[8];
+	size_t n = links_from_bio(b->bio, refs, 8);
+	struct book_entry *e = book_get(sc->m->book, b->mentor_id);
+	int r;
+
+	for (size_t i = 0; i < n && sc->n < 200; i++) {
+		int64_t owner = 0;
+		int64_t acc = store_account_id(sc->m->store, refs[i].platform, refs[i].handle, &owner);
+		if (acc < 0)
+			return (int)acc;
+		if (owner == b->mentor_id || (strcmp(refs[i].platform, b->platform) == 0 &&
+		                              strcasecmp(refs[i].handle, b->handle) == 0))
+			continue;   /* already one person */
+		r = sd_bus_message_append(sc->reply, "(tssstss)", (uint64_t)b->mentor_id, e ? e->name : "",
+		                          b->platform, b->handle, (uint64_t)(owner > 0 ? owner : 0),
+		                          refs[i].platform, refs[i].handle);
+		if (r < 0)
+			return r;
+		sc->n++;
+	}
+	return 0;
+}
+
+int bus_method_link_suggestions(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	reply_unref sd_bus_message *reply = NULL;
+	struct link_scan sc = { .m = m };
+	int r;
+
+	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
+	    (r = sd_bus_message_open_container(reply, 'a', "(tssstss)")) < 0)
+		return r;
+	sc.reply = reply;
+	if ((r = store_for_each_bio(m->store, scan_bio, &sc)) < 0)
+		return r == -ENOMEM ? r : bus_internal_error(error, r);
+	if ((r = sd_bus_message_close_container(reply)) < 0)
+		return r;
+	return sd_bus_send(NULL, reply, NULL);
 }

@@ -98,6 +98,8 @@ static int resolve_one(struct sched_target *t, int64_t account_id, const char *h
 	if (r >= 0)
 		r = store_account_resolved(st, account_id, a->id, NULL, a->name);
 	if (r >= 0)
+		r = store_account_bio(st, account_id, a->bio);
+	if (r >= 0)
 		r = ingest_backfill(st, &me, a->id, account_id, &stats, NULL, NULL);
 	if (r >= 0)
 		r = store_commit(st);

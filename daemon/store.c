@@ -138,6 +138,10 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"  AND e.kind IN ('my_reply', 'my_quote') AND (m.reply_to = p.net_id OR m.ref_id = p.net_id))"
 		" FROM posts p JOIN accounts a ON a.id = p.account_id"
 		" WHERE a.mentor_id = ?1 AND p.created_at >= ?2 ORDER BY p.created_at DESC LIMIT 50",
+	[ST_ACCOUNT_BIO] = "UPDATE accounts SET bio = ?2 WHERE id = ?1",
+	[ST_BIOS] =
+		"SELECT id, mentor_id, platform, handle, bio FROM accounts"
+		" WHERE followed = 1 AND mentor_id IS NOT NULL AND bio IS NOT NULL AND bio <> '' ORDER BY id",
 	[ST_CHECK_ACCEPT] =
 		"INSERT INTO check_overrides(fingerprint, rule, at) VALUES (?1, ?2, ?3)"
 		" ON CONFLICT(fingerprint) DO UPDATE SET at = excluded.at",

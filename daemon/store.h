@@ -255,6 +255,15 @@ typedef int (*store_recent_post_fn)(const struct store_recent_post *p, void *use
 int store_recent_posts(struct store *s, int64_t mentor_id, int64_t since,
                        store_recent_post_fn fn, void *userdata);
 
+/* Profile text of an account, from its lookup (NULL clears). */
+int store_account_bio(struct store *s, int64_t account_id, const char *bio);
+struct store_bio {
+	int64_t account_id, mentor_id;
+	const char *platform, *handle, *bio;
+};
+/* Every followed account attached to a mentor that has a profile text. */
+int store_for_each_bio(struct store *s, int (*fn)(const struct store_bio *b, void *userdata), void *userdata);
+
 /* ---- draft check overrides (store_check.c) ---- */
 
 /* Records that the user accepted a finding (rule and fingerprint only). */

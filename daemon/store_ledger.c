@@ -355,3 +355,32 @@ int store_recent_posts(struct store *s, int64_t mentor_id, int64_t since,
 		return r;
 	return rc == SQLITE_DONE ? 0 : store_error(s, rc, "recent posts");
 }
+
+int store_account_bio(struct store *s, int64_t account_id, const char *bio)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_ACCOUNT_BIO);
+	int r;
+	sqlite3_bind_int64(st, 1, account_id);
+	if (bio)
+		sqlite3_bind_text(st, 2, bio, -1, SQLITE_STATIC);
+	r = store_exec_stmt(s, st, "save profile text");
+	return r < 0 ? r : 0;
+}
+
+int store_for_each_bio(struct store *s, int (*fn)(const struct store_bio *b, void *userdata), void *userdata)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_BIOS);
+	int rc, r = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_bio b = {
+			.account_id = sqlite3_column_int64(st, 0), .mentor_id = sqlite3_column_int64(st, 1),
+			.platform = col(st, 2), .handle = col(st, 3), .bio = col(st, 4),
+		};
+		if ((r = fn(&b, userdata)) < 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (r < 0)
+		return r;
+	return rc == SQLITE_DONE ? 0 : store_error(s, rc, "read profile texts");
+}

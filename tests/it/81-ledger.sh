@@ -93,6 +93,19 @@ printf '%s\n' "$nd" | jq -e '.[0] | all(.[5] != "" and .[6] != "")' >/dev/null; 
 printf '%s\n' "$nd" | jq -e '.[0] | map(select(.[2] == "opportunity")) | .[0][4] | startswith("http")' >/dev/null
 ok $? "the opportunity nudge names the post's URL"
 
+# Same-person links from profile texts: Mastodon doc2's profile lists
+# @doc2.bsky.social, followed here as a separate mentor.
+ctl follow mastodon doc2 --name "Dr Two" >/dev/null && ctl follow bluesky doc2.bsky.social >/dev/null
+ctl poll --wait >/dev/null
+two=$(call ShowMentor su "Dr Two" 1 | jq '.[0][0]')
+ls=$(call LinkSuggestions)
+printf '%s\n' "$ls" | jq -e --argjson m "$two" '.[0] | map(select(.[0] == $m and .[5] == "bluesky" and .[6] == "doc2.bsky.social" and .[4] > 0)) | length == 1' >/dev/null
+ok $? "Dr Two's Mastodon profile suggests linking the followed Bluesky doc2"
+is "$(call ShowMentor su "Dr Two" 1 | jq '.[0][5] | length')" 1 "nothing was merged by itself"
+call Link sss "Dr Two" bluesky doc2.bsky.social >/dev/null
+call LinkSuggestions | jq -e --argjson m "$two" '.[0] | map(select(.[0] == $m)) | length == 0' >/dev/null
+ok $? "once linked, the suggestion is gone"
+
 # Errors.
 out=$(busctl --user call org.mentord.Mentord1 /org/mentord/Mentord1 org.mentord.Manager1 Why s nobody 2>&1)
 printf '%s\n' "$out" | grep -q "No mentor"; ok $? "unknown mentor is refused"

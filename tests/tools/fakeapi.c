@@ -1602,8 +1602,16 @@ static void m_account(struct rctx *c, uint32_t a)
 	jw_kbool(j, "group", false);
 	iso_ms((f->end_ms - f->span_ms - (int64_t)(mix64(a) % (700 * DAY_MS))) / DAY_MS * DAY_MS, ts);
 	jw_kstr(j, "created_at", ts);
-	jw_kstr(j, "note", a ? "<p>Clinician educator. <a href=\"#\" class=\"mention hashtag\" rel=\"tag\">#<span>meded</span></a> &amp; mentoring.</p>"
-			     : "<p>Resident, learning every day.</p>");
+	if (a) {
+		/* Doctors list their other accounts: mentord suggests links from these. */
+		char note[256];
+		snprintf(note, sizeof note, "<p>Clinician educator. <a href=\"#\" class=\"mention hashtag\" "
+		         "rel=\"tag\">#<span>meded</span></a> &amp; mentoring. Also on Bluesky: "
+		         "@%s.bsky.social</p>", name);
+		jw_kstr(j, "note", note);
+	} else {
+		jw_kstr(j, "note", "<p>Resident, learning every day.</p>");
+	}
 	snprintf(u, sizeof u, "%s/@%s", f->base_url, name);
 	jw_kstr(j, "url", u);
 	snprintf(u, sizeof u, "%s/users/%s", f->base_url, name);
