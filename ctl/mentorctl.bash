@@ -55,7 +55,7 @@ _mentorctl_options()
         mentors) echo "--sort" ;;
         show)    echo "--events" ;;
         log)     echo "--note --when" ;;
-        suggest) echo "--limit" ;;
+        suggest) echo "--limit --links" ;;
         poll)    echo "--wait" ;;
         check)   echo "--accept" ;;
     esac
