@@ -47,6 +47,7 @@ int ctl_mentors(struct ctl *ctl, int argc, char **argv);
 int ctl_reload(struct ctl *ctl, int argc, char **argv);
 int ctl_poll(struct ctl *ctl, int argc, char **argv);
 int ctl_check(struct ctl *ctl, int argc, char **argv);
+int ctl_watch(struct ctl *ctl, int argc, char **argv);
 /* suggest --links (cmd_links.c) */
 int ctl_suggest_links(struct ctl *ctl);
 int ctl_show(struct ctl *ctl, int argc, char **argv);

@@ -28,6 +28,7 @@ static const struct ctl_command commands[] = {
 	{ "dismiss",  "PLATFORM HANDLE",                           ctl_dismiss },
 	{ "nudges",   "",                                          ctl_nudges },
 	{ "poll",     "[--wait]",                                  ctl_poll },
+	{ "watch",    "",                                          ctl_watch },
 	{ "check",    "[TEXT | -] [--accept FINGERPRINT]...",      ctl_check },
 	{ "reload",   "",                                          ctl_reload },
 };

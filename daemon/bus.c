@@ -1,6 +1,7 @@
 /* bus.c — the sd-bus connection and its libevent glue. */
 #include "bus_internal.h"
 #include "mentord.h"
+#include "book.h"
 #include "mentord-bus.h"
 #include "log.h"
 #include "util.h"
@@ -104,6 +105,21 @@ void bus_emit_poll_finished(struct bus *b, unsigned polled, unsigned failed)
 	                       (uint32_t)polled, (uint32_t)failed);
 	if (r < 0)
 		log_warn("bus: cannot emit PollFinished: %s", strerror(-r));
+}
+
+void bus_emit_activity(struct bus *b, int64_t mentor_id, const char *kind, const char *platform,
+                       const char *url, const char *text, int64_t at)
+{
+	struct book_entry *e;
+	int r;
+	if (!b)
+		return;
+	e = book_get(b->m->book, mentor_id);
+	r = sd_bus_emit_signal(b->bus, MENTORD_BUS_PATH, MENTORD_BUS_IFACE, "MentorActivity", "tsssssx",
+	                       (uint64_t)mentor_id, e ? e->name : "", kind, platform ? platform : "",
+	                       url ? url : "", text ? text : "", at);
+	if (r < 0)
+		log_warn("bus: cannot emit MentorActivity: %s", strerror(-r));
 }
 
 int bus_new(struct bus **out, struct mentord *m, struct event_base *base)

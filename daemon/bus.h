@@ -5,6 +5,8 @@
 #ifndef MENTORD_BUS_H
 #define MENTORD_BUS_H
 
+#include <stdint.h>
+
 struct bus;
 struct mentord;
 struct event_base;
@@ -21,5 +23,8 @@ void bus_rearm(struct bus *b);
 /* Emits org.mentord.Manager1 signals; failures are logged, not returned. */
 void bus_emit_reloaded(struct bus *b);
 void bus_emit_poll_finished(struct bus *b, unsigned polled, unsigned failed);
+/* MentorActivity: a new ledger event (not history) for a mentor. */
+void bus_emit_activity(struct bus *b, int64_t mentor_id, const char *kind, const char *platform,
+                       const char *url, const char *text, int64_t at);
 
 #endif

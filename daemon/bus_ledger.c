@@ -11,6 +11,7 @@
 #include "validate.h"
 #include "log.h"
 #include "util.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -108,8 +109,13 @@ static struct book_row row_of(struct mentord *m, struct book_entry *e, struct le
 static int append_event(const struct store_event_row *e, void *userdata)
 {
 	sd_bus_message *reply = userdata;
+	/* Network text is untrusted: one bad byte must not fail the reply. */
+	_cleanup_free_ char *text = utf8_clean_dup(e->text ? e->text : "", 4096);
+	_cleanup_free_ char *url = utf8_clean_dup(e->url ? e->url : "", 2048);
+	if (!text || !url)
+		return -ENOMEM;
 	return sd_bus_message_append(reply, "(sxsss)", e->kind, e->at, e->platform ? e->platform : "",
-	                             e->url ? e->url : "", e->text ? e->text : "");
+	                             url, text);
 }
 
 int bus_method_show(sd_bus_message *msg, void *userdata, sd_bus_error *error)

@@ -318,5 +318,7 @@ const sd_bus_vtable bus_manager_vtable[] = {
 		method_poll, 0),
 	SD_BUS_SIGNAL("Reloaded", "", 0),
 	SD_BUS_SIGNAL_WITH_ARGS("PollFinished", SD_BUS_ARGS("u", polled, "u", failed), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("MentorActivity", SD_BUS_ARGS("t", mentor_id, "s", mentor, "s", kind,
+		"s", platform, "s", url, "s", text, "x", at), 0),
 	SD_BUS_VTABLE_END
 };

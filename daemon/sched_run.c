@@ -8,6 +8,8 @@
 #include "store.h"
 #include "log.h"
 #include "util.h"
+#include "bus.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -307,8 +309,48 @@ static void note_rate(struct sched_platform *p, enum net_op op, const struct net
 
 /* ---- successful pages ---- */
 
+/* New ledger events of one page, announced on the bus only once they are
+ * committed (a rolled-back page must not have been announced). */
+struct activity {
+	struct activity_item {
+		int64_t mentor, at;
+		char kind[24], platform[16];
+		char *url, *text;
+	} v[64];
+	size_t n;
+};
+
+static void collect_activity(const struct ingest_event *ev, void *userdata)
+{
+	struct activity *a = userdata;
+	struct activity_item *it;
+	if (a->n >= ARRAY_SIZE(a->v))
+		return;
+	it = &a->v[a->n++];
+	it->mentor = ev->mentor_id;
+	it->at = ev->at;
+	snprintf(it->kind, sizeof it->kind, "%s", ev->kind);
+	snprintf(it->platform, sizeof it->platform, "%s", ev->platform ? ev->platform : "");
+	it->url = ev->url ? utf8_clean_dup(ev->url, 2048) : NULL;
+	it->text = ev->text ? utf8_clean_dup(ev->text, 500) : NULL;
+}
+
+static void announce_activity(struct sched_target *t, struct activity *a, bool committed)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct activity_item *it = &a->v[i];
+		/* A first sync is history, not news. */
+		if (committed && !t->history)
+			bus_emit_activity(t->s->m->bus, it->mentor, it->kind, it->platform, it->url, it->text, it->at);
+		free(it->url);
+		free(it->text);
+	}
+	a->n = 0;
+}
+
 static void walk_page(struct sched_target *t, const struct net_page *page)
 {
+	struct activity act;
 	struct sched_platform *p = t->p;
 	struct store *st = t->s->m->store;
 	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->m->book, t->op == NET_OP_TAG };
@@ -316,10 +358,11 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 	bool last = t->walk.done || t->walk.pages >= SCHED_MAX_PAGES;
 	int r = store_begin(st);
 
+	act.n = 0;
 	if (r >= 0 && page->n_posts)
-		r = ingest_posts(st, &me, page->posts, page->n_posts, &stats, NULL, NULL);
+		r = ingest_posts(st, &me, page->posts, page->n_posts, &stats, collect_activity, &act);
 	if (r >= 0 && page->n_notifs)
-		r = ingest_notifs(st, &me, page->notifs, page->n_notifs, &stats, NULL, NULL);
+		r = ingest_notifs(st, &me, page->notifs, page->n_notifs, &stats, collect_activity, &act);
 	/* The watermark commits with the walk's last page, or not at all. */
 	if (r >= 0 && t->walk.done && t->walk.new_watermark)
 		r = write_watermark(t, t->walk.new_watermark);
@@ -327,6 +370,7 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 		r = store_commit(st);
 	else
 		store_rollback(st);
+	announce_activity(t, &act, r >= 0);
 	if (r < 0) {
 		backoff(t, 0, "database write failed");
 		return;

@@ -1,5 +1,8 @@
 #include "utf8.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 static bool utf8_cont(unsigned char c)
 {
 	return (c & 0xC0) == 0x80;
@@ -140,4 +143,30 @@ bool utf8_is_upper(uint32_t cp)
 uint32_t utf8_lower(uint32_t cp)
 {
 	return utf8_is_upper(cp) ? cp + 0x20 : cp;
+}
+
+char *utf8_clean_dup(const char *s, size_t max)
+{
+	size_t len = s ? strlen(s) : 0, o = 0;
+	char *out = malloc(max + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; ) {
+		size_t n;
+		bool bad;
+		uint32_t cp = utf8_decode(s + i, len - i, &n, &bad);
+		char enc[4];
+		size_t k;
+		if (bad || (cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7f)
+			cp = 0xFFFD;
+		k = utf8_encode(cp, enc);
+		if (o + k > max)
+			break;
+		memcpy(out + o, enc, k);
+		o += k;
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
 }
