@@ -7,7 +7,7 @@
 # they contain spaces; type a prefix yourself.
 
 _mentorctl_commands="status follow unfollow link unlink track untrack mentors show why log stage
-suggest dismiss nudges check poll reload"
+suggest dismiss nudges check watch poll reload"
 _mentorctl_platforms="x mastodon bluesky"
 
 # Runs the mentorctl being completed (it may be ./build/mentorctl).
