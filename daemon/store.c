@@ -54,8 +54,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_POST_INSERT] =
 		"INSERT INTO posts(platform, key, net_id, account_id, author_id, author_handle, author_name,"
 		" created_at, kind, text, url, reply_to, reply_to_author, ref_id, ref_author, tags, mentions,"
-		" n_likes, n_reposts, n_replies, seen_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+		" n_likes, n_reposts, n_replies, seen_at, mention_ids)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
 		" ON CONFLICT(platform, key) DO NOTHING",
 	[ST_EVENT_INSERT] =
 		"INSERT INTO events(mentor_id, account_id, kind, at, platform, url, post_id, note, dedupe)"
@@ -71,9 +71,10 @@ static const char *const stmt_sql[ST__COUNT] = {
 		" FROM accounts WHERE followed = 1 ORDER BY id",
 	[ST_POSTS_RELATED] =
 		"SELECT id, key, net_id, author_id, author_handle, created_at, kind, text, url,"
-		" reply_to, reply_to_author, ref_id, ref_author, mentions FROM posts"
+		" reply_to, reply_to_author, ref_id, ref_author, mentions, mention_ids FROM posts"
 		" WHERE platform = ?1 AND (author_id = ?2 OR"
-		" (?3 IS NOT NULL AND author_id = ?3 AND (reply_to_author = ?2 OR ref_author = ?2)))"
+		" (?3 IS NOT NULL AND author_id = ?3 AND (reply_to_author = ?2 OR ref_author = ?2"
+		"  OR ' ' || mention_ids || ' ' LIKE '% ' || ?2 || ' %')))"
 		" ORDER BY id",
 	[ST_POSTS_CLAIM] =
 		"UPDATE posts SET account_id = ?3 WHERE platform = ?1 AND author_id = ?2 AND account_id IS NULL",

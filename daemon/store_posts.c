@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
@@ -82,6 +83,36 @@ static char *join_words(char *const *words, size_t n)
 	return out;
 }
 
+/* The mentioned accounts' stable ids, parallel to the mention handles that
+ * join_words() keeps ('-' for unknown), or NULL when none is known. */
+static char *join_ids(const struct post *p)
+{
+	size_t len = 0;
+	char *out, *q;
+	bool any = false;
+	if (!p->mention_ids)
+		return NULL;
+	for (size_t i = 0; i < p->n_mentions; i++) {
+		if (!p->mentions[i] || !*p->mentions[i])
+			continue;
+		const char *id = p->mention_ids[i] && *p->mention_ids[i] && !strchr(p->mention_ids[i], ' ')
+		                 ? p->mention_ids[i] : "-";
+		any |= id[0] != '-';
+		len += strlen(id) + 1;
+	}
+	if (!any || !(out = malloc(len + 1)))
+		return NULL;
+	q = out;
+	for (size_t i = 0; i < p->n_mentions; i++) {
+		if (!p->mentions[i] || !*p->mentions[i])
+			continue;
+		const char *id = p->mention_ids[i] && *p->mention_ids[i] && !strchr(p->mention_ids[i], ' ')
+		                 ? p->mention_ids[i] : "-";
+		q += sprintf(q, "%s%s", q == out ? "" : " ", id);
+	}
+	return out;
+}
+
 int store_insert_post(struct store *s, const struct post *p, int64_t account_id, int64_t *out_id)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_POST_INSERT);
@@ -89,6 +120,7 @@ int store_insert_post(struct store *s, const struct post *p, int64_t account_id,
 	                             p->kind == POST_QUOTE ? &p->quote_of : NULL;
 	_cleanup_free_ char *tags = join_words(p->tags, p->n_tags);
 	_cleanup_free_ char *mentions = join_words(p->mentions, p->n_mentions);
+	_cleanup_free_ char *mention_ids = join_ids(p);
 	int r;
 
 	if (!p->key || !p->id)
@@ -115,6 +147,7 @@ int store_insert_post(struct store *s, const struct post *p, int64_t account_id,
 	bind_count(st, 19, p->n_reposts);
 	bind_count(st, 20, p->n_replies);
 	sqlite3_bind_int64(st, 21, now_realtime_sec());
+	bind_text_or_null(st, 22, mention_ids);
 	if ((r = store_exec_stmt(s, st, "insert post")) <= 0)
 		return r;
 	if (out_id)
@@ -297,7 +330,8 @@ static const char *col(sqlite3_stmt *st, int i)
 
 /* Rebuilds the parts of a post that event derivation reads. Strings point
  * into the statement's row, or into *mentions_buf. */
-static void row_to_post(sqlite3_stmt *st, const char *platform, struct post *p, char **mentions_buf)
+static void row_to_post(sqlite3_stmt *st, const char *platform, struct post *p, char **mentions_buf,
+                        char **ids_buf, char ***ids)
 {
 	const char *ref_id = col(st, 11), *ref_author = col(st, 12);
 	memset(p, 0, sizeof *p);
@@ -318,6 +352,15 @@ static void row_to_post(sqlite3_stmt *st, const char *platform, struct post *p, 
 		p->quote_of = (struct post_ref){ (char *)ref_id, (char *)ref_author, NULL };
 	*mentions_buf = col(st, 13) ? strdup(col(st, 13)) : NULL;
 	p->mentions = split_words(*mentions_buf, &p->n_mentions);
+	*ids_buf = col(st, 14) ? strdup(col(st, 14)) : NULL;
+	size_t n_ids = 0;
+	*ids = split_words(*ids_buf, &n_ids);
+	if (*ids && n_ids == p->n_mentions) {
+		for (size_t i = 0; i < n_ids; i++)
+			if (strcmp((*ids)[i], "-") == 0)
+				(*ids)[i] = NULL;
+		p->mention_ids = *ids;
+	}
 	p->n_likes = p->n_reposts = p->n_replies = p->n_quotes = -1;
 }
 
@@ -342,11 +385,13 @@ int store_for_each_related_post(struct store *s, const char *platform, const cha
 	bind_text_or_null(st, 3, me_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct post p;
-		char *mbuf = NULL;
-		row_to_post(st, platform, &p, &mbuf);
+		char *mbuf = NULL, *ibuf = NULL, **ids = NULL;
+		row_to_post(st, platform, &p, &mbuf, &ibuf, &ids);
 		r = fn(&p, sqlite3_column_int64(st, 0), userdata);
 		free(p.mentions);
 		free(mbuf);
+		free(ids);
+		free(ibuf);
 		if (r < 0)
 			break;
 		n++;

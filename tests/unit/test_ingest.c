@@ -161,10 +161,29 @@ int main(void)
 	store_commit(s);
 	is_int(seen6.n, 0, "back-fill is idempotent");
 
+	/* Dana is mentioned in the user's post before her account resolves: the
+	 * my_mention arrives with the back-fill. */
+	int64_t m4, a4;
+	store_follow(s, "mastodon", "dana@med.social", "Dana", 0, &m4, &a4);
+	char *m_dana[] = { (char *)"dana@elsewhere" };
+	char *m_dana_id[] = { (char *)"400" };
+	struct post mine2 = mk("31", "900", "me");
+	mine2.mentions = m_dana; mine2.mention_ids = m_dana_id; mine2.n_mentions = 1;
+	struct seen seen7 = { 0 };
+	store_begin(s);
+	ingest_posts(s, &me, &mine2, 1, &st, on_event, &seen7);
+	store_commit(s);
+	is_int(seen7.n, 0, "a mention of an unresolved account derives nothing yet");
+	store_begin(s);
+	store_account_resolved(s, a4, "400", NULL, NULL);
+	ingest_backfill(s, &me, "400", a4, &st, on_event, &seen7);
+	store_commit(s);
+	ok(saw(&seen7, "my_mention") && seen7.n == 1, "the user's earlier mention is back-filled by id");
+
 	struct store_counts c;
 	store_counts(s, &c);
-	is_int(c.posts, 10, "ten posts stored in all");
-	is_int(c.events, 9 + 4 + 2 + 2, "seventeen ledger events in all");
+	is_int(c.posts, 11, "eleven posts stored in all");
+	is_int(c.events, 9 + 4 + 2 + 2 + 1, "eighteen ledger events in all");
 	store_close(s);
 	return tap_done();
 }
