@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <string.h>
 
-#define reply_unref __attribute__((cleanup(sd_bus_message_unrefp)))
 #define MAX_DRAFT (64 * 1024)
 #define MAX_ACCEPT 64
 

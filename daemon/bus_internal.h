@@ -19,9 +19,17 @@ struct bus {
 	bool dispatching;
 };
 
+/* A reply message freed on every return path. */
+#define reply_unref __attribute__((cleanup(sd_bus_message_unrefp)))
+
 extern const sd_bus_vtable bus_manager_vtable[];
 
 struct mentord;
+
+/* Named UnknownPlatform / InvalidHandle errors; bus_check_handle checks the
+ * platform too and writes the normalised handle (MENTORD_MAX_HANDLE + 1). */
+int bus_check_platform(const char *platform, sd_bus_error *error);
+int bus_check_handle(const char *platform, const char *in, char *out, sd_bus_error *error);
 
 /* The named Internal error for an unexpected negative errno. */
 int bus_internal_error(sd_bus_error *error, int r);

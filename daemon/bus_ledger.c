@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define reply_unref __attribute__((cleanup(sd_bus_message_unrefp)))
 #define MAX_NOTE 1000
 
 int bus_internal_error(sd_bus_error *error, int r)
@@ -77,7 +76,7 @@ int bus_list_mentors(struct mentord *m, sd_bus_message *msg, enum store_sort sor
 	reply_unref sd_bus_message *reply = NULL;
 	const struct book_row *rows;
 	size_t n;
-	int r = book_ranked(m->book, sort, now_realtime_sec() + m->clock_offset, &rows, &n);
+	int r = book_ranked(m->book, sort, mentord_now(m), &rows, &n);
 
 	if (r < 0)
 		return bus_internal_error(error, r);
@@ -93,14 +92,9 @@ int bus_list_mentors(struct mentord *m, sd_bus_message *msg, enum store_sort sor
 	return sd_bus_send(NULL, reply, NULL);
 }
 
-static int64_t now_of(const struct mentord *m)
-{
-	return now_realtime_sec() + m->clock_offset;
-}
-
 static struct book_row row_of(struct mentord *m, struct book_entry *e, struct ledger_stage_info *st)
 {
-	int64_t now = now_of(m);
+	int64_t now = mentord_now(m);
 	ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, st);
 	return (struct book_row){ e, book_strength(m->book, e, now, NULL), book_fit(m->book, e, now, NULL),
 	                          st->stage };
@@ -169,7 +163,7 @@ int bus_method_why(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	struct ledger_score strength, fit;
 	struct book_entry *e;
 	const char *query;
-	int64_t now = now_of(m);
+	int64_t now = mentord_now(m);
 	int r;
 
 	if ((r = sd_bus_message_read(msg, "s", &query)) < 0)
@@ -203,7 +197,7 @@ int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	struct mentord *m = userdata;
 	struct book_entry *e;
 	const char *query, *kind, *note;
-	int64_t when, now = now_of(m), id;
+	int64_t when, now = mentord_now(m), id;
 	int r;
 
 	if ((r = sd_bus_message_read(msg, "sssx", &query, &kind, &note, &when)) < 0)
@@ -263,12 +257,9 @@ int bus_method_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 static int account_arg(struct mentord *m, const char *platform, const char *handle, char *norm,
                        int64_t *acc, int64_t *owner, sd_bus_error *error)
 {
-	const char *why;
-	if (!validate_platform(platform))
-		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_PLATFORM, "Unknown platform '%.32s'", platform);
-	if (validate_handle(platform, handle, norm, &why) < 0)
-		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_HANDLE, "Invalid %s handle '%.64s': %s",
-		                         platform, handle, why);
+	int r;
+	if ((r = bus_check_handle(platform, handle, norm, error)) < 0)
+		return r;
 	*owner = 0;
 	*acc = store_account_id(m->store, platform, norm, owner);
 	return *acc < 0 ? bus_internal_error(error, (int)*acc) : 0;

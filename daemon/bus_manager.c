@@ -14,14 +14,8 @@
 #include <inttypes.h>
 #include <string.h>
 
-#define reply_unref __attribute__((cleanup(sd_bus_message_unrefp)))
 
-static int internal_error(sd_bus_error *error, int r)
-{
-	return bus_internal_error(error, r);
-}
-
-static int check_platform(const char *platform, sd_bus_error *error)
+int bus_check_platform(const char *platform, sd_bus_error *error)
 {
 	if (!validate_platform(platform))
 		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_PLATFORM,
@@ -29,9 +23,12 @@ static int check_platform(const char *platform, sd_bus_error *error)
 	return 0;
 }
 
-static int check_handle(const char *platform, const char *in, char *out, sd_bus_error *error)
+int bus_check_handle(const char *platform, const char *in, char *out, sd_bus_error *error)
 {
 	const char *why;
+	int r;
+	if ((r = bus_check_platform(platform, error)) < 0)
+		return r;
 	if (validate_handle(platform, in, out, &why) < 0)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_HANDLE,
 		                         "Invalid %s handle '%.64s': %s", platform, in, why);
@@ -60,7 +57,7 @@ static int method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *
 	int r;
 
 	if ((r = store_counts(m->store, &c)) < 0)
-		return internal_error(error, r);
+		return bus_internal_error(error, r);
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_append(reply, "stttttt", MENTORD_VERSION, up, c.mentors,
 	                               c.accounts, c.hashtags, c.posts, c.events)) < 0 ||
@@ -81,8 +78,7 @@ static int method_follow(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 	if ((r = sd_bus_message_read(msg, "ssst", &platform, &handle, &name, &mentor)) < 0)
 		return r;
 	if ((r = bus_check_caller(msg, error)) < 0 ||
-	    (r = check_platform(platform, error)) < 0 ||
-	    (r = check_handle(platform, handle, norm, error)) < 0)
+	    (r = bus_check_handle(platform, handle, norm, error)) < 0)
 		return r;
 	if (validate_name(name, &why) < 0)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT, "Invalid name: %s", why);
@@ -95,7 +91,7 @@ static int method_follow(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 		return sd_bus_error_setf(error, MENTORD_ERROR_ALREADY_FOLLOWED,
 		                         "Already following %s on %s", norm, platform);
 	if (r < 0)
-		return internal_error(error, r);
+		return bus_internal_error(error, r);
 	log_info("following %s on %s (mentor %" PRId64 ")", norm, platform, mid);
 	book_refresh(m->book, mid);
 	sched_reload(m->sched);
@@ -112,14 +108,13 @@ static int method_unfollow(sd_bus_message *msg, void *userdata, sd_bus_error *er
 	if ((r = sd_bus_message_read(msg, "ss", &platform, &handle)) < 0)
 		return r;
 	if ((r = bus_check_caller(msg, error)) < 0 ||
-	    (r = check_platform(platform, error)) < 0 ||
-	    (r = check_handle(platform, handle, norm, error)) < 0)
+	    (r = bus_check_handle(platform, handle, norm, error)) < 0)
 		return r;
 	r = store_unfollow(m->store, platform, norm);
 	if (r == -ENOENT)
 		return sd_bus_error_setf(error, MENTORD_ERROR_NOT_FOLLOWED, "Not following %s on %s", norm, platform);
 	if (r < 0)
-		return internal_error(error, r);
+		return bus_internal_error(error, r);
 	log_info("unfollowed %s on %s", norm, platform);
 	sched_reload(m->sched);
 	return sd_bus_reply_method_return(msg, "");
@@ -136,7 +131,7 @@ static int method_track(sd_bus_message *msg, void *userdata, sd_bus_error *error
 		return r;
 	if ((r = bus_check_caller(msg, error)) < 0)
 		return r;
-	if (*platform && (r = check_platform(platform, error)) < 0)
+	if (*platform && (r = bus_check_platform(platform, error)) < 0)
 		return r;
 	if (validate_tag(tag, norm, &why) < 0)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_TAG, "Invalid hashtag '%.64s': %s", tag, why);
@@ -145,7 +140,7 @@ static int method_track(sd_bus_message *msg, void *userdata, sd_bus_error *error
 		return sd_bus_error_setf(error, MENTORD_ERROR_ALREADY_TRACKED, "Already tracking #%s%s%s", norm,
 		                         *platform ? " on " : "", platform);
 	if (r < 0)
-		return internal_error(error, r);
+		return bus_internal_error(error, r);
 	log_info("tracking #%s on %s", norm, *platform ? platform : "all enabled platforms");
 	sched_reload(m->sched);
 	return sd_bus_reply_method_return(msg, "s", norm);
@@ -168,7 +163,7 @@ static int method_untrack(sd_bus_message *msg, void *userdata, sd_bus_error *err
 	if (r == -ENOENT)
 		return sd_bus_error_setf(error, MENTORD_ERROR_NOT_TRACKED, "Not tracking #%s", norm);
 	if (r < 0)
-		return internal_error(error, r);
+		return bus_internal_error(error, r);
 	log_info("untracked #%s", norm);
 	sched_reload(m->sched);
 	return sd_bus_reply_method_return(msg, "");
@@ -253,7 +248,7 @@ static int method_poll(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 			sd_bus_message_unref(w->msg);
 			free(w);
 		}
-		return internal_error(error, r);
+		return bus_internal_error(error, r);
 	}
 	/* With wait, the reply goes out when the round ends (poll_round_done),
 	 * which may already have happened inside sched_poll_now(). */

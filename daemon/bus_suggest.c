@@ -14,7 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define reply_unref __attribute__((cleanup(sd_bus_message_unrefp)))
 #define CANDIDATE_POOL 500     /* most-seen candidates ranked per request */
 #define MAX_NUDGES 100
 
@@ -94,7 +93,7 @@ int bus_method_suggest(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		r = bus_internal_error(error, r);
 		goto out;
 	}
-	n = ledger_suggest(p.c, p.n, now_realtime_sec() + m->clock_offset, book_interests(m->book),
+	n = ledger_suggest(p.c, p.n, mentord_now(m), book_interests(m->book),
 	                   book_df(m->book), out, limit);
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(sssdas)")) < 0)
@@ -120,19 +119,14 @@ out:
 int bus_method_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	struct mentord *m = userdata;
-	const char *platform, *handle, *why;
+	const char *platform, *handle;
 	char norm[MENTORD_MAX_HANDLE + 1];
 	int r;
 
 	if ((r = sd_bus_message_read(msg, "ss", &platform, &handle)) < 0)
 		return r;
-	if ((r = bus_check_caller(msg, error)) < 0)
+	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_check_handle(platform, handle, norm, error)) < 0)
 		return r;
-	if (!validate_platform(platform))
-		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_PLATFORM, "Unknown platform '%.32s'", platform);
-	if (validate_handle(platform, handle, norm, &why) < 0)
-		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_HANDLE, "Invalid %s handle '%.64s': %s",
-		                         platform, handle, why);
 	if ((r = store_dismiss(m->store, platform, norm)) < 0)
 		return bus_internal_error(error, r);
 	return sd_bus_reply_method_return(msg, "");
@@ -249,7 +243,7 @@ int bus_method_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	reply_unref sd_bus_message *reply = NULL;
 	struct gather *g = calloc(1, sizeof *g);
 	struct found *f = calloc(1, sizeof *f);
-	int64_t now = now_realtime_sec() + m->clock_offset;
+	int64_t now = mentord_now(m);
 	int r = 0;
 
 	if (!g || !f) {

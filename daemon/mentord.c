@@ -17,6 +17,11 @@
 #include <string.h>
 #include <systemd/sd-daemon.h>
 
+int64_t mentord_now(const struct mentord *m)
+{
+	return now_realtime_sec() + m->clock_offset;
+}
+
 void mentord_quit(struct mentord *m, int exit_code)
 {
 	if (!m->quit)

@@ -63,6 +63,10 @@ int mentord_run(struct mentord *m);
  * returns the error with *err = "file:line: message" (caller frees). */
 int mentord_reload(struct mentord *m, char **err);
 
+/* The daemon's wall clock in unix seconds (the system's, moved by
+ * clock_offset in tests). Every "now" of the ledger and the scheduler. */
+int64_t mentord_now(const struct mentord *m);
+
 /* Asks the loop to stop after the current iteration. */
 void mentord_quit(struct mentord *m, int exit_code);
 

@@ -15,7 +15,7 @@
 
 int64_t sched_now(const struct sched *s)
 {
-	return now_realtime_sec() + s->m->clock_offset;
+	return mentord_now(s->m);
 }
 
 int64_t sched_jitter(struct sched *s, int64_t base)

@@ -34,20 +34,6 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_ACCOUNT_UNFOLLOW]= "UPDATE accounts SET followed = 0 WHERE platform = ?1 AND handle = ?2 AND followed = 1",
 	[ST_TAG_INSERT]      = "INSERT INTO hashtags(tag, platform, added_at) VALUES (?1, ?2, ?3)",
 	[ST_TAG_DELETE]      = "DELETE FROM hashtags WHERE tag = ?1",
-	/* Until the ledger keeps per-mentor aggregates, the list derives its
-	 * figures here; the sort keys are stable tie-broken by id. */
-#define MENTOR_COLS \
-	"SELECT m.id, m.name, coalesce(m.stage_override, 'follow'), 0.0, 0.0," \
-	" (SELECT count(*) FROM posts p JOIN accounts a ON p.account_id = a.id WHERE a.mentor_id = m.id)," \
-	" (SELECT count(*) FROM events e WHERE e.mentor_id = m.id)," \
-	" coalesce((SELECT max(at) FROM events e WHERE e.mentor_id = m.id), 0)," \
-	" coalesce((SELECT max(at) FROM events e WHERE e.mentor_id = m.id AND e.kind NOT IN ('post')), 0)" \
-	" FROM mentors m"
-	[ST_MENTORS_LIST_SCORE]  = MENTOR_COLS " ORDER BY 4 DESC, m.id LIMIT ?2 OFFSET ?1",
-	[ST_MENTORS_LIST_RECENT] = MENTOR_COLS " ORDER BY 8 DESC, m.id LIMIT ?2 OFFSET ?1",
-	[ST_MENTORS_LIST_STAGE]  = MENTOR_COLS " ORDER BY CASE coalesce(m.stage_override, 'follow') WHEN 'connected' THEN 0 WHEN 'establish' THEN 1"
-	                           " WHEN 'participate' THEN 2 WHEN 'follow' THEN 3 ELSE 4 END, m.id LIMIT ?2 OFFSET ?1",
-#undef MENTOR_COLS
 	[ST_MENTOR_ACCOUNTS] = "SELECT platform, handle FROM accounts WHERE mentor_id = ?1 AND followed = 1 ORDER BY platform, handle",
 	[ST_ACCOUNT_BY_STABLE] = "SELECT id, coalesce(mentor_id, 0), followed FROM accounts WHERE platform = ?1 AND stable_id = ?2",
 	[ST_ACCOUNT_BY_HANDLE] = "SELECT id, coalesce(mentor_id, 0), followed FROM accounts WHERE platform = ?1 AND handle = ?2",

@@ -51,31 +51,9 @@ int store_track(struct store *s, const char *tag, const char *platform);
 /* Removes every platform's row for tag. -ENOENT if not tracked. */
 int store_untrack(struct store *s, const char *tag);
 
+/* Orders of the mentors list (ranked in memory by book.c). */
 enum store_sort { STORE_SORT_SCORE, STORE_SORT_FIT, STORE_SORT_RECENT, STORE_SORT_STAGE };
 
-struct store_account_ref {
-	const char *platform, *handle;
-};
-
-/* One row of the mentors list; strings borrowed for the callback's duration. */
-struct store_mentor_row {
-	int64_t id;
-	const char *name;
-	const char *stage;
-	double score, fit;
-	const struct store_account_ref *accounts;
-	size_t n_accounts;
-	uint64_t posts, events;
-	int64_t last_activity, last_contact;   /* unix seconds, 0 = never */
-};
-
-typedef int (*store_mentor_fn)(const struct store_mentor_row *row, void *userdata);
-
-/* Calls fn for mentors ordered by sort, skipping offset, at most limit rows
- * (0 = no limit). A negative return from fn stops and is returned. Returns
- * the total number of mentors (for paging) on success. */
-int64_t store_list_mentors(struct store *s, enum store_sort sort, uint64_t offset,
-                           uint64_t limit, store_mentor_fn fn, void *userdata);
 
 /* ---- ingest and scheduling (store_posts.c) ---- */
 
@@ -224,7 +202,8 @@ int store_mentor_size(struct store *s, int64_t mentor_id, int64_t *accounts, int
 int store_drop_empty_mentor(struct store *s, int64_t mentor_id);
 /* Account id for platform/handle (followed or not), 0 if none. */
 int64_t store_account_id(struct store *s, const char *platform, const char *handle, int64_t *mentor_id);
-/* Creates a mentor; returns its id. */
+/* Creates a mentor under an id never used before (a script holding an old
+ * id must not reach another person); returns the id or a negative errno. */
 int64_t store_new_mentor(struct store *s, const char *name);
 
 /* Suggestion candidates. get: 1 and copies of the aggregate text and the

@@ -12,7 +12,6 @@ enum stmt_id {
 	ST_MENTOR_EXISTS, ST_MENTOR_INSERT, ST_MENTOR_SEQ,
 	ST_ACCOUNT_GET, ST_ACCOUNT_INSERT, ST_ACCOUNT_REFOLLOW, ST_ACCOUNT_UNFOLLOW,
 	ST_TAG_INSERT, ST_TAG_DELETE,
-	ST_MENTORS_LIST_SCORE, ST_MENTORS_LIST_RECENT, ST_MENTORS_LIST_STAGE,
 	ST_MENTOR_ACCOUNTS,
 	ST_ACCOUNT_BY_STABLE, ST_ACCOUNT_BY_HANDLE, ST_POST_INSERT, ST_EVENT_INSERT,
 	ST_CURSOR_GET, ST_CURSOR_SET, ST_META_GET, ST_META_SET,
@@ -37,8 +36,6 @@ struct store {
 sqlite3_stmt *store_stmt(struct store *s, enum stmt_id id);
 /* Logs the connection's last error with context; returns a negative errno. */
 int store_error(struct store *s, int rc, const char *what);
-/* Inserts a mentor under a never-used id; returns it or a negative errno. */
-int64_t store_insert_mentor(struct store *s, const char *name);
 /* Steps a statement that returns no rows (or ignores them). */
 int store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what);
 

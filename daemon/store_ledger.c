@@ -258,10 +258,6 @@ int store_drop_empty_mentor(struct store *s, int64_t mentor_id)
 	return store_exec_stmt(s, st, "drop mentor");
 }
 
-int64_t store_new_mentor(struct store *s, const char *name)
-{
-	return store_insert_mentor(s, name);
-}
 
 int store_candidate_get(struct store *s, const char *platform, const char *author_id,
                         char **ledger, char **mentors)

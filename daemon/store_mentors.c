@@ -17,7 +17,7 @@ static int mentor_exists(struct store *s, int64_t id)
 	return rc == SQLITE_DONE ? 0 : store_error(s, rc, "look up mentor");
 }
 
-int64_t store_insert_mentor(struct store *s, const char *name)
+int64_t store_new_mentor(struct store *s, const char *name)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_MENTOR_INSERT);
 	int64_t id;
@@ -32,15 +32,6 @@ int64_t store_insert_mentor(struct store *s, const char *name)
 	if ((r = store_exec_stmt(s, st, "record mentor id")) < 0)
 		return r;
 	return id;
-}
-
-static int mentor_insert(struct store *s, const char *name, int64_t *out)
-{
-	int64_t id = store_insert_mentor(s, name);
-	if (id < 0)
-		return (int)id;
-	*out = id;
-	return 0;
 }
 
 /* Looks up an account: 1 found (fills id/followed/mentor), 0 absent. */
@@ -82,8 +73,8 @@ static int follow_tx(struct store *s, const char *platform, const char *handle,
 		/* Re-following keeps the person the account belonged to. */
 		if (r == 1 && old_mentor > 0)
 			mentor_id = old_mentor;
-		else if ((r = mentor_insert(s, name && *name ? name : handle, &mentor_id)) < 0)
-			return r;
+		else if ((mentor_id = store_new_mentor(s, name && *name ? name : handle)) < 0)
+			return (int)mentor_id;
 	}
 	if (acc) {
 		sqlite3_stmt *st = store_stmt(s, ST_ACCOUNT_REFOLLOW);
@@ -155,92 +146,4 @@ int store_untrack(struct store *s, const char *tag)
 	sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
 	r = store_exec_stmt(s, st, "untrack");
 	return r < 0 ? r : r == 0 ? -ENOENT : 0;
-}
-
-#define MAX_ACCOUNTS_PER_MENTOR 32
-
-static int mentor_accounts(struct store *s, int64_t id, char **buf,
-                           struct store_account_ref *refs, size_t *n)
-{
-	sqlite3_stmt *st = store_stmt(s, ST_MENTOR_ACCOUNTS);
-	int rc;
-	*n = 0;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < MAX_ACCOUNTS_PER_MENTOR) {
-		char *p = strdup((const char *)sqlite3_column_text(st, 0));
-		char *h = strdup((const char *)sqlite3_column_text(st, 1));
-		buf[2 * *n] = p;
-		buf[2 * *n + 1] = h;
-		if (!p || !h) {
-			(*n)++;
-			sqlite3_reset(st);
-			return -ENOMEM;
-		}
-		refs[*n].platform = p;
-		refs[*n].handle = h;
-		(*n)++;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_error(s, rc, "mentor accounts");
-}
-
-static int emit_row(struct store *s, sqlite3_stmt *st, store_mentor_fn fn, void *userdata)
-{
-	struct store_account_ref refs[MAX_ACCOUNTS_PER_MENTOR];
-	char *bufs[2 * MAX_ACCOUNTS_PER_MENTOR] = { 0 };
-	_cleanup_free_ char *name = strdup((const char *)sqlite3_column_text(st, 1));
-	_cleanup_free_ char *stage = strdup((const char *)sqlite3_column_text(st, 2));
-	struct store_mentor_row row = {
-		.id = sqlite3_column_int64(st, 0),
-		.score = sqlite3_column_double(st, 3),
-		.fit = sqlite3_column_double(st, 4),
-		.posts = (uint64_t)sqlite3_column_int64(st, 5),
-		.events = (uint64_t)sqlite3_column_int64(st, 6),
-		.last_activity = sqlite3_column_int64(st, 7),
-		.last_contact = sqlite3_column_int64(st, 8),
-	};
-	size_t n = 0;
-	int r;
-
-	if (!name || !stage)
-		return -ENOMEM;
-	row.name = name;
-	row.stage = stage;
-	r = mentor_accounts(s, row.id, bufs, refs, &n);
-	if (r >= 0) {
-		row.accounts = refs;
-		row.n_accounts = n;
-		r = fn(&row, userdata);
-	}
-	for (size_t i = 0; i < 2 * n; i++)
-		free(bufs[i]);
-	return r;
-}
-
-int64_t store_list_mentors(struct store *s, enum store_sort sort, uint64_t offset,
-                           uint64_t limit, store_mentor_fn fn, void *userdata)
-{
-	enum stmt_id id = sort == STORE_SORT_RECENT ? ST_MENTORS_LIST_RECENT :
-	                  sort == STORE_SORT_STAGE ? ST_MENTORS_LIST_STAGE : ST_MENTORS_LIST_SCORE;
-	struct store_counts c;
-	sqlite3_stmt *st;
-	int rc, r;
-
-	if ((r = store_counts(s, &c)) < 0)
-		return r;
-	/* The account lookup per row uses its own statement, so the list
-	 * statement stays open while rows are emitted. */
-	st = store_stmt(s, id);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)(offset > INT64_MAX ? INT64_MAX : offset));
-	sqlite3_bind_int64(st, 2, limit == 0 || limit > INT64_MAX ? -1 : (sqlite3_int64)limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((r = emit_row(s, st, fn, userdata)) < 0) {
-			sqlite3_reset(st);
-			return r;
-		}
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return store_error(s, rc, "list mentors");
-	return (int64_t)c.mentors;
 }

@@ -24,6 +24,8 @@ ok $? "followed doc1 and doc6 (two networks), tracking #meded"
 ctl poll --wait >/dev/null && ctl poll --wait >/dev/null; ok $? "polled"
 
 m=$(mentors score)
+page=$(call ListMentors suu score 1 1)
+is "$(printf '%s\n' "$page" | jq -c '[(.[0] | length), .[1]]')" "[1,3]" "offset and limit page the list; total is all mentors"
 is "$(printf '%s\n' "$m" | jq -r '.[0][1]')" "Dr One" "the mentor who interacts with the user ranks first by strength"
 one=$(call ShowMentor su "Dr One" 0)
 six=$(call ShowMentor su "Dr Six" 0)
