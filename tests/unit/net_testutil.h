@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "net/net.h"
+#include "tap.h"
 
 struct fixture {
 	char *text;                       /* whole file */
@@ -190,6 +191,28 @@ static inline void fx_path(char *out, size_t cap, const char *rel)
 	const char *src = getenv("MENTORD_SRC");
 
 	snprintf(out, cap, "%s/%s", src && *src ? src : ".", rel);
+}
+
+/* Loads tests/fixtures/<network>/<name> and parses it as op. A load failure
+ * is reported as a failed check and returns -1 with *pg zeroed. */
+static inline int fx_parse(const struct net_platform *p, const struct net_config *cfg, const char *name,
+                           int64_t now, enum net_op op, struct net_walk *w, struct net_page *pg)
+{
+	char path[1024], rel[256];
+	struct fixture fx;
+	struct net_response resp;
+	int r;
+
+	snprintf(rel, sizeof rel, "tests/fixtures/%s/%s", p->name, name);
+	fx_path(path, sizeof path, rel);
+	if (!ok(fx_load(&fx, path) == 0, "load %s", name)) {
+		memset(pg, 0, sizeof(*pg));
+		return -1;
+	}
+	resp = fx_response(&fx, now);
+	r = net_parse(p, cfg, op, &resp, w, pg);
+	fx_free(&fx);
+	return r;
 }
 
 #endif

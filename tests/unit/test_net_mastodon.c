@@ -27,21 +27,7 @@ static bool has_header(const struct net_request *r, const char *prefix)
 
 static int parse_fixture(const char *name, enum net_op op, struct net_walk *w, struct net_page *pg)
 {
-	char path[1024], rel[256];
-	struct fixture fx;
-	struct net_response resp;
-	int r;
-
-	snprintf(rel, sizeof rel, "tests/fixtures/mastodon/%s", name);
-	fx_path(path, sizeof path, rel);
-	if (!ok(fx_load(&fx, path) == 0, "load %s", name)) {
-		memset(pg, 0, sizeof(*pg));
-		return -1;
-	}
-	resp = fx_response(&fx, NOW);
-	r = net_parse(M, &cfg, op, &resp, w, pg);
-	fx_free(&fx);
-	return r;
+	return fx_parse(M, &cfg, name, NOW, op, w, pg);
 }
 
 static char *build(enum net_op op, const char *target, const char *wm, const char *token)

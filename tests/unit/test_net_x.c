@@ -30,21 +30,7 @@ static bool has_header(const struct net_request *r, const char *line)
 /* Parses tests/fixtures/x/<name> as op; the walk may be NULL for lookups. */
 static int parse_fixture(const char *name, enum net_op op, struct net_walk *w, struct net_page *pg)
 {
-	char path[1024], rel[256];
-	struct fixture fx;
-	struct net_response resp;
-	int r;
-
-	snprintf(rel, sizeof rel, "tests/fixtures/x/%s", name);
-	fx_path(path, sizeof path, rel);
-	if (!ok(fx_load(&fx, path) == 0, "load %s", name)) {
-		memset(pg, 0, sizeof(*pg));
-		return -1;
-	}
-	resp = fx_response(&fx, NOW);
-	r = net_parse(X, &cfg, op, &resp, w, pg);
-	fx_free(&fx);
-	return r;
+	return fx_parse(X, &cfg, name, NOW, op, w, pg);
 }
 
 static void test_build_lookup(void)
