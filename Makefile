@@ -142,4 +142,7 @@ uninstall:
 clean:
 	rm -rf build build-*
 
+# Benchmarks (make bench) and fuzz targets (make fuzz) live beside their code.
+-include bench/bench.mk fuzz/fuzz.mk
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
