@@ -157,6 +157,8 @@ int bus_new(struct bus **out, struct mentord *m, struct event_base *base)
 			log_err("bus: cannot own %s: %s", MENTORD_BUS_NAME, strerror(-r));
 		goto fail;
 	}
+	if ((r = bus_props_init(b)) < 0)
+		goto fail;
 	*out = b;
 	return 0;
 fail:
@@ -178,5 +180,7 @@ void bus_free(struct bus *b)
 		event_free(b->io);
 	if (b->timer)
 		event_free(b->timer);
+	if (b->counts_timer)
+		event_free(b->counts_timer);
 	free(b);
 }

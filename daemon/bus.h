@@ -6,6 +6,7 @@
 #define MENTORD_BUS_H
 
 #include <stdint.h>
+#include <systemd/sd-bus.h>
 
 struct bus;
 struct mentord;
@@ -26,5 +27,16 @@ void bus_emit_poll_finished(struct bus *b, unsigned polled, unsigned failed);
 /* MentorActivity: a new ledger event (not history) for a mentor. */
 void bus_emit_activity(struct bus *b, int64_t mentor_id, const char *kind, const char *platform,
                        const char *url, const char *text, int64_t at);
+
+/* NudgeAdded: a nudge not announced before. */
+void bus_emit_nudge(struct bus *b, int64_t mentor_id, const char *mentor, const char *kind, int64_t at,
+                    const char *url, const char *message, const char *action);
+
+/* The connection, for other clients of the bus (the notifier). */
+sd_bus *bus_connection(struct bus *b);
+
+/* Counts may have changed: PropertiesChanged follows shortly, once, for
+ * the properties whose values did change. */
+void bus_counts_dirty(struct bus *b);
 
 #endif

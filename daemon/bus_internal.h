@@ -9,6 +9,13 @@
 #include <stdbool.h>
 #include <systemd/sd-bus.h>
 
+/* What the count properties last announced (bus_props.c). */
+struct bus_counts {
+	uint32_t mentors, accounts, hashtags, muted;
+	uint64_t posts, events;
+	int64_t last_poll;
+};
+
 struct bus {
 	sd_bus *bus;
 	sd_bus_slot *manager_slot;
@@ -17,6 +24,8 @@ struct bus {
 	struct event *io, *timer;
 	short io_events;          /* what io is armed for, to avoid needless re-adds */
 	bool dispatching;
+	struct event *counts_timer;   /* debounces PropertiesChanged */
+	struct bus_counts shown;
 };
 
 /* A reply message freed on every return path. */
@@ -30,6 +39,11 @@ struct mentord;
  * platform too and writes the normalised handle (MENTORD_MAX_HANDLE + 1). */
 int bus_check_platform(const char *platform, sd_bus_error *error);
 int bus_check_handle(const char *platform, const char *in, char *out, sd_bus_error *error);
+
+/* MENTOR as typed by the user (id, handle, name prefix) → the book's
+ * entry, or UnknownMentor / AmbiguousMentor / InvalidArgument. */
+struct book_entry;
+int bus_find_mentor(struct mentord *m, const char *query, struct book_entry **out, sd_bus_error *error);
 
 /* The named Internal error for an unexpected negative errno. */
 int bus_internal_error(sd_bus_error *error, int r);
@@ -48,6 +62,17 @@ int bus_method_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 int bus_method_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_link_suggestions(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_check(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+
+/* bus_props.c: the getter of Mentors, Accounts, Hashtags, Posts, Events,
+ * Muted and LastPoll; set-up of the PropertiesChanged debounce. */
+int bus_property_count(sd_bus *bus, const char *path, const char *interface, const char *property,
+                       sd_bus_message *reply, void *userdata, sd_bus_error *error);
+int bus_props_init(struct bus *b);
+
+/* bus_notify.c: Mute, Unmute, ListMutes. */
+int bus_method_mute(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_method_unmute(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_method_list_mutes(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 
 /* Refuses callers whose effective uid is not ours (defence in depth: the
  * user bus already limits who connects). Returns 0 or a set error. */

@@ -26,7 +26,7 @@ int bus_internal_error(sd_bus_error *error, int r)
 }
 
 /* MENTOR as typed by the user → the book's entry, or a named error. */
-static int find_mentor(struct mentord *m, const char *query, struct book_entry **out, sd_bus_error *error)
+int bus_find_mentor(struct mentord *m, const char *query, struct book_entry **out, sd_bus_error *error)
 {
 	int64_t id;
 	if (strlen(query) > MENTORD_MAX_NAME || !utf8_text_valid(query, strlen(query)))
@@ -124,7 +124,7 @@ int bus_method_show(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "su", &query, &max)) < 0)
 		return r;
-	if ((r = find_mentor(m, query, &e, error)) < 0)
+	if ((r = bus_find_mentor(m, query, &e, error)) < 0)
 		return r;
 	if (max == 0 || max > 500)
 		max = 500;
@@ -168,7 +168,7 @@ int bus_method_why(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "s", &query)) < 0)
 		return r;
-	if ((r = find_mentor(m, query, &e, error)) < 0)
+	if ((r = bus_find_mentor(m, query, &e, error)) < 0)
 		return r;
 	ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, &st);
 	book_strength(m->book, e, now, &strength);
@@ -202,7 +202,7 @@ int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "sssx", &query, &kind, &note, &when)) < 0)
 		return r;
-	if ((r = bus_check_caller(msg, error)) < 0 || (r = find_mentor(m, query, &e, error)) < 0)
+	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, query, &e, error)) < 0)
 		return r;
 	if (!offline_kind(kind))
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
@@ -228,6 +228,7 @@ int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		return bus_internal_error(error, r);
 	}
 	log_info("logged %s with mentor %" PRId64, kind, e->id);
+	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "t", (uint64_t)id);
 }
 
@@ -240,7 +241,7 @@ int bus_method_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 
 	if ((r = sd_bus_message_read(msg, "ss", &query, &stage)) < 0)
 		return r;
-	if ((r = bus_check_caller(msg, error)) < 0 || (r = find_mentor(m, query, &e, error)) < 0)
+	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, query, &e, error)) < 0)
 		return r;
 	bool unpin = !*stage || strcmp(stage, "auto") == 0;
 	if (!unpin && ledger_stage_from_name(stage) < 0)
@@ -307,7 +308,7 @@ int bus_method_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "sss", &query, &platform, &handle)) < 0)
 		return r;
-	if ((r = bus_check_caller(msg, error)) < 0 || (r = find_mentor(m, query, &e, error)) < 0 ||
+	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, query, &e, error)) < 0 ||
 	    (r = account_arg(m, platform, handle, norm, &acc, &owner, error)) < 0)
 		return r;
 	mid = e->id;
@@ -317,6 +318,7 @@ int bus_method_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 			return bus_internal_error(error, r);
 		book_refresh(m->book, mid);
 		sched_reload(m->sched);
+		bus_counts_dirty(m->bus);
 		return sd_bus_reply_method_return(msg, "t", (uint64_t)aid);
 	}
 	if (owner == mid)
@@ -328,6 +330,7 @@ int bus_method_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	if ((r = finish_move(m, r, old > 0 ? old : 0, mid, error)) < 0)
 		return r;
 	log_info("linked %s on %s to mentor %" PRId64, norm, platform, mid);
+	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "t", (uint64_t)acc);
 }
 
@@ -342,7 +345,7 @@ int bus_method_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "sss", &query, &platform, &handle)) < 0)
 		return r;
-	if ((r = bus_check_caller(msg, error)) < 0 || (r = find_mentor(m, query, &e, error)) < 0 ||
+	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, query, &e, error)) < 0 ||
 	    (r = account_arg(m, platform, handle, norm, &acc, &owner, error)) < 0)
 		return r;
 	if (acc == 0 || owner != e->id)
@@ -363,5 +366,6 @@ int bus_method_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	if ((r = finish_move(m, r, mid, fresh > 0 ? fresh : 0, error)) < 0)
 		return r;
 	log_info("unlinked %s on %s from mentor %" PRId64 " (now mentor %" PRId64 ")", norm, platform, mid, fresh);
+	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "t", (uint64_t)fresh);
 }

@@ -95,6 +95,7 @@ static int method_follow(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 	log_info("following %s on %s (mentor %" PRId64 ")", norm, platform, mid);
 	book_refresh(m->book, mid);
 	sched_reload(m->sched);
+	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "tts", (uint64_t)mid, (uint64_t)aid, norm);
 }
 
@@ -117,6 +118,7 @@ static int method_unfollow(sd_bus_message *msg, void *userdata, sd_bus_error *er
 		return bus_internal_error(error, r);
 	log_info("unfollowed %s on %s", norm, platform);
 	sched_reload(m->sched);
+	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "");
 }
 
@@ -143,6 +145,7 @@ static int method_track(sd_bus_message *msg, void *userdata, sd_bus_error *error
 		return bus_internal_error(error, r);
 	log_info("tracking #%s on %s", norm, *platform ? platform : "all enabled platforms");
 	sched_reload(m->sched);
+	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "s", norm);
 }
 
@@ -166,6 +169,7 @@ static int method_untrack(sd_bus_message *msg, void *userdata, sd_bus_error *err
 		return bus_internal_error(error, r);
 	log_info("untracked #%s", norm);
 	sched_reload(m->sched);
+	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "");
 }
 
@@ -265,6 +269,13 @@ static int property_version(sd_bus *bus, const char *path, const char *interface
 const sd_bus_vtable bus_manager_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_PROPERTY("Version", "s", property_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("Mentors", "u", bus_property_count, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Accounts", "u", bus_property_count, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Hashtags", "u", bus_property_count, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Posts", "t", bus_property_count, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Events", "t", bus_property_count, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Muted", "u", bus_property_count, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("LastPoll", "x", bus_property_count, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	SD_BUS_METHOD_WITH_ARGS("GetStatus", SD_BUS_NO_ARGS,
 		SD_BUS_RESULT("s", version, "t", uptime_s, "t", mentors, "t", accounts, "t", hashtags,
 		              "t", posts, "t", events, "a(sbsxxxs)", platforms),
@@ -311,9 +322,17 @@ const sd_bus_vtable bus_manager_vtable[] = {
 	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_reload, 0),
 	SD_BUS_METHOD_WITH_ARGS("Poll", SD_BUS_ARGS("b", wait), SD_BUS_RESULT("u", targets),
 		method_poll, 0),
+	SD_BUS_METHOD_WITH_ARGS("Mute", SD_BUS_ARGS("s", mentor, "t", seconds),
+		SD_BUS_RESULT("t", mentor_id, "x", until), bus_method_mute, 0),
+	SD_BUS_METHOD_WITH_ARGS("Unmute", SD_BUS_ARGS("s", mentor), SD_BUS_RESULT("t", mentor_id),
+		bus_method_unmute, 0),
+	SD_BUS_METHOD_WITH_ARGS("ListMutes", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(tsx)", mutes),
+		bus_method_list_mutes, 0),
 	SD_BUS_SIGNAL("Reloaded", "", 0),
 	SD_BUS_SIGNAL_WITH_ARGS("PollFinished", SD_BUS_ARGS("u", polled, "u", failed), 0),
 	SD_BUS_SIGNAL_WITH_ARGS("MentorActivity", SD_BUS_ARGS("t", mentor_id, "s", mentor, "s", kind,
 		"s", platform, "s", url, "s", text, "x", at), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("NudgeAdded", SD_BUS_ARGS("t", mentor_id, "s", mentor, "s", kind, "x", at,
+		"s", url, "s", message, "s", action), 0),
 	SD_BUS_VTABLE_END
 };

@@ -33,6 +33,7 @@ static void platform_clear(struct config_platform *p)
 void config_clear(struct config *c)
 {
 	free(c->path);
+	free(c->open_command);
 	for (size_t i = 0; i < c->n_interests; i++)
 		free(c->interests[i]);
 	free(c->interests);
@@ -48,6 +49,10 @@ int config_init_defaults(struct config *c)
 	c->tag_interval = 10 * 60;
 	c->http_timeout = 30;
 	c->notify = true;
+	for (int k = 0; k < NOTIFY_KIND_COUNT; k++)
+		c->notify_kinds[k] = true;
+	c->notify_coalesce = 5;
+	c->notify_mentor_gap = 3600;
 	for (size_t i = 0; i < ARRAY_SIZE(platform_defaults); i++) {
 		const struct platform_default *d = &platform_defaults[i];
 		struct config_platform *p = &c->platforms[c->n_platforms++];
@@ -189,6 +194,28 @@ static int set_base(struct parser *p, char **dst, const char *key, const char *v
 	return 0;
 }
 
+/* notify_<kind> = yes|no, notify_coalesce and notify_mentor_gap. */
+static int notify_key(struct parser *p, const char *k, const char *v)
+{
+	struct config *c = p->c;
+	if (strcmp(k, "notify_coalesce") == 0 || strcmp(k, "notify_mentor_gap") == 0) {
+		bool gap = k[7] == 'm';
+		int64_t *dst = gap ? &c->notify_mentor_gap : &c->notify_coalesce;
+		if (strcmp(v, "0") == 0) {
+			*dst = 0;
+			return 0;
+		}
+		if (parse_duration(v, dst) < 0 || *dst > (gap ? 7 * 86400 : 600))
+			return fail(p, "%s: expected a duration from 0 to %s, got '%s'", k, gap ? "7d" : "10m", v);
+		return 0;
+	}
+	for (int i = 0; i < NOTIFY_KIND_COUNT; i++)
+		if (strcmp(k + 7, notify_kind_name((enum notify_kind)i)) == 0)
+			return parse_bool(v, &c->notify_kinds[i]) < 0 ? fail(p, "%s: expected yes or no, got '%s'", k, v) : 0;
+	return fail(p, "unknown key '%s' in [mentord] (notify_posts, notify_replies, notify_mentions, "
+	            "notify_nudges, notify_opportunities, notify_sync, notify_coalesce, notify_mentor_gap)", k);
+}
+
 static int main_key(struct parser *p, const char *k, const char *v)
 {
 	struct config *c = p->c;
@@ -209,6 +236,13 @@ static int main_key(struct parser *p, const char *k, const char *v)
 		return parse_bool(v, &c->notify) < 0 ? fail(p, "notify: expected yes or no, got '%s'", v) : 0;
 	if (strcmp(k, "quiet_hours") == 0)
 		return parse_quiet(p, v);
+	if (strncmp(k, "notify_", 7) == 0)
+		return notify_key(p, k, v);
+	if (strcmp(k, "open_command") == 0) {
+		if (!*v || strlen(v) > 1024)
+			return fail(p, "open_command: expected a program name or path");
+		return set_string(p, &c->open_command, v, true);
+	}
 	return fail(p, "unknown key '%s' in [mentord]", k);
 }
 

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "notify_policy.h"
+
 #define CONFIG_MAX_PLATFORMS 8
 
 struct config_platform {
@@ -33,6 +35,10 @@ struct config {
 	int64_t tag_interval;    /* seconds, per tracked hashtag */
 	int64_t http_timeout;    /* seconds, whole request */
 	bool notify;
+	bool notify_kinds[NOTIFY_KIND_COUNT];   /* notify_posts, notify_replies... */
+	int64_t notify_coalesce;   /* seconds a burst is gathered into one digest */
+	int64_t notify_mentor_gap; /* seconds between notifications about one mentor */
+	char *open_command;        /* runs with the URL when "Open" is clicked */
 	bool quiet_hours;        /* quiet_start/end valid */
 	int quiet_start, quiet_end;   /* minutes after local midnight */
 	struct config_platform platforms[CONFIG_MAX_PLATFORMS];

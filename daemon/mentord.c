@@ -6,6 +6,7 @@
 #include "sched.h"
 #include "book.h"
 #include "check.h"
+#include "notify.h"
 #include "store.h"
 #include "log.h"
 #include "util.h"
@@ -45,6 +46,7 @@ int mentord_reload(struct mentord *m, char **err)
 	m->config = fresh;
 	log_info("reload: configuration re-read from %s", m->config_path);
 	book_set_interests(m->book, &m->config);
+	notifier_configure(m->notify, &m->config);
 	sched_reload(m->sched);
 	bus_emit_reloaded(m->bus);
 	return 0;
@@ -140,7 +142,8 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 		goto fail;
 	}
 	if ((r = sched_new(&m->sched, m)) < 0 ||
-	    (r = bus_new(&m->bus, m, m->base)) < 0)
+	    (r = bus_new(&m->bus, m, m->base)) < 0 ||
+	    (r = notifier_new(&m->notify, m, bus_connection(m->bus))) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -165,6 +168,8 @@ int mentord_run(struct mentord *m)
 
 void mentord_finish(struct mentord *m)
 {
+	notifier_free(m->notify);
+	m->notify = NULL;
 	bus_free(m->bus);
 	m->bus = NULL;
 	/* The scheduler cancels its requests before the HTTP layer goes. */

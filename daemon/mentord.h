@@ -17,6 +17,7 @@ struct http;
 struct sched;
 struct book;
 struct check_engine;
+struct notifier;
 
 /* What `mentorctl status` shows per network; filled by the scheduler. */
 struct platform_status {
@@ -45,6 +46,7 @@ struct mentord {
 	struct book *book;
 	struct check_engine *check;   /* the draft checker's rules */
 	struct bus *bus;
+	struct notifier *notify;      /* desktop notifications */
 	int64_t clock_offset;      /* seconds added to the wall clock (tests: MENTORD_CLOCK_OFFSET) */
 	struct platform_status status[CONFIG_MAX_PLATFORMS];
 	uint64_t started_usec;     /* CLOCK_MONOTONIC */

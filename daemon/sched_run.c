@@ -9,6 +9,7 @@
 #include "log.h"
 #include "util.h"
 #include "bus.h"
+#include "notify.h"
 #include "utf8.h"
 
 #include <errno.h>
@@ -335,17 +336,33 @@ static void collect_activity(const struct ingest_event *ev, void *userdata)
 	it->text = ev->text ? utf8_clean_dup(ev->text, 500) : NULL;
 }
 
+/* A first sync is history, not news: one summary when it is complete. */
+static void announce_history(struct sched_target *t, const struct activity *a, unsigned posts)
+{
+	int64_t mentor = 0;
+	for (size_t i = 0; i < a->n && !mentor; i++)
+		mentor = a->v[i].mentor;
+	if (t->op == NET_OP_TAG)
+		notifier_history(t->s->m->notify, 0, t->arg, t->p->net->name, posts);
+	else if (t->op == NET_OP_ACCOUNT && mentor)
+		notifier_history(t->s->m->notify, mentor, NULL, t->p->net->name, posts);
+}
+
 static void announce_activity(struct sched_target *t, struct activity *a, bool committed)
 {
+	struct mentord *m = t->s->m;
 	for (size_t i = 0; i < a->n; i++) {
 		struct activity_item *it = &a->v[i];
-		/* A first sync is history, not news. */
-		if (committed && !t->history)
-			bus_emit_activity(t->s->m->bus, it->mentor, it->kind, it->platform, it->url, it->text, it->at);
+		if (committed && !t->history) {
+			bus_emit_activity(m->bus, it->mentor, it->kind, it->platform, it->url, it->text, it->at);
+			notifier_activity(m->notify, it->mentor, it->kind, it->platform, it->url, it->text);
+		}
 		free(it->url);
 		free(it->text);
 	}
 	a->n = 0;
+	if (committed)
+		bus_counts_dirty(m->bus);
 }
 
 static void walk_page(struct sched_target *t, const struct net_page *page)
@@ -370,6 +387,8 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 		r = store_commit(st);
 	else
 		store_rollback(st);
+	if (r >= 0 && t->history && last)
+		announce_history(t, &act, stats.posts_new);
 	announce_activity(t, &act, r >= 0);
 	if (r < 0) {
 		backoff(t, 0, "database write failed");
