@@ -95,7 +95,7 @@ static void sb_text(struct sbuf *b, const char *s, size_t max)
 	}
 }
 
-static const char *network_title(const char *platform)
+const char *notify_network_title(const char *platform)
 {
 	if (!platform || !*platform)
 		return "the network";
@@ -130,7 +130,7 @@ int notify_msg_single(struct notify_msg *out, const struct notify_item *it)
 		snprintf(summary, sizeof summary, "%s", it->summary);
 	else
 		snprintf(summary, sizeof summary, "%s%s%s%s%s", look->prefix, who, look->verb,
-		         look->network ? " " : "", look->network ? network_title(it->platform) : "");
+		         look->network ? " " : "", look->network ? notify_network_title(it->platform) : "");
 	sb_text(&body, it->text ? it->text : "", 280);
 	sb_putn(&body, "", 0);
 	*out = (struct notify_msg){

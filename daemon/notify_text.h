@@ -11,4 +11,7 @@ int notify_msg_single(struct notify_msg *out, const struct notify_item *it);
 /* n items (n + extra >= 1) as one notification: "5 new posts from 3 mentors". */
 int notify_msg_digest(struct notify_msg *out, const struct notify_item *v, size_t n, size_t extra);
 
+/* "X", "Mastodon", "Bluesky" (else the name itself). */
+const char *notify_network_title(const char *platform);
+
 #endif
