@@ -1,5 +1,5 @@
 /* cmd_watch.c — `mentorctl watch`: streams mentord's signals (mentor
- * activity, finished poll rounds, reloads) until interrupted. One line per
+ * activity, new nudges, finished poll rounds, reloads) until interrupted. One line per
  * signal; with --json one JSON object per line. */
 #include "ctl.h"
 #include "output.h"
@@ -59,6 +59,39 @@ static int on_activity(struct watch *w, sd_bus_message *m)
 	return 0;
 }
 
+static int on_nudge(struct watch *w, sd_bus_message *m)
+{
+	uint64_t id;
+	int64_t at;
+	const char *name, *kind, *url, *message, *action;
+	char line[400];
+	int r = sd_bus_message_read(m, "tssxsss", &id, &name, &kind, &at, &url, &message, &action);
+
+	if (r < 0)
+		return r;
+	if (w->ctl->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "signal", "NudgeAdded");
+		cJSON_AddNumberToObject(o, "mentor_id", (double)id);
+		cJSON_AddStringToObject(o, "mentor", name);
+		cJSON_AddStringToObject(o, "kind", kind);
+		cJSON_AddItemToObject(o, "at", json_time(at));
+		cJSON_AddStringToObject(o, "url", url);
+		cJSON_AddStringToObject(o, "message", message);
+		cJSON_AddStringToObject(o, "action", action);
+		char *s = cJSON_PrintUnformatted(o);
+		if (s)
+			printf("%s\n", s);
+		cJSON_free(s);
+		cJSON_Delete(o);
+		return 0;
+	}
+	snprintf(line, sizeof line, "%s %s", message, action);
+	clean_line(line);
+	printf("nudge    %s (%llu)  %s: %s%s%s\n", name, (unsigned long long)id, kind, line, *url ? "  " : "", url);
+	return 0;
+}
+
 static int on_signal(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
 	struct watch *w = userdata;
@@ -67,6 +100,8 @@ static int on_signal(sd_bus_message *m, void *userdata, sd_bus_error *error)
 
 	if (strcmp(member, "MentorActivity") == 0)
 		return on_activity(w, m) < 0 ? (w->failed++, 0) : 0;
+	if (strcmp(member, "NudgeAdded") == 0)
+		return on_nudge(w, m) < 0 ? (w->failed++, 0) : 0;
 	if (strcmp(member, "PollFinished") == 0 && sd_bus_message_read(m, "uu", &polled, &failed) >= 0) {
 		if (w->ctl->json)
 			printf("{\"signal\":\"PollFinished\",\"polled\":%u,\"failed\":%u}\n", polled, failed);

@@ -59,5 +59,8 @@ int ctl_stage(struct ctl *ctl, int argc, char **argv);
 int ctl_suggest(struct ctl *ctl, int argc, char **argv);
 int ctl_dismiss(struct ctl *ctl, int argc, char **argv);
 int ctl_nudges(struct ctl *ctl, int argc, char **argv);
+int ctl_mute(struct ctl *ctl, int argc, char **argv);
+int ctl_unmute(struct ctl *ctl, int argc, char **argv);
+int ctl_mutes(struct ctl *ctl, int argc, char **argv);
 
 #endif

@@ -7,7 +7,7 @@
 # they contain spaces; type a prefix yourself.
 
 _mentorctl_commands="status follow unfollow link unlink track untrack mentors show why log stage
-suggest dismiss nudges check watch poll reload"
+suggest dismiss nudges check watch poll mute unmute mutes reload"
 _mentorctl_platforms="x mastodon bluesky"
 
 # Runs the mentorctl being completed (it may be ./build/mentorctl).
@@ -58,9 +58,10 @@ _mentorctl_options()
         suggest) echo "--limit --links" ;;
         poll)    echo "--wait" ;;
         check)   echo "--accept" ;;
+        mute)    echo "--for" ;;
     esac
 }
-_mentorctl_argopts=" --timeout --name --mentor --platform --sort --events --note --when --limit --accept "
+_mentorctl_argopts=" --timeout --name --mentor --platform --sort --events --note --when --limit --accept --for "
 
 # Completes the value of option $1; returns 1 when $1 takes none.
 _mentorctl_optarg()
@@ -70,6 +71,7 @@ _mentorctl_optarg()
         --platform) COMPREPLY=($(compgen -W "$_mentorctl_platforms" -- "$cur")) ;;
         --when)     COMPREPLY=($(compgen -W "now today yesterday" -- "$cur")) ;;
         --mentor)   COMPREPLY=($(compgen -W "$(_mentorctl_ids)" -- "$cur")) ;;
+        --for)      COMPREPLY=($(compgen -W "1h 8h 1d 1w" -- "$cur")) ;;
         --timeout|--name|--note|--events|--limit|--accept) COMPREPLY=() ;;
         *) return 1 ;;
     esac
@@ -86,7 +88,7 @@ _mentorctl_positional()
         unfollow:2)  list=$(_mentorctl_handles "${pos[1]}") ;;
         unlink:3)    list=$(_mentorctl_handles "${pos[2]}") ;;
         dismiss:2)   list=$(_mentorctl_suggested "${pos[1]}") ;;
-        link:1|unlink:1|show:1|why:1|log:1|stage:1) list=$(_mentorctl_mentors) ;;
+        link:1|unlink:1|show:1|why:1|log:1|stage:1|mute:1|unmute:1) list=$(_mentorctl_mentors) ;;
         log:2)       list="met email call meeting dm note" ;;
         stage:2)     list="follow participate establish connected dormant auto" ;;
     esac

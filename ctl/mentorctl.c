@@ -29,6 +29,9 @@ static const struct ctl_command commands[] = {
 	{ "nudges",   "",                                          ctl_nudges },
 	{ "poll",     "[--wait]",                                  ctl_poll },
 	{ "watch",    "",                                          ctl_watch },
+	{ "mute",     "MENTOR [--for DURATION]",                   ctl_mute },
+	{ "unmute",   "MENTOR",                                    ctl_unmute },
+	{ "mutes",    "",                                          ctl_mutes },
 	{ "check",    "[TEXT | -] [--accept FINGERPRINT]...",      ctl_check },
 	{ "reload",   "",                                          ctl_reload },
 };

@@ -38,7 +38,7 @@ static int accept_new(struct mentord *m, sd_bus_message *msg, struct check_resul
 		const char *colon = strchr(fp, ':');
 		char rule[CHECK_FINGERPRINT_SIZE];
 		snprintf(rule, sizeof rule, "%.*s", colon ? (int)(colon - fp) : (int)strlen(fp), fp);
-		if ((r = store_check_accept(m->store, fp, rule, now_realtime_sec())) < 0)
+		if ((r = store_check_accept(m->store, fp, rule, mentord_now(m))) < 0)
 			return bus_internal_error(error, r);
 		log_info("check: finding %s accepted by the user", rule);
 	}

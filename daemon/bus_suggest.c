@@ -143,7 +143,7 @@ int bus_method_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if (!f)
 		return bus_internal_error(error, -ENOMEM);
-	if ((r = nudges_collect(m, mentord_now(m), 0, f)) < 0) {
+	if ((r = nudges_collect(m, mentord_now(m), NULL, 0, f)) < 0) {
 		r = bus_internal_error(error, r);
 		goto out;
 	}

@@ -127,8 +127,10 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 		r = -ENOMEM;
 		goto fail;
 	}
-	if ((r = store_open(&m->store, m->db_path)) < 0 ||
-	    (r = book_new(&m->book, m->store, &m->config)) < 0 ||
+	if ((r = store_open(&m->store, m->db_path)) < 0)
+		goto fail;
+	store_set_clock(m->store, m->clock_offset);
+	if ((r = book_new(&m->book, m->store, &m->config)) < 0 ||
 	    (r = setup_events(m)) < 0)
 		goto fail;
 	if ((r = check_engine_new(&m->check, &err)) < 0) {

@@ -25,9 +25,9 @@
 #define NOTIF_PATH "/org/freedesktop/Notifications"
 #define NOTIF_IFACE "org.freedesktop.Notifications"
 #define SHOWN_MAX 64               /* notifications whose "Open" we remember */
-#define REVIEW_SOON 10             /* seconds after news before nudges are reviewed */
-#define REVIEW_EVERY (6 * 3600)    /* and anyway: cooling needs only time to pass */
+#define REVIEW_EVERY (6 * 3600)    /* every mentor: cooling needs only time to pass */
 #define ANNOUNCED_KEEP (180 * 86400)
+#define FRESH_MAX 512
 
 struct inflight {
 	struct notifier *n;
@@ -41,6 +41,10 @@ struct notifier {
 	struct notify_policy policy;
 	struct event *timer, *sigchld, *review;
 	bool review_soon;
+	char *fresh[FRESH_MAX];        /* URLs of news since the last review */
+	size_t n_fresh;
+	int64_t fresh_mentors[FRESH_MAX];   /* and whose news, deduplicated */
+	size_t n_fresh_mentors;
 	sd_bus_slot *action_match;
 	struct inflight calls[NOTIFY_MAX_INFLIGHT];
 	struct { uint32_t id; char *url; } shown[SHOWN_MAX];
@@ -214,7 +218,7 @@ static void send_msg(struct notify_msg *nm, void *userdata)
 	notify_msg_clear(nm);
 }
 
-static void review_arm(struct notifier *n, int64_t seconds);
+static void review(struct notifier *n, bool fresh_only);
 
 /* ---- the flush timer ---- */
 
@@ -233,6 +237,10 @@ static void arm(struct notifier *n)
 static void on_timer(evutil_socket_t fd, short what, void *userdata)
 {
 	struct notifier *n = userdata;
+	/* Nudges about this window's news join it, so that a post and the
+	 * opportunity it announces make one notification, not two. */
+	if (n->review_soon)
+		review(n, true);
 	if (policy_flush(&n->policy, mentord_now(n->m), send_msg, n) < 0)
 		log_warn("notifications: out of memory");
 	arm(n);
@@ -245,6 +253,24 @@ void notifier_offer(struct notifier *n, const struct notify_item *it)
 	if (policy_offer(&n->policy, it, mentord_now(n->m)) < 0)
 		log_warn("notifications: out of memory");
 	arm(n);
+}
+
+/* News for the next review; the flush timer runs it within the window. */
+static void note_fresh(struct notifier *n, int64_t mentor_id, const char *url)
+{
+	bool known = false;
+	for (size_t i = 0; i < n->n_fresh_mentors && !known; i++)
+		known = n->fresh_mentors[i] == mentor_id;
+	if (!known && n->n_fresh_mentors < FRESH_MAX)
+		n->fresh_mentors[n->n_fresh_mentors++] = mentor_id;
+	if (url && n->n_fresh < FRESH_MAX && (n->fresh[n->n_fresh] = strdup(url)))
+		n->n_fresh++;
+	if (!n->review_soon) {
+		struct timeval tv = { (time_t)n->policy.rules.coalesce_s, 0 };
+		n->review_soon = true;
+		if (!evtimer_pending(n->timer, NULL))
+			evtimer_add(n->timer, &tv);
+	}
 }
 
 static enum notify_kind kind_of(const char *kind, const char **verb)
@@ -276,10 +302,7 @@ void notifier_activity(struct notifier *n, int64_t mentor_id, const char *kind, 
 
 	if (!n || !kind)
 		return;
-	if (!n->review_soon) {
-		n->review_soon = true;
-		review_arm(n, REVIEW_SOON);
-	}
+	note_fresh(n, mentor_id, url);
 	if ((k = kind_of(kind, &verb)) == NOTIFY_KIND_COUNT)
 		return;
 	if (k == NOTIFY_POST && !textvec_text_matches(book_interests(n->m->book), text ? text : "", NULL, 0))
@@ -338,26 +361,44 @@ static void announce_nudge(struct notifier *n, const struct ledger_nudge *v)
 	notifier_offer(n, &it);
 }
 
-/* Announces nudges not announced before (the store remembers, across
- * restarts). Nudges about history, from before the mentor was followed,
- * are not news. */
-static void on_review(evutil_socket_t fd, short what, void *userdata)
+static void fresh_clear(struct notifier *n)
 {
-	struct notifier *n = userdata;
+	for (size_t i = 0; i < n->n_fresh; i++)
+		free(n->fresh[i]);
+	n->n_fresh = n->n_fresh_mentors = 0;
+}
+
+/* A nudge about a post is news when the post came as news (not with a
+ * first sync); one about time passing (cooling, pacing) when it began after
+ * the mentor was followed. */
+static bool nudge_is_news(const struct notifier *n, const struct ledger_nudge *v, const struct book_entry *e)
+{
+	if (!v->post_id || !v->url)
+		return v->at >= e->agg.follow_at;
+	for (size_t i = 0; i < n->n_fresh; i++)
+		if (strcmp(n->fresh[i], v->url) == 0)
+			return true;
+	return false;
+}
+
+/* Announces nudges not announced before (the store remembers, across
+ * restarts), when they are news. */
+static void review(struct notifier *n, bool fresh_only)
+{
 	struct store *st = n->m->store;
 	struct nudge_list *l = calloc(1, sizeof *l);
 	int64_t now = mentord_now(n->m);
 	bool fresh[NUDGES_MAX] = { false };
-	int r;
+	int r = -ENOMEM;
 
 	n->review_soon = false;
-	review_arm(n, REVIEW_EVERY);
-	if (!l || (r = nudges_collect(n->m, now, 0, l)) < 0 || (r = store_begin(st)) < 0)
+	if (!l || (r = nudges_collect(n->m, now, fresh_only ? n->fresh_mentors : NULL, n->n_fresh_mentors, l)) < 0 ||
+	    (r = store_begin(st)) < 0)
 		goto out;
 	for (size_t i = 0; i < l->n && r >= 0; i++) {
 		struct book_entry *e = book_get(n->m->book, l->v[i].mentor_id);
 		char key[96];
-		if (!e || l->v[i].at < e->agg.follow_at)
+		if (!e || !nudge_is_news(n, &l->v[i], e))
 			continue;
 		snprintf(key, sizeof key, "nudge:%lld:%s:%lld", (long long)l->v[i].mentor_id,
 		         ledger_nudge_kind_name(l->v[i].kind), (long long)l->v[i].at);
@@ -374,9 +415,18 @@ static void on_review(evutil_socket_t fd, short what, void *userdata)
 		store_rollback(st);
 	}
 out:
+	fresh_clear(n);
 	if (!l || r < 0)
 		log_warn("notifications: cannot review nudges: %s", strerror(l ? -r : ENOMEM));
 	nudge_list_free(l);
+}
+
+static void on_review(evutil_socket_t fd, short what, void *userdata)
+{
+	struct notifier *n = userdata;
+	review_arm(n, REVIEW_EVERY);
+	review(n, false);
+	arm(n);
 }
 
 /* ---- set-up ---- */
@@ -424,7 +474,7 @@ int notifier_new(struct notifier **out, struct mentord *m, sd_bus *bus)
 	n->sigchld = evsignal_new(m->base, SIGCHLD, on_sigchld, n);
 	if (!n->timer || !n->review || !n->sigchld || evsignal_add(n->sigchld, NULL) < 0)
 		goto fail;
-	review_arm(n, REVIEW_SOON);
+	review_arm(n, 60);   /* the first full review, once the daemon has settled */
 	if ((r = store_load_mutes(m->store, load_mute, &n->policy)) < 0)
 		goto fail;
 	r = sd_bus_match_signal_async(bus, &n->action_match, NULL, NOTIF_PATH, NOTIF_IFACE, "ActionInvoked",
@@ -449,6 +499,7 @@ void notifier_free(struct notifier *n)
 	}
 	for (size_t i = 0; i < SHOWN_MAX; i++)
 		free(n->shown[i].url);
+	fresh_clear(n);
 	sd_bus_slot_unref(n->action_match);
 	if (n->timer)
 		event_free(n->timer);

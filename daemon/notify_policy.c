@@ -106,6 +106,9 @@ void policy_finish(struct notify_policy *p)
 void policy_set_rules(struct notify_policy *p, const struct notify_rules *rules)
 {
 	p->rules = *rules;
+	/* New quiet hours or gaps: reconsider what is held at the next flush. */
+	if (p->n_held || p->held_extra)
+		p->held_due = 1;
 }
 
 /* ---- mutes and per-mentor gaps ---- */
@@ -154,10 +157,12 @@ static int64_t gap_end(const struct notify_policy *p, int64_t mentor_id, int64_t
 	return 0;
 }
 
-static void note_shown(struct notify_policy *p, int64_t mentor_id, int64_t now)
+static void note_shown(struct notify_policy *p, const struct notify_item *it, int64_t now)
 {
+	int64_t mentor_id = it->mentor_id;
 	size_t i, keep = 0;
-	if (!mentor_id)
+	/* A first-sync summary is about following, not the mentor's news. */
+	if (!mentor_id || it->kind == NOTIFY_SYNC)
 		return;
 	/* Entries whose gap has passed say nothing more: drop them, so the
 	 * list is bounded by the mentors notified within one gap. */
@@ -254,6 +259,25 @@ static int hold(struct notify_policy *p, struct notify_item *it, int64_t release
 	return 0;
 }
 
+/* A mention, a reply or an opportunity is also a post by the mentor: that
+ * item says more, so the plain post of the same URL goes. */
+static void drop_echoes(struct notify_policy *p)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < p->n_pending; i++) {
+		struct notify_item *it = &p->pending[i];
+		bool echo = false;
+		for (size_t j = 0; j < p->n_pending && !echo && it->url && it->kind == NOTIFY_POST; j++)
+			echo = p->pending[j].kind != NOTIFY_POST && p->pending[j].url &&
+			       strcmp(p->pending[j].url, it->url) == 0;
+		if (echo)
+			item_clear(it);
+		else
+			p->pending[keep++] = *it;
+	}
+	p->n_pending = keep;
+}
+
 /* The batch of one flush: the items going out now. */
 struct batch {
 	struct notify_item *v;
@@ -266,7 +290,7 @@ static int emit_single(struct notify_policy *p, struct notify_item *it, int64_t 
 	int r = notify_msg_single(&msg, it);
 	if (r < 0)
 		return r;
-	note_shown(p, it->mentor_id, now);
+	note_shown(p, it, now);
 	emit(&msg, ud);
 	return 1;
 }
@@ -282,7 +306,7 @@ static int emit_batch(struct notify_policy *p, struct batch *b, int64_t now, pol
 	if ((r = notify_msg_digest(&msg, b->v, b->n, b->extra)) < 0)
 		return r;
 	for (size_t i = 0; i < b->n; i++)
-		note_shown(p, b->v[i].mentor_id, now);
+		note_shown(p, &b->v[i], now);
 	emit(&msg, ud);
 	return 1;
 }
@@ -323,6 +347,8 @@ int policy_flush(struct notify_policy *p, int64_t now, policy_emit_fn emit, void
 
 	if (!window && !release)
 		return 0;
+	if (window)
+		drop_echoes(p);
 	if (window) {
 		/* Urgent items first, on their own, quiet hours or not. */
 		for (size_t i = 0; i < p->n_pending; i++) {

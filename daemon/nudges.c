@@ -103,16 +103,17 @@ static int nudges_for(struct mentord *m, struct book_entry *e, int64_t now, stru
 	return 0;
 }
 
-int nudges_collect(struct mentord *m, int64_t now, int64_t only_mentor, struct nudge_list *f)
+int nudges_collect(struct mentord *m, int64_t now, const int64_t *only, size_t n_only, struct nudge_list *f)
 {
 	struct gather *g = calloc(1, sizeof *g);
+	size_t n = only ? n_only : book_count(m->book);
 	int r = 0;
 
 	if (!g)
 		return -ENOMEM;
-	for (size_t i = 0; i < book_count(m->book) && r >= 0 && f->n < NUDGES_MAX; i++) {
-		struct book_entry *e = book_at(m->book, i);
-		if (only_mentor && e->id != only_mentor)
+	for (size_t i = 0; i < n && r >= 0 && f->n < NUDGES_MAX; i++) {
+		struct book_entry *e = only ? book_get(m->book, only[i]) : book_at(m->book, i);
+		if (!e)
 			continue;
 		/* Nothing to say about a mentor with no activity for a year. */
 		if (ledger_agg_last_activity(&e->agg) < now - 365 * LEDGER_DAY)

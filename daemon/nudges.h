@@ -20,8 +20,9 @@ struct nudge_list {
 };
 
 /* Fills *out (zeroed by the caller) with the nudges at `now`, sorted by
- * priority then recency. only_mentor 0: every mentor active within a year. */
-int nudges_collect(struct mentord *m, int64_t now, int64_t only_mentor, struct nudge_list *out);
+ * priority then recency: of the n_only mentors in only, or (only NULL) of
+ * every mentor active within a year. */
+int nudges_collect(struct mentord *m, int64_t now, const int64_t *only, size_t n_only, struct nudge_list *out);
 /* Frees the URLs and the list itself (NULL is fine). */
 void nudge_list_free(struct nudge_list *l);
 

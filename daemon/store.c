@@ -168,6 +168,16 @@ sqlite3_stmt *store_stmt(struct store *s, enum stmt_id id)
 	return st;
 }
 
+void store_set_clock(struct store *s, int64_t offset)
+{
+	s->clock_offset = offset;
+}
+
+int64_t store_now(const struct store *s)
+{
+	return now_realtime_sec() + s->clock_offset;
+}
+
 int store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what)
 {
 	int rc;

@@ -26,6 +26,10 @@ void store_close(struct store *s);
 int store_schema_latest(void);
 int store_schema_version(struct store *s);
 
+/* Times the store writes itself (added_at, created_at...) follow the
+ * daemon's clock: the wall clock moved by offset seconds (tests). */
+void store_set_clock(struct store *s, int64_t offset);
+
 /* Write transactions (BEGIN IMMEDIATE). Nested calls are an error. */
 int store_begin(struct store *s);
 int store_commit(struct store *s);

@@ -31,7 +31,11 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST__COUNT];
 	bool in_tx;
+	int64_t clock_offset;   /* store_set_clock */
 };
+
+/* The wall clock the daemon runs on (mentord_now), for stored times. */
+int64_t store_now(const struct store *s);
 
 /* Returns the prepared statement, reset and with bindings cleared. */
 sqlite3_stmt *store_stmt(struct store *s, enum stmt_id id);

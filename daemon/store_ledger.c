@@ -325,7 +325,7 @@ int store_dismiss(struct store *s, const char *platform, const char *handle)
 	int r;
 	sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, handle, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now_realtime_sec());
+	sqlite3_bind_int64(st, 3, store_now(s));
 	r = store_exec_stmt(s, st, "dismiss");
 	return r < 0 ? r : 0;
 }

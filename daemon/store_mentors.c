@@ -23,7 +23,7 @@ int64_t store_new_mentor(struct store *s, const char *name)
 	int64_t id;
 	int r;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now_realtime_sec());
+	sqlite3_bind_int64(st, 2, store_now(s));
 	if ((r = store_exec_stmt(s, st, "insert mentor")) < 0)
 		return r;
 	id = sqlite3_last_insert_rowid(s->db);
@@ -87,7 +87,7 @@ static int follow_tx(struct store *s, const char *platform, const char *handle,
 		sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, handle, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, mentor_id);
-		sqlite3_bind_int64(st, 4, now_realtime_sec());
+		sqlite3_bind_int64(st, 4, store_now(s));
 		if ((r = store_exec_stmt(s, st, "insert account")) < 0)
 			return r;
 		acc = sqlite3_last_insert_rowid(s->db);
@@ -127,7 +127,7 @@ int store_track(struct store *s, const char *tag, const char *platform)
 	int r;
 	sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, platform ? platform : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now_realtime_sec());
+	sqlite3_bind_int64(st, 3, store_now(s));
 	/* A duplicate is the user's mistake, not a database fault: check first
 	 * rather than letting the UNIQUE constraint log an error. */
 	r = sqlite3_step(st);

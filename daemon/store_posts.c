@@ -146,7 +146,7 @@ int store_insert_post(struct store *s, const struct post *p, int64_t account_id,
 	bind_count(st, 18, p->n_likes);
 	bind_count(st, 19, p->n_reposts);
 	bind_count(st, 20, p->n_replies);
-	sqlite3_bind_int64(st, 21, now_realtime_sec());
+	sqlite3_bind_int64(st, 21, store_now(s));
 	bind_text_or_null(st, 22, mention_ids);
 	if ((r = store_exec_stmt(s, st, "insert post")) <= 0)
 		return r;
@@ -202,7 +202,7 @@ int store_cursor_set(struct store *s, const char *platform, const char *target, 
 	sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
 	bind_text_or_null(st, 3, cursor);
-	sqlite3_bind_int64(st, 4, now_realtime_sec());
+	sqlite3_bind_int64(st, 4, store_now(s));
 	r = store_exec_stmt(s, st, "write cursor");
 	return r < 0 ? r : 0;
 }
@@ -270,7 +270,7 @@ int store_account_resolved(struct store *s, int64_t account_id, const char *stab
 	sqlite3_bind_text(st, 2, stable_id, -1, SQLITE_STATIC);
 	bind_text_or_null(st, 3, handle);
 	bind_text_or_null(st, 4, display_name);
-	sqlite3_bind_int64(st, 5, now_realtime_sec());
+	sqlite3_bind_int64(st, 5, store_now(s));
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)

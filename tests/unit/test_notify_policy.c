@@ -112,6 +112,15 @@ static void test_mentor_gap(void)
 	is_int(s.v[0].urgency, 2, "a reply is critical");
 	is_str(s.v[0].category, "im.received", "reply category");
 	sink_clear(&s);
+	/* A mention is also a post: one notification for both. */
+	it = (struct notify_item){ .kind = NOTIFY_POST, .mentor_id = 8, .mentor = (char *)"Dr Echo",
+	                           .url = (char *)"https://e.example/1", .text = (char *)"@me cardiology" };
+	policy_offer(&p, &it, AT(10, 10));
+	it.kind = NOTIFY_MENTION;
+	policy_offer(&p, &it, AT(10, 10));
+	is_int(policy_flush(&p, AT(10, 10) + 5, collect, &s), 1, "a mention and its post: one notification");
+	is_str(s.v[0].category, "im.received", "... the mention");
+	sink_clear(&s);
 	policy_finish(&p);
 }
 
