@@ -50,7 +50,17 @@ call $E.AlreadyFollowed Follow string:x string:KNOWN string: uint64:0
 call $E.AlreadyTracked Track string:#KNOWN string:
 call $E.InvalidArgument ListMentors string:worst uint32:0 uint32:10
 call $E.InvalidArgument ListMentors "string:'; DROP TABLE mentors" uint32:0 uint32:10
+for m in "" "nobody" "999999" "'; DROP TABLE mentors; --" "%n%s" "../x"; do
+	call $E.UnknownMentor Mute "string:$m" uint64:3600
+	call $E.UnknownMentor Unmute "string:$m"
+done
+call $E.InvalidArgument Mute "string:$LONG$LONG" uint64:3600
+call $E.InvalidArgument Mute string:1 uint64:18446744073709551615
+call $E.InvalidArgument Mute string:1 uint64:315360001
+call $E.NotMuted Unmute string:1
 D=org.freedesktop.DBus.Error
+call $D.InvalidArgs Mute string:1 int32:5
+call $D.InvalidArgs ListMutes string:extra
 call $D.InvalidArgs Follow string:x
 call $D.InvalidArgs Follow int32:1 string:x string: uint64:0
 call $D.InvalidArgs GetStatus string:extra
