@@ -48,6 +48,8 @@ int bus_method_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 int bus_method_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_link_suggestions(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_check(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+/* bus_export.c */
+int bus_method_export_ledger(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 
 /* Refuses callers whose effective uid is not ours (defence in depth: the
  * user bus already limits who connects). Returns 0 or a set error. */

@@ -311,6 +311,8 @@ const sd_bus_vtable bus_manager_vtable[] = {
 	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_reload, 0),
 	SD_BUS_METHOD_WITH_ARGS("Poll", SD_BUS_ARGS("b", wait), SD_BUS_RESULT("u", targets),
 		method_poll, 0),
+	SD_BUS_METHOD_WITH_ARGS("ExportLedger", SD_BUS_ARGS("t", after, "u", limit),
+		SD_BUS_RESULT("a(ttssxsssss)", events, "t", next), bus_method_export_ledger, 0),
 	SD_BUS_SIGNAL("Reloaded", "", 0),
 	SD_BUS_SIGNAL_WITH_ARGS("PollFinished", SD_BUS_ARGS("u", polled, "u", failed), 0),
 	SD_BUS_SIGNAL_WITH_ARGS("MentorActivity", SD_BUS_ARGS("t", mentor_id, "s", mentor, "s", kind,
