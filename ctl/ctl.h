@@ -59,5 +59,6 @@ int ctl_stage(struct ctl *ctl, int argc, char **argv);
 int ctl_suggest(struct ctl *ctl, int argc, char **argv);
 int ctl_dismiss(struct ctl *ctl, int argc, char **argv);
 int ctl_nudges(struct ctl *ctl, int argc, char **argv);
+int ctl_export(struct ctl *ctl, int argc, char **argv);
 
 #endif

@@ -30,6 +30,7 @@ static const struct ctl_command commands[] = {
 	{ "poll",     "[--wait]",                                  ctl_poll },
 	{ "watch",    "",                                          ctl_watch },
 	{ "check",    "[TEXT | -] [--accept FINGERPRINT]...",      ctl_check },
+	{ "export",   "[--format json|csv]",                       ctl_export },
 	{ "reload",   "",                                          ctl_reload },
 };
 
