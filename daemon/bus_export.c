@@ -7,7 +7,6 @@
 #include "mentord-bus.h"
 #include "store.h"
 #include "utf8.h"
-#include "util.h"
 
 #include <errno.h>
 #include <stdlib.h>
