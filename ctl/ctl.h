@@ -62,5 +62,6 @@ int ctl_nudges(struct ctl *ctl, int argc, char **argv);
 int ctl_mute(struct ctl *ctl, int argc, char **argv);
 int ctl_unmute(struct ctl *ctl, int argc, char **argv);
 int ctl_mutes(struct ctl *ctl, int argc, char **argv);
+int ctl_export(struct ctl *ctl, int argc, char **argv);
 
 #endif

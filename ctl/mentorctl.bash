@@ -7,7 +7,7 @@
 # they contain spaces; type a prefix yourself.
 
 _mentorctl_commands="status follow unfollow link unlink track untrack mentors show why log stage
-suggest dismiss nudges check watch poll mute unmute mutes reload"
+suggest dismiss nudges check watch poll mute unmute mutes export reload"
 _mentorctl_platforms="x mastodon bluesky"
 
 # Runs the mentorctl being completed (it may be ./build/mentorctl).
@@ -59,15 +59,17 @@ _mentorctl_options()
         poll)    echo "--wait" ;;
         check)   echo "--accept" ;;
         mute)    echo "--for" ;;
+        export)  echo "--format" ;;
     esac
 }
-_mentorctl_argopts=" --timeout --name --mentor --platform --sort --events --note --when --limit --accept --for "
+_mentorctl_argopts=" --timeout --name --mentor --platform --sort --events --note --when --limit --accept --for --format "
 
 # Completes the value of option $1; returns 1 when $1 takes none.
 _mentorctl_optarg()
 {
     case $1 in
         --sort)     COMPREPLY=($(compgen -W "score fit recent stage" -- "$cur")) ;;
+        --format)   COMPREPLY=($(compgen -W "json csv" -- "$cur")) ;;
         --platform) COMPREPLY=($(compgen -W "$_mentorctl_platforms" -- "$cur")) ;;
         --when)     COMPREPLY=($(compgen -W "now today yesterday" -- "$cur")) ;;
         --mentor)   COMPREPLY=($(compgen -W "$(_mentorctl_ids)" -- "$cur")) ;;

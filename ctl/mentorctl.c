@@ -33,6 +33,7 @@ static const struct ctl_command commands[] = {
 	{ "unmute",   "MENTOR",                                    ctl_unmute },
 	{ "mutes",    "",                                          ctl_mutes },
 	{ "check",    "[TEXT | -] [--accept FINGERPRINT]...",      ctl_check },
+	{ "export",   "[--format json|csv]",                       ctl_export },
 	{ "reload",   "",                                          ctl_reload },
 };
 

@@ -62,6 +62,8 @@ int bus_method_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 int bus_method_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_link_suggestions(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_method_check(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+/* bus_export.c */
+int bus_method_export_ledger(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 
 /* bus_props.c: the getter of Mentors, Accounts, Hashtags, Posts, Events,
  * Muted and LastPoll; set-up of the PropertiesChanged debounce. */

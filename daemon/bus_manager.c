@@ -328,6 +328,8 @@ const sd_bus_vtable bus_manager_vtable[] = {
 		bus_method_unmute, 0),
 	SD_BUS_METHOD_WITH_ARGS("ListMutes", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(tsx)", mutes),
 		bus_method_list_mutes, 0),
+	SD_BUS_METHOD_WITH_ARGS("ExportLedger", SD_BUS_ARGS("t", after, "u", limit),
+		SD_BUS_RESULT("a(ttssxsssss)", events, "t", next), bus_method_export_ledger, 0),
 	SD_BUS_SIGNAL("Reloaded", "", 0),
 	SD_BUS_SIGNAL_WITH_ARGS("PollFinished", SD_BUS_ARGS("u", polled, "u", failed), 0),
 	SD_BUS_SIGNAL_WITH_ARGS("MentorActivity", SD_BUS_ARGS("t", mentor_id, "s", mentor, "s", kind,

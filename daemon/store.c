@@ -143,6 +143,15 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_ACCOUNT_RESOLVED] =
 		"UPDATE accounts SET stable_id = ?2, handle = coalesce(?3, handle),"
 		" display_name = coalesce(?4, display_name), resolved_at = ?5 WHERE id = ?1",
+	/* The export: every event by id, with who (mentor, account) and what
+	 * (the post's text); an id range scan of the events table. */
+	[ST_EXPORT_EVENTS] =
+		"SELECT e.id, e.mentor_id, m.name, e.kind, e.at, e.platform, a.handle,"
+		" coalesce(e.url, p.url), p.text, e.note FROM events e"
+		" JOIN mentors m ON m.id = e.mentor_id"
+		" LEFT JOIN accounts a ON a.id = e.account_id"
+		" LEFT JOIN posts p ON p.id = e.post_id"
+		" WHERE e.id > ?1 ORDER BY e.id LIMIT ?2",
 };
 
 int store_error(struct store *s, int rc, const char *what)

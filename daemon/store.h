@@ -267,5 +267,18 @@ int store_load_mutes(struct store *s, store_mute_fn fn, void *userdata);
 /* Records that key was announced: 1 if new, 0 if it was already. */
 int store_announce(struct store *s, const char *key, int64_t at);
 int store_prune_announced(struct store *s, int64_t before);
+/* ---- the export (store_export.c) ---- */
+
+/* One ledger event with who and where: strings valid during the callback,
+ * NULL when absent (offline events have no platform, handle, url, text). */
+struct store_export_row {
+	int64_t id, mentor_id, at;
+	const char *mentor, *kind, *platform, *handle, *url, *text, *note;
+};
+/* fn returns <0 to fail, 0 for the next row, >0 to stop (not an error). */
+typedef int (*store_export_fn)(const struct store_export_row *e, void *userdata);
+/* Events with id > after, in id order, at most limit. */
+int store_export_events(struct store *s, int64_t after, uint32_t limit,
+                        store_export_fn fn, void *userdata);
 
 #endif

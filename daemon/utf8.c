@@ -145,6 +145,11 @@ uint32_t utf8_lower(uint32_t cp)
 	return utf8_is_upper(cp) ? cp + 0x20 : cp;
 }
 
+bool utf8_is_nonchar(uint32_t cp)
+{
+	return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+}
+
 char *utf8_clean_dup(const char *s, size_t max)
 {
 	size_t len = s ? strlen(s) : 0, o = 0;
@@ -158,7 +163,7 @@ char *utf8_clean_dup(const char *s, size_t max)
 		uint32_t cp = utf8_decode(s + i, len - i, &n, &bad);
 		char enc[4];
 		size_t k;
-		if (bad || (cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7f)
+		if (bad || (cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7f || utf8_is_nonchar(cp))
 			cp = 0xFFFD;
 		k = utf8_encode(cp, enc);
 		if (o + k > max)

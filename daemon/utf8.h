@@ -30,9 +30,13 @@ enum utf8_class {
  * to whether the sequence was malformed. */
 uint32_t utf8_decode(const char *s, size_t len, size_t *n, bool *bad);
 
+/* Noncharacters (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF): valid UTF-8, yet
+ * sd-bus refuses a string that holds one, failing the whole message. */
+bool utf8_is_nonchar(uint32_t cp);
+
 /* A copy of at most max bytes of s that is valid UTF-8 for D-Bus: malformed
- * bytes and control characters other than \t and \n become U+FFFD, and the
- * cut falls between characters. NULL on allocation failure. */
+ * bytes, noncharacters and control characters other than \t and \n become
+ * U+FFFD, and the cut falls between characters. NULL on allocation failure. */
 char *utf8_clean_dup(const char *s, size_t max);
 
 /* Writes cp as UTF-8 into out (at least 4 bytes); returns the byte count. */

@@ -58,6 +58,9 @@ call $E.InvalidArgument Mute "string:$LONG$LONG" uint64:3600
 call $E.InvalidArgument Mute string:1 uint64:18446744073709551615
 call $E.InvalidArgument Mute string:1 uint64:315360001
 call $E.NotMuted Unmute string:1
+call $E.InvalidArgument ExportLedger uint64:0 uint32:0
+call $E.InvalidArgument ExportLedger uint64:0 uint32:5001
+call $E.InvalidArgument ExportLedger uint64:18446744073709551615 uint32:4294967295
 D=org.freedesktop.DBus.Error
 call $D.InvalidArgs Mute string:1 int32:5
 call $D.InvalidArgs ListMutes string:extra
@@ -66,12 +69,15 @@ call $D.InvalidArgs Follow int32:1 string:x string: uint64:0
 call $D.InvalidArgs GetStatus string:extra
 call $D.InvalidArgs Reload int32:7
 call $D.InvalidArgs ListMentors string:score
+call $D.InvalidArgs ExportLedger uint64:0
+call $D.InvalidArgs ExportLedger int64:0 uint32:10
 call $D.UnknownMethod DropEverything
 
 out=$(dbus-send --session --print-reply --dest=org.mentord.Mentord1 /org/mentord/Mentord1 \
 	org.mentord.Manager1.ListMentors string:score uint32:4294967295 uint32:4294967295 2>&1)
 case "$out" in *"uint32 1"*) ok 0 "huge offset/limit are clamped, not an error";; *) ok 1 "huge offset/limit"; echo "# $out";; esac
 
+ctl export >/dev/null && ctl export --format csv >/dev/null; ok $? "an export between the bad calls"
 daemon_alive; ok $? "daemon still running after the bad calls"
 ctl status >/dev/null; ok $? "daemon still answers"
 snapshot > "$T/after.sql"

@@ -1,0 +1,326 @@
+/* cmd_export.c — `mentorctl export [--format json|csv]`: the whole ledger.
+ * Events arrive a page at a time (ExportLedger) and are written as each
+ * page arrives, so memory stays flat however long the ledger; only the
+ * mentors (a few hundred bytes each, one per followed person) are held,
+ * to sort them by id. */
+#include "ctl.h"
+#include "mentor.h"
+#include "output.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define EVENT_PAGE   1000   /* rows asked per call; the daemon may send fewer */
+#define MENTOR_PAGE  200
+/* The document's layout; bump when a key changes meaning or goes away. */
+#define EXPORT_VERSION 1
+
+enum export_format { FORMAT_JSON, FORMAT_CSV };
+
+struct export_event {
+	uint64_t id, mentor_id;
+	int64_t at;
+	const char *mentor, *kind, *platform, *handle, *url, *text, *note;
+};
+
+struct mentor_item {
+	uint64_t id;
+	cJSON *json;
+};
+
+struct mentor_list {
+	struct mentor_item *v;
+	size_t n, cap;
+};
+
+static void mentor_list_clear(struct mentor_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		cJSON_Delete(l->v[i].json);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static cJSON *string_or_null(const char *s)
+{
+	return s && *s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+/* The object `mentorctl --json mentors` prints (spec keys). */
+static cJSON *mentor_json(const struct mentor_summary *s)
+{
+	cJSON *o = cJSON_CreateObject(), *accounts;
+	if (!o)
+		return NULL;
+	cJSON_AddNumberToObject(o, "id", (double)s->id);
+	cJSON_AddStringToObject(o, "name", s->name);
+	cJSON_AddStringToObject(o, "stage", s->stage);
+	cJSON_AddNumberToObject(o, "score", s->score);
+	cJSON_AddNumberToObject(o, "fit", s->fit);
+	accounts = cJSON_AddArrayToObject(o, "accounts");
+	for (size_t i = 0; accounts && i < s->n_accounts; i++) {
+		cJSON *a = cJSON_CreateObject();
+		cJSON_AddStringToObject(a, "platform", s->accounts[i].platform);
+		cJSON_AddStringToObject(a, "handle", s->accounts[i].handle);
+		cJSON_AddItemToArray(accounts, a);
+	}
+	cJSON_AddNumberToObject(o, "posts", (double)s->posts);
+	cJSON_AddNumberToObject(o, "events", (double)s->events);
+	cJSON_AddItemToObject(o, "last_activity", json_time(s->last_activity));
+	cJSON_AddItemToObject(o, "last_contact", json_time(s->last_contact));
+	return o;
+}
+
+static int mentor_add(struct mentor_list *l, const struct mentor_summary *s)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		struct mentor_item *v = reallocarray(l->v, cap, sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	if (!(l->v[l->n].json = mentor_json(s)))
+		return -ENOMEM;
+	l->v[l->n++].id = s->id;
+	return 0;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	uint64_t x = ((const struct mentor_item *)a)->id, y = ((const struct mentor_item *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+/* Every mentor, by id. ListMentors pages a ranking that a poll may reorder
+ * between two pages, so a mentor can come twice: duplicates are dropped. */
+static int fetch_mentors(struct ctl *ctl, struct mentor_list *l)
+{
+	uint32_t offset = 0, total = 0, got;
+	size_t keep = 0;
+	int r, rc;
+
+	do {
+		sd_bus_message *reply = NULL;
+		struct mentor_summary s;
+		if ((rc = ctl_call(ctl, "ListMentors", &reply, "suu", "score", offset, (uint32_t)MENTOR_PAGE)) != 0)
+			return rc;
+		got = 0;
+		r = sd_bus_message_enter_container(reply, 'a', "(tssdda(ss)ttxx)");
+		while (r >= 0 && !sd_bus_message_at_end(reply, false)) {
+			if ((r = mentor_summary_read(reply, &s)) >= 0 && (r = mentor_add(l, &s)) >= 0)
+				got++;
+			mentor_summary_clear(&s);
+		}
+		if (r >= 0 && (r = sd_bus_message_exit_container(reply)) >= 0)
+			r = sd_bus_message_read(reply, "u", &total);
+		sd_bus_message_unref(reply);
+		if (r < 0)
+			return ctl_bad_reply("ListMentors", r);
+		offset += got;
+	} while (got > 0 && offset < total);
+	if (l->n)
+		qsort(l->v, l->n, sizeof *l->v, by_id);
+	for (size_t i = 0; i < l->n; i++) {
+		if (keep > 0 && l->v[keep - 1].id == l->v[i].id) {
+			cJSON_Delete(l->v[i].json);
+			continue;
+		}
+		l->v[keep++] = l->v[i];
+	}
+	l->n = keep;
+	return 0;
+}
+
+static int print_json(cJSON *o, const char *after)
+{
+	char *s = cJSON_PrintUnformatted(o);
+	if (!s)
+		return -ENOMEM;
+	fputs(s, stdout);
+	fputs(after, stdout);
+	free(s);
+	return 0;
+}
+
+static int json_head(const char *version, const struct mentor_list *l)
+{
+	cJSON *v = cJSON_CreateString(version), *t = json_time((int64_t)time(NULL));
+	char *vs = cJSON_PrintUnformatted(v), *ts = cJSON_PrintUnformatted(t);
+	int r = vs && ts ? 0 : -ENOMEM;
+
+	if (r == 0) {
+		printf("{\"version\":%d,\"mentord_version\":%s,\"exported_at\":%s,\n\"mentors\":[",
+		       EXPORT_VERSION, vs, ts);
+		for (size_t i = 0; r == 0 && i < l->n; i++)
+			r = print_json(l->v[i].json, i + 1 < l->n ? ",\n" : "");
+		fputs("],\n\"events\":[", stdout);
+	}
+	free(vs);
+	free(ts);
+	cJSON_Delete(v);
+	cJSON_Delete(t);
+	return r;
+}
+
+static int json_event(const struct export_event *e, bool first)
+{
+	cJSON *o = cJSON_CreateObject();
+	int r;
+	if (!o)
+		return -ENOMEM;
+	cJSON_AddNumberToObject(o, "id", (double)e->id);
+	cJSON_AddNumberToObject(o, "mentor_id", (double)e->mentor_id);
+	cJSON_AddStringToObject(o, "mentor", e->mentor);
+	cJSON_AddStringToObject(o, "kind", e->kind);
+	cJSON_AddItemToObject(o, "at", json_time(e->at));
+	cJSON_AddItemToObject(o, "platform", string_or_null(e->platform));
+	cJSON_AddItemToObject(o, "handle", string_or_null(e->handle));
+	cJSON_AddItemToObject(o, "url", string_or_null(e->url));
+	cJSON_AddItemToObject(o, "text", string_or_null(e->text));
+	cJSON_AddItemToObject(o, "note", string_or_null(e->note));
+	fputs(first ? "\n" : ",\n", stdout);
+	r = print_json(o, "");
+	cJSON_Delete(o);
+	return r;
+}
+
+/* RFC 4180: quoted when it holds a comma, a quote, CR or LF; quotes doubled. */
+static void csv_field(const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		putchar('"');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else {
+		fputs(s, stdout);
+	}
+	fputs(last ? "\r\n" : ",", stdout);
+}
+
+static void csv_event(const struct export_event *e)
+{
+	char num[24], at[32];
+	time_t t = (time_t)e->at;
+	struct tm tm;
+
+	snprintf(num, sizeof num, "%llu", (unsigned long long)e->id);
+	csv_field(num, false);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)e->mentor_id);
+	csv_field(num, false);
+	csv_field(e->mentor, false);
+	csv_field(e->kind, false);
+	at[0] = '\0';
+	if (e->at > 0 && gmtime_r(&t, &tm))
+		strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	csv_field(at, false);
+	csv_field(e->platform, false);
+	csv_field(e->handle, false);
+	csv_field(e->url, false);
+	csv_field(e->text, false);
+	csv_field(e->note, true);
+}
+
+/* Writes every event, page by page. Returns an exit code. */
+static int stream_events(struct ctl *ctl, enum export_format fmt, uint64_t *count)
+{
+	uint64_t after = 0, next;
+	int r, rc;
+
+	do {
+		sd_bus_message *reply = NULL;
+		struct export_event e;
+		if ((rc = ctl_call(ctl, "ExportLedger", &reply, "tu", after, (uint32_t)EVENT_PAGE)) != 0)
+			return rc;
+		r = sd_bus_message_enter_container(reply, 'a', "(ttssxsssss)");
+		while (r >= 0 && (r = sd_bus_message_read(reply, "(ttssxsssss)", &e.id, &e.mentor_id, &e.mentor,
+		                                          &e.kind, &e.at, &e.platform, &e.handle, &e.url,
+		                                          &e.text, &e.note)) > 0) {
+			if (fmt == FORMAT_CSV)
+				csv_event(&e);
+			else
+				r = json_event(&e, *count == 0);
+			(*count)++;
+		}
+		if (r >= 0 && (r = sd_bus_message_exit_container(reply)) >= 0)
+			r = sd_bus_message_read(reply, "t", &next);
+		sd_bus_message_unref(reply);
+		if (r < 0)
+			return ctl_bad_reply("ExportLedger", r);
+		/* A cursor that does not move forward would loop for ever. */
+		if (next != 0 && next <= after)
+			return ctl_bad_reply("ExportLedger", -EBADMSG);
+		after = next;
+	} while (after != 0);
+	return CTL_EXIT_OK;
+}
+
+int ctl_export(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { 0 } };
+	enum export_format fmt = FORMAT_JSON;
+	struct mentor_list mentors = { 0 };
+	sd_bus_message *status = NULL;
+	const char *version;
+	uint64_t count = 0;
+	int c, r, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'f')
+			return CTL_EXIT_USAGE;
+		if (strcmp(optarg, "json") == 0)
+			fmt = FORMAT_JSON;
+		else if (strcmp(optarg, "csv") == 0)
+			fmt = FORMAT_CSV;
+		else
+			return ctl_usage_error("export", "unknown format '%s' (expected json or csv)", optarg);
+	}
+	if (optind != argc)
+		return ctl_usage_error("export", "usage: export [--format json|csv]");
+	if (ctl->json && fmt == FORMAT_CSV)
+		return ctl_usage_error("export", "--json asks for JSON, --format csv for CSV: choose one");
+
+	/* Everything that can fail before the first byte is written comes
+	 * first: an unreachable daemon leaves stdout empty. */
+	if ((rc = ctl_call(ctl, "GetStatus", &status, "")) != 0)
+		goto out;
+	if ((r = sd_bus_message_read(status, "s", &version)) < 0) {
+		rc = ctl_bad_reply("GetStatus", r);
+		goto out;
+	}
+	if (fmt == FORMAT_JSON) {
+		if ((rc = fetch_mentors(ctl, &mentors)) != 0)
+			goto out;
+		if ((r = json_head(version, &mentors)) < 0) {
+			rc = ctl_bad_reply("ListMentors", r);
+			goto out;
+		}
+	} else {
+		fputs("id,mentor_id,mentor,kind,at,platform,handle,url,text,note\r\n", stdout);
+	}
+	/* On a failure half way the document stays unterminated, so that no
+	 * reader takes a partial export for a whole one. */
+	if ((rc = stream_events(ctl, fmt, &count)) != 0)
+		goto out;
+	if (fmt == FORMAT_JSON)
+		fputs(count ? "\n]}\n" : "]}\n", stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "mentorctl export: cannot write the output: %s\n", strerror(errno));
+		rc = CTL_EXIT_DAEMON;
+	}
+out:
+	sd_bus_message_unref(status);
+	mentor_list_clear(&mentors);
+	return rc;
+}
