@@ -34,7 +34,7 @@ static int accept_new(struct mentord *m, sd_bus_message *msg, struct check_resul
 			                         "At most %d fingerprints of the form rule:hex", MAX_ACCEPT);
 		if (check_result_accept(res, fp) == -ENOENT)
 			return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
-			                         "No finding with fingerprint '%.64s' in this draft", fp);
+			                         "No finding with fingerprint '%.*s' in this draft", BUS_CUT(fp, 64));
 		const char *colon = strchr(fp, ':');
 		char rule[CHECK_FINGERPRINT_SIZE];
 		snprintf(rule, sizeof rule, "%.*s", colon ? (int)(colon - fp) : (int)strlen(fp), fp);

@@ -145,6 +145,16 @@ uint32_t utf8_lower(uint32_t cp)
 	return utf8_is_upper(cp) ? cp + 0x20 : cp;
 }
 
+size_t utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	/* Only a cut before a continuation byte splits a character. */
+	if (n == max)
+		while (n > 0 && utf8_cont((unsigned char)s[n]))
+			n--;
+	return n;
+}
+
 char *utf8_clean_dup(const char *s, size_t max)
 {
 	size_t len = s ? strlen(s) : 0, o = 0;
