@@ -111,9 +111,12 @@ ok $? "control: the collected replies, output and database do hold the polled da
 if ctl --help 2>&1 | grep -q '^  export'; then
 	ctl --json export > "$T/sinks/export.json" 2>&1; ok $? "mentorctl --json export"
 	ctl export --format csv > "$T/sinks/export.csv" 2>&1; ok $? "mentorctl export --format csv"
+	grep -q doc1 "$T/sinks/export.json" && grep -q doc1 "$T/sinks/export.csv"
+	ok $? "control: both exports hold the polled ledger"
 else
 	ok 0 "# SKIP mentorctl export is not there yet"
 	ok 0 "# SKIP mentorctl export --format csv is not there yet"
+	ok 0 "# SKIP export control"
 fi
 
 for s in "$XTOK" "$MTOK" "$BPW"; do
