@@ -114,6 +114,37 @@ struct call {
 	int var;                   /* which argument varies (-1 none), for messages */
 };
 
+/* Everything the call list points into, freed in one go at the end. */
+struct arena {
+	void **p;
+	size_t n, cap;
+};
+
+/* Takes ownership of ptr (NULL stays NULL and is not kept). */
+static void *keep(struct arena *a, void *ptr)
+{
+	if (!ptr)
+		return NULL;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		void **v = realloc(a->p, cap * sizeof *v);
+		if (!v) {
+			free(ptr);
+			return NULL;
+		}
+		a->p = v;
+		a->cap = cap;
+	}
+	return a->p[a->n++] = ptr;
+}
+
+static void arena_free(struct arena *a)
+{
+	for (size_t k = 0; k < a->n; k++)
+		free(a->p[k]);
+	free(a->p);
+}
+
 struct corpus {
 	const char **s; size_t ns;
 	const char *const *u, *const *t, *const *x, *const *b, *const *i, *const *d;
@@ -124,6 +155,7 @@ struct corpus {
 struct calls {
 	struct call *v;
 	size_t n, cap;
+	struct arena *arena;
 };
 
 struct tally {
@@ -181,7 +213,7 @@ static char *prefixed(const char *prefix, const char *unit, size_t times)
  * "broken" ones are look-alikes: U+FFFD, lone combining marks, bidi
  * overrides, and multi-byte characters placed so that a fixed byte cut
  * (printf "%.64s") lands inside one. */
-static int corpus_init(struct corpus *c)
+static int corpus_init(struct corpus *c, struct arena *ar)
 {
 	static const char *const fixed[] = {
 		"", " ", "@", "#", ".", "-", "\t", "a b", "line1\nline2", "\r\n", "\x01\x02\x1b[31mred",
@@ -213,11 +245,13 @@ static int corpus_init(struct corpus *c)
 	static const char *const as_one[] = { "'; DROP TABLE check_overrides; --" };
 	static const char *const as_fmt[] = { "%n%n%n", "../../x", "" };
 	static const char *const as_rule[] = { "phi.mrn:0000000000000000" };
-	static const char **as_many, **as_long;
+	const char **as_many, **as_long;
 
-	c->s = calloc(nf + ng, sizeof *c->s);
-	as_many = calloc(10000, sizeof *as_many);
-	as_long = calloc(1, sizeof *as_long);
+	for (size_t k = 0; k < ng; k++)
+		keep(ar, gen[k]);
+	c->s = keep(ar, calloc(nf + ng, sizeof *c->s));
+	as_many = keep(ar, calloc(10000, sizeof *as_many));
+	as_long = keep(ar, calloc(1, sizeof *as_long));
 	if (!c->s || !as_many || !as_long)
 		return -ENOMEM;
 	for (size_t k = 0; k < nf; k++)
@@ -236,7 +270,7 @@ static int corpus_init(struct corpus *c)
 	c->b = b; c->nb = sizeof b / sizeof b[0];
 	c->i = i; c->ni = sizeof i / sizeof i[0];
 	c->d = d; c->nd = sizeof d / sizeof d[0];
-	c->as = calloc(6, sizeof *c->as);
+	c->as = keep(ar, calloc(6, sizeof *c->as));
 	if (!c->as)
 		return -ENOMEM;
 	c->as[c->nas++] = (struct val){ .type = 'S', .n = 0 };
@@ -282,8 +316,8 @@ static int push(struct calls *cs, const struct call *c)
 }
 
 /* Values of a template element: the base, or '~base'. */
-static int parse_template(const char *tpl, char types[], int n, struct val base[], bool vary[],
-                          char *store, size_t store_size)
+static int parse_template(struct arena *ar, const char *tpl, char types[], int n, struct val base[],
+                          bool vary[], char *store, size_t store_size)
 {
 	int k = 0;
 	if (strlen(tpl) >= store_size)
@@ -304,7 +338,7 @@ static int parse_template(const char *tpl, char types[], int n, struct val base[
 		base[k] = (struct val){ .type = types[k], .s = p };
 		if (types[k] == 'S' && *p) {
 			/* Base arrays are written as one element or nothing. */
-			const char **one = malloc(sizeof *one);
+			const char **one = keep(ar, malloc(sizeof *one));
 			if (!one)
 				return -ENOMEM;
 			*one = p;
@@ -345,9 +379,9 @@ static int add_templated(struct calls *cs, const struct corpus *co, const struct
 
 	if ((n = split_sig(m->sig, types, MAX_ARGS)) < 0)
 		return n;
-	if (!(store = malloc(strlen(tpl) + 1)))
+	if (!(store = keep(cs->arena, malloc(strlen(tpl) + 1))))
 		return -ENOMEM;
-	if ((r = parse_template(tpl, types, n, base, vary, store, strlen(tpl) + 1)) < 0) {
+	if ((r = parse_template(cs->arena, tpl, types, n, base, vary, store, strlen(tpl) + 1)) < 0) {
 		fprintf(stderr, "busburst: bad template for %s: '%s'\n", m->name, tpl);
 		return r;
 	}
@@ -796,8 +830,9 @@ static void merge(struct totals *tot, FILE *in)
 
 int main(int argc, char **argv)
 {
+	struct arena arena = { 0 };
 	struct corpus co = { 0 };
-	struct calls calls = { 0 };
+	struct calls calls = { .arena = &arena };
 	struct totals tot = { 0 };
 	const char *phase = "reject", *fingerprint = NULL;
 	size_t clients = 4, rounds = 2, window = 32;
@@ -842,9 +877,9 @@ int main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (corpus_init(&co) < 0 || build_calls(&calls, &co, strcmp(phase, "reject") == 0, fingerprint) < 0) {
+	if (corpus_init(&co, &arena) < 0 || build_calls(&calls, &co, strcmp(phase, "reject") == 0, fingerprint) < 0) {
 		fprintf(stderr, "busburst: cannot build the calls\n");
-		return 2;
+		goto out;
 	}
 	if (list) {
 		char d[256];
@@ -852,11 +887,12 @@ int main(int argc, char **argv)
 			describe(&calls.v[k], d, sizeof d);
 			printf("%s%s\n", d, calls.v[k].must_fail ? " !" : "");
 		}
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	if ((r = sd_bus_open_user(&bus)) < 0) {
 		fprintf(stderr, "busburst: cannot connect to the session bus: %s\n", strerror(-r));
-		return 2;
+		goto out;
 	}
 	if (check_coverage(bus) < 0)
 		goto out;
@@ -933,5 +969,9 @@ reap:
 	rc = tot.failures || probe_fail || tot.done != clients * rounds * calls.n ? 1 : 0;
 out:
 	sd_bus_flush_close_unref(bus);
+	free(calls.v);
+	arena_free(&arena);
+	/* Before a sanitizer's exit handler, which may _exit() on a report. */
+	fflush(stdout);
 	return rc;
 }
