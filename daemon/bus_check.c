@@ -20,31 +20,44 @@ static int accept_stored(const char *fingerprint, void *userdata)
 	return 0;
 }
 
-/* Fingerprints the caller accepts now: checked, applied, recorded. */
+/* Fingerprints the caller accepts now: all checked and applied first, then
+ * recorded in one transaction, so a refused call records nothing. */
 static int accept_new(struct mentord *m, sd_bus_message *msg, struct check_result *res, sd_bus_error *error)
 {
-	const char *fp;
-	int r, n = 0;
+	const char *fp, *fps[MAX_ACCEPT];
+	size_t n = 0;
+	int r;
 
 	if ((r = sd_bus_message_enter_container(msg, 'a', "s")) < 0)
 		return r;
 	while ((r = sd_bus_message_read(msg, "s", &fp)) > 0) {
-		if (++n > MAX_ACCEPT || strlen(fp) >= CHECK_FINGERPRINT_SIZE)
+		if (n == MAX_ACCEPT || strlen(fp) >= CHECK_FINGERPRINT_SIZE)
 			return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
 			                         "At most %d fingerprints of the form rule:hex", MAX_ACCEPT);
 		if (check_result_accept(res, fp) == -ENOENT)
 			return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
-			                         "No finding with fingerprint '%.64s' in this draft", fp);
-		const char *colon = strchr(fp, ':');
-		char rule[CHECK_FINGERPRINT_SIZE];
-		snprintf(rule, sizeof rule, "%.*s", colon ? (int)(colon - fp) : (int)strlen(fp), fp);
-		if ((r = store_check_accept(m->store, fp, rule, mentord_now(m))) < 0)
-			return bus_internal_error(error, r);
-		log_info("check: finding %s accepted by the user", rule);
+			                         "No finding with fingerprint '%.*s' in this draft", BUS_CUT(fp, 64));
+		fps[n++] = fp;   /* points into msg, which outlives this call */
 	}
-	if (r < 0)
+	if (r < 0 || (r = sd_bus_message_exit_container(msg)) < 0 || n == 0)
 		return r;
-	return sd_bus_message_exit_container(msg);
+	if ((r = store_begin(m->store)) < 0)
+		return bus_internal_error(error, r);
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		const char *colon = strchr(fps[i], ':');
+		char rule[CHECK_FINGERPRINT_SIZE];
+		snprintf(rule, sizeof rule, "%.*s", colon ? (int)(colon - fps[i]) : (int)strlen(fps[i]), fps[i]);
+		r = store_check_accept(m->store, fps[i], rule, mentord_now(m));
+	}
+	if (r >= 0)
+		r = store_commit(m->store);
+	else
+		store_rollback(m->store);
+	if (r < 0)
+		return bus_internal_error(error, r);
+	for (size_t i = 0; i < n; i++)
+		log_info("check: finding %.*s accepted by the user", (int)strcspn(fps[i], ":"), fps[i]);
+	return 0;
 }
 
 static int append_findings(sd_bus_message *reply, const struct check_result *res)

@@ -5,6 +5,7 @@
 
 #include "bus.h"
 #include "store.h"
+#include "utf8.h"
 
 #include <stdbool.h>
 #include <systemd/sd-bus.h>
@@ -27,6 +28,11 @@ struct bus {
 	struct event *counts_timer;   /* debounces PropertiesChanged */
 	struct bus_counts shown;
 };
+
+/* printf arguments quoting at most max bytes of s with "%.*s" without
+ * splitting a character: an error whose message is not valid UTF-8 cannot
+ * be sent, and the caller would wait for a reply that never comes. */
+#define BUS_CUT(s, max) (int)utf8_prefix((s), (max)), (s)
 
 /* A reply message freed on every return path. */
 #define reply_unref __attribute__((cleanup(sd_bus_message_unrefp)))

@@ -34,9 +34,9 @@ int bus_find_mentor(struct mentord *m, const char *query, struct book_entry **ou
 	id = store_find_mentor(m->store, query);
 	if (id == -ENOTUNIQ)
 		return sd_bus_error_setf(error, MENTORD_ERROR_AMBIGUOUS_MENTOR,
-		                         "'%.64s' matches several mentors; use the id or more of the name", query);
+		                         "'%.*s' matches several mentors; use the id or more of the name", BUS_CUT(query, 64));
 	if (id == -ENOENT || (id > 0 && !book_get(m->book, id)))
-		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_MENTOR, "No mentor '%.64s'", query);
+		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_MENTOR, "No mentor '%.*s'", BUS_CUT(query, 64));
 	if (id < 0)
 		return bus_internal_error(error, (int)id);
 	*out = book_get(m->book, id);
@@ -206,7 +206,7 @@ int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		return r;
 	if (!offline_kind(kind))
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
-		                         "Unknown kind '%.32s' (expected met, email, call, meeting, dm or note)", kind);
+		                         "Unknown kind '%.*s' (expected met, email, call, meeting, dm or note)", BUS_CUT(kind, 32));
 	if (strlen(note) > MAX_NOTE || !utf8_text_valid(note, strlen(note)))
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
 		                         "The note must be UTF-8 text of at most %d bytes", MAX_NOTE);
@@ -246,8 +246,8 @@ int bus_method_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 	bool unpin = !*stage || strcmp(stage, "auto") == 0;
 	if (!unpin && ledger_stage_from_name(stage) < 0)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
-		                         "Unknown stage '%.32s' (expected follow, participate, establish, "
-		                         "connected, dormant or auto)", stage);
+		                         "Unknown stage '%.*s' (expected follow, participate, establish, "
+		                         "connected, dormant or auto)", BUS_CUT(stage, 32));
 	if ((r = store_set_stage(m->store, e->id, unpin ? NULL : stage)) < 0 ||
 	    (r = book_refresh(m->book, e->id)) < 0)
 		return bus_internal_error(error, r);

@@ -19,7 +19,7 @@ int bus_check_platform(const char *platform, sd_bus_error *error)
 {
 	if (!validate_platform(platform))
 		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_PLATFORM,
-		                         "Unknown platform '%.32s' (expected x, mastodon or bluesky)", platform);
+		                         "Unknown platform '%.*s' (expected x, mastodon or bluesky)", BUS_CUT(platform, 32));
 	return 0;
 }
 
@@ -31,7 +31,7 @@ int bus_check_handle(const char *platform, const char *in, char *out, sd_bus_err
 		return r;
 	if (validate_handle(platform, in, out, &why) < 0)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_HANDLE,
-		                         "Invalid %s handle '%.64s': %s", platform, in, why);
+		                         "Invalid %s handle '%.*s': %s", platform, BUS_CUT(in, 64), why);
 	return 0;
 }
 
@@ -136,7 +136,7 @@ static int method_track(sd_bus_message *msg, void *userdata, sd_bus_error *error
 	if (*platform && (r = bus_check_platform(platform, error)) < 0)
 		return r;
 	if (validate_tag(tag, norm, &why) < 0)
-		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_TAG, "Invalid hashtag '%.64s': %s", tag, why);
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_TAG, "Invalid hashtag '%.*s': %s", BUS_CUT(tag, 64), why);
 	r = store_track(m->store, norm, platform);
 	if (r == -EEXIST)
 		return sd_bus_error_setf(error, MENTORD_ERROR_ALREADY_TRACKED, "Already tracking #%s%s%s", norm,
@@ -161,7 +161,7 @@ static int method_untrack(sd_bus_message *msg, void *userdata, sd_bus_error *err
 	if ((r = bus_check_caller(msg, error)) < 0)
 		return r;
 	if (validate_tag(tag, norm, &why) < 0)
-		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_TAG, "Invalid hashtag '%.64s': %s", tag, why);
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_TAG, "Invalid hashtag '%.*s': %s", BUS_CUT(tag, 64), why);
 	r = store_untrack(m->store, norm);
 	if (r == -ENOENT)
 		return sd_bus_error_setf(error, MENTORD_ERROR_NOT_TRACKED, "Not tracking #%s", norm);
@@ -198,7 +198,7 @@ static int method_list_mentors(sd_bus_message *msg, void *userdata, sd_bus_error
 		return r;
 	if (parse_sort(sort, &how) < 0)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
-		                         "Unknown sort '%.32s' (expected score, fit, recent or stage)", sort);
+		                         "Unknown sort '%.*s' (expected score, fit, recent or stage)", BUS_CUT(sort, 32));
 	if (limit == 0 || limit > MENTORD_MAX_PAGE)
 		limit = MENTORD_MAX_PAGE;
 	return bus_list_mentors(userdata, msg, how, offset, limit, error);
@@ -212,8 +212,13 @@ static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 
 	if ((r = bus_check_caller(msg, error)) < 0)
 		return r;
-	if ((r = mentord_reload(m, &err)) < 0)
-		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_CONFIG, "%s", err ? err : strerror(-r));
+	if ((r = mentord_reload(m, &err)) < 0) {
+		/* The message quotes the file, which may hold bytes that are not
+		 * UTF-8; such an error could not be sent at all. */
+		_cleanup_free_ char *clean = utf8_clean_dup(err ? err : strerror(-r), 1024);
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_CONFIG, "%s",
+		                         clean ? clean : "Invalid configuration");
+	}
 	return sd_bus_reply_method_return(msg, "");
 }
 

@@ -150,6 +150,16 @@ bool utf8_is_nonchar(uint32_t cp)
 	return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
 }
 
+size_t utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	/* Only a cut before a continuation byte splits a character. */
+	if (n == max)
+		while (n > 0 && utf8_cont((unsigned char)s[n]))
+			n--;
+	return n;
+}
+
 char *utf8_clean_dup(const char *s, size_t max)
 {
 	size_t len = s ? strlen(s) : 0, o = 0;

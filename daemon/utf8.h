@@ -39,6 +39,11 @@ bool utf8_is_nonchar(uint32_t cp);
  * U+FFFD, and the cut falls between characters. NULL on allocation failure. */
 char *utf8_clean_dup(const char *s, size_t max);
 
+/* The length of the longest prefix of s of at most max bytes that does not
+ * end inside a multi-byte character. For quoting with "%.*s": a byte cut
+ * that splits a character yields invalid UTF-8, which D-Bus cannot carry. */
+size_t utf8_prefix(const char *s, size_t max);
+
 /* Writes cp as UTF-8 into out (at least 4 bytes); returns the byte count. */
 size_t utf8_encode(uint32_t cp, char *out);
 
