@@ -144,7 +144,7 @@ static int parse_interests(struct parser *p, const char *v)
 	c->n_interests = 0;
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		tok = strip(tok);
-		if (*tok == '#')
+		while (*tok == '#')   /* "##meded" too: tags are compared without '#' */
 			tok++;
 		if (!*tok)
 			continue;
