@@ -124,6 +124,22 @@ static void test_config_crlf_lines(void)
 		config_clear(&c);
 }
 
+/* config.c removed one '#' only, so "##meded" became the interest "#meded",
+ * which no tag (stored without '#') can match. */
+static void test_config_hashes(void)
+{
+	static const char text[] = "[mentord]\ninterests = ##MedEd, #, ###\n";
+	struct config c;
+	char *err = NULL;
+	int r = config_parse(&c, "t.conf", text, sizeof text - 1, &err);
+
+	ok(r == 0 && c.n_interests == 1 && strcmp(c.interests[0], "meded") == 0,
+	   "config: every leading '#' removed, empty interests skipped");
+	free(err);
+	if (r == 0)
+		config_clear(&c);
+}
+
 /* html.c copied NUL bytes into the text, ending the C string early (and
  * leaving whitespace at its end). */
 static void test_html_nul(void)
@@ -184,6 +200,7 @@ int main(void)
 	}
 	test_config_nul();
 	test_config_crlf_lines();
+	test_config_hashes();
 	test_html_nul();
 	test_html_pre_start();
 	test_http_nul_line();
