@@ -140,6 +140,31 @@ static void test_config_hashes(void)
 		config_clear(&c);
 }
 
+/* net.c scrubbed credentials after the message was cut to NET_MSG_MAX, so
+ * a token the cut went through left its first bytes in err.msg. Every
+ * position of the token around the cut is tried. */
+static void test_net_token_cut(void)
+{
+	const struct net_platform *p = net_platform_find("mastodon");
+	struct net_config cfg = { .api_base = "https://m.example", .token = FUZZ_NET_TOKEN };
+	bool leaked = false, masked = false;
+
+	for (size_t pad = 140; pad < 200; pad++) {
+		char body[512];
+		struct net_page pg;
+		struct net_response resp;
+		int n = snprintf(body, sizeof body, "{\"error\":\"%*s%s\"}", (int)pad, "",
+				 FUZZ_NET_TOKEN);
+
+		resp = (struct net_response){ .status = 401, .body = body, .body_len = (size_t)n };
+		net_parse(p, &cfg, NET_OP_LOOKUP, &resp, NULL, &pg);
+		leaked |= strstr(pg.err.msg, "tok-") != NULL || fuzz_net_tail_of(pg.err.msg, FUZZ_NET_TOKEN);
+		masked |= strstr(pg.err.msg, "***") != NULL;
+		net_page_clear(&pg);
+	}
+	ok(!leaked && masked, "net: no part of a token survives the message cut");
+}
+
 /* html.c copied NUL bytes into the text, ending the C string early (and
  * leaving whitespace at its end). */
 static void test_html_nul(void)
@@ -201,6 +226,7 @@ int main(void)
 	test_config_nul();
 	test_config_crlf_lines();
 	test_config_hashes();
+	test_net_token_cut();
 	test_html_nul();
 	test_html_pre_start();
 	test_http_nul_line();
