@@ -149,7 +149,7 @@ static int parse_interests(struct parser *p, const char *v)
 	c->n_interests = 0;
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		tok = strip(tok);
-		if (*tok == '#')
+		while (*tok == '#')   /* "##meded" too: tags are compared without '#' */
 			tok++;
 		if (!*tok)
 			continue;
@@ -330,19 +330,24 @@ int config_parse(struct config *out, const char *name, const char *buf, size_t l
 	for (size_t off = 0; off < len && r >= 0; ) {
 		const char *nl = memchr(buf + off, '\n', len - off);
 		size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
-		char *line = strndup(buf + off, n);
+		size_t next = off + n + 1;   /* past the '\n', whatever is cut below */
+		char *line;
 		p.line++;
-		if (!line) { r = -ENOMEM; break; }
-		if (n > 0 && line[n - 1] == '\r')   /* CRLF files */
-			line[--n] = '\0';
-		if (strlen(line) != n)
+		/* On the raw bytes: strndup() stops at a NUL, so a copy could be
+		 * shorter than n and line[n - 1] would be out of bounds. */
+		if (memchr(buf + off, '\0', n)) {
 			r = fail(&p, "NUL byte in line");
-		else if (!utf8_text_valid(line, n))
+			break;
+		}
+		if (n > 0 && buf[off + n - 1] == '\r')   /* CRLF files */
+			n--;
+		if (!(line = strndup(buf + off, n))) { r = -ENOMEM; break; }
+		if (!utf8_text_valid(line, n))
 			r = fail(&p, "not valid UTF-8 text");
 		else
 			r = parse_line(&p, line);
 		free(line);
-		off += n + 1;
+		off = next;
 	}
 	if (r < 0) {
 		if (err) { *err = p.err; p.err = NULL; }

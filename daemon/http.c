@@ -277,7 +277,10 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	}
 	while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
 		len--;
-	if (len == 0 || p[0] == ' ' || p[0] == '\t' || !memchr(p, ':', len))
+	/* A NUL would split the line in index_headers() into a piece without a
+	 * colon (a NULL dereference). curl 7.88 refuses NULs in header and
+	 * trailer lines itself; this does not rely on every version doing so. */
+	if (len == 0 || p[0] == ' ' || p[0] == '\t' || !memchr(p, ':', len) || memchr(p, '\0', len))
 		return size * n;     /* blank line, obsolete folding, junk */
 	if (hd->hlen + len + 1 > max) {
 		hd->headers_too_large = true;

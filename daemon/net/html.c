@@ -128,7 +128,12 @@ static void emit(struct h2t *st, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (!st->pre && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')) {
+		if (c == '\0')
+			continue;    /* would end the C string the caller gets early */
+		/* <pre> keeps its whitespace, except before the first text: the
+		 * output never starts with whitespace. */
+		if ((!st->pre || !st->out->len) &&
+		    (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')) {
 			st->space = true;
 			continue;
 		}

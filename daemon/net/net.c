@@ -120,7 +120,7 @@ int net_build_session(const struct net_platform *p, const struct net_config *cfg
  * echo what was sent, and these strings end up in logs and status output. */
 static void scrub(char *msg, const char *secret)
 {
-	size_t sl;
+	size_t sl, n;
 	char *hit;
 
 	if (!net_has(secret) || (sl = strlen(secret)) < 4)
@@ -128,6 +128,15 @@ static void scrub(char *msg, const char *secret)
 	while ((hit = strstr(msg, secret))) {
 		memmove(hit + 3, hit + sl, strlen(hit + sl) + 1);
 		memcpy(hit, "***", 3);
+	}
+	/* msg was cut to NET_MSG_MAX before this runs, so a secret the cut went
+	 * through left only its start: mask that (4 bytes or more) too. */
+	n = strlen(msg);
+	for (size_t k = sl - 1 < n ? sl - 1 : n; k >= 4; k--) {
+		if (memcmp(msg + n - k, secret, k) == 0) {
+			memcpy(msg + n - k, "***", 4);
+			break;
+		}
 	}
 }
 
