@@ -15,9 +15,15 @@ if [ -z "$missing" ]; then
 		pkg-config --exists "$m" || missing="$missing $m"
 	done
 fi
-for t in cc make dbus-daemon dbus-run-session systemd-analyze busctl dbus-send sqlite3 jq perl; do
+for t in cc make dbus-daemon dbus-run-session dbus-monitor systemd-analyze busctl dbus-send sqlite3 jq perl; do
 	command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
 done
+# Without modules (deps.sh -- valgrind) the packages are tools of that name.
+if [ -z "$mods" ]; then
+	for t in $pkgs; do
+		command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
+	done
+fi
 [ -z "$missing" ] && exit 0
 
 echo "deps: missing:$missing — installing Debian packages: $pkgs"
