@@ -255,7 +255,7 @@ static void handle_error(struct sched_target *t, const struct net_error *e)
 		sched_target_done(t, true);
 		return;
 	case NET_ERR_SESSION_EXPIRED:
-		sched_session_drop(p);
+		sched_session_drop(p, t->op == NET_OP_SESSION_REFRESH);
 		t->running = false;
 		t->due = now;
 		sched_target_done(t, false);
