@@ -548,6 +548,7 @@ static const char *const ep_names[NEP] = {
 struct stats {
 	uint64_t requests, control, by_ep[NEP], ep_429[NEP], by_net[NNET + 1];
 	uint64_t status[600], rate_limited, scripted, bytes_out, conns_total;
+	uint64_t over[NBUCKETS];     /* per bucket: requests refused for a spent window */
 	unsigned conns_open, conns_max, inflight, inflight_max;
 };
 
@@ -2329,8 +2330,19 @@ static void too_many(struct rq *r, struct bucket *b, long reset_in_s)
 	struct bucket shown = *b;
 
 	shown.remaining = 0;
-	if (reset_in_s > 0)
+	if (reset_in_s > 0) {
+		/* A scripted 429 never promises an earlier end than the real
+		 * window's: a client trusting it must not run into that one. */
 		shown.reset_s = r->now / 1000 + reset_in_s;
+		for (int i = 0; i < 2; i++) {
+			struct bucket *rb = i ? (r->net == NET_M ? &r->f->buckets[B_M_PAGING] : NULL) : b;
+			if (!rb)
+				continue;
+			bucket_roll(rb, r->now);
+			if (rb->remaining <= 0 && rb->reset_s > shown.reset_s)
+				shown.reset_s = rb->reset_s;
+		}
+	}
 	rate_headers(r, &shown);
 	switch (r->net) {
 	case NET_X:
@@ -2358,6 +2370,7 @@ static bool rate_check(struct rq *r, int bi)
 		bucket_roll(pg, r->now);
 		if (b->remaining <= 0 || pg->remaining <= 0) {
 			f->st.rate_limited++;
+			f->st.over[b->remaining <= 0 ? bi : B_M_PAGING]++;
 			too_many(r, b->remaining <= 0 ? b : pg, 0);
 			return false;
 		}
@@ -2369,6 +2382,7 @@ static bool rate_check(struct rq *r, int bi)
 	}
 	if (!bucket_take(b, r->now)) {
 		f->st.rate_limited++;
+		f->st.over[bi]++;
 		too_many(r, b, 0);
 		return false;
 	}
@@ -4689,6 +4703,7 @@ static void ctl_stats(struct rq *r)
 		jw_kint(j, "remaining", f->buckets[b].remaining);
 		jw_kint(j, "window", f->buckets[b].window_s);
 		jw_kint(j, "reset", f->buckets[b].reset_s);
+		jw_kint(j, "over", (long long)f->st.over[b]);
 		jw_end(j);
 	}
 	jw_end(j);
@@ -5354,6 +5369,7 @@ static void usage(FILE *out)
 "  --engaged K            doc1..docK interact with me (default 5)\n"
 "  --tags a,b,c           hashtags used by generated posts (default meded,cardiology,healthequity)\n"
 "  --span-days D          posts spread over D days (default 30)\n"
+"  --span-hours H         ... or over H hours\n"
 "  --end-time T           time of the newest generated post, epoch seconds or ISO 8601\n"
 "                         (default: start-up time)\n"
 "Clock (rate windows, visibility of posts, token expiry use the fake clock):\n"
@@ -5441,7 +5457,7 @@ static int parse_rate_arg(struct fake *f, const char *s)
 static int parse_args(struct fake *f, int argc, char **argv)
 {
 	enum { O_PORT = 256, O_PORTFILE, O_SCRIPT, O_GZIP, O_HANG, O_SEED, O_ACC, O_POSTS, O_MY, O_ENG, O_TAGS,
-	       O_SPAN, O_END, O_NOW, O_CLOCK, O_XT, O_MT, O_BP, O_TTL, O_RATE, O_SCALE, O_ANCHOR };
+	       O_SPAN, O_END, O_NOW, O_CLOCK, O_XT, O_MT, O_BP, O_TTL, O_RATE, O_SCALE, O_ANCHOR, O_SPANH };
 	static const struct option opts[] = {
 		{ "port", 1, 0, O_PORT }, { "port-file", 1, 0, O_PORTFILE }, { "script", 1, 0, O_SCRIPT },
 		{ "gzip", 0, 0, O_GZIP }, { "hang-max", 1, 0, O_HANG }, { "verbose", 0, 0, 'v' },
@@ -5451,10 +5467,11 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		{ "now", 1, 0, O_NOW }, { "clock-file", 1, 0, O_CLOCK }, { "x-token", 1, 0, O_XT },
 		{ "mastodon-token", 1, 0, O_MT }, { "bsky-password", 1, 0, O_BP }, { "bsky-access-ttl", 1, 0, O_TTL },
 		{ "rate", 1, 0, O_RATE }, { "clock-scale", 1, 0, O_SCALE }, { "clock-anchor", 1, 0, O_ANCHOR },
+		{ "span-hours", 1, 0, O_SPANH },
 		{ 0, 0, 0, 0 },
 	};
 	const char *tags = "meded,cardiology,healthequity";
-	long my_posts = -1, engaged = 5, span_days = 30, v;
+	long my_posts = -1, engaged = 5, span_days = 30, span_hours = 0, v;
 	bool end_set = false;
 	double anchor = 0;
 	int c;
@@ -5476,6 +5493,7 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		case O_ENG: okv = parse_long(optarg, &engaged) && engaged >= 0; break;
 		case O_TAGS: tags = optarg; break;
 		case O_SPAN: okv = parse_long(optarg, &span_days) && span_days > 0 && span_days < 3650; break;
+		case O_SPANH: okv = parse_long(optarg, &span_hours) && span_hours > 0 && span_hours < 87600; break;
 		case O_END: okv = parse_time_arg(optarg, &f->end_ms); end_set = true; break;
 		case O_NOW: okv = parse_time_arg(optarg, &f->frozen_ms); f->frozen = true; break;
 		case O_CLOCK: f->clock_file = optarg; break;
@@ -5512,7 +5530,7 @@ static int parse_args(struct fake *f, int argc, char **argv)
 	}
 	f->nmyposts = my_posts >= 0 ? (uint32_t)my_posts : f->nposts;
 	f->nengaged = (uint32_t)(engaged > (long)f->naccounts ? (long)f->naccounts : engaged);
-	f->span_ms = span_days * DAY_MS;
+	f->span_ms = span_hours ? span_hours * 3600000 : span_days * DAY_MS;
 	if (!end_set)
 		f->end_ms = now_ms(f) / 1000 * 1000;
 	for (const char *p = tags; *p; ) {
