@@ -302,7 +302,15 @@ static void note_rate(struct sched_platform *p, enum net_op op, const struct net
 		/* Requests still in flight have not been counted by the server
 		 * yet: count them here so concurrency cannot overdraw. */
 		int64_t left = rate->remaining - (int64_t)p->inflight;
-		p->bucket[op].remaining = left > 0 ? left : 0;
+		if (left < 0)
+			left = 0;
+		/* Answers are not always handled in the order they were served:
+		 * a slower one carries an older, higher count. Within one window
+		 * the count only goes down. */
+		if (p->bucket[op].remaining >= 0 && p->bucket[op].reset == rate->reset &&
+		    left > p->bucket[op].remaining)
+			left = p->bucket[op].remaining;
+		p->bucket[op].remaining = left;
 		p->bucket[op].reset = rate->reset;
 	}
 }
