@@ -4464,7 +4464,7 @@ static void log_request(struct rq *r, const char *note)
 {
 	if (!r->f->verbose)
 		return;
-	fprintf(stderr, "fakeapi: %s %s -> %d %s%s%s\n",
+	fprintf(stderr, "fakeapi: @%" PRId64 " %s %s -> %d %s%s%s\n", r->now / 1000,
 		evhttp_request_get_command(r->req) == EVHTTP_REQ_POST ? "POST" : "GET",
 		evhttp_request_get_uri(r->req), r->status, ep_names[r->ep],
 		r->rule ? " script:" : "", r->rule ? action_names[r->rule->action] : note);
