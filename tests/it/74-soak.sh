@@ -94,13 +94,14 @@ curl -s "$FAKE/_fake/stats" > "$T/s0.json"
 fake_post /_fake/script '{"path":"/xrpc/com.atproto.server.refreshSession","action":"truncate","count":1}' &&
 	fake_post /_fake/expire_tokens '{}'
 ctl poll >/dev/null
-sleep_until_sim $(( $(sim_now) + 3600 ))
+sleep_until_sim $(( $(sim_now) + 1200 ))
 curl -s "$FAKE/_fake/stats" > "$T/s1.json"
 refreshes=$(( $(jq '.endpoints["bluesky.refreshSession"].requests // 0' "$T/s1.json") -
               $(jq '.endpoints["bluesky.refreshSession"].requests // 0' "$T/s0.json") ))
 logins=$(( $(jq '.endpoints["bluesky.createSession"].requests // 0' "$T/s1.json") -
            $(jq '.endpoints["bluesky.createSession"].requests // 0' "$T/s0.json") ))
-[ "$refreshes" -ge 1 ] && [ "$refreshes" -le 3 ] && [ "$logins" -eq 1 ]
+# (the looping daemon made hundreds; a scheduled refresh may fall in too)
+[ "$refreshes" -ge 1 ] && [ "$refreshes" -le 5 ] && [ "$logins" -eq 1 ]
 ok $? "a lost refresh answer: $refreshes refreshes, then $logins login (no retry loop on the spent token)"
 
 # rules SEED ROUND STEADY — a JSON array of FAULTS random rules on random
