@@ -16,11 +16,29 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <systemd/sd-daemon.h>
+
+static int64_t realtime_usec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 int64_t mentord_now(const struct mentord *m)
 {
-	return now_realtime_sec() + m->clock_offset;
+	if (m->clock_scale <= 1)
+		return now_realtime_sec() + m->clock_offset;
+	/* A pure function of the wall clock, so the fake server (given the
+	 * same anchor and scale) and a restarted daemon agree on "now". */
+	int64_t elapsed = realtime_usec() - m->clock_anchor_usec;
+	return (m->clock_anchor_usec + elapsed * m->clock_scale) / 1000000 + m->clock_offset;
+}
+
+int64_t mentord_real_usec(const struct mentord *m, int64_t secs)
+{
+	return m->clock_scale > 1 ? secs * 1000000 / m->clock_scale : secs * 1000000;
 }
 
 void mentord_quit(struct mentord *m, int exit_code)
@@ -111,6 +129,8 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 	memset(m, 0, sizeof *m);
 	m->started_usec = now_monotonic_usec();
 	m->clock_offset = opt->clock_offset;
+	m->clock_scale = opt->clock_scale;
+	m->clock_anchor_usec = opt->clock_anchor_usec ? opt->clock_anchor_usec : realtime_usec();
 	if ((r = resolve_paths(m, opt)) < 0)
 		goto fail;
 	r = config_load(&m->config, m->config_path, !m->config_explicit, &err);

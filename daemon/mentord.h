@@ -32,6 +32,8 @@ struct mentord_options {
 	const char *config_path;   /* NULL: XDG default, missing file = defaults */
 	const char *db_path;       /* NULL: XDG default */
 	int64_t clock_offset;      /* seconds to add to the wall clock (tests only) */
+	int64_t clock_scale;       /* tests only: simulated seconds per real one; 0 or 1 = real */
+	int64_t clock_anchor_usec; /* tests only: the real instant (epoch µs) the scaled clock starts from */
 };
 
 struct mentord {
@@ -48,6 +50,8 @@ struct mentord {
 	struct bus *bus;
 	struct notifier *notify;      /* desktop notifications */
 	int64_t clock_offset;      /* seconds added to the wall clock (tests: MENTORD_CLOCK_OFFSET) */
+	int64_t clock_scale;       /* > 1: time runs this much faster (tests: MENTORD_CLOCK_SCALE) */
+	int64_t clock_anchor_usec; /* where the fast clock meets the wall clock (MENTORD_CLOCK_ANCHOR) */
 	struct platform_status status[CONFIG_MAX_PLATFORMS];
 	uint64_t started_usec;     /* CLOCK_MONOTONIC */
 	struct event *sig_term, *sig_int, *sig_hup, *watchdog;
@@ -68,6 +72,10 @@ int mentord_reload(struct mentord *m, char **err);
 /* The daemon's wall clock in unix seconds (the system's, moved by
  * clock_offset in tests). Every "now" of the ledger and the scheduler. */
 int64_t mentord_now(const struct mentord *m);
+
+/* The real time, in µs, that `secs` of the daemon's clock take (they pass
+ * faster when a soak test scales the clock). For timers. */
+int64_t mentord_real_usec(const struct mentord *m, int64_t secs);
 
 /* Asks the loop to stop after the current iteration. */
 void mentord_quit(struct mentord *m, int exit_code);

@@ -459,9 +459,10 @@ static void arm_timer(struct sched *s, int64_t now)
 	evtimer_del(s->timer);
 	if (next == INT64_MAX)
 		return;
-	struct timeval tv = { .tv_sec = next > now ? (time_t)(next - now) : 0 };
-	if (next <= now)
-		tv.tv_usec = 1000;   /* ready but unstarted: retry soon, never spin */
+	int64_t us = next > now ? mentord_real_usec(s->m, next - now) : 0;
+	if (us < 1000)
+		us = 1000;   /* ready but unstarted: retry soon, never spin */
+	struct timeval tv = { .tv_sec = (time_t)(us / 1000000), .tv_usec = (suseconds_t)(us % 1000000) };
 	evtimer_add(s->timer, &tv);
 }
 

@@ -184,11 +184,17 @@ void sched_session_store(struct sched_platform *p, struct net_session *fresh)
 	session_save(p);
 }
 
-void sched_session_drop(struct sched_platform *p)
+void sched_session_drop(struct sched_platform *p, bool refresh_dead)
 {
 	struct sched *s = p->s;
-	/* Expired early: the session target refreshes it now. */
-	p->session.access_expires = 0;
+	/* Expired early: the session target refreshes it now. A refresh token
+	 * the server refused is dead for good (they are single-use, and a
+	 * refresh whose answer was lost leaves ours spent): retrying it would
+	 * loop without pause, so the target logs in afresh instead. */
+	if (refresh_dead)
+		net_session_clear(&p->session);
+	else
+		p->session.access_expires = 0;
 	for (size_t i = 0; i < s->n_targets; i++)
 		if (s->targets[i]->p == p && s->targets[i]->kind == TARGET_SESSION)
 			s->targets[i]->due = sched_now(s);

@@ -112,7 +112,7 @@ void sched_creds_clear(struct sched_platform *p);
 void sched_net_config(const struct sched_platform *p, struct net_config *cfg);
 /* Stores a new Bluesky session (memory and the 0600 session file). */
 void sched_session_store(struct sched_platform *p, struct net_session *fresh);
-void sched_session_drop(struct sched_platform *p);
+void sched_session_drop(struct sched_platform *p, bool refresh_dead);
 /* True when the platform's session should be created or refreshed now. */
 bool sched_session_needed(const struct sched_platform *p, int64_t now, enum net_op *op);
 

@@ -256,7 +256,7 @@ static void handle_error(struct sched_target *t, const struct net_error *e)
 		sched_target_done(t, true);
 		return;
 	case NET_ERR_SESSION_EXPIRED:
-		sched_session_drop(p);
+		sched_session_drop(p, t->op == NET_OP_SESSION_REFRESH);
 		t->running = false;
 		t->due = now;
 		sched_target_done(t, false);
@@ -303,7 +303,15 @@ static void note_rate(struct sched_platform *p, enum net_op op, const struct net
 		/* Requests still in flight have not been counted by the server
 		 * yet: count them here so concurrency cannot overdraw. */
 		int64_t left = rate->remaining - (int64_t)p->inflight;
-		p->bucket[op].remaining = left > 0 ? left : 0;
+		if (left < 0)
+			left = 0;
+		/* Answers are not always handled in the order they were served:
+		 * a slower one carries an older, higher count. Within one window
+		 * the count only goes down. */
+		if (p->bucket[op].remaining >= 0 && p->bucket[op].reset == rate->reset &&
+		    left > p->bucket[op].remaining)
+			left = p->bucket[op].remaining;
+		p->bucket[op].remaining = left;
 		p->bucket[op].reset = rate->reset;
 	}
 }

@@ -510,6 +510,7 @@ struct netdata {
 	struct xpostvec *extras;        /* [a]: posts added at run time */
 	struct notifvec notifs;         /* interactions with me */
 	int64_t seen_at;                /* Bluesky updateSeen, 0 = never */
+	int64_t last_added_t;           /* time of the newest post added at run time */
 };
 
 struct rule;
@@ -547,6 +548,7 @@ static const char *const ep_names[NEP] = {
 struct stats {
 	uint64_t requests, control, by_ep[NEP], ep_429[NEP], by_net[NNET + 1];
 	uint64_t status[600], rate_limited, scripted, bytes_out, conns_total;
+	uint64_t over[NBUCKETS];     /* per bucket: requests refused for a spent window */
 	unsigned conns_open, conns_max, inflight, inflight_max;
 };
 
@@ -573,6 +575,8 @@ struct fake {
 	/* clock */
 	bool frozen;
 	int64_t frozen_ms, offset_ms;
+	int64_t scale;               /* > 1: a fast clock, scale_base_ms at real anchor_real_ms */
+	int64_t scale_base_ms, anchor_real_ms;
 	const char *clock_file;
 	struct timespec clock_mtime;
 	/* state */
@@ -621,7 +625,11 @@ static void clock_reload(struct fake *f)
 static int64_t now_ms(struct fake *f)
 {
 	clock_reload(f);
-	return f->frozen ? f->frozen_ms : real_ms() + f->offset_ms;
+	if (f->frozen)
+		return f->frozen_ms;
+	if (f->scale > 1)
+		return f->scale_base_ms + (real_ms() - f->anchor_real_ms) * f->scale;
+	return real_ms() + f->offset_ms;
 }
 
 /* --- accounts --- */
@@ -1137,8 +1145,12 @@ static void cid_of(const struct fake *f, int net, uint32_t a, int64_t t, uint64_
 	b32_fill(out + 7, 52, mix64(f->seed ^ (uint64_t)t ^ ((uint64_t)a << 40) ^ (salt << 60) ^ (uint64_t)net));
 }
 
-/* Adds a post at run time; t is after every post of a, so per-account order
- * and ids keep increasing. Returns its index. */
+/* Adds a post at run time; t is after every post of a and after every post
+ * added before it on the network, so ids keep increasing in the order posts
+ * are added: ids carry the account in their low bits, and a post of doc1 in
+ * the same millisecond as doc2's would sort below it and slip under a
+ * since_id watermark taken in between (real ids grow with time). Returns
+ * its index. */
 static uint32_t add_post(struct fake *f, int net, uint32_t a, uint8_t type, int32_t tgt_a, int32_t mention,
 			 const int *tags, int ntags, const char *text, int64_t now)
 {
@@ -1150,6 +1162,9 @@ static uint32_t add_post(struct fake *f, int net, uint32_t a, uint8_t type, int3
 
 	if (n > 0 && post_time(f, net, a, n - 1) >= t)
 		t = post_time(f, net, a, n - 1) + 1;
+	if (f->nd[net].last_added_t >= t)
+		t = f->nd[net].last_added_t + 1;
+	f->nd[net].last_added_t = t;
 	if (f->frozen && t > f->frozen_ms)   /* a frozen clock moves just enough to show it */
 		f->frozen_ms = t;
 	if (xv->n == xv->cap) {
@@ -2315,8 +2330,19 @@ static void too_many(struct rq *r, struct bucket *b, long reset_in_s)
 	struct bucket shown = *b;
 
 	shown.remaining = 0;
-	if (reset_in_s > 0)
+	if (reset_in_s > 0) {
+		/* A scripted 429 never promises an earlier end than the real
+		 * window's: a client trusting it must not run into that one. */
 		shown.reset_s = r->now / 1000 + reset_in_s;
+		for (int i = 0; i < 2; i++) {
+			struct bucket *rb = i ? (r->net == NET_M ? &r->f->buckets[B_M_PAGING] : NULL) : b;
+			if (!rb)
+				continue;
+			bucket_roll(rb, r->now);
+			if (rb->remaining <= 0 && rb->reset_s > shown.reset_s)
+				shown.reset_s = rb->reset_s;
+		}
+	}
 	rate_headers(r, &shown);
 	switch (r->net) {
 	case NET_X:
@@ -2344,6 +2370,7 @@ static bool rate_check(struct rq *r, int bi)
 		bucket_roll(pg, r->now);
 		if (b->remaining <= 0 || pg->remaining <= 0) {
 			f->st.rate_limited++;
+			f->st.over[b->remaining <= 0 ? bi : B_M_PAGING]++;
 			too_many(r, b->remaining <= 0 ? b : pg, 0);
 			return false;
 		}
@@ -2355,6 +2382,7 @@ static bool rate_check(struct rq *r, int bi)
 	}
 	if (!bucket_take(b, r->now)) {
 		f->st.rate_limited++;
+		f->st.over[bi]++;
 		too_many(r, b, 0);
 		return false;
 	}
@@ -4436,7 +4464,7 @@ static void log_request(struct rq *r, const char *note)
 {
 	if (!r->f->verbose)
 		return;
-	fprintf(stderr, "fakeapi: %s %s -> %d %s%s%s\n",
+	fprintf(stderr, "fakeapi: @%" PRId64 " %s %s -> %d %s%s%s\n", r->now / 1000,
 		evhttp_request_get_command(r->req) == EVHTTP_REQ_POST ? "POST" : "GET",
 		evhttp_request_get_uri(r->req), r->status, ep_names[r->ep],
 		r->rule ? " script:" : "", r->rule ? action_names[r->rule->action] : note);
@@ -4675,6 +4703,7 @@ static void ctl_stats(struct rq *r)
 		jw_kint(j, "remaining", f->buckets[b].remaining);
 		jw_kint(j, "window", f->buckets[b].window_s);
 		jw_kint(j, "reset", f->buckets[b].reset_s);
+		jw_kint(j, "over", (long long)f->st.over[b]);
 		jw_end(j);
 	}
 	jw_end(j);
@@ -4865,10 +4894,12 @@ static void ctl_clock(struct rq *r)
 		}
 		if (jnum(j, "offset", &v)) {
 			f->frozen = false;
+			f->scale = 0;
 			f->offset_ms = (int64_t)v * 1000;
 		}
 		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "real"))) {
 			f->frozen = false;
+			f->scale = 0;
 			f->offset_ms = 0;
 		}
 		cJSON_Delete(j);
@@ -4949,6 +4980,53 @@ static void ctl_account_json(struct rq *r, uint32_t a)
 	jw_kint(j, "posts", count_upto(r->f, NET_B, a, r->now));
 	jw_end(j);
 	jw_end(j);
+}
+
+/* GET /_fake/posts[?name=doc3]: every visible post of one account (or of
+ * all), one tab-separated line each: network, the account's stable id, the
+ * key a client stores the post under (X and Mastodon id, Bluesky post or
+ * repost record URI), its paging order (X and Mastodon id, Bluesky ms),
+ * its time in ms and its tags (space-separated). Tests check a client's
+ * watermarks against it. */
+static void ctl_posts(struct rq *r)
+{
+	struct fake *f = r->f;
+	const char *name = qget(r, "name");
+	uint32_t only = 0, a0 = 0, a1 = nacc(f);
+	char sid[96], key[96];
+
+	if (name) {
+		if (!acct_by_actor(f, name, &only)) {
+			ctl_error(r, 404, "unknown account");
+			return;
+		}
+		a0 = only;
+		a1 = only + 1;
+	}
+	raw_reply(r, 200, "text/tab-separated-values; charset=utf-8", "");
+	for (int n = 0; n < NNET; n++)
+		for (uint32_t a = a0; a < a1; a++) {
+			uint32_t vis = count_upto(f, n, a, r->now);
+			if (n == NET_X)
+				snprintf(sid, sizeof sid, "%" PRIu64, X_USER_BASE + a);
+			else if (n == NET_M)
+				snprintf(sid, sizeof sid, "%" PRIu64, M_ACCT_BASE + a);
+			else
+				did_of(f, a, sid);
+			for (uint32_t j = 0; j < vis; j++) {
+				struct post p;
+				post_get(f, n, a, j, &p);
+				if (n == NET_B)
+					post_uri(f, a, p.t, p.type == P_REPOST ? "app.bsky.feed.repost" : "app.bsky.feed.post", key);
+				else
+					snprintf(key, sizeof key, "%" PRIu64, post_key(n, p.t, a));
+				buf_printf(&r->body, "%s\t%s\t%s\t%" PRIu64 "\t%" PRId64 "\t", net_names[n], sid, key,
+					   post_key(n, p.t, a), p.t);
+				for (int g = 0; g < p.ntags; g++)
+					buf_printf(&r->body, "%s%s", g ? " " : "", f->tags[p.tags[g]]);
+				buf_puts(&r->body, "\n");
+			}
+		}
 }
 
 static void ctl_account(struct rq *r)
@@ -5037,6 +5115,8 @@ static void control(struct rq *r)
 		ctl_scenario(r);
 	else if (strcmp(p, "/account") == 0)
 		ctl_account(r);
+	else if (strcmp(p, "/posts") == 0)
+		ctl_posts(r);
 	else if (strcmp(p, "/quit") == 0 && post) {
 		struct timeval soon = { 0, 100000 };   /* let this reply go out first */
 		ctl_ok(r);
@@ -5289,11 +5369,14 @@ static void usage(FILE *out)
 "  --engaged K            doc1..docK interact with me (default 5)\n"
 "  --tags a,b,c           hashtags used by generated posts (default meded,cardiology,healthequity)\n"
 "  --span-days D          posts spread over D days (default 30)\n"
+"  --span-hours H         ... or over H hours\n"
 "  --end-time T           time of the newest generated post, epoch seconds or ISO 8601\n"
 "                         (default: start-up time)\n"
 "Clock (rate windows, visibility of posts, token expiry use the fake clock):\n"
 "  --now T                start with the clock frozen at T\n"
 "  --clock-file FILE      FILE holds the frozen time (epoch seconds or ISO); re-read on change\n"
+"  --clock-scale S        the clock runs S times faster, from --now at the real instant\n"
+"  --clock-anchor R       R (epoch seconds, fractions allowed; default: start-up)\n"
 "Auth and limits:\n"
 "  --x-token S            expected X bearer token (default fake-x-token)\n"
 "  --mastodon-token S     Mastodon user token (default fake-mastodon-token)\n"
@@ -5315,6 +5398,7 @@ static void usage(FILE *out)
 "  GET  /_fake/health              {\"ok\":true}\n"
 "  GET  /_fake/scenario            parameters, auth values, ids of me and engaged accounts\n"
 "  GET  /_fake/account?name=doc3   ids and visible post counts of one account\n"
+"  GET  /_fake/posts[?name=doc3]   visible posts, one TSV line each: net, account id, key, order, ms, tags\n"
 "  GET  /_fake/stats               counters: requests per endpoint and network, statuses,\n"
 "                                  429s, max connections, max in-flight, rate buckets\n"
 "  POST /_fake/stats/reset\n"
@@ -5373,7 +5457,7 @@ static int parse_rate_arg(struct fake *f, const char *s)
 static int parse_args(struct fake *f, int argc, char **argv)
 {
 	enum { O_PORT = 256, O_PORTFILE, O_SCRIPT, O_GZIP, O_HANG, O_SEED, O_ACC, O_POSTS, O_MY, O_ENG, O_TAGS,
-	       O_SPAN, O_END, O_NOW, O_CLOCK, O_XT, O_MT, O_BP, O_TTL, O_RATE };
+	       O_SPAN, O_END, O_NOW, O_CLOCK, O_XT, O_MT, O_BP, O_TTL, O_RATE, O_SCALE, O_ANCHOR, O_SPANH };
 	static const struct option opts[] = {
 		{ "port", 1, 0, O_PORT }, { "port-file", 1, 0, O_PORTFILE }, { "script", 1, 0, O_SCRIPT },
 		{ "gzip", 0, 0, O_GZIP }, { "hang-max", 1, 0, O_HANG }, { "verbose", 0, 0, 'v' },
@@ -5382,11 +5466,14 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		{ "tags", 1, 0, O_TAGS }, { "span-days", 1, 0, O_SPAN }, { "end-time", 1, 0, O_END },
 		{ "now", 1, 0, O_NOW }, { "clock-file", 1, 0, O_CLOCK }, { "x-token", 1, 0, O_XT },
 		{ "mastodon-token", 1, 0, O_MT }, { "bsky-password", 1, 0, O_BP }, { "bsky-access-ttl", 1, 0, O_TTL },
-		{ "rate", 1, 0, O_RATE }, { 0, 0, 0, 0 },
+		{ "rate", 1, 0, O_RATE }, { "clock-scale", 1, 0, O_SCALE }, { "clock-anchor", 1, 0, O_ANCHOR },
+		{ "span-hours", 1, 0, O_SPANH },
+		{ 0, 0, 0, 0 },
 	};
 	const char *tags = "meded,cardiology,healthequity";
-	long my_posts = -1, engaged = 5, span_days = 30, v;
+	long my_posts = -1, engaged = 5, span_days = 30, span_hours = 0, v;
 	bool end_set = false;
+	double anchor = 0;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
@@ -5406,6 +5493,7 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		case O_ENG: okv = parse_long(optarg, &engaged) && engaged >= 0; break;
 		case O_TAGS: tags = optarg; break;
 		case O_SPAN: okv = parse_long(optarg, &span_days) && span_days > 0 && span_days < 3650; break;
+		case O_SPANH: okv = parse_long(optarg, &span_hours) && span_hours > 0 && span_hours < 87600; break;
 		case O_END: okv = parse_time_arg(optarg, &f->end_ms); end_set = true; break;
 		case O_NOW: okv = parse_time_arg(optarg, &f->frozen_ms); f->frozen = true; break;
 		case O_CLOCK: f->clock_file = optarg; break;
@@ -5414,6 +5502,13 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		case O_BP: f->b_password = optarg; break;
 		case O_TTL: okv = parse_long(optarg, &f->b_access_ttl_s) && f->b_access_ttl_s > 0; break;
 		case O_RATE: okv = parse_rate_arg(f, optarg) == 0; break;
+		case O_SCALE: okv = parse_long(optarg, &v) && v >= 1 && v <= 1000000; f->scale = v; break;
+		case O_ANCHOR: {
+			char *end;
+			anchor = strtod(optarg, &end);
+			okv = end != optarg && !*end && anchor > 0;
+			break;
+		}
 		default: usage(stderr); return -1;
 		}
 		if (!okv) {
@@ -5425,9 +5520,17 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		fprintf(stderr, "fakeapi: unexpected argument %s\n", argv[optind]);
 		return -1;
 	}
+	if (f->scale > 1) {
+		/* The fast clock starts at --now (default: the real time) at the
+		 * real instant --clock-anchor (default: now), as mentord's
+		 * MENTORD_CLOCK_SCALE/ANCHOR do, so both agree on "now". */
+		f->anchor_real_ms = anchor > 0 ? (int64_t)(anchor * 1000) : real_ms();
+		f->scale_base_ms = f->frozen ? f->frozen_ms : f->anchor_real_ms;
+		f->frozen = false;
+	}
 	f->nmyposts = my_posts >= 0 ? (uint32_t)my_posts : f->nposts;
 	f->nengaged = (uint32_t)(engaged > (long)f->naccounts ? (long)f->naccounts : engaged);
-	f->span_ms = span_days * DAY_MS;
+	f->span_ms = span_hours ? span_hours * 3600000 : span_days * DAY_MS;
 	if (!end_set)
 		f->end_ms = now_ms(f) / 1000 * 1000;
 	for (const char *p = tags; *p; ) {
