@@ -224,13 +224,14 @@ static void review(struct notifier *n, bool fresh_only);
 
 static void arm(struct notifier *n)
 {
-	int64_t now = mentord_now(n->m), due = policy_next_due(&n->policy, now);
-	struct timeval tv = { 0, 0 };
+	int64_t now = mentord_now(n->m), due = policy_next_due(&n->policy, now), us;
+	struct timeval tv;
 	if (!due) {
 		evtimer_del(n->timer);
 		return;
 	}
-	tv.tv_sec = due > now ? (time_t)(due - now) : 0;
+	us = due > now ? mentord_real_usec(n->m, due - now) : 0;
+	tv = (struct timeval){ .tv_sec = (time_t)(us / 1000000), .tv_usec = (suseconds_t)(us % 1000000) };
 	evtimer_add(n->timer, &tv);
 }
 
