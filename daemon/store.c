@@ -368,7 +368,12 @@ int store_counts(struct store *s, struct store_counts *out)
 	static const enum stmt_id ids[] = {
 		ST_COUNT_MENTORS, ST_COUNT_ACCOUNTS, ST_COUNT_HASHTAGS, ST_COUNT_POSTS, ST_COUNT_EVENTS };
 	uint64_t *dst[] = { &out->mentors, &out->accounts, &out->hashtags, &out->posts, &out->events };
+	int64_t changes = sqlite3_total_changes64(s->db);
 
+	if (s->counts_valid && changes == s->counts_changes) {
+		*out = s->counts;
+		return 0;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
 		sqlite3_stmt *st = store_stmt(s, ids[i]);
 		int rc = sqlite3_step(st);
@@ -377,5 +382,8 @@ int store_counts(struct store *s, struct store_counts *out)
 		*dst[i] = (uint64_t)sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 	}
+	s->counts = *out;
+	s->counts_changes = changes;
+	s->counts_valid = true;
 	return 0;
 }

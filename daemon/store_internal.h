@@ -30,6 +30,12 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST__COUNT];
 	bool in_tx;
+	/* store_counts() as of counts_changes (sqlite3_total_changes64): a
+	 * count(*) over a million posts and events costs tens of ms, and it
+	 * only changes when this connection writes. */
+	struct store_counts counts;
+	int64_t counts_changes;
+	bool counts_valid;
 };
 
 /* Returns the prepared statement, reset and with bindings cleared. */
