@@ -273,7 +273,8 @@ static int configure(struct store *s)
 		"PRAGMA journal_mode = WAL;"
 		"PRAGMA synchronous = NORMAL;"
 		"PRAGMA foreign_keys = ON;"
-		"PRAGMA journal_size_limit = 16777216;";
+		"PRAGMA journal_size_limit = 16777216;"
+		"PRAGMA wal_autocheckpoint = 4000;";
 	sqlite3_busy_timeout(s->db, 1000);
 	return exec_sql(s, pragmas, "configure connection");
 }
