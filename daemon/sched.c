@@ -369,6 +369,8 @@ static void do_reload(struct sched *s)
 	int r;
 
 	s->reload_pending = false;
+	s->rejoin_pending = false;
+	s->last_reload_usec = now_monotonic_usec();
 	for (size_t i = 0; i < s->n_platforms; i++)
 		s->platforms[i].cfg = &s->m->config.platforms[i];
 	r = store_for_each_followed(s->m->store, on_followed, &b);
@@ -392,7 +394,9 @@ static bool bucket_open(const struct sched_platform *p, enum net_op op, int64_t 
 {
 	op = sched_bucket(p, op);
 	int64_t rem = p->bucket[op].remaining, reset = p->bucket[op].reset;
-	if (rem != 0 || reset <= now)
+	/* Requests in flight draw on the same budget: hold new ones while
+	 * they could spend it, rather than learn it from their 429s. */
+	if (rem < 0 || rem > (int64_t)p->inflight || reset <= now)
 		return true;
 	*until = reset;
 	return false;
@@ -456,6 +460,9 @@ static void arm_timer(struct sched *s, int64_t now)
 		if (at < next)
 			next = at;
 	}
+	/* A deferred batch join is due within a second. */
+	if (s->rejoin_pending && now + 1 < next)
+		next = now + 1;
 	evtimer_del(s->timer);
 	if (next == INT64_MAX)
 		return;
@@ -505,9 +512,21 @@ static void dispatch(struct sched *s)
 	arm_timer(s, now);
 }
 
+/* Turns deferred batch joins into a rebuild once the last rebuild is a
+ * second old (or at once, when force). */
+static void rejoin_due(struct sched *s, bool force)
+{
+	if (s->rejoin_pending && (force || now_monotonic_usec() - s->last_reload_usec >= SCHED_REJOIN_USEC))
+		s->reload_pending = true;
+}
+
 static void on_timer(evutil_socket_t fd, short what, void *userdata)
 {
-	dispatch(userdata);
+	struct sched *s = userdata;
+	rejoin_due(s, false);
+	if (s->reload_pending)
+		do_reload(s);
+	dispatch(s);
 }
 
 static void finish_round_if_done(struct sched *s);
@@ -515,6 +534,7 @@ static void finish_round_if_done(struct sched *s);
 static void on_kick(evutil_socket_t fd, short what, void *userdata)
 {
 	struct sched *s = userdata;
+	rejoin_due(s, false);
 	if (s->reload_pending)
 		do_reload(s);
 	dispatch(s);
@@ -614,6 +634,7 @@ int sched_poll_now(struct sched *s, sched_round_fn done, void *userdata)
 		w[s->n_waiters].userdata = userdata;
 		s->n_waiters++;
 	}
+	rejoin_due(s, true);
 	if (s->reload_pending)
 		do_reload(s);
 	if (!s->round_active) {

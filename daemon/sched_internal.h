@@ -14,6 +14,7 @@ struct http_handle;
 struct config_platform;
 
 #define SCHED_MAX_INFLIGHT   4      /* walks in flight per network */
+#define SCHED_REJOIN_USEC    1000000   /* at most one batch-joining rebuild a second */
 #define SCHED_MAX_PAGES      20     /* pages per walk before it yields */
 #define SCHED_BACKOFF_BASE   30     /* seconds, doubled per failure */
 #define SCHED_BACKOFF_CAP    3600
@@ -70,6 +71,12 @@ struct sched {
 	size_t n_targets;
 	struct event *timer, *kick;
 	bool reload_pending;
+	/* Accounts whose first sync ended and that may join a batch. Every
+	 * rebuild reads and sorts all targets, so these are folded into one
+	 * rebuild per SCHED_REJOIN_USEC rather than one per account (O(n^2)
+	 * over the first round of 5,000 accounts). */
+	bool rejoin_pending;
+	uint64_t last_reload_usec;
 	bool round_active;
 	unsigned round_polled, round_failed;
 	struct { sched_round_fn fn; void *userdata; } *waiters;

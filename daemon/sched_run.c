@@ -176,7 +176,7 @@ static void succeed(struct sched_target *t, int64_t next)
 	struct sched *s = t->s;
 	/* A first sync gave the account a watermark: it may now join a batch. */
 	if (t->history && t->op == NET_OP_ACCOUNT && t->p->net->max_batch > 1)
-		s->reload_pending = true;
+		s->rejoin_pending = true;
 	t->running = false;
 	t->failures = 0;
 	t->due = next;

@@ -296,7 +296,8 @@ static int configure(struct store *s)
 		"PRAGMA journal_mode = WAL;"
 		"PRAGMA synchronous = NORMAL;"
 		"PRAGMA foreign_keys = ON;"
-		"PRAGMA journal_size_limit = 16777216;";
+		"PRAGMA journal_size_limit = 16777216;"
+		"PRAGMA wal_autocheckpoint = 4000;";
 	sqlite3_busy_timeout(s->db, 1000);
 	return exec_sql(s, pragmas, "configure connection");
 }
@@ -391,7 +392,12 @@ int store_counts(struct store *s, struct store_counts *out)
 	static const enum stmt_id ids[] = {
 		ST_COUNT_MENTORS, ST_COUNT_ACCOUNTS, ST_COUNT_HASHTAGS, ST_COUNT_POSTS, ST_COUNT_EVENTS };
 	uint64_t *dst[] = { &out->mentors, &out->accounts, &out->hashtags, &out->posts, &out->events };
+	int64_t changes = sqlite3_total_changes64(s->db);
 
+	if (s->counts_valid && changes == s->counts_changes) {
+		*out = s->counts;
+		return 0;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
 		sqlite3_stmt *st = store_stmt(s, ids[i]);
 		int rc = sqlite3_step(st);
@@ -400,5 +406,8 @@ int store_counts(struct store *s, struct store_counts *out)
 		*dst[i] = (uint64_t)sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 	}
+	s->counts = *out;
+	s->counts_changes = changes;
+	s->counts_valid = true;
 	return 0;
 }

@@ -33,6 +33,12 @@ struct store {
 	sqlite3_stmt *st[ST__COUNT];
 	bool in_tx;
 	int64_t clock_offset;   /* store_set_clock */
+	/* store_counts() as of counts_changes (sqlite3_total_changes64): a
+	 * count(*) over a million posts and events costs tens of ms, and it
+	 * only changes when this connection writes. */
+	struct store_counts counts;
+	int64_t counts_changes;
+	bool counts_valid;
 };
 
 /* The wall clock the daemon runs on (mentord_now), for stored times. */
