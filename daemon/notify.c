@@ -6,6 +6,7 @@
 #include "log.h"
 #include "mentord.h"
 #include "nudges.h"
+#include "sched.h"
 #include "bus.h"
 #include "store.h"
 #include "textvec.h"
@@ -238,6 +239,12 @@ static void arm(struct notifier *n)
 static void on_timer(evutil_socket_t fd, short what, void *userdata)
 {
 	struct notifier *n = userdata;
+	if (sched_round_active(n->m->sched)) {
+		/* notifier_round_done() flushes; until then the burst grows. */
+		struct timeval tv = { 1, 0 };
+		evtimer_add(n->timer, &tv);
+		return;
+	}
 	/* Nudges about this window's news join it, so that a post and the
 	 * opportunity it announces make one notification, not two. */
 	if (n->review_soon)
@@ -245,6 +252,16 @@ static void on_timer(evutil_socket_t fd, short what, void *userdata)
 	if (policy_flush(&n->policy, mentord_now(n->m), send_msg, n) < 0)
 		log_warn("notifications: out of memory");
 	arm(n);
+}
+
+void notifier_round_done(struct notifier *n)
+{
+	struct timeval now = { 0, 0 };
+	if (!n)
+		return;
+	policy_close_window(&n->policy, mentord_now(n->m));
+	if (n->review_soon || policy_next_due(&n->policy, mentord_now(n->m)))
+		evtimer_add(n->timer, &now);
 }
 
 void notifier_offer(struct notifier *n, const struct notify_item *it)

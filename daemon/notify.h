@@ -35,6 +35,9 @@ void notifier_activity(struct notifier *n, int64_t mentor_id, const char *kind, 
  * account of mentor_id. */
 void notifier_history(struct notifier *n, int64_t mentor_id, const char *tag, const char *platform,
                       unsigned posts);
+/* A poll round (mentorctl poll) is a burst by nature: the window stays
+ * open while it runs and closes when it ends. */
+void notifier_round_done(struct notifier *n);
 /* Any item (nudges, opportunities). */
 void notifier_offer(struct notifier *n, const struct notify_item *it);
 

@@ -232,6 +232,12 @@ int policy_offer(struct notify_policy *p, const struct notify_item *it, int64_t 
 	return items_push(&p->pending, &p->n_pending, &p->cap_pending, it, false) < 0 ? -ENOMEM : 1;
 }
 
+void policy_close_window(struct notify_policy *p, int64_t now)
+{
+	if (p->window_end > now)
+		p->window_end = now;
+}
+
 int64_t policy_next_due(const struct notify_policy *p, int64_t now)
 {
 	int64_t due = p->window_end;

@@ -108,6 +108,9 @@ bool policy_quiet_at(const struct notify_policy *p, int64_t now);
  * coalescing window, or the end of quiet hours while items are held. */
 int64_t policy_next_due(const struct notify_policy *p, int64_t now);
 
+/* Ends the coalescing window now (a poll round, the natural burst, ended). */
+void policy_close_window(struct notify_policy *p, int64_t now);
+
 typedef void (*policy_emit_fn)(struct notify_msg *msg, void *userdata);
 /* Emits what is due at `now`; emit takes ownership of msg's strings.
  * Returns the number of messages emitted or -ENOMEM. */

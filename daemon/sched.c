@@ -4,6 +4,7 @@
 #include "store.h"
 #include "http.h"
 #include "bus.h"
+#include "notify.h"
 #include "log.h"
 #include "util.h"
 
@@ -583,6 +584,7 @@ static void finish_round_if_done(struct sched *s)
 	s->round_active = false;
 	log_info("poll round finished: %u targets polled, %u failed", s->round_polled, s->round_failed);
 	bus_emit_poll_finished(s->m->bus, s->round_polled, s->round_failed);
+	notifier_round_done(s->m->notify);
 	while (s->n_waiters) {
 		/* Callbacks may start a new round: take them off the list first. */
 		size_t n = s->n_waiters;
@@ -618,6 +620,11 @@ void sched_target_done(struct sched_target *t, bool failed)
 	}
 	finish_round_if_done(s);
 	sched_kick(s);
+}
+
+bool sched_round_active(const struct sched *s)
+{
+	return s && s->round_active;
 }
 
 int sched_poll_now(struct sched *s, sched_round_fn done, void *userdata)

@@ -37,6 +37,8 @@ typedef void (*sched_round_fn)(void *userdata, unsigned polled, unsigned failed)
 /* Makes every target due now, skipping error backoff but never a rate-limit
  * window, and calls done (if not NULL) when all of them have finished.
  * Returns the number of targets in the round, or a negative errno. */
+/* A manual round (Poll) is under way. */
+bool sched_round_active(const struct sched *s);
 int sched_poll_now(struct sched *s, sched_round_fn done, void *userdata);
 
 /* Drops a pending round callback (its owner is going away). */
