@@ -395,9 +395,10 @@ static bool bucket_open(const struct sched_platform *p, enum net_op op, int64_t 
 {
 	op = sched_bucket(p, op);
 	int64_t rem = p->bucket[op].remaining, reset = p->bucket[op].reset;
-	/* Requests in flight draw on the same budget: hold new ones while
-	 * they could spend it, rather than learn it from their 429s. */
-	if (rem < 0 || rem > (int64_t)p->inflight || reset <= now)
+	/* remaining is already net of the requests in flight: submit() takes
+	 * one from it and note_rate() subtracts the others from the server's
+	 * count (and never lets it rise within a window). */
+	if (rem != 0 || reset <= now)
 		return true;
 	*until = reset;
 	return false;

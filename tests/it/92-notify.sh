@@ -28,6 +28,13 @@ wait_lines() {
 		i=$((i + 1)); [ $i -lt 300 ] || return 1; sleep 0.05
 	done
 }
+# wait_grep TEXT — until some notification mentions TEXT (or 30 s pass).
+wait_grep() {
+	i=0
+	while ! grep -qF "$1" "$NLOG"; do
+		i=$((i + 1)); [ $i -lt 600 ] || return 1; sleep 0.05
+	done
+}
 # settle — lets a coalescing window (1 s) and a flush pass.
 settle() { sleep 1.6; }
 nth() { sed -n "${1}p" "$NLOG"; }
@@ -69,9 +76,10 @@ check_nth 1 '.app == "mentord" and .summary == "Following Dr One on Mastodon" an
 	and .category == "x-mentord.sync" and (.body | test("earlier posts"))'
 ok $? "... a low-urgency summary naming the mentor and the network"
 for n in 2 3 4; do ctl follow mastodon "doc$n" --name "Dr $n" >/dev/null || break; done
-ctl poll --wait >/dev/null; wait_lines 2; settle
-# The follows start their first syncs at once, the round after them: a slow
-# machine may split them over two windows, never over more than three.
+ctl poll --wait >/dev/null
+# The follows start their first syncs at once, before the round (which may
+# end first on a slow machine): wait for all three, then count.
+for d in "Dr 2" "Dr 3" "Dr 4"; do wait_grep "$d"; done; settle
 n=$(lines)
 ok "$([ "$n" -ge 2 ] && [ "$n" -le 4 ] && echo 0 || echo 1)" "three more first syncs: at most one notification each (got $((n - 1)))"
 jq -e -s '.[1:] | all(.category == "x-mentord.sync" or (.category == "x-mentord.digest"
