@@ -88,8 +88,10 @@ static int load_pages(const char *base, const char *log, struct page **out, size
 		char url[8192];
 		struct body b = { 0 };
 		enum fmt fmt;
-		if (sscanf(line, "fakeapi: GET %7999s -> %d %127s", uri, &status, ep) != 3 || status != 200 ||
-		    !fmt_of(ep, &fmt))
+		/* The server may stamp its (fake) clock first: "fakeapi: @T GET ...". */
+		if ((sscanf(line, "fakeapi: @%*[0-9-] GET %7999s -> %d %127s", uri, &status, ep) != 3 &&
+		     sscanf(line, "fakeapi: GET %7999s -> %d %127s", uri, &status, ep) != 3) ||
+		    status != 200 || !fmt_of(ep, &fmt))
 			continue;
 		snprintf(url, sizeof url, "%s%s", base, uri);
 		curl_easy_setopt(h, CURLOPT_URL, url);
