@@ -51,31 +51,6 @@ static cJSON *string_or_null(const char *s)
 	return s && *s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
-/* The object `mentorctl --json mentors` prints (spec keys). */
-static cJSON *mentor_json(const struct mentor_summary *s)
-{
-	cJSON *o = cJSON_CreateObject(), *accounts;
-	if (!o)
-		return NULL;
-	cJSON_AddNumberToObject(o, "id", (double)s->id);
-	cJSON_AddStringToObject(o, "name", s->name);
-	cJSON_AddStringToObject(o, "stage", s->stage);
-	cJSON_AddNumberToObject(o, "score", s->score);
-	cJSON_AddNumberToObject(o, "fit", s->fit);
-	accounts = cJSON_AddArrayToObject(o, "accounts");
-	for (size_t i = 0; accounts && i < s->n_accounts; i++) {
-		cJSON *a = cJSON_CreateObject();
-		cJSON_AddStringToObject(a, "platform", s->accounts[i].platform);
-		cJSON_AddStringToObject(a, "handle", s->accounts[i].handle);
-		cJSON_AddItemToArray(accounts, a);
-	}
-	cJSON_AddNumberToObject(o, "posts", (double)s->posts);
-	cJSON_AddNumberToObject(o, "events", (double)s->events);
-	cJSON_AddItemToObject(o, "last_activity", json_time(s->last_activity));
-	cJSON_AddItemToObject(o, "last_contact", json_time(s->last_contact));
-	return o;
-}
-
 static int mentor_add(struct mentor_list *l, const struct mentor_summary *s)
 {
 	if (l->n == l->cap) {
@@ -86,7 +61,7 @@ static int mentor_add(struct mentor_list *l, const struct mentor_summary *s)
 		l->v = v;
 		l->cap = cap;
 	}
-	if (!(l->v[l->n].json = mentor_json(s)))
+	if (!(l->v[l->n].json = mentor_summary_json(s, "events")))
 		return -ENOMEM;
 	l->v[l->n++].id = s->id;
 	return 0;

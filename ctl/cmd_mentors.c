@@ -1,9 +1,11 @@
 /* cmd_mentors.c — `mentorctl mentors`: the ranked list, fetched page by
  * page so no reply grows past the bus's comfortable size. */
 #include "ctl.h"
+#include "mentor.h"
 #include "output.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,33 +13,15 @@
 
 #define PAGE 200
 
-struct mentor_row {
-	uint64_t id, posts, events;
-	const char *name, *stage;
-	double score, fit;
-	int64_t last_activity, last_contact;
-};
-
-static cJSON *mentor_json(const struct mentor_row *m, cJSON *accounts)
+static void mentor_text(struct table *t, const struct mentor_summary *m, int64_t now)
 {
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "id", (double)m->id);
-	cJSON_AddStringToObject(o, "name", m->name);
-	cJSON_AddStringToObject(o, "stage", m->stage);
-	cJSON_AddNumberToObject(o, "score", m->score);
-	cJSON_AddNumberToObject(o, "fit", m->fit);
-	cJSON_AddItemToObject(o, "accounts", accounts);
-	cJSON_AddNumberToObject(o, "posts", (double)m->posts);
-	cJSON_AddNumberToObject(o, "events", (double)m->events);
-	cJSON_AddItemToObject(o, "last_activity", json_time(m->last_activity));
-	cJSON_AddItemToObject(o, "last_contact", json_time(m->last_contact));
-	return o;
-}
-
-static void mentor_text(struct table *t, const struct mentor_row *m, const char *accounts, int64_t now)
-{
-	char last[32];
+	char last[32], accounts[512] = "";
 	format_relative(m->last_activity, now, last, sizeof last);
+	for (size_t i = 0; i < m->n_accounts; i++) {
+		size_t used = strlen(accounts);
+		snprintf(accounts + used, sizeof accounts - used, "%s%s:%s", used ? " " : "",
+		         m->accounts[i].platform, m->accounts[i].handle);
+	}
 	table_addf(t, "%llu", (unsigned long long)m->id);
 	table_add(t, m->name);
 	table_add(t, m->stage);
@@ -49,42 +33,24 @@ static void mentor_text(struct table *t, const struct mentor_row *m, const char 
 }
 
 /* Reads one (tssdda(ss)ttxx) entry; returns >0 on a row, 0 at the end. */
-static int read_row(sd_bus_message *reply, struct ctl *ctl, struct table *t, cJSON *arr, int64_t now)
+static int read_row(sd_bus_message *reply, struct table *t, cJSON *arr, int64_t now)
 {
-	struct mentor_row m;
-	cJSON *accounts = ctl->json ? cJSON_CreateArray() : NULL;
-	char text[512] = "";
-	const char *platform, *handle;
-	int r;
+	struct mentor_summary m;
+	cJSON *o;
+	int r = sd_bus_message_peek_type(reply, NULL, NULL);
 
-	if ((r = sd_bus_message_enter_container(reply, 'r', "tssdda(ss)ttxx")) <= 0 ||
-	    (r = sd_bus_message_read(reply, "tssdd", &m.id, &m.name, &m.stage, &m.score, &m.fit)) < 0 ||
-	    (r = sd_bus_message_enter_container(reply, 'a', "(ss)")) < 0)
-		goto out;
-	while ((r = sd_bus_message_read(reply, "(ss)", &platform, &handle)) > 0) {
-		if (accounts) {
-			cJSON *a = cJSON_CreateObject();
-			cJSON_AddStringToObject(a, "platform", platform);
-			cJSON_AddStringToObject(a, "handle", handle);
-			cJSON_AddItemToArray(accounts, a);
-		} else {
-			size_t used = strlen(text);
-			snprintf(text + used, sizeof text - used, "%s%s:%s", used ? " " : "", platform, handle);
-		}
+	if (r <= 0)
+		return r;
+	if ((r = mentor_summary_read(reply, &m)) >= 0) {
+		r = 1;
+		if (!arr)
+			mentor_text(t, &m, now);
+		else if ((o = mentor_summary_json(&m, "events")))
+			cJSON_AddItemToArray(arr, o);
+		else
+			r = -ENOMEM;
 	}
-	if (r < 0 || (r = sd_bus_message_exit_container(reply)) < 0 ||
-	    (r = sd_bus_message_read(reply, "ttxx", &m.posts, &m.events, &m.last_activity, &m.last_contact)) < 0 ||
-	    (r = sd_bus_message_exit_container(reply)) < 0)
-		goto out;
-	if (arr) {
-		cJSON_AddItemToArray(arr, mentor_json(&m, accounts));
-		accounts = NULL;
-	} else {
-		mentor_text(t, &m, text, now);
-	}
-	r = 1;
-out:
-	cJSON_Delete(accounts);
+	mentor_summary_clear(&m);
 	return r;
 }
 
@@ -120,7 +86,7 @@ int ctl_mentors(struct ctl *ctl, int argc, char **argv)
 			goto out;
 		got = 0;
 		r = sd_bus_message_enter_container(reply, 'a', "(tssdda(ss)ttxx)");
-		while (r >= 0 && (r = read_row(reply, ctl, t, arr, now)) > 0)
+		while (r >= 0 && (r = read_row(reply, t, arr, now)) > 0)
 			got++;
 		if (r >= 0 && (r = sd_bus_message_exit_container(reply)) >= 0)
 			r = sd_bus_message_read(reply, "u", &total);

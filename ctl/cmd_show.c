@@ -67,24 +67,10 @@ static cJSON *string_or_null(const char *s)
 static cJSON *head_json(const struct show *sh)
 {
 	const struct mentor_summary *s = &sh->s;
-	cJSON *o = cJSON_CreateObject(), *accounts, *milestones;
+	cJSON *o = mentor_summary_json(s, "event_count"), *milestones;
 
-	cJSON_AddNumberToObject(o, "id", (double)s->id);
-	cJSON_AddStringToObject(o, "name", s->name);
-	cJSON_AddStringToObject(o, "stage", s->stage);
-	cJSON_AddNumberToObject(o, "score", s->score);
-	cJSON_AddNumberToObject(o, "fit", s->fit);
-	accounts = cJSON_AddArrayToObject(o, "accounts");
-	for (size_t i = 0; i < s->n_accounts; i++) {
-		cJSON *a = cJSON_CreateObject();
-		cJSON_AddStringToObject(a, "platform", s->accounts[i].platform);
-		cJSON_AddStringToObject(a, "handle", s->accounts[i].handle);
-		cJSON_AddItemToArray(accounts, a);
-	}
-	cJSON_AddNumberToObject(o, "posts", (double)s->posts);
-	cJSON_AddNumberToObject(o, "event_count", (double)s->events);
-	cJSON_AddItemToObject(o, "last_activity", json_time(s->last_activity));
-	cJSON_AddItemToObject(o, "last_contact", json_time(s->last_contact));
+	if (!o)
+		return NULL;
 	cJSON_AddStringToObject(o, "computed_stage", sh->computed);
 	cJSON_AddBoolToObject(o, "pinned", sh->pinned);
 	milestones = cJSON_AddObjectToObject(o, "milestones");

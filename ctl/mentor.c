@@ -1,5 +1,8 @@
 /* mentor.c — reading ShowMentor's summary row, and resolving MENTOR. */
 #include "mentor.h"
+#include "output.h"
+
+#include <cjson/cJSON.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -40,6 +43,30 @@ int mentor_summary_read(sd_bus_message *reply, struct mentor_summary *s)
 		return r;
 	r = sd_bus_message_exit_container(reply);
 	return r < 0 ? r : 0;
+}
+
+cJSON *mentor_summary_json(const struct mentor_summary *s, const char *events_key)
+{
+	cJSON *o = cJSON_CreateObject(), *accounts;
+	if (!o)
+		return NULL;
+	cJSON_AddNumberToObject(o, "id", (double)s->id);
+	cJSON_AddStringToObject(o, "name", s->name);
+	cJSON_AddStringToObject(o, "stage", s->stage);
+	cJSON_AddNumberToObject(o, "score", s->score);
+	cJSON_AddNumberToObject(o, "fit", s->fit);
+	accounts = cJSON_AddArrayToObject(o, "accounts");
+	for (size_t i = 0; accounts && i < s->n_accounts; i++) {
+		cJSON *a = cJSON_CreateObject();
+		cJSON_AddStringToObject(a, "platform", s->accounts[i].platform);
+		cJSON_AddStringToObject(a, "handle", s->accounts[i].handle);
+		cJSON_AddItemToArray(accounts, a);
+	}
+	cJSON_AddNumberToObject(o, "posts", (double)s->posts);
+	cJSON_AddNumberToObject(o, events_key, (double)s->events);
+	cJSON_AddItemToObject(o, "last_activity", json_time(s->last_activity));
+	cJSON_AddItemToObject(o, "last_contact", json_time(s->last_contact));
+	return o;
 }
 
 void mentor_summary_clear(struct mentor_summary *s)

@@ -29,6 +29,11 @@ struct mentor_summary {
 int mentor_summary_read(sd_bus_message *reply, struct mentor_summary *s);
 void mentor_summary_clear(struct mentor_summary *s);
 
+/* The spec's `mentors` object (id, name, stage, score, fit, accounts, posts,
+ * events, last_activity, last_contact); events_key names the count (`show`
+ * calls it event_count, its events being the timeline). NULL on ENOMEM. */
+struct cJSON *mentor_summary_json(const struct mentor_summary *s, const char *events_key);
+
 /* A MENTOR argument as the daemon understood it; owns its strings. */
 struct mentor_ref {
 	uint64_t id;
