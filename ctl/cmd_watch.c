@@ -24,6 +24,25 @@ static void clean_line(char *s)
 			*s = ' ';
 }
 
+/* A JSON line per signal: {"signal": NAME, "mentor_id", "mentor", ...}. */
+static cJSON *signal_json(const char *signal, uint64_t id, const char *name)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "signal", signal);
+	cJSON_AddNumberToObject(o, "mentor_id", (double)id);
+	cJSON_AddStringToObject(o, "mentor", name);
+	return o;
+}
+
+static void print_line(cJSON *o)
+{
+	char *s = cJSON_PrintUnformatted(o);
+	if (s)
+		printf("%s\n", s);
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
 static int on_activity(struct watch *w, sd_bus_message *m)
 {
 	uint64_t id;
@@ -35,20 +54,13 @@ static int on_activity(struct watch *w, sd_bus_message *m)
 	if (r < 0)
 		return r;
 	if (w->ctl->json) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "signal", "MentorActivity");
-		cJSON_AddNumberToObject(o, "mentor_id", (double)id);
-		cJSON_AddStringToObject(o, "mentor", name);
+		cJSON *o = signal_json("MentorActivity", id, name);
 		cJSON_AddStringToObject(o, "kind", kind);
 		cJSON_AddStringToObject(o, "platform", platform);
 		cJSON_AddStringToObject(o, "url", url);
 		cJSON_AddStringToObject(o, "text", text);
 		cJSON_AddItemToObject(o, "at", json_time(at));
-		char *s = cJSON_PrintUnformatted(o);
-		if (s)
-			printf("%s\n", s);
-		cJSON_free(s);
-		cJSON_Delete(o);
+		print_line(o);
 		return 0;
 	}
 	format_relative(at, (int64_t)time(NULL), when, sizeof when);
@@ -70,20 +82,13 @@ static int on_nudge(struct watch *w, sd_bus_message *m)
 	if (r < 0)
 		return r;
 	if (w->ctl->json) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "signal", "NudgeAdded");
-		cJSON_AddNumberToObject(o, "mentor_id", (double)id);
-		cJSON_AddStringToObject(o, "mentor", name);
+		cJSON *o = signal_json("NudgeAdded", id, name);
 		cJSON_AddStringToObject(o, "kind", kind);
 		cJSON_AddItemToObject(o, "at", json_time(at));
 		cJSON_AddStringToObject(o, "url", url);
 		cJSON_AddStringToObject(o, "message", message);
 		cJSON_AddStringToObject(o, "action", action);
-		char *s = cJSON_PrintUnformatted(o);
-		if (s)
-			printf("%s\n", s);
-		cJSON_free(s);
-		cJSON_Delete(o);
+		print_line(o);
 		return 0;
 	}
 	snprintf(line, sizeof line, "%s %s", message, action);
