@@ -7,9 +7,9 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: bench bench-tools
 
-$(BUILD)/bench/%: bench/%.c $(BUILD)/libmentord.a
+$(BUILD)/bench/%: bench/%.c bench/body.h $(BUILD)/libmentord.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS_ALL)
 
 bench-tools: all $(BENCH_BIN) $(BUILD)/tests/fakeapi
 

@@ -13,6 +13,7 @@
  * machine is shared, so CPU time is the steadier figure. */
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include "body.h"
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -28,24 +29,6 @@ struct page {
 	size_t len;
 };
 
-struct body {
-	char *p;
-	size_t n;
-};
-
-static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
-{
-	struct body *b = userdata;
-	size_t add = size * nmemb;
-	char *p = realloc(b->p, b->n + add + 1);
-	if (!p)
-		return 0;
-	memcpy(p + b->n, data, add);
-	b->p = p;
-	b->n += add;
-	b->p[b->n] = '\0';
-	return add;
-}
 
 static double clock_s(clockid_t id)
 {

@@ -18,6 +18,7 @@
 #include "post.h"
 
 #include <curl/curl.h>
+#include "body.h"
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <sqlite3.h>
@@ -29,24 +30,6 @@
 #define T_END 1790000000LL           /* the fake server's scenario clock (fake.sh) */
 #define YEAR (365LL * 86400)
 
-struct body {
-	char *p;
-	size_t n;
-};
-
-static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
-{
-	struct body *b = userdata;
-	size_t add = size * nmemb;
-	char *p = realloc(b->p, b->n + add + 1);
-	if (!p)
-		return 0;
-	memcpy(p + b->n, data, add);
-	b->p = p;
-	b->n += add;
-	b->p[b->n] = '\0';
-	return add;
-}
 
 /* The DID the fake server gave docK (it mixes K with the seed). */
 static int fake_did(CURL *h, const char *base, unsigned k, char *out, size_t size)
