@@ -16,17 +16,5 @@ need valgrind valgrind
 need perf linux-perf
 [ -z "$missing" ] && exit 0
 echo "bench: installing Debian packages:$missing"
-if [ "$(id -u)" -eq 0 ]; then sudo=""
-elif command -v sudo >/dev/null 2>&1; then sudo="sudo"
-else
-	echo "bench: not root and no sudo; install as root: apt-get install$missing" >&2
-	exit 0
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-# One at a time, so an optional package that fails does not stop the others.
-for p in $missing; do
-	# shellcheck disable=SC2086
-	$sudo apt-get install -y -qq --no-install-recommends $p >/dev/null || echo "bench: could not install $p" >&2
-done
-exit 0
+# shellcheck disable=SC2086
+sh "$(dirname "$0")/../tools/apt-install.sh" --each bench $missing

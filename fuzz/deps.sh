@@ -12,13 +12,5 @@ if command -v "$cc" >/dev/null 2>&1 &&
 fi
 pkgs="clang-14 libclang-rt-14-dev"
 echo "fuzz: $cc cannot build a libFuzzer target — installing Debian packages: $pkgs"
-if [ "$(id -u)" -eq 0 ]; then sudo=""
-elif command -v sudo >/dev/null 2>&1; then sudo="sudo"
-else
-	echo "fuzz: not root and no sudo; install as root: apt-get install $pkgs" >&2
-	exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
 # shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $pkgs
+sh "$(dirname "$0")/../tools/apt-install.sh" fuzz $pkgs

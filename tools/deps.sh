@@ -27,13 +27,5 @@ fi
 [ -z "$missing" ] && exit 0
 
 echo "deps: missing:$missing — installing Debian packages: $pkgs"
-if [ "$(id -u)" -eq 0 ]; then sudo=""
-elif command -v sudo >/dev/null 2>&1; then sudo="sudo"
-else
-	echo "deps: not root and no sudo; install as root: apt-get install $pkgs" >&2
-	exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
 # shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $pkgs
+exec sh "$(dirname "$0")/apt-install.sh" deps $pkgs
