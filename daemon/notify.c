@@ -52,7 +52,8 @@ struct notifier {
 	size_t shown_next;
 	char *server;                  /* unique name of the server that answered */
 	char *open_command;
-	struct notifier_stats stats;
+	bool server_absent;            /* the last Notify found no server: said once */
+	bool busy_said;                /* "not answering" logged */
 };
 
 /* ---- opening URLs ---- */
@@ -85,8 +86,6 @@ static void open_url(struct notifier *n, const char *url)
 	}
 	if (pid < 0)
 		log_warn("notifications: cannot run %s: %s", n->open_command, strerror(errno));
-	else
-		n->stats.actions++;
 }
 
 static int on_action(sd_bus_message *msg, void *userdata, sd_bus_error *ret_error)
@@ -138,21 +137,19 @@ static int on_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_err
 	uint32_t id;
 
 	if (e) {
-		n->stats.failed++;
-		if (!n->stats.server_absent)
+		if (!n->server_absent)
 			log_warn("notifications: %s (%s)%s", e->message ? e->message : "Notify failed", e->name,
 			         server_missing(e) ? "; no notification server, desktop notifications are dropped "
 			                             "until one appears" : "");
-		n->stats.server_absent = n->stats.server_absent || server_missing(e);
+		n->server_absent = n->server_absent || server_missing(e);
 		free(c->url);
 	} else if (sd_bus_message_read(reply, "u", &id) < 0) {
-		n->stats.failed++;
 		free(c->url);
 	} else {
-		if (n->stats.server_absent)
+		if (n->server_absent)
 			log_info("notifications: a notification server is back");
-		n->stats.server_absent = false;
-		n->stats.sent++;
+		n->server_absent = false;
+		n->busy_said = false;
 		free(n->server);
 		n->server = xstrdup_or_null(sd_bus_message_get_sender(reply));
 		if (c->url)
@@ -188,8 +185,9 @@ static void send_msg(struct notify_msg *nm, void *userdata)
 			c = &n->calls[i];
 	if (!c) {
 		/* A wedged server must not pile up calls in our memory. */
-		if (n->stats.dropped_busy++ == 0)
+		if (!n->busy_said)
 			log_warn("notifications: the notification server is not answering; dropping");
+		n->busy_said = true;
 		notify_msg_clear(nm);
 		return;
 	}
@@ -209,7 +207,6 @@ static void send_msg(struct notify_msg *nm, void *userdata)
 	sd_bus_message_unref(msg);
 	if (r < 0) {
 		log_warn("notifications: cannot send: %s", strerror(-r));
-		n->stats.failed++;
 		notify_msg_clear(nm);
 		return;
 	}
@@ -470,11 +467,6 @@ void notifier_configure(struct notifier *n, const struct config *c)
 	arm(n);
 }
 
-static int load_mute(int64_t mentor_id, int64_t until, void *userdata)
-{
-	return policy_mute(userdata, mentor_id, until);
-}
-
 int notifier_new(struct notifier **out, struct mentord *m, sd_bus *bus)
 {
 	struct notifier *n = calloc(1, sizeof *n);
@@ -493,7 +485,12 @@ int notifier_new(struct notifier **out, struct mentord *m, sd_bus *bus)
 	if (!n->timer || !n->review || !n->sigchld || evsignal_add(n->sigchld, NULL) < 0)
 		goto fail;
 	review_arm(n, 60);   /* the first full review, once the daemon has settled */
-	if ((r = store_load_mutes(m->store, load_mute, &n->policy)) < 0)
+	/* The book has read mentors.muted_until already. */
+	r = 0;
+	for (size_t i = 0; i < book_count(m->book) && r >= 0; i++)
+		if (book_at(m->book, i)->muted_until > 0)
+			r = policy_mute(&n->policy, book_at(m->book, i)->id, book_at(m->book, i)->muted_until);
+	if (r < 0)
 		goto fail;
 	r = sd_bus_match_signal_async(bus, &n->action_match, NULL, NOTIF_PATH, NOTIF_IFACE, "ActionInvoked",
 	                              on_action, NULL, n);
@@ -535,14 +532,4 @@ void notifier_free(struct notifier *n)
 int notifier_mute(struct notifier *n, int64_t mentor_id, int64_t until)
 {
 	return n ? policy_mute(&n->policy, mentor_id, until) : 0;
-}
-
-bool notifier_muted(struct notifier *n, int64_t mentor_id)
-{
-	return n && policy_muted(&n->policy, mentor_id, mentord_now(n->m));
-}
-
-void notifier_get_stats(const struct notifier *n, struct notifier_stats *out)
-{
-	*out = n ? n->stats : (struct notifier_stats){ 0 };
 }

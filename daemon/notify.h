@@ -44,13 +44,5 @@ void notifier_offer(struct notifier *n, const struct notify_item *it);
 /* until: unix seconds, INT64_MAX for ever, 0 to unmute. Memory only: the
  * caller stores it. */
 int notifier_mute(struct notifier *n, int64_t mentor_id, int64_t until);
-bool notifier_muted(struct notifier *n, int64_t mentor_id);
-
-/* Counters for status and tests. */
-struct notifier_stats {
-	uint64_t sent, failed, dropped_busy, actions;
-	bool server_absent;
-};
-void notifier_get_stats(const struct notifier *n, struct notifier_stats *out);
 
 #endif

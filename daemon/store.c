@@ -127,7 +127,6 @@ static const char *const stmt_sql[ST__COUNT] = {
 		" WHERE a.mentor_id = ?1 AND p.created_at >= ?2 ORDER BY p.created_at DESC LIMIT 50",
 	[ST_ACCOUNT_BIO] = "UPDATE accounts SET bio = ?2 WHERE id = ?1",
 	[ST_MUTE_SET] = "UPDATE mentors SET muted_until = ?2 WHERE id = ?1",
-	[ST_MUTES] = "SELECT id, muted_until FROM mentors WHERE muted_until > ?1 ORDER BY id",
 	[ST_ANNOUNCED_PUT] = "INSERT OR IGNORE INTO announced (key, at) VALUES (?1, ?2)",
 	[ST_ANNOUNCED_PRUNE] = "DELETE FROM announced WHERE at < ?1",
 	[ST_BIOS] =

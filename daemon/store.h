@@ -260,10 +260,6 @@ int store_for_each_check_accept(struct store *s, int (*fn)(const char *fingerpri
 /* mentors.muted_until. until: unix seconds, INT64_MAX for ever; <= 0
  * unmutes. -ENOENT: no such mentor. */
 int store_set_mute(struct store *s, int64_t mentor_id, int64_t until);
-typedef int (*store_mute_fn)(int64_t mentor_id, int64_t until, void *userdata);
-/* Mutes still in force at `now` (0: all). */
-int store_each_mute(struct store *s, int64_t now, store_mute_fn fn, void *userdata);
-int store_load_mutes(struct store *s, store_mute_fn fn, void *userdata);
 /* Records that key was announced: 1 if new, 0 if it was already. */
 int store_announce(struct store *s, const char *key, int64_t at);
 int store_prune_announced(struct store *s, int64_t before);

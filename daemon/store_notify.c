@@ -15,25 +15,6 @@ int store_set_mute(struct store *s, int64_t mentor_id, int64_t until)
 	return r < 0 ? r : r == 0 ? -ENOENT : 0;
 }
 
-int store_each_mute(struct store *s, int64_t now, store_mute_fn fn, void *userdata)
-{
-	sqlite3_stmt *st = store_stmt(s, ST_MUTES);
-	int rc, r = 0;
-	sqlite3_bind_int64(st, 1, now);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((r = fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), userdata)) < 0)
-			break;
-	sqlite3_reset(st);
-	if (r < 0)
-		return r;
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_error(s, rc, "list mutes");
-}
-
-int store_load_mutes(struct store *s, store_mute_fn fn, void *userdata)
-{
-	return store_each_mute(s, 0, fn, userdata);
-}
-
 int store_announce(struct store *s, const char *key, int64_t at)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_ANNOUNCED_PUT);
