@@ -42,6 +42,12 @@ void bus_rearm(struct bus *b)
 
 	if (!b || !b->bus)
 		return;
+	/* Whatever wrote (a method, a page, the notifier), the count
+	 * properties may have changed: one check here covers every writer. */
+	if (store_change_count(b->m->store) != b->store_changes) {
+		b->store_changes = store_change_count(b->m->store);
+		bus_counts_dirty(b);
+	}
 	fd = sd_bus_get_fd(b->bus);
 	ev = sd_bus_get_events(b->bus);
 	if (fd < 0 || ev < 0)

@@ -36,7 +36,8 @@ void bus_emit_nudge(struct bus *b, int64_t mentor_id, const char *mentor, const 
 sd_bus *bus_connection(struct bus *b);
 
 /* Counts may have changed: PropertiesChanged follows shortly, once, for
- * the properties whose values did change. */
+ * the properties whose values did change. Store writes are noticed by
+ * bus_rearm() itself; call this for changes the store does not see. */
 void bus_counts_dirty(struct bus *b);
 
 #endif

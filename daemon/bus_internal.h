@@ -27,6 +27,7 @@ struct bus {
 	bool dispatching;
 	struct event *counts_timer;   /* debounces PropertiesChanged */
 	struct bus_counts shown;
+	int64_t store_changes;        /* store_change_count() when last looked at */
 };
 
 /* printf arguments quoting at most max bytes of s with "%.*s" without

@@ -228,7 +228,6 @@ int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		return bus_internal_error(error, r);
 	}
 	log_info("logged %s with mentor %" PRId64, kind, e->id);
-	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "t", (uint64_t)id);
 }
 
@@ -318,7 +317,6 @@ int bus_method_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 			return bus_internal_error(error, r);
 		book_refresh(m->book, mid);
 		sched_reload(m->sched);
-		bus_counts_dirty(m->bus);
 		return sd_bus_reply_method_return(msg, "t", (uint64_t)aid);
 	}
 	if (owner == mid)
@@ -330,7 +328,6 @@ int bus_method_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	if ((r = finish_move(m, r, old > 0 ? old : 0, mid, error)) < 0)
 		return r;
 	log_info("linked %s on %s to mentor %" PRId64, norm, platform, mid);
-	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "t", (uint64_t)acc);
 }
 
@@ -366,6 +363,5 @@ int bus_method_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	if ((r = finish_move(m, r, mid, fresh > 0 ? fresh : 0, error)) < 0)
 		return r;
 	log_info("unlinked %s on %s from mentor %" PRId64 " (now mentor %" PRId64 ")", norm, platform, mid, fresh);
-	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "t", (uint64_t)fresh);
 }

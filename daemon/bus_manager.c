@@ -95,7 +95,6 @@ static int method_follow(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 	log_info("following %s on %s (mentor %" PRId64 ")", norm, platform, mid);
 	book_refresh(m->book, mid);
 	sched_reload(m->sched);
-	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "tts", (uint64_t)mid, (uint64_t)aid, norm);
 }
 
@@ -118,7 +117,6 @@ static int method_unfollow(sd_bus_message *msg, void *userdata, sd_bus_error *er
 		return bus_internal_error(error, r);
 	log_info("unfollowed %s on %s", norm, platform);
 	sched_reload(m->sched);
-	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "");
 }
 
@@ -145,7 +143,6 @@ static int method_track(sd_bus_message *msg, void *userdata, sd_bus_error *error
 		return bus_internal_error(error, r);
 	log_info("tracking #%s on %s", norm, *platform ? platform : "all enabled platforms");
 	sched_reload(m->sched);
-	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "s", norm);
 }
 
@@ -169,7 +166,6 @@ static int method_untrack(sd_bus_message *msg, void *userdata, sd_bus_error *err
 		return bus_internal_error(error, r);
 	log_info("untracked #%s", norm);
 	sched_reload(m->sched);
-	bus_counts_dirty(m->bus);
 	return sd_bus_reply_method_return(msg, "");
 }
 

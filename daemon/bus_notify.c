@@ -21,7 +21,6 @@ static int set_mute(struct mentord *m, struct book_entry *e, int64_t until, sd_b
 	e->muted_until = until;
 	if ((r = notifier_mute(m->notify, e->id, until)) < 0)
 		return bus_internal_error(error, r);
-	bus_counts_dirty(m->bus);
 	return 0;
 }
 

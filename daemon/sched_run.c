@@ -369,6 +369,7 @@ static void announce_activity(struct sched_target *t, struct activity *a, bool c
 		free(it->text);
 	}
 	a->n = 0;
+	/* LastPoll moves even when the page changed no row. */
 	if (committed)
 		bus_counts_dirty(m->bus);
 }

@@ -386,6 +386,11 @@ void store_rollback(struct store *s)
 	s->in_tx = false;
 }
 
+int64_t store_change_count(struct store *s)
+{
+	return sqlite3_total_changes64(s->db);
+}
+
 int store_counts(struct store *s, struct store_counts *out)
 {
 	static const enum stmt_id ids[] = {

@@ -35,6 +35,10 @@ int store_begin(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
 
+/* Grows with every row this connection changes: a cheap "anything
+ * written since?" for callers that cache what they read. */
+int64_t store_change_count(struct store *s);
+
 struct store_counts {
 	uint64_t mentors, accounts, hashtags, posts, events;
 };
