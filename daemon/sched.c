@@ -396,8 +396,8 @@ static bool bucket_open(const struct sched_platform *p, enum net_op op, int64_t 
 	op = sched_bucket(p, op);
 	int64_t rem = p->bucket[op].remaining, reset = p->bucket[op].reset;
 	/* remaining is already net of the requests in flight: submit() takes
-	 * one from it and note_rate() subtracts the others from the server's
-	 * count (and never lets it rise within a window). */
+	 * one from it, and note_rate() subtracts from the server's count those
+	 * the server had not seen yet (and never lets it rise within a window). */
 	if (rem != 0 || reset <= now)
 		return true;
 	*until = reset;

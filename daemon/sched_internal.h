@@ -40,6 +40,8 @@ struct sched_platform {
 	int64_t paused_until;             /* the whole network; INT64_MAX = until reload */
 	struct { int64_t remaining, reset; } bucket[SCHED_N_OPS];
 	unsigned inflight;
+	uint64_t sent;                    /* requests submitted so far: their sequence */
+	uint64_t inflight_seq[16];        /* sequence numbers of requests in flight */
 	bool me_wait;                     /* walks wait for the first lookup of `me` */
 	struct { char *handle; int64_t until; } *failed;   /* lookups that found nothing */
 	size_t n_failed;
@@ -61,6 +63,7 @@ struct sched_target {
 	bool running, dead, in_round, history;
 	struct net_walk walk;
 	struct http_handle *http;
+	uint64_t seq;                     /* its request's place in p->sent */
 };
 
 struct sched {

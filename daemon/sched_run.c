@@ -82,6 +82,12 @@ static int submit(struct sched_target *t)
 	if (r < 0)
 		return r;
 	t->running = true;
+	t->seq = ++p->sent;
+	for (size_t i = 0; i < ARRAY_SIZE(p->inflight_seq); i++)
+		if (!p->inflight_seq[i]) {
+			p->inflight_seq[i] = t->seq;
+			break;
+		}
 	p->inflight++;
 	if (p->bucket[sched_bucket(p, t->op)].remaining > 0)
 		p->bucket[sched_bucket(p, t->op)].remaining--;
@@ -296,13 +302,25 @@ static void handle_error(struct sched_target *t, const struct net_error *e)
 	}
 }
 
-static void note_rate(struct sched_platform *p, enum net_op op, const struct net_rate *rate)
+/* Requests in flight that the server may not have counted when it answered
+ * seq: those sent after it. (Those sent before reached it first; counting
+ * them again would leave budget unused at the end of every window.) A
+ * request not in the table (more in flight than it holds) counts. */
+static int64_t sent_after(const struct sched_platform *p, uint64_t seq)
+{
+	int64_t n = 0, listed = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(p->inflight_seq); i++) {
+		listed += p->inflight_seq[i] != 0;
+		n += p->inflight_seq[i] > seq;
+	}
+	return n + ((int64_t)p->inflight - listed);
+}
+
+static void note_rate(struct sched_platform *p, enum net_op op, uint64_t seq, const struct net_rate *rate)
 {
 	op = sched_bucket(p, op);
 	if (rate->remaining >= 0) {
-		/* Requests still in flight have not been counted by the server
-		 * yet: count them here so concurrency cannot overdraw. */
-		int64_t left = rate->remaining - (int64_t)p->inflight;
+		int64_t left = rate->remaining - sent_after(p, seq);
 		if (left < 0)
 			left = 0;
 		/* Answers are not always handled in the order they were served:
@@ -435,6 +453,9 @@ static void on_done(struct http_response *resp, void *userdata)
 
 	t->http = NULL;
 	p->inflight--;
+	for (size_t i = 0; i < ARRAY_SIZE(p->inflight_seq); i++)
+		if (p->inflight_seq[i] == t->seq)
+			p->inflight_seq[i] = 0;
 	if (t->dead || resp->result == HTTP_RESULT_CANCELLED) {
 		t->running = false;
 		if (t->dead)
@@ -451,7 +472,7 @@ static void on_done(struct http_response *resp, void *userdata)
 		.body = resp->body, .body_len = resp->body_len, .now = sched_now(t->s),
 	};
 	r = net_parse(p->net, &cfg, t->op, &nr, t->kind == TARGET_WALK ? &t->walk : NULL, &page);
-	note_rate(p, t->op, &page.rate);
+	note_rate(p, t->op, t->seq, &page.rate);
 	if (r < 0)
 		backoff(t, 0, strerror(-r));
 	else if (page.err.code != NET_OK)
