@@ -26,20 +26,22 @@ OPT       ?= -O2 -g
 SAN       ?=
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
              -Wmissing-prototypes -Wstrict-prototypes
-CPPFLAGS_ALL = -D_GNU_SOURCE -DMENTORD_VERSION='"$(VERSION)"' -Idaemon -Ischema -I$(BUILD)/gen
+CPPFLAGS_ALL = -D_GNU_SOURCE -DMENTORD_VERSION='"$(VERSION)"' -I. -Idaemon -Ischema -I$(BUILD)/gen
 CFLAGS_ALL   = -std=c11 $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS_ALL   = $(PKG_LIBS) -lm $(LDLIBS)
 
-DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c daemon/net/*.c))
+COMMON_SRC := $(wildcard common/*.c)
+DAEMON_SRC := $(wildcard daemon/*/*.c)
 CTL_SRC    := $(wildcard ctl/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 TCOMMON_SRC:= $(wildcard tests/common/*.c)
 SCHEMA_SQL := $(sort $(wildcard schema/[0-9][0-9][0-9]-*.sql))
-RULE_FILES := $(sort $(wildcard daemon/rules/*))
+RULE_FILES := $(sort $(wildcard daemon/check/rules/*))
 
 GEN_SRC    := $(BUILD)/gen/embedded_schema.c $(BUILD)/gen/embedded_rules.c
 LIB_OBJ    := $(DAEMON_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 CTL_OBJ    := $(CTL_SRC:%.c=$(BUILD)/%.o)
 TCOMMON_OBJ:= $(TCOMMON_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -52,7 +54,7 @@ all: $(BUILD)/mentord $(BUILD)/mentorctl $(UNITS)
 
 # Named here so make never treats them as intermediate files (it would
 # delete them after the test summary, or skip rebuilding them).
-$(LIB_OBJ) $(CTL_OBJ) $(TCOMMON_OBJ) $(GEN_SRC) $(BUILD)/daemon/main.o:
+$(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) $(TCOMMON_OBJ) $(GEN_SRC) $(BUILD)/daemon/main.o:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -73,17 +75,22 @@ $(BUILD)/libmentord.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/mentord: $(BUILD)/daemon/main.o $(BUILD)/libmentord.a
+# Shared by mentord and mentorctl: UTF-8, durations, string buffers.
+$(BUILD)/libcommon.a: $(COMMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/mentord: $(BUILD)/daemon/main.o $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-$(BUILD)/mentorctl: $(CTL_OBJ)
+$(BUILD)/mentorctl: $(CTL_OBJ) $(BUILD)/libcommon.a
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-$(BUILD)/tests/%: tests/unit/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a
+$(BUILD)/tests/%: tests/unit/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-$(BUILD)/tests/%: tests/tools/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a
+$(BUILD)/tests/%: tests/tools/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 

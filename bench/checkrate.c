@@ -4,7 +4,7 @@
  *
  *   checkrate SECONDS CORPUS.tsv...
  * Prints "drafts checks seconds checks_per_s mean_bytes". */
-#include "check.h"
+#include "check/check.h"
 
 #include <errno.h>
 #include <stdio.h>

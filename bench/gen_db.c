@@ -11,11 +11,11 @@
  *       events spread over three years (each network event with its post),
  *       100 tracked hashtags, a pool of suggestion candidates, and every
  *       aggregate computed, as years of use would leave them. */
-#include "store.h"
-#include "store_internal.h"   /* the connection, for bulk-load pragmas only */
-#include "book.h"
-#include "config.h"
-#include "post.h"
+#include "store/store.h"
+#include "store/store_internal.h"   /* the connection, for bulk-load pragmas only */
+#include "mentors/book.h"
+#include "config/config.h"
+#include "net/post.h"
 
 #include <curl/curl.h>
 #include "body.h"

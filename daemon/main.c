@@ -1,6 +1,6 @@
 /* main.c — options, then the daemon object does the rest. */
-#include "mentord.h"
-#include "log.h"
+#include "app/mentord.h"
+#include "base/log.h"
 
 #include <curl/curl.h>
 #include <errno.h>

@@ -19,7 +19,7 @@ FUZZ_OPT     := -O1 -g -fno-omit-frame-pointer
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 # clang-only warnings on code gcc (the project compiler) accepts.
 FUZZ_NOWARN  := -Wno-format-nonliteral
-FUZZ_CFLAGS   = -D_GNU_SOURCE -DMENTORD_VERSION='"$(VERSION)"' -Idaemon -Ischema -std=c11 \
+FUZZ_CFLAGS   = -D_GNU_SOURCE -DMENTORD_VERSION='"$(VERSION)"' -I. -Idaemon -Ischema -std=c11 \
                 $(WARN) $(FUZZ_NOWARN) $(FUZZ_OPT) $(FUZZ_SAN) $(PKG_CFLAGS)
 FUZZ_ALL     := x mastodon bluesky html headers config check
 
@@ -38,9 +38,9 @@ fuzz-build: fuzz-deps
 
 fuzz-bins: $(FUZZ_ALL:%=$(FUZZ_BUILD)/fuzz/fuzz_%) $(FUZZ_BUILD)/fuzz/mkseed
 
-$(FUZZ_BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_net.h $(FUZZ_BUILD)/libmentord.a
+$(FUZZ_BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_net.h $(FUZZ_BUILD)/libmentord.a $(FUZZ_BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libmentord.a $(PKG_LIBS) -lm
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libmentord.a $(FUZZ_BUILD)/libcommon.a $(PKG_LIBS) -lm
 
 # A plain program (ASan only): it runs once per `make fuzz` to write seeds.
 $(FUZZ_BUILD)/fuzz/mkseed: fuzz/mkseed.c fuzz/fuzz_net.h tests/unit/net_testutil.h

@@ -8,7 +8,7 @@
  * Link rel="prev"/"next" (Mastodon paging, with the origin check that keeps
  * our token on our host), Retry-After (both http.c's and net's) and the
  * timestamp parsers the reset headers use. */
-#include "../daemon/http.c"
+#include "../daemon/http/http.c"
 
 #include "net/link.h"
 #include "net/net.h"

@@ -4,7 +4,7 @@
 # the binary and cannot drift from it.
 set -eu
 sym=$1; shift
-echo '#include "embed.h"'
+echo '#include "base/embed.h"'
 echo "const struct embedded_file ${sym}[] = {"
 for f in "$@"; do
 	printf '\t{ "%s",\n' "$(basename "$f")"

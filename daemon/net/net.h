@@ -85,7 +85,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "post.h"
+#include "net/post.h"
 
 enum net_op {
 	NET_OP_LOOKUP = 0,

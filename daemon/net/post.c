@@ -1,6 +1,6 @@
 /* post.c — lifetime of the normalised post and notification (post.h), and
  * the small builders the adapters share. */
-#include "post.h"
+#include "net/post.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* test_check.c — unit tests of the draft-check engine: offsets over UTF-8,
  * malformed and huge input, word boundaries and obfuscation, fingerprints,
  * overrides, the rule-file loader, and one example for every rule. */
-#include "check.h"
+#include "check/check.h"
 #include "tap.h"
 
 #include <errno.h>
@@ -270,7 +270,7 @@ static void test_load_dir(const struct check_engine *e)
 	struct check_engine *d = NULL;
 	char *err = NULL;
 
-	snprintf(path, sizeof path, "%.4000s/daemon/rules", src ? src : ".");
+	snprintf(path, sizeof path, "%.4000s/daemon/check/rules", src ? src : ".");
 	is_int(check_engine_load_dir(&d, path, &err), 0, "rules load from the source directory");
 	if (d)
 		is_int(check_engine_rule_count(d), check_engine_rule_count(e), "same rules as compiled in");

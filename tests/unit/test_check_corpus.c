@@ -8,7 +8,7 @@
  * its other disagreements are reported, not failed. probe.tsv holds hard
  * cases labelled with what should happen, known misses included: it is
  * only measured and reported. */
-#include "check.h"
+#include "check/check.h"
 #include "tap.h"
 
 #include <stdio.h>

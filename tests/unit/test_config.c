@@ -1,5 +1,5 @@
 /* Unit tests for the INI configuration parser. */
-#include "config.h"
+#include "config/config.h"
 #include "tap.h"
 
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * will see it, through daemon/http.c: real formats, paging, auth, rate
  * headers, the control API and scripted failures. The server binary comes
  * from $FAKEAPI, else $MENTORD_BUILD/tests/fakeapi, else build/tests/fakeapi. */
-#include "http.h"
-#include "log.h"
+#include "http/http.h"
+#include "base/log.h"
 #include "tap.h"
 
 #include <cjson/cJSON.h>

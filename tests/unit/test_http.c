@@ -1,8 +1,8 @@
 /* test_http.c — the HTTP layer against servers living on the same event base:
  * an evhttp server for normal, slow, hanging, chunked and gzip responses, and
  * a raw TCP server that sends canned bytes (1xx responses, junk headers). */
-#include "http.h"
-#include "log.h"
+#include "http/http.h"
+#include "base/log.h"
 #include "tap.h"
 
 #include <curl/curl.h>

@@ -1,8 +1,8 @@
 /* Unit tests for ingest: posts dedupe on their key, ledger events follow
  * from who wrote what to whom, and re-ingesting adds nothing. */
-#include "ingest.h"
-#include "post.h"
-#include "store.h"
+#include "ingest/ingest.h"
+#include "net/post.h"
+#include "store/store.h"
 #include "tap.h"
 
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * dates, rhythm-relative dormancy, relationship strength, serialisation.
  * Each ledger is built by hand and the expected values are worked out in
  * the comments next to the checks. */
-#include "ledger.h"
+#include "ledger/ledger.h"
 #include "tap.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* Unit tests for topic vectors, mentor fit and suggestions: the tokenizer,
  * the bounded top-K counter, document frequencies, interest queries, TF-IDF
  * cosine, fit orderings and the suggestion ranking with its reasons. */
-#include "ledger.h"
+#include "ledger/ledger.h"
 #include "tap.h"
 
 #include <errno.h>

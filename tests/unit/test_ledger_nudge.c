@@ -1,6 +1,6 @@
 /* Unit tests for nudges and their text detectors: each kind firing and not
  * firing on a hand-built mentor, priority order, and the output limit. */
-#include "ledger.h"
+#include "ledger/ledger.h"
 #include "tap.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* Unit tests for reading other accounts' handles out of profile texts. */
-#include "links.h"
+#include "mentors/links.h"
 #include "tap.h"
 
 #include <string.h>

@@ -1,7 +1,7 @@
 /* Unit tests for the notification policy: coalescing, digests, per-mentor
  * gaps, quiet hours (with the clock passed in), mutes and switches. */
-#include "notify_policy.h"
-#include "notify_text.h"
+#include "notify/notify_policy.h"
+#include "notify/notify_text.h"
 #include "tap.h"
 
 #include <stdint.h>

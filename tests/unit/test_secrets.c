@@ -1,6 +1,6 @@
 /* Unit tests for secret files: 0600 or stricter, regular, ours, one line;
  * systemd credentials take precedence. */
-#include "secrets.h"
+#include "base/secrets.h"
 #include "tap.h"
 
 #include <errno.h>

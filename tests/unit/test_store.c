@@ -1,7 +1,7 @@
 /* Unit tests for the store: migrations (fresh, from every older version,
  * refusing newer), file modes, and round trips of follow/track/list. */
-#include "store.h"
-#include "embed.h"
+#include "store/store.h"
+#include "base/embed.h"
 #include "tap.h"
 
 #include <errno.h>

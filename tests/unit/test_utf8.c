@@ -1,7 +1,7 @@
 /* Unit tests for utf8_prefix: quoting a bounded prefix of a D-Bus string
  * argument must never split a character (an invalid-UTF-8 error message
  * cannot be sent, and the caller would get no reply). */
-#include "utf8.h"
+#include "common/utf8.h"
 #include "tap.h"
 
 #include <string.h>

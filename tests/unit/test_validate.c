@@ -1,5 +1,5 @@
 /* Unit tests for argument validation and normalisation. */
-#include "validate.h"
+#include "base/validate.h"
 #include "mentord-bus.h"
 #include "tap.h"
 

@@ -1,0 +1,367 @@
+/* bus_ledger.c — the ledger half of org.mentord.Manager1: mentors list,
+ * show, why, log, link/unlink, stage pins, suggestions and nudges. Thin:
+ * arguments are checked here, arithmetic lives in ledger/book, SQL in
+ * store. */
+#include "bus/bus_internal.h"
+#include "mentors/book.h"
+#include "app/mentord.h"
+#include "mentord-bus.h"
+#include "poll/sched.h"
+#include "store/store.h"
+#include "base/validate.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "common/utf8.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_NOTE 1000
+
+int bus_internal_error(sd_bus_error *error, int r)
+{
+	return sd_bus_error_setf(error, MENTORD_ERROR_INTERNAL, "Internal error: %s", strerror(-r));
+}
+
+/* MENTOR as typed by the user → the book's entry, or a named error. */
+int bus_find_mentor(struct mentord *m, const char *query, struct book_entry **out, sd_bus_error *error)
+{
+	int64_t id;
+	if (strlen(query) > MENTORD_MAX_NAME || !utf8_text_valid(query, strlen(query)))
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT, "Invalid mentor reference");
+	id = store_find_mentor(m->store, query);
+	if (id == -ENOTUNIQ)
+		return sd_bus_error_setf(error, MENTORD_ERROR_AMBIGUOUS_MENTOR,
+		                         "'%.*s' matches several mentors; use the id or more of the name", BUS_CUT(query, 64));
+	if (id == -ENOENT || (id > 0 && !book_get(m->book, id)))
+		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_MENTOR, "No mentor '%.*s'", BUS_CUT(query, 64));
+	if (id < 0)
+		return bus_internal_error(error, (int)id);
+	*out = book_get(m->book, id);
+	return 0;
+}
+
+static int append_account(const char *platform, const char *handle, void *userdata)
+{
+	return sd_bus_message_append(userdata, "(ss)", platform, handle);
+}
+
+/* One (tssdda(ss)ttxx) row, the shape of ListMentors and ShowMentor. */
+static int append_row(struct mentord *m, sd_bus_message *reply, const struct book_row *row)
+{
+	const struct ledger_agg *a = &row->e->agg;
+	uint64_t events = 0;
+	int r;
+
+	for (int k = 0; k < LEDGER_KIND_COUNT; k++)
+		events += a->n[k];
+	if ((r = sd_bus_message_open_container(reply, 'r', "tssdda(ss)ttxx")) < 0 ||
+	    (r = sd_bus_message_append(reply, "tssdd", (uint64_t)row->e->id, row->e->name,
+	                               ledger_stage_name(row->stage), row->score, row->fit)) < 0 ||
+	    (r = sd_bus_message_open_container(reply, 'a', "(ss)")) < 0)
+		return r;
+	r = store_for_each_account_of(m->store, row->e->id, append_account, reply);
+	if (r < 0 || (r = sd_bus_message_close_container(reply)) < 0 ||
+	    (r = sd_bus_message_append(reply, "ttxx", (uint64_t)a->n[LEDGER_POST], events,
+	                               ledger_agg_last_activity(a), ledger_agg_last_contact(a))) < 0)
+		return r;
+	return sd_bus_message_close_container(reply);
+}
+
+int bus_list_mentors(struct mentord *m, sd_bus_message *msg, enum store_sort sort,
+                     uint32_t offset, uint32_t limit, sd_bus_error *error)
+{
+	reply_unref sd_bus_message *reply = NULL;
+	const struct book_row *rows;
+	size_t n;
+	int r = book_ranked(m->book, sort, mentord_now(m), &rows, &n);
+
+	if (r < 0)
+		return bus_internal_error(error, r);
+	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
+	    (r = sd_bus_message_open_container(reply, 'a', "(tssdda(ss)ttxx)")) < 0)
+		return r;
+	for (size_t i = offset; i < n && i - offset < limit; i++)
+		if ((r = append_row(m, reply, &rows[i])) < 0)
+			return r;
+	if ((r = sd_bus_message_close_container(reply)) < 0 ||
+	    (r = sd_bus_message_append(reply, "u", (uint32_t)(n > UINT32_MAX ? UINT32_MAX : n))) < 0)
+		return r;
+	return sd_bus_send(NULL, reply, NULL);
+}
+
+static struct book_row row_of(struct mentord *m, struct book_entry *e, struct ledger_stage_info *st)
+{
+	int64_t now = mentord_now(m);
+	ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, st);
+	return (struct book_row){ e, book_strength(m->book, e, now, NULL), book_fit(m->book, e, now, NULL),
+	                          st->stage };
+}
+
+static int append_event(const struct store_event_row *e, void *userdata)
+{
+	sd_bus_message *reply = userdata;
+	/* Network text is untrusted: one bad byte must not fail the reply. */
+	_cleanup_free_ char *text = utf8_clean_dup(e->text ? e->text : "", 4096);
+	_cleanup_free_ char *url = utf8_clean_dup(e->url ? e->url : "", 2048);
+	if (!text || !url)
+		return -ENOMEM;
+	return sd_bus_message_append(reply, "(sxsss)", e->kind, e->at, e->platform ? e->platform : "",
+	                             url, text);
+}
+
+int bus_method_show(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	reply_unref sd_bus_message *reply = NULL;
+	struct ledger_stage_info st;
+	struct book_entry *e;
+	const char *query;
+	uint32_t max;
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "su", &query, &max)) < 0)
+		return r;
+	if ((r = bus_find_mentor(m, query, &e, error)) < 0)
+		return r;
+	if (max == 0 || max > 500)
+		max = 500;
+	struct book_row row = row_of(m, e, &st);
+	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
+	    (r = append_row(m, reply, &row)) < 0 ||
+	    (r = sd_bus_message_append(reply, "sb", ledger_stage_name(st.computed), (int)st.pinned)) < 0 ||
+	    (r = sd_bus_message_open_container(reply, 'a', "(sx)")) < 0)
+		return r;
+	for (int s = 0; s < LEDGER_STAGE_COUNT; s++)
+		if ((r = sd_bus_message_append(reply, "(sx)", ledger_stage_name((enum ledger_stage)s),
+		                               st.reached[s])) < 0)
+			return r;
+	if ((r = sd_bus_message_close_container(reply)) < 0 ||
+	    (r = sd_bus_message_open_container(reply, 'a', "(sxsss)")) < 0 ||
+	    (r = store_mentor_events(m->store, e->id, max, append_event, reply)) < 0 ||
+	    (r = sd_bus_message_close_container(reply)) < 0)
+		return r < 0 && r != -ENOMEM ? bus_internal_error(error, r) : r;
+	return sd_bus_send(NULL, reply, NULL);
+}
+
+static int append_parts(sd_bus_message *reply, const struct ledger_score *s)
+{
+	int r = sd_bus_message_open_container(reply, 'a', "(sdds)");
+	for (size_t i = 0; r >= 0 && i < s->n; i++)
+		r = sd_bus_message_append(reply, "(sdds)", s->c[i].name, s->c[i].value, s->c[i].weight,
+		                          s->c[i].detail);
+	return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+int bus_method_why(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	reply_unref sd_bus_message *reply = NULL;
+	struct ledger_stage_info st;
+	struct ledger_score strength, fit;
+	struct book_entry *e;
+	const char *query;
+	int64_t now = mentord_now(m);
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "s", &query)) < 0)
+		return r;
+	if ((r = bus_find_mentor(m, query, &e, error)) < 0)
+		return r;
+	ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, &st);
+	book_strength(m->book, e, now, &strength);
+	book_fit(m->book, e, now, &fit);
+	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
+	    (r = sd_bus_message_append(reply, "sssd", ledger_stage_name(st.stage), st.why,
+	                               st.next_step ? st.next_step : "", strength.score)) < 0 ||
+	    (r = append_parts(reply, &strength)) < 0 ||
+	    (r = sd_bus_message_append(reply, "d", fit.score)) < 0 ||
+	    (r = append_parts(reply, &fit)) < 0)
+		return r;
+	return sd_bus_send(NULL, reply, NULL);
+}
+
+static bool offline_kind(const char *k)
+{
+	static const char *const kinds[] = { "met", "email", "call", "meeting", "dm", "note" };
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (strcmp(k, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
+int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	struct book_entry *e;
+	const char *query, *kind, *note;
+	int64_t when, now = mentord_now(m), id;
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "sssx", &query, &kind, &note, &when)) < 0)
+		return r;
+	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, query, &e, error)) < 0)
+		return r;
+	if (!offline_kind(kind))
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
+		                         "Unknown kind '%.*s' (expected met, email, call, meeting, dm or note)", BUS_CUT(kind, 32));
+	if (strlen(note) > MAX_NOTE || !utf8_text_valid(note, strlen(note)))
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
+		                         "The note must be UTF-8 text of at most %d bytes", MAX_NOTE);
+	if (when == 0)
+		when = now;
+	if (when < 631152000 || when > now + 86400)   /* 1990 .. tomorrow */
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
+		                         "The time must be between 1990 and tomorrow");
+	if ((r = store_begin(m->store)) < 0)
+		return bus_internal_error(error, r);
+	id = store_log_event(m->store, e->id, kind, when, note);
+	r = id < 0 ? (int)id : book_add_event(m->book, e->id, kind, when, NULL, NULL);
+	if (r >= 0)
+		r = store_commit(m->store);
+	else
+		store_rollback(m->store);
+	if (r < 0) {
+		book_refresh(m->book, e->id);
+		return bus_internal_error(error, r);
+	}
+	log_info("logged %s with mentor %" PRId64, kind, e->id);
+	return sd_bus_reply_method_return(msg, "t", (uint64_t)id);
+}
+
+int bus_method_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	struct book_entry *e;
+	const char *query, *stage;
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "ss", &query, &stage)) < 0)
+		return r;
+	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, query, &e, error)) < 0)
+		return r;
+	bool unpin = !*stage || strcmp(stage, "auto") == 0;
+	if (!unpin && ledger_stage_from_name(stage) < 0)
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
+		                         "Unknown stage '%.*s' (expected follow, participate, establish, "
+		                         "connected, dormant or auto)", BUS_CUT(stage, 32));
+	if ((r = store_set_stage(m->store, e->id, unpin ? NULL : stage)) < 0 ||
+	    (r = book_refresh(m->book, e->id)) < 0)
+		return bus_internal_error(error, r);
+	return sd_bus_reply_method_return(msg, "");
+}
+
+/* Looks up platform/handle after checking them. *acc 0 when not stored. */
+static int account_arg(struct mentord *m, const char *platform, const char *handle, char *norm,
+                       int64_t *acc, int64_t *owner, sd_bus_error *error)
+{
+	int r;
+	if ((r = bus_check_handle(platform, handle, norm, error)) < 0)
+		return r;
+	*owner = 0;
+	*acc = store_account_id(m->store, platform, norm, owner);
+	return *acc < 0 ? bus_internal_error(error, (int)*acc) : 0;
+}
+
+/* After accounts moved: both mentors' aggregates from their events, and
+ * the one left empty removed. Inside the caller's transaction. */
+static int settle(struct mentord *m, int64_t a, int64_t b)
+{
+	int r = 0;
+	if (a > 0 && (r = store_drop_empty_mentor(m->store, a)) < 0)
+		return r;
+	if (a > 0 && r == 0 && (r = book_rebuild(m->book, a)) < 0)
+		return r;
+	if (b > 0 && !book_get(m->book, b) && (r = book_refresh(m->book, b)) < 0)
+		return r;
+	return b > 0 ? book_rebuild(m->book, b) : 0;
+}
+
+static int finish_move(struct mentord *m, int r, int64_t a, int64_t b, sd_bus_error *error)
+{
+	if (r >= 0)
+		r = store_commit(m->store);
+	else
+		store_rollback(m->store);
+	/* Memory follows the database whatever happened. */
+	if (a > 0)
+		book_refresh(m->book, a);
+	if (b > 0)
+		book_refresh(m->book, b);
+	if (r < 0)
+		return bus_internal_error(error, r);
+	sched_reload(m->sched);
+	return 0;
+}
+
+int bus_method_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	const char *query, *platform, *handle;
+	char norm[MENTORD_MAX_HANDLE + 1];
+	struct book_entry *e;
+	int64_t acc, owner, mid, aid;
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "sss", &query, &platform, &handle)) < 0)
+		return r;
+	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, query, &e, error)) < 0 ||
+	    (r = account_arg(m, platform, handle, norm, &acc, &owner, error)) < 0)
+		return r;
+	mid = e->id;
+	if (acc == 0) {
+		/* Not known yet: following it into this mentor is the link. */
+		if ((r = store_follow(m->store, platform, norm, NULL, mid, &mid, &aid)) < 0)
+			return bus_internal_error(error, r);
+		book_refresh(m->book, mid);
+		sched_reload(m->sched);
+		return sd_bus_reply_method_return(msg, "t", (uint64_t)aid);
+	}
+	if (owner == mid)
+		return sd_bus_reply_method_return(msg, "t", (uint64_t)acc);
+	if ((r = store_begin(m->store)) < 0)
+		return bus_internal_error(error, r);
+	int64_t old = store_move_account(m->store, acc, mid);
+	r = old < 0 ? (int)old : settle(m, old, mid);
+	if ((r = finish_move(m, r, old > 0 ? old : 0, mid, error)) < 0)
+		return r;
+	log_info("linked %s on %s to mentor %" PRId64, norm, platform, mid);
+	return sd_bus_reply_method_return(msg, "t", (uint64_t)acc);
+}
+
+int bus_method_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	const char *query, *platform, *handle;
+	char norm[MENTORD_MAX_HANDLE + 1];
+	struct book_entry *e;
+	int64_t acc, owner, accounts = 0, offline = 0, fresh;
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "sss", &query, &platform, &handle)) < 0)
+		return r;
+	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, query, &e, error)) < 0 ||
+	    (r = account_arg(m, platform, handle, norm, &acc, &owner, error)) < 0)
+		return r;
+	if (acc == 0 || owner != e->id)
+		return sd_bus_error_setf(error, MENTORD_ERROR_NOT_FOLLOWED, "%s on %s is not an account of mentor %" PRId64,
+		                         norm, platform, e->id);
+	if ((r = store_mentor_size(m->store, e->id, &accounts, &offline)) < 0)
+		return bus_internal_error(error, r);
+	if (accounts < 2)
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
+		                         "%s is mentor %" PRId64 "'s only account; unfollow it instead", norm, e->id);
+	int64_t mid = e->id;
+	if ((r = store_begin(m->store)) < 0)
+		return bus_internal_error(error, r);
+	fresh = store_new_mentor(m->store, norm);
+	r = fresh < 0 ? (int)fresh : (int)store_move_account(m->store, acc, fresh);
+	if (r >= 0)
+		r = settle(m, mid, fresh);
+	if ((r = finish_move(m, r, mid, fresh > 0 ? fresh : 0, error)) < 0)
+		return r;
+	log_info("unlinked %s on %s from mentor %" PRId64 " (now mentor %" PRId64 ")", norm, platform, mid, fresh);
+	return sd_bus_reply_method_return(msg, "t", (uint64_t)fresh);
+}

@@ -1,0 +1,216 @@
+/* bus_suggest.c — Suggest, Dismiss and Nudges: what mentord proposes. */
+#include "bus/bus_internal.h"
+#include "mentors/book.h"
+#include "app/mentord.h"
+#include "mentord-bus.h"
+#include "store/store.h"
+#include "mentors/links.h"
+#include "mentors/nudges.h"
+#include "base/validate.h"
+#include "base/log.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define CANDIDATE_POOL 500     /* most-seen candidates ranked per request */
+
+struct pool {
+	struct ledger_agg *aggs;
+	struct ledger_candidate *c;
+	char (*platform)[16];
+	char **handle, **name;
+	size_t n;
+};
+
+static void pool_clear(struct pool *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->handle[i]);
+		free(p->name[i]);
+	}
+	free(p->aggs);
+	free(p->c);
+	free(p->platform);
+	free(p->handle);
+	free(p->name);
+}
+
+static int count_words(const char *s)
+{
+	int n = 0;
+	for (bool in = false; s && *s; s++) {
+		if (*s != ' ' && !in)
+			n++;
+		in = *s != ' ';
+	}
+	return n;
+}
+
+static int take_candidate(const struct store_candidate *c, void *userdata)
+{
+	struct pool *p = userdata;
+	size_t i = p->n;
+	if (ledger_agg_parse(&p->aggs[i], c->ledger) < 0)
+		return 0;
+	p->c[i] = (struct ledger_candidate){ .id = (int64_t)i, .agg = &p->aggs[i],
+	                                     .seen_in_tags = c->seen_in_tags,
+	                                     .seen_in_threads = c->seen_in_threads,
+	                                     .n_mentors = (uint32_t)count_words(c->mentors) };
+	snprintf(p->platform[i], sizeof p->platform[i], "%s", c->platform);
+	p->handle[i] = strdup(c->handle ? c->handle : c->author_id);
+	p->name[i] = strdup(c->name ? c->name : "");
+	p->n++;
+	return p->handle[i] && p->name[i] ? 0 : -ENOMEM;
+}
+
+int bus_method_suggest(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	reply_unref sd_bus_message *reply = NULL;
+	struct ledger_suggestion out[100];
+	struct pool p = { 0 };
+	uint32_t limit;
+	size_t n;
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "u", &limit)) < 0)
+		return r;
+	if (limit == 0 || limit > 100)
+		limit = 20;
+	p.aggs = calloc(CANDIDATE_POOL, sizeof *p.aggs);
+	p.c = calloc(CANDIDATE_POOL, sizeof *p.c);
+	p.platform = calloc(CANDIDATE_POOL, sizeof *p.platform);
+	p.handle = calloc(CANDIDATE_POOL, sizeof *p.handle);
+	p.name = calloc(CANDIDATE_POOL, sizeof *p.name);
+	if (!p.aggs || !p.c || !p.platform || !p.handle || !p.name) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if ((r = store_for_each_candidate(m->store, CANDIDATE_POOL, take_candidate, &p)) < 0) {
+		r = bus_internal_error(error, r);
+		goto out;
+	}
+	n = ledger_suggest(p.c, p.n, mentord_now(m), book_interests(m->book),
+	                   book_df(m->book), out, limit);
+	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
+	    (r = sd_bus_message_open_container(reply, 'a', "(sssdas)")) < 0)
+		goto out;
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		size_t k = (size_t)out[i].id;
+		if ((r = sd_bus_message_open_container(reply, 'r', "sssdas")) < 0 ||
+		    (r = sd_bus_message_append(reply, "sssd", p.platform[k], p.handle[k], p.name[k], out[i].fit)) < 0 ||
+		    (r = sd_bus_message_open_container(reply, 'a', "s")) < 0)
+			break;
+		for (size_t j = 0; j < out[i].n_reasons && r >= 0; j++)
+			r = sd_bus_message_append(reply, "s", out[i].reasons[j]);
+		if (r >= 0 && (r = sd_bus_message_close_container(reply)) >= 0)
+			r = sd_bus_message_close_container(reply);
+	}
+	if (r >= 0 && (r = sd_bus_message_close_container(reply)) >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+out:
+	pool_clear(&p);
+	return r;
+}
+
+int bus_method_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	const char *platform, *handle;
+	char norm[MENTORD_MAX_HANDLE + 1];
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "ss", &platform, &handle)) < 0)
+		return r;
+	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_check_handle(platform, handle, norm, error)) < 0)
+		return r;
+	if ((r = store_dismiss(m->store, platform, norm)) < 0)
+		return bus_internal_error(error, r);
+	return sd_bus_reply_method_return(msg, "");
+}
+
+/* ---- nudges ---- */
+
+int bus_method_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	reply_unref sd_bus_message *reply = NULL;
+	struct nudge_list *f = calloc(1, sizeof *f);
+	int r;
+
+	if (!f)
+		return bus_internal_error(error, -ENOMEM);
+	if ((r = nudges_collect(m, mentord_now(m), NULL, 0, f)) < 0) {
+		r = bus_internal_error(error, r);
+		goto out;
+	}
+	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
+	    (r = sd_bus_message_open_container(reply, 'a', "(tssxsss)")) < 0)
+		goto out;
+	for (size_t i = 0; i < f->n && r >= 0; i++) {
+		struct book_entry *e = book_get(m->book, f->v[i].mentor_id);
+		r = sd_bus_message_append(reply, "(tssxsss)", (uint64_t)f->v[i].mentor_id, e ? e->name : "",
+		                          ledger_nudge_kind_name(f->v[i].kind), f->v[i].at,
+		                          f->v[i].url ? f->v[i].url : "", f->v[i].message, f->v[i].action);
+	}
+	if (r >= 0 && (r = sd_bus_message_close_container(reply)) >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+out:
+	nudge_list_free(f);
+	return r;
+}
+
+/* ---- same-person links ---- */
+
+struct link_scan {
+	struct mentord *m;
+	sd_bus_message *reply;
+	unsigned n;
+};
+
+static int scan_bio(const struct store_bio *b, void *userdata)
+{
+	struct link_scan *sc = userdata;
+	struct link_ref refs[8];
+	size_t n = links_from_bio(b->bio, refs, 8);
+	struct book_entry *e = book_get(sc->m->book, b->mentor_id);
+	int r;
+
+	for (size_t i = 0; i < n && sc->n < 200; i++) {
+		int64_t owner = 0;
+		int64_t acc = store_account_id(sc->m->store, refs[i].platform, refs[i].handle, &owner);
+		if (acc < 0)
+			return (int)acc;
+		if (owner == b->mentor_id || (strcmp(refs[i].platform, b->platform) == 0 &&
+		                              strcasecmp(refs[i].handle, b->handle) == 0))
+			continue;   /* already one person */
+		r = sd_bus_message_append(sc->reply, "(tssstss)", (uint64_t)b->mentor_id, e ? e->name : "",
+		                          b->platform, b->handle, (uint64_t)(owner > 0 ? owner : 0),
+		                          refs[i].platform, refs[i].handle);
+		if (r < 0)
+			return r;
+		sc->n++;
+	}
+	return 0;
+}
+
+int bus_method_link_suggestions(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct mentord *m = userdata;
+	reply_unref sd_bus_message *reply = NULL;
+	struct link_scan sc = { .m = m };
+	int r;
+
+	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
+	    (r = sd_bus_message_open_container(reply, 'a', "(tssstss)")) < 0)
+		return r;
+	sc.reply = reply;
+	if ((r = store_for_each_bio(m->store, scan_bio, &sc)) < 0)
+		return r == -ENOMEM ? r : bus_internal_error(error, r);
+	if ((r = sd_bus_message_close_container(reply)) < 0)
+		return r;
+	return sd_bus_send(NULL, reply, NULL);
+}

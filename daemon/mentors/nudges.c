@@ -1,0 +1,137 @@
+/* nudges.c — gathering each mentor's recent history for ledger_nudges(). */
+#include "mentors/nudges.h"
+#include "mentors/book.h"
+#include "app/mentord.h"
+#include "store/store.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct gather {
+	struct ledger_post_view posts[50];
+	char *texts[50], *urls[50], *tagbufs[50];
+	const char *tags[50][16];
+	size_t n_posts;
+	struct ledger_event events[200];
+	char *etexts[200], *eurls[200];
+	size_t n_events;
+};
+
+static void gather_clear(struct gather *g)
+{
+	for (size_t i = 0; i < g->n_posts; i++) {
+		free(g->texts[i]);
+		free(g->urls[i]);
+		free(g->tagbufs[i]);
+	}
+	for (size_t i = 0; i < g->n_events; i++) {
+		free(g->etexts[i]);
+		free(g->eurls[i]);
+	}
+	g->n_posts = g->n_events = 0;
+}
+
+static int take_post(const struct store_recent_post *p, void *userdata)
+{
+	struct gather *g = userdata;
+	size_t i = g->n_posts, nt = 0;
+	char *save = NULL;
+	if (i >= 50)
+		return 0;
+	g->texts[i] = strdup(p->text ? p->text : "");
+	g->urls[i] = p->url ? strdup(p->url) : NULL;
+	g->tagbufs[i] = strdup(p->tags ? p->tags : "");
+	if (!g->texts[i] || !g->tagbufs[i])
+		return -ENOMEM;
+	for (char *w = strtok_r(g->tagbufs[i], " ", &save); w && nt < 16; w = strtok_r(NULL, " ", &save))
+		g->tags[i][nt++] = w;
+	g->posts[i] = (struct ledger_post_view){
+		.post_id = p->id, .url = g->urls[i], .text = g->texts[i], .tags = g->tags[i], .n_tags = nt,
+		.at = p->at, .flags = p->kind == 1 ? LEDGER_F_REPOST : 0, .user_replied = p->user_replied,
+	};
+	g->n_posts++;
+	return 0;
+}
+
+static int take_event(const struct store_event_row *e, void *userdata)
+{
+	struct gather *g = userdata;
+	size_t i = g->n_events;
+	int k = ledger_kind_from_name(e->kind);
+	if (i >= 200 || k < 0)
+		return 0;
+	g->etexts[i] = e->text ? strdup(e->text) : NULL;
+	g->eurls[i] = e->url ? strdup(e->url) : NULL;
+	g->events[i] = (struct ledger_event){ .kind = (enum ledger_kind)k, .at = e->at, .platform = NULL,
+	                                      .text = g->etexts[i], .post_id = e->post_id, .url = g->eurls[i] };
+	g->n_events++;
+	return 0;
+}
+
+static int nudge_cmp(const void *a, const void *b)
+{
+	const struct ledger_nudge *x = a, *y = b;
+	if (x->priority != y->priority)
+		return y->priority - x->priority;
+	return x->at < y->at ? 1 : x->at > y->at ? -1 : 0;
+}
+
+static int nudges_for(struct mentord *m, struct book_entry *e, int64_t now, struct gather *g, struct nudge_list *f)
+{
+	struct ledger_nudge out[LEDGER_NUDGE_KIND_COUNT];
+	struct ledger_nudge_input in = { .mentor_id = e->id, .mentor_name = e->name, .agg = &e->agg,
+	                                 .pinned = (enum ledger_stage)e->pin };
+	size_t k;
+	int r;
+
+	if ((r = store_recent_posts(m->store, e->id, now - 14 * LEDGER_DAY, take_post, g)) < 0 ||
+	    (r = store_recent_events(m->store, e->id, now - 7 * LEDGER_DAY, take_event, g)) < 0)
+		return r;
+	in.posts = g->posts;
+	in.n_posts = g->n_posts;
+	in.recent = g->events;
+	in.n_recent = g->n_events;
+	k = ledger_nudges(&in, now, book_interests(m->book), NULL, out, LEDGER_NUDGE_KIND_COUNT);
+	for (size_t i = 0; i < k && f->n < NUDGES_MAX; i++) {
+		f->v[f->n] = out[i];
+		/* The URL points into this mentor's gathered posts: copy it. */
+		f->url[f->n] = out[i].url ? strdup(out[i].url) : NULL;
+		f->v[f->n].url = f->url[f->n];
+		f->n++;
+	}
+	return 0;
+}
+
+int nudges_collect(struct mentord *m, int64_t now, const int64_t *only, size_t n_only, struct nudge_list *f)
+{
+	struct gather *g = calloc(1, sizeof *g);
+	size_t n = only ? n_only : book_count(m->book);
+	int r = 0;
+
+	if (!g)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && r >= 0 && f->n < NUDGES_MAX; i++) {
+		struct book_entry *e = only ? book_get(m->book, only[i]) : book_at(m->book, i);
+		if (!e)
+			continue;
+		/* Nothing to say about a mentor with no activity for a year. */
+		if (ledger_agg_last_activity(&e->agg) < now - 365 * LEDGER_DAY)
+			continue;
+		r = nudges_for(m, e, now, g, f);
+		gather_clear(g);
+	}
+	free(g);
+	if (r >= 0)
+		qsort(f->v, f->n, sizeof *f->v, nudge_cmp);
+	return r;
+}
+
+void nudge_list_free(struct nudge_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		free(l->url[i]);
+	free(l);
+}

@@ -1,0 +1,29 @@
+/* nudges.h — what to do next, across the mentors of the book: each mentor's
+ * recent posts and events (from the store) through ledger_nudges(), most
+ * pressing first. Shared by the Nudges method and the notifier's review. */
+#ifndef MENTORD_NUDGES_H
+#define MENTORD_NUDGES_H
+
+#include "ledger/ledger.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct mentord;
+
+#define NUDGES_MAX 100
+
+struct nudge_list {
+	struct ledger_nudge v[NUDGES_MAX];   /* v[i].url points into url[i] */
+	char *url[NUDGES_MAX];
+	size_t n;
+};
+
+/* Fills *out (zeroed by the caller) with the nudges at `now`, sorted by
+ * priority then recency: of the n_only mentors in only, or (only NULL) of
+ * every mentor active within a year. */
+int nudges_collect(struct mentord *m, int64_t now, const int64_t *only, size_t n_only, struct nudge_list *out);
+/* Frees the URLs and the list itself (NULL is fine). */
+void nudge_list_free(struct nudge_list *l);
+
+#endif

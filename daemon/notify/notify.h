@@ -1,0 +1,48 @@
+/* notify.h — desktop notifications through org.freedesktop.Notifications.
+ *
+ * The notifier turns ledger news into items for the policy (notify_policy.h),
+ * flushes it from a libevent timer and sends each message with an
+ * asynchronous Notify call: a missing, slow or activating notification server
+ * never blocks the loop (its absence is logged once, its return once). Clicks
+ * on "Open" (ActionInvoked from the server that showed the notification) run
+ * the configured open_command (xdg-open) with the post's URL. Mutes persist
+ * in the store and are loaded at start. */
+#ifndef MENTORD_NOTIFY_H
+#define MENTORD_NOTIFY_H
+
+#include "notify/notify_policy.h"
+
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+
+struct notifier;
+struct mentord;
+struct config;
+
+#define NOTIFY_MAX_INFLIGHT 8      /* Notify calls awaiting a reply */
+
+int notifier_new(struct notifier **out, struct mentord *m, sd_bus *bus);
+void notifier_free(struct notifier *n);
+
+/* Takes the rules (notify, notify_<kind>, quiet_hours...) from a config. */
+void notifier_configure(struct notifier *n, const struct config *c);
+
+/* A committed ledger event (not history): kind is the ledger vocabulary.
+ * Posts count only when they match the user's interests. */
+void notifier_activity(struct notifier *n, int64_t mentor_id, const char *kind, const char *platform,
+                       const char *url, const char *text);
+/* The end of a first sync: one summary, whatever its size. tag NULL: an
+ * account of mentor_id. */
+void notifier_history(struct notifier *n, int64_t mentor_id, const char *tag, const char *platform,
+                      unsigned posts);
+/* A poll round (mentorctl poll) is a burst by nature: the window stays
+ * open while it runs and closes when it ends. */
+void notifier_round_done(struct notifier *n);
+/* Any item (nudges, opportunities). */
+void notifier_offer(struct notifier *n, const struct notify_item *it);
+
+/* until: unix seconds, INT64_MAX for ever, 0 to unmute. Memory only: the
+ * caller stores it. */
+int notifier_mute(struct notifier *n, int64_t mentor_id, int64_t until);
+
+#endif

@@ -1,0 +1,210 @@
+/* notify_text.c — summaries, bodies, urgencies and categories. */
+#include "notify/notify_text.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct kind_look {
+	const char *prefix, *verb;   /* prefix + who + verb (+ " " + network) */
+	bool network;
+	uint8_t urgency;
+	const char *category;    /* desktop notification spec names, or x-mentord.* */
+};
+
+static const struct kind_look looks[NOTIFY_KIND_COUNT] = {
+	[NOTIFY_POST] = { "", " posted on", true, 1, "x-mentord.post" },
+	[NOTIFY_REPLY] = { "", " replied to you on", true, 2, "im.received" },
+	[NOTIFY_MENTION] = { "", " mentioned you on", true, 1, "im.received" },
+	[NOTIFY_NUDGE] = { "Nudge: ", "", false, 0, "x-mentord.nudge" },
+	[NOTIFY_OPPORTUNITY] = { "Opportunity from ", "", false, 1, "x-mentord.opportunity" },
+	[NOTIFY_SYNC] = { "", "", false, 0, "x-mentord.sync" },
+};
+
+/* A growable string; on allocation failure it stays failed. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	bool failed;
+};
+
+static void sb_putn(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t ncap = (b->len + n + 1) * 2;
+		char *ns = realloc(b->s, ncap);
+		if (!ns) {
+			b->failed = true;
+			return;
+		}
+		b->s = ns;
+		b->cap = ncap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb_putn(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* Appends text on one line, escaped for body markup, cut after about max
+ * bytes on a character boundary. */
+static void sb_text(struct sbuf *b, const char *s, size_t max)
+{
+	size_t used = 0;
+	bool space = false;
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+			space = used > 0;
+			continue;
+		}
+		if (used >= max && (c & 0xc0) != 0x80) {
+			sb_putn(b, "\xe2\x80\xa6", 3);   /* … */
+			return;
+		}
+		if (space) {
+			sb_putn(b, " ", 1);
+			used++;
+			space = false;
+		}
+		if (c == '&')
+			sb_putn(b, "&amp;", 5);
+		else if (c == '<')
+			sb_putn(b, "&lt;", 4);
+		else if (c == '>')
+			sb_putn(b, "&gt;", 4);
+		else if (c >= 0x20 && c != 0x7f)
+			sb_putn(b, s, 1);
+		used++;
+	}
+}
+
+const char *notify_network_title(const char *platform)
+{
+	if (!platform || !*platform)
+		return "the network";
+	if (strcmp(platform, "x") == 0)
+		return "X";
+	if (strcmp(platform, "mastodon") == 0)
+		return "Mastodon";
+	if (strcmp(platform, "bluesky") == 0)
+		return "Bluesky";
+	return platform;
+}
+
+/* Only web URLs become an "Open" action: the browser gets nothing else. */
+static bool openable(const char *url)
+{
+	return url && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0);
+}
+
+static char *open_url(const char *url)
+{
+	return openable(url) ? strdup(url) : NULL;
+}
+
+int notify_msg_single(struct notify_msg *out, const struct notify_item *it)
+{
+	const struct kind_look *look = &looks[(unsigned)it->kind < NOTIFY_KIND_COUNT ? it->kind : NOTIFY_POST];
+	const char *who = it->mentor && *it->mentor ? it->mentor : "A mentor";
+	struct sbuf body = { 0 };
+	char summary[256];
+
+	if (it->summary)
+		snprintf(summary, sizeof summary, "%s", it->summary);
+	else
+		snprintf(summary, sizeof summary, "%s%s%s%s%s", look->prefix, who, look->verb,
+		         look->network ? " " : "", look->network ? notify_network_title(it->platform) : "");
+	sb_text(&body, it->text ? it->text : "", 280);
+	sb_putn(&body, "", 0);
+	*out = (struct notify_msg){
+		.summary = strdup(summary), .body = body.s, .url = open_url(it->url),
+		.urgency = look->urgency, .category = look->category, .mentor_id = it->mentor_id,
+	};
+	if (!out->summary || body.failed || !out->body || (openable(it->url) && !out->url)) {
+		notify_msg_clear(out);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static size_t distinct_mentors(const struct notify_item *v, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool seen = !v[i].mentor_id;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = v[j].mentor_id == v[i].mentor_id;
+		count += !seen;
+	}
+	return count;
+}
+
+static void digest_summary(char *buf, size_t size, const struct notify_item *v, size_t n, size_t extra)
+{
+	size_t total = n + extra, mentors = distinct_mentors(v, n);
+	bool posts = true;
+	for (size_t i = 0; i < n; i++)
+		posts = posts && v[i].kind == NOTIFY_POST;
+	const char *what = posts ? (total == 1 ? "new post" : "new posts") : (total == 1 ? "update" : "updates");
+	if (mentors)
+		snprintf(buf, size, "%zu %s from %zu %s", total, what, mentors, mentors == 1 ? "mentor" : "mentors");
+	else
+		snprintf(buf, size, "%zu %s", total, what);
+}
+
+int notify_msg_digest(struct notify_msg *out, const struct notify_item *v, size_t n, size_t extra)
+{
+	struct sbuf body = { 0 };
+	char summary[128];
+	uint8_t urgency = 0;
+	size_t shown = n < POLICY_DIGEST_LINES ? n : POLICY_DIGEST_LINES;
+	size_t mentors = distinct_mentors(v, n);
+
+	digest_summary(summary, sizeof summary, v, n, extra);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t u = looks[(unsigned)v[i].kind < NOTIFY_KIND_COUNT ? v[i].kind : NOTIFY_POST].urgency;
+		if (u > urgency)
+			urgency = u > 1 ? 1 : u;   /* a digest is never critical */
+	}
+	for (size_t i = 0; i < shown; i++) {
+		if (i)
+			sb_putn(&body, "\n", 1);
+		sb_text(&body, v[i].mentor && *v[i].mentor ? v[i].mentor : "mentord", 60);
+		sb_putn(&body, ": ", 2);
+		sb_text(&body, v[i].summary && !v[i].text ? v[i].summary : v[i].text, 80);
+	}
+	if (n + extra > shown)
+		sb_printf(&body, "%sand %zu more", shown ? "\n" : "", n + extra - shown);
+	sb_putn(&body, "", 0);
+	*out = (struct notify_msg){
+		.summary = strdup(summary), .body = body.s, .urgency = urgency, .category = "x-mentord.digest",
+	};
+	if (mentors == 1) {
+		for (size_t i = 0; i < n && !out->url; i++)
+			out->url = open_url(v[i].url);
+		for (size_t i = 0; i < n && !out->mentor_id; i++)
+			out->mentor_id = v[i].mentor_id;
+	}
+	if (!out->summary || body.failed || !out->body) {
+		notify_msg_clear(out);
+		return -ENOMEM;
+	}
+	return 0;
+}

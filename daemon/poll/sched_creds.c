@@ -1,0 +1,202 @@
+/* sched_creds.c — what each network needs to let mentord in: bearer tokens
+ * and app passwords from secret files, the Bluesky session (kept in its own
+ * 0600 file beside the database, never in it), and the user's own id. */
+#include "poll/sched_internal.h"
+#include "app/mentord.h"
+#include "base/secrets.h"
+#include "store/store.h"
+#include "base/log.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SESSION_MARGIN 300   /* refresh this long before the access token expires */
+
+static char *session_path(const struct sched_platform *p)
+{
+	const char *db = p->s->m->db_path;
+	const char *slash = db ? strrchr(db, '/') : NULL;
+	char *out;
+	if (!slash)
+		return NULL;
+	if (asprintf(&out, "%.*s/%s-session.json", (int)(slash - db), db, p->net->name) < 0)
+		return NULL;
+	return out;
+}
+
+static void session_load(struct sched_platform *p)
+{
+	_cleanup_free_ char *path = session_path(p);
+	char buf[16384];
+	ssize_t n;
+	int fd;
+
+	if (!path || p->session.access_jwt)
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof buf);
+	close(fd);
+	if (n > 0 && (size_t)n < sizeof buf && net_session_decode(buf, (size_t)n, &p->session) < 0)
+		log_warn("%s: ignoring unreadable session file %s", p->net->name, path);
+	explicit_bzero(buf, sizeof buf);
+}
+
+/* Written to a temporary file and renamed, so a crash leaves the old
+ * session or the new one, never half of either. */
+static void session_save(struct sched_platform *p)
+{
+	_cleanup_free_ char *path = session_path(p), *tmp = NULL;
+	char *json;
+	int fd;
+
+	if (!path || asprintf(&tmp, "%s.tmp", path) < 0)
+		return;
+	if (!(json = net_session_encode(&p->session)))
+		return;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || write(fd, json, strlen(json)) != (ssize_t)strlen(json) || fsync(fd) < 0 ||
+	    rename(tmp, path) < 0)
+		log_warn("%s: cannot save the session to %s: %s", p->net->name, path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	explicit_bzero(json, strlen(json));
+	free(json);
+}
+
+static void load_secret(struct sched_platform *p, char **dst, const char *path, const char *cred)
+{
+	char *err = NULL, *value = NULL;
+	int r = secret_read(path, cred, &value, &err);
+
+	secret_free(*dst);
+	*dst = NULL;
+	if (r == -ENOENT && !err)
+		return;
+	if (r < 0) {
+		log_err("%s: %s", p->net->name, err ? err : strerror(-r));
+		sched_set_error(p, "%s", err ? err : strerror(-r));
+		free(err);
+		return;
+	}
+	*dst = value;
+}
+
+static void load_me(struct sched_platform *p)
+{
+	const char *me = p->cfg->me;
+	char key[64], *stored = NULL, *tab;
+
+	if (me && p->me_handle && strcmp(me, p->me_handle) == 0)
+		return;
+	free(p->me_handle);
+	free(p->me_id);
+	p->me_handle = me ? strdup(me) : NULL;
+	p->me_id = NULL;
+	if (!me)
+		return;
+	snprintf(key, sizeof key, "me:%s", p->net->name);
+	if (store_meta_get(p->s->m->store, key, &stored) >= 0 && stored && (tab = strchr(stored, '\t'))) {
+		*tab = '\0';
+		if (strcmp(stored, me) == 0)
+			p->me_id = strdup(tab + 1);
+	}
+	free(stored);
+}
+
+int sched_creds_load(struct sched_platform *p)
+{
+	char cred[64];
+	snprintf(cred, sizeof cred, "%s-token", p->net->name);
+	load_secret(p, &p->token, p->cfg->token_file, cred);
+	snprintf(cred, sizeof cred, "%s-app-password", p->net->name);
+	load_secret(p, &p->password, p->cfg->app_password_file, cred);
+	load_me(p);
+	if (p->cfg->identifier && p->password)
+		session_load(p);
+	return 0;
+}
+
+void sched_creds_forget_login(struct sched_platform *p)
+{
+	secret_free(p->password);
+	p->password = NULL;
+	net_session_clear(&p->session);
+}
+
+void sched_creds_clear(struct sched_platform *p)
+{
+	secret_free(p->token);
+	secret_free(p->password);
+	p->token = p->password = NULL;
+	net_session_clear(&p->session);
+	free(p->me_id);
+	free(p->me_handle);
+	p->me_id = p->me_handle = NULL;
+	for (size_t i = 0; i < p->n_failed; i++)
+		free(p->failed[i].handle);
+	free(p->failed);
+	p->failed = NULL;
+	p->n_failed = 0;
+}
+
+void sched_net_config(const struct sched_platform *p, struct net_config *cfg)
+{
+	int64_t now = sched_now(p->s);
+	bool session_ok = p->session.access_jwt && p->session.access_expires > now;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->api_base = p->cfg->api_base;
+	cfg->pds_base = p->session.pds_base && session_ok ? p->session.pds_base : p->cfg->pds_base;
+	cfg->token = p->token ? p->token : session_ok ? p->session.access_jwt : NULL;
+	cfg->refresh_token = p->session.refresh_jwt;
+	cfg->identifier = p->cfg->identifier;
+	cfg->password = p->password;
+	cfg->me = p->me_handle;
+	cfg->me_id = p->me_id;
+}
+
+bool sched_session_needed(const struct sched_platform *p, int64_t now, enum net_op *op)
+{
+	if (!p->cfg->identifier || !p->password)
+		return false;
+	if (p->session.access_jwt && p->session.access_expires > now + SESSION_MARGIN)
+		return false;
+	if (p->session.refresh_jwt && (p->session.refresh_expires == 0 || p->session.refresh_expires > now + 60)) {
+		*op = NET_OP_SESSION_REFRESH;
+		return true;
+	}
+	*op = NET_OP_SESSION_CREATE;
+	return true;
+}
+
+void sched_session_store(struct sched_platform *p, struct net_session *fresh)
+{
+	net_session_clear(&p->session);
+	p->session = *fresh;
+	memset(fresh, 0, sizeof *fresh);
+	session_save(p);
+}
+
+void sched_session_drop(struct sched_platform *p, bool refresh_dead)
+{
+	struct sched *s = p->s;
+	/* Expired early: the session target refreshes it now. A refresh token
+	 * the server refused is dead for good (they are single-use, and a
+	 * refresh whose answer was lost leaves ours spent): retrying it would
+	 * loop without pause, so the target logs in afresh instead. */
+	if (refresh_dead)
+		net_session_clear(&p->session);
+	else
+		p->session.access_expires = 0;
+	for (size_t i = 0; i < s->n_targets; i++)
+		if (s->targets[i]->p == p && s->targets[i]->kind == TARGET_SESSION)
+			s->targets[i]->due = sched_now(s);
+	sched_kick(s);
+}

@@ -1,0 +1,487 @@
+/* sched_run.c — one target's requests and what its answers do: pages go to
+ * ingest (with the walk's watermark in the last page's transaction), errors
+ * become backoff, rate windows or a stopped network. */
+#include "poll/sched_internal.h"
+#include "app/mentord.h"
+#include "http/http.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "bus/bus.h"
+#include "notify/notify.h"
+#include "common/utf8.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static void on_done(struct http_response *resp, void *userdata);
+
+static const char *sched_http_header(void *ctx, const char *name)
+{
+	return http_response_header(ctx, name);
+}
+
+static const char *target_label(const struct sched_target *t)
+{
+	return t->arg ? t->arg : t->key;
+}
+
+static int build(struct sched_target *t, struct net_request *req)
+{
+	struct sched_platform *p = t->p;
+	struct net_config cfg;
+	const char *one;
+
+	sched_net_config(p, &cfg);
+	switch (t->kind) {
+	case TARGET_WALK:
+		if (t->op == NET_OP_BATCH)
+			return net_build_batch(p->net, &cfg, (const char *const *)t->handles, t->n_handles,
+			                       &t->walk, req, &t->n_used);
+		return net_build_page(p->net, &cfg, t->arg, &t->walk, req);
+	case TARGET_LOOKUP:
+		return net_build_lookup(p->net, &cfg, NET_LOOKUP_HANDLE, (const char *const *)t->handles,
+		                        t->n_handles, req, &t->n_used);
+	case TARGET_ME:
+		one = t->arg;
+		return net_build_lookup(p->net, &cfg, NET_LOOKUP_HANDLE, &one, 1, req, &t->n_used);
+	case TARGET_SESSION:
+		return net_build_session(p->net, &cfg, t->op, req);
+	}
+	return -EINVAL;
+}
+
+static int submit(struct sched_target *t)
+{
+	struct sched_platform *p = t->p;
+	struct net_request req = { 0 };
+	const char *headers[NET_MAX_HEADERS + 1] = { 0 };
+	int r = build(t, &req);
+
+	if (r >= 0) {
+		for (size_t i = 0; i < req.n_headers && i < NET_MAX_HEADERS; i++)
+			headers[i] = req.headers[i];
+		struct http_request hr = {
+			.method = req.method && strcmp(req.method, "POST") == 0 ? HTTP_POST : HTTP_GET,
+			.url = req.url, .headers = headers, .body = req.body, .body_len = req.body_len,
+			.content_type = req.content_type,
+			.timeout_ms = t->s->m->config.http_timeout * 1000,
+		};
+		r = http_submit(t->s->m->http, &hr, on_done, t, &t->http);
+	}
+	/* Headers and bodies may hold tokens and passwords. */
+	for (size_t i = 0; i < req.n_headers; i++)
+		if (req.headers[i])
+			explicit_bzero(req.headers[i], strlen(req.headers[i]));
+	if (req.body)
+		explicit_bzero(req.body, req.body_len);
+	net_request_clear(&req);
+	if (r < 0)
+		return r;
+	t->running = true;
+	t->seq = ++p->sent;
+	for (size_t i = 0; i < ARRAY_SIZE(p->inflight_seq); i++)
+		if (!p->inflight_seq[i]) {
+			p->inflight_seq[i] = t->seq;
+			break;
+		}
+	p->inflight++;
+	if (p->bucket[sched_bucket(p, t->op)].remaining > 0)
+		p->bucket[sched_bucket(p, t->op)].remaining--;
+	return 0;
+}
+
+/* A batch starts from its oldest member's watermark, so the one walk
+ * covers everything every member posted since its own. */
+static int read_watermark(struct sched_target *t, char **out)
+{
+	struct store *st = t->s->m->store;
+	const char *net = t->p->net->name;
+	*out = NULL;
+	if (t->op != NET_OP_BATCH)
+		return store_cursor_get(st, net, t->key, out);
+	for (size_t i = 0; i < t->n_handles; i++) {
+		char *wm = NULL;
+		int r = store_cursor_get(st, net, t->members[i], &wm);
+		if (r < 0 || !wm) {
+			free(*out);
+			*out = NULL;
+			free(wm);
+			return r < 0 ? r : 0;   /* a member without one: first sync */
+		}
+		if (!*out || (t->p->net->cmp_id && t->p->net->cmp_id(wm, *out) < 0)) {
+			free(*out);
+			*out = wm;
+		} else {
+			free(wm);
+		}
+	}
+	return 0;
+}
+
+/* The walk's new watermark, for the target or every member of a batch. */
+static int write_watermark(struct sched_target *t, const char *wm)
+{
+	struct store *st = t->s->m->store;
+	const char *net = t->p->net->name;
+	int r = 0;
+	if (t->op != NET_OP_BATCH)
+		return store_cursor_set(st, net, t->key, wm);
+	for (size_t i = 0; r >= 0 && i < t->n_handles; i++)
+		r = store_cursor_set(st, net, t->members[i], wm);
+	return r;
+}
+
+int sched_run_start(struct sched_target *t)
+{
+	struct sched_platform *p = t->p;
+	int64_t now = sched_now(t->s);
+	struct net_config cfg;
+	char *wm = NULL;
+	int r;
+
+	if (t->kind == TARGET_SESSION) {
+		enum net_op op;
+		if (!sched_session_needed(p, now, &op))
+			return -EAGAIN;
+		t->op = op;
+	}
+	if (t->kind == TARGET_WALK) {
+		sched_net_config(p, &cfg);
+		if (p->net->can && !p->net->can(&cfg, t->op)) {
+			log_debug("%s: %s %s skipped: credentials or own id missing",
+			          p->net->name, net_op_name(t->op), target_label(t));
+			return -ENOKEY;
+		}
+		if ((r = read_watermark(t, &wm)) < 0)
+			return r;
+		net_walk_clear(&t->walk);
+		r = net_walk_start(&t->walk, t->op, wm);
+		free(wm);
+		if (r < 0)
+			return r;
+		/* No is_known shortcut: after an interrupted walk the newest pages
+		 * are stored but older new ones may not be, so only the stored
+		 * watermark may end a walk. */
+		t->history = t->walk.watermark == NULL;
+	}
+	r = submit(t);
+	if (r < 0 && r != -ENOKEY)
+		log_warn("%s: cannot request %s %s: %s", p->net->name, net_op_name(t->op),
+		         target_label(t), strerror(-r));
+	return r;
+}
+
+/* ---- outcomes ---- */
+
+static void succeed(struct sched_target *t, int64_t next)
+{
+	struct sched *s = t->s;
+	/* A first sync gave the account a watermark: it may now join a batch. */
+	if (t->history && t->op == NET_OP_ACCOUNT && t->p->net->max_batch > 1)
+		s->rejoin_pending = true;
+	t->running = false;
+	t->failures = 0;
+	t->due = next;
+	s->m->status[t->p->index].last_poll = sched_now(s);
+	sched_target_done(t, false);
+}
+
+static void backoff(struct sched_target *t, int64_t min_delay, const char *why)
+{
+	struct sched *s = t->s;
+	int64_t delay = SCHED_BACKOFF_BASE;
+	t->running = false;
+	t->failures++;
+	for (unsigned i = 1; i < t->failures && delay < SCHED_BACKOFF_CAP; i++)
+		delay *= 2;
+	if (delay > SCHED_BACKOFF_CAP)
+		delay = SCHED_BACKOFF_CAP;
+	if (delay < min_delay)
+		delay = min_delay;
+	t->due = sched_now(s) + sched_jitter(s, delay);
+	sched_set_error(t->p, "%s %s: %s", net_op_name(t->op), target_label(t), why);
+	log_warn("%s: %s %s failed (%s); retrying in about %llds", t->p->net->name, net_op_name(t->op),
+	         target_label(t), why, (long long)delay);
+	s->m->status[t->p->index].last_poll = sched_now(s);
+	sched_target_done(t, true);
+}
+
+static void rate_limited(struct sched_target *t, const struct net_error *e, int64_t now)
+{
+	struct sched_platform *p = t->p;
+	int64_t until = e->retry_at > now ? e->retry_at : now + 60;
+	char when[32];
+
+	if (e->scope == NET_SCOPE_NETWORK) {
+		if (until > p->paused_until)
+			p->paused_until = until;
+	} else {
+		p->bucket[sched_bucket(p, t->op)].remaining = 0;
+		p->bucket[sched_bucket(p, t->op)].reset = until;
+	}
+	format_rfc3339(until, when);
+	sched_set_error(p, "rate limited (%s) until %s", net_op_name(t->op), when);
+	log_info("%s: rate limited on %s until %s", p->net->name, net_op_name(t->op), when);
+	t->running = false;
+	t->due = until;
+	sched_target_done(t, false);
+}
+
+static void handle_error(struct sched_target *t, const struct net_error *e)
+{
+	struct sched_platform *p = t->p;
+	int64_t now = sched_now(t->s);
+
+	switch (e->code) {
+	case NET_ERR_RATE_LIMITED:
+		rate_limited(t, e, now);
+		return;
+	case NET_ERR_AUTH:
+		if (t->kind == TARGET_SESSION) {
+			/* Public reading goes on; authenticated calls stop. */
+			sched_set_error(p, "login failed: %s", e->msg);
+			log_err("%s: login failed: %s; hashtag search and notifications stay off "
+			        "until the configuration is fixed and reloaded", p->net->name, e->msg);
+			sched_creds_forget_login(p);
+			backoff(t, 86400, e->msg);
+			return;
+		}
+		if (e->scope == NET_SCOPE_TARGET) {
+			backoff(t, 3600, e->msg);
+			return;
+		}
+		p->paused_until = INT64_MAX;
+		sched_set_error(p, "%s", e->msg);
+		log_err("%s: %s; polling stopped until the configuration is fixed and reloaded",
+		        p->net->name, e->msg);
+		t->running = false;
+		sched_target_done(t, true);
+		return;
+	case NET_ERR_SESSION_EXPIRED:
+		sched_session_drop(p, t->op == NET_OP_SESSION_REFRESH);
+		t->running = false;
+		t->due = now;
+		sched_target_done(t, false);
+		return;
+	case NET_ERR_USAGE_CAP:
+		p->paused_until = e->retry_at > now ? e->retry_at : now + 86400;
+		sched_set_error(p, "usage cap reached: %s", e->msg);
+		log_warn("%s: usage cap reached; paused", p->net->name);
+		t->running = false;
+		t->due = p->paused_until;
+		sched_target_done(t, true);
+		return;
+	case NET_ERR_STALE_CURSOR:
+		/* Batch members go back to a first sync of their own. */
+		write_watermark(t, NULL);
+		if (t->op == NET_OP_BATCH)
+			t->s->reload_pending = true;
+		t->running = false;
+		t->due = now;
+		sched_target_done(t, false);
+		return;
+	case NET_ERR_NOT_FOUND:
+		if (t->kind == TARGET_LOOKUP || t->kind == TARGET_ME)
+			sched_lookup_failed(t);
+		backoff(t, 6 * 3600, e->msg);
+		return;
+	case NET_ERR_BAD_REQUEST:
+		backoff(t, 3600, e->msg);
+		return;
+	case NET_ERR_BLOCKED:
+		p->bucket[sched_bucket(p, t->op)].remaining = 0;
+		p->bucket[sched_bucket(p, t->op)].reset = now + 900;
+		backoff(t, 900, e->msg);
+		return;
+	default:
+		backoff(t, 0, e->msg[0] ? e->msg : net_status_name(e->code));
+	}
+}
+
+/* Requests in flight that the server may not have counted when it answered
+ * seq: those sent after it. (Those sent before reached it first; counting
+ * them again would leave budget unused at the end of every window.) A
+ * request not in the table (more in flight than it holds) counts. */
+static int64_t sent_after(const struct sched_platform *p, uint64_t seq)
+{
+	int64_t n = 0, listed = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(p->inflight_seq); i++) {
+		listed += p->inflight_seq[i] != 0;
+		n += p->inflight_seq[i] > seq;
+	}
+	return n + ((int64_t)p->inflight - listed);
+}
+
+static void note_rate(struct sched_platform *p, enum net_op op, uint64_t seq, const struct net_rate *rate)
+{
+	op = sched_bucket(p, op);
+	if (rate->remaining >= 0) {
+		int64_t left = rate->remaining - sent_after(p, seq);
+		if (left < 0)
+			left = 0;
+		/* Answers are not always handled in the order they were served:
+		 * a slower one carries an older, higher count. Within one window
+		 * the count only goes down. */
+		if (p->bucket[op].remaining >= 0 && p->bucket[op].reset == rate->reset &&
+		    left > p->bucket[op].remaining)
+			left = p->bucket[op].remaining;
+		p->bucket[op].remaining = left;
+		p->bucket[op].reset = rate->reset;
+	}
+}
+
+/* ---- successful pages ---- */
+
+/* New ledger events of one page, announced on the bus only once they are
+ * committed (a rolled-back page must not have been announced). */
+struct activity {
+	struct activity_item {
+		int64_t mentor, at;
+		char kind[24], platform[16];
+		char *url, *text;
+	} v[64];
+	size_t n;
+};
+
+static void collect_activity(const struct ingest_event *ev, void *userdata)
+{
+	struct activity *a = userdata;
+	struct activity_item *it;
+	if (a->n >= ARRAY_SIZE(a->v))
+		return;
+	it = &a->v[a->n++];
+	it->mentor = ev->mentor_id;
+	it->at = ev->at;
+	snprintf(it->kind, sizeof it->kind, "%s", ev->kind);
+	snprintf(it->platform, sizeof it->platform, "%s", ev->platform ? ev->platform : "");
+	it->url = ev->url ? utf8_clean_dup(ev->url, 2048) : NULL;
+	it->text = ev->text ? utf8_clean_dup(ev->text, 500) : NULL;
+}
+
+/* A first sync is history, not news: one summary when it is complete. */
+static void announce_history(struct sched_target *t, const struct activity *a, unsigned posts)
+{
+	int64_t mentor = 0;
+	for (size_t i = 0; i < a->n && !mentor; i++)
+		mentor = a->v[i].mentor;
+	if (t->op == NET_OP_TAG)
+		notifier_history(t->s->m->notify, 0, t->arg, t->p->net->name, posts);
+	else if (t->op == NET_OP_ACCOUNT && mentor)
+		notifier_history(t->s->m->notify, mentor, NULL, t->p->net->name, posts);
+}
+
+static void announce_activity(struct sched_target *t, struct activity *a, bool committed)
+{
+	struct mentord *m = t->s->m;
+	for (size_t i = 0; i < a->n; i++) {
+		struct activity_item *it = &a->v[i];
+		if (committed && !t->history) {
+			bus_emit_activity(m->bus, it->mentor, it->kind, it->platform, it->url, it->text, it->at);
+			notifier_activity(m->notify, it->mentor, it->kind, it->platform, it->url, it->text);
+		}
+		free(it->url);
+		free(it->text);
+	}
+	a->n = 0;
+	/* LastPoll moves even when the page changed no row. */
+	if (committed)
+		bus_counts_dirty(m->bus);
+}
+
+static void walk_page(struct sched_target *t, const struct net_page *page)
+{
+	struct activity act;
+	struct sched_platform *p = t->p;
+	struct store *st = t->s->m->store;
+	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->m->book, t->op == NET_OP_TAG };
+	struct ingest_stats stats = { 0 };
+	bool last = t->walk.done || t->walk.pages >= SCHED_MAX_PAGES;
+	int r = store_begin(st);
+
+	act.n = 0;
+	if (r >= 0 && page->n_posts)
+		r = ingest_posts(st, &me, page->posts, page->n_posts, &stats, collect_activity, &act);
+	if (r >= 0 && page->n_notifs)
+		r = ingest_notifs(st, &me, page->notifs, page->n_notifs, &stats, collect_activity, &act);
+	/* The watermark commits with the walk's last page, or not at all. */
+	if (r >= 0 && t->walk.done && t->walk.new_watermark)
+		r = write_watermark(t, t->walk.new_watermark);
+	if (r >= 0)
+		r = store_commit(st);
+	else
+		store_rollback(st);
+	if (r >= 0 && t->history && last)
+		announce_history(t, &act, stats.posts_new);
+	announce_activity(t, &act, r >= 0);
+	if (r < 0) {
+		backoff(t, 0, "database write failed");
+		return;
+	}
+	if (page->n_invalid)
+		log_warn("%s: %s %s: skipped %zu malformed items (%s)", p->net->name, net_op_name(t->op),
+		         target_label(t), page->n_invalid, page->note);
+	log_debug("%s: %s %s page %u: %u new posts, %u known, %u events", p->net->name,
+	          net_op_name(t->op), target_label(t), t->walk.pages, stats.posts_new,
+	          stats.posts_known, stats.events_new);
+	if (!last) {
+		if ((r = submit(t)) < 0)
+			backoff(t, 0, strerror(-r));
+		return;
+	}
+	succeed(t, sched_now(t->s) + sched_jitter(t->s, t->interval));
+}
+
+static void session_page(struct sched_target *t, struct net_page *page)
+{
+	sched_session_store(t->p, &page->session);
+	log_info("%s: session %s", t->p->net->name, t->op == NET_OP_SESSION_CREATE ? "created" : "refreshed");
+	sched_reload(t->s);
+	succeed(t, sched_now(t->s) + 60);
+}
+
+static void on_done(struct http_response *resp, void *userdata)
+{
+	struct sched_target *t = userdata;
+	struct sched_platform *p = t->p;
+	struct net_page page = { 0 };
+	struct net_config cfg;
+	int r;
+
+	t->http = NULL;
+	p->inflight--;
+	for (size_t i = 0; i < ARRAY_SIZE(p->inflight_seq); i++)
+		if (p->inflight_seq[i] == t->seq)
+			p->inflight_seq[i] = 0;
+	if (t->dead || resp->result == HTTP_RESULT_CANCELLED) {
+		t->running = false;
+		if (t->dead)
+			sched_target_remove(t);
+		return;
+	}
+	if (resp->result != HTTP_RESULT_OK) {
+		backoff(t, 0, resp->error && *resp->error ? resp->error : http_result_name(resp->result));
+		return;
+	}
+	sched_net_config(p, &cfg);
+	struct net_response nr = {
+		.status = (int)resp->status, .header = sched_http_header, .header_ctx = resp,
+		.body = resp->body, .body_len = resp->body_len, .now = sched_now(t->s),
+	};
+	r = net_parse(p->net, &cfg, t->op, &nr, t->kind == TARGET_WALK ? &t->walk : NULL, &page);
+	note_rate(p, t->op, t->seq, &page.rate);
+	if (r < 0)
+		backoff(t, 0, strerror(-r));
+	else if (page.err.code != NET_OK)
+		handle_error(t, &page.err);
+	else if (t->kind == TARGET_WALK)
+		walk_page(t, &page);
+	else if (t->kind == TARGET_SESSION)
+		session_page(t, &page);
+	else
+		sched_lookup_page(t, &page);
+	net_page_clear(&page);
+}

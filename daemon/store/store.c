@@ -1,0 +1,417 @@
+/* store.c — opening, migrating and the statement cache. Queries live in
+ * store_*.c by concern. */
+#include "store/store_internal.h"
+#include "base/embed.h"
+#include "base/log.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const stmt_sql[ST__COUNT] = {
+	[ST_COUNT_MENTORS]   = "SELECT count(*) FROM mentors",
+	[ST_COUNT_ACCOUNTS]  = "SELECT count(*) FROM accounts WHERE followed = 1",
+	[ST_COUNT_HASHTAGS]  = "SELECT count(DISTINCT tag) FROM hashtags",
+	[ST_COUNT_POSTS]     = "SELECT count(*) FROM posts",
+	[ST_COUNT_EVENTS]    = "SELECT count(*) FROM events",
+	[ST_MENTOR_EXISTS]   = "SELECT 1 FROM mentors WHERE id = ?1",
+	/* Ids are never reused, even after the newest mentor is removed (by
+	 * link): a script holding an id must not reach another person. */
+	[ST_MENTOR_INSERT]   =
+		"INSERT INTO mentors(id, name, created_at) VALUES (1 + max("
+		" coalesce((SELECT value FROM meta WHERE key = 'mentor_seq'), 0),"
+		" coalesce((SELECT max(id) FROM mentors), 0)), ?1, ?2)",
+	[ST_MENTOR_SEQ]      =
+		"INSERT INTO meta(key, value) VALUES ('mentor_seq', ?1)"
+		" ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[ST_ACCOUNT_GET]     = "SELECT id, followed, mentor_id FROM accounts WHERE platform = ?1 AND handle = ?2",
+	[ST_ACCOUNT_INSERT]  = "INSERT INTO accounts(platform, handle, mentor_id, added_at) VALUES (?1, ?2, ?3, ?4)",
+	[ST_ACCOUNT_REFOLLOW]= "UPDATE accounts SET followed = 1, mentor_id = ?2 WHERE id = ?1",
+	[ST_ACCOUNT_UNFOLLOW]= "UPDATE accounts SET followed = 0 WHERE platform = ?1 AND handle = ?2 AND followed = 1",
+	[ST_TAG_INSERT]      = "INSERT INTO hashtags(tag, platform, added_at) VALUES (?1, ?2, ?3)",
+	[ST_TAG_DELETE]      = "DELETE FROM hashtags WHERE tag = ?1",
+	[ST_MENTOR_ACCOUNTS] = "SELECT platform, handle FROM accounts WHERE mentor_id = ?1 AND followed = 1 ORDER BY platform, handle",
+	[ST_ACCOUNT_BY_STABLE] = "SELECT id, coalesce(mentor_id, 0), followed FROM accounts WHERE platform = ?1 AND stable_id = ?2",
+	[ST_ACCOUNT_BY_HANDLE] = "SELECT id, coalesce(mentor_id, 0), followed FROM accounts WHERE platform = ?1 AND handle = ?2",
+	[ST_POST_INSERT] =
+		"INSERT INTO posts(platform, key, net_id, account_id, author_id, author_handle, author_name,"
+		" created_at, kind, text, url, reply_to, reply_to_author, ref_id, ref_author, tags, mentions,"
+		" n_likes, n_reposts, n_replies, seen_at, mention_ids)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
+		" ON CONFLICT(platform, key) DO NOTHING",
+	[ST_EVENT_INSERT] =
+		"INSERT INTO events(mentor_id, account_id, kind, at, platform, url, post_id, note, dedupe)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(dedupe) DO NOTHING",
+	[ST_CURSOR_GET] = "SELECT cursor FROM cursors WHERE platform = ?1 AND target = ?2",
+	[ST_CURSOR_SET] =
+		"INSERT INTO cursors(platform, target, cursor, updated_at) VALUES (?1, ?2, ?3, ?4)"
+		" ON CONFLICT(platform, target) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[ST_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[ST_FOLLOWED_LIST] =
+		"SELECT id, coalesce(mentor_id, 0), platform, handle, stable_id, coalesce(resolved_at, 0)"
+		" FROM accounts WHERE followed = 1 ORDER BY id",
+	[ST_POSTS_RELATED] =
+		"SELECT id, key, net_id, author_id, author_handle, created_at, kind, text, url,"
+		" reply_to, reply_to_author, ref_id, ref_author, mentions, mention_ids FROM posts"
+		" WHERE platform = ?1 AND (author_id = ?2 OR"
+		" (?3 IS NOT NULL AND author_id = ?3 AND (reply_to_author = ?2 OR ref_author = ?2"
+		"  OR ' ' || mention_ids || ' ' LIKE '% ' || ?2 || ' %')))"
+		" ORDER BY id",
+	[ST_POSTS_CLAIM] =
+		"UPDATE posts SET account_id = ?3 WHERE platform = ?1 AND author_id = ?2 AND account_id IS NULL",
+	[ST_NOTIF_INSERT] =
+		"INSERT INTO notifs(platform, key, kind, actor_id, actor_handle, created_at, subject_id, post_key)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(platform, key) DO NOTHING",
+	[ST_NOTIFS_BY] =
+		"SELECT n.key, n.kind, n.actor_id, n.actor_handle, n.subject_id, n.post_key, p.url,"
+		" n.created_at, coalesce(p.id, 0) FROM notifs n"
+		" LEFT JOIN posts p ON p.platform = n.platform AND p.key = n.post_key"
+		" WHERE n.platform = ?1 AND n.actor_id = ?2 ORDER BY n.id",
+	[ST_MENTOR_ROWS] = "SELECT id, name, stage_override, muted_until, ledger, created_at FROM mentors ORDER BY id",
+	[ST_MENTOR_ROW] = "SELECT id, name, stage_override, muted_until, ledger, created_at FROM mentors WHERE id = ?1",
+	[ST_MENTOR_SAVE_AGG] = "UPDATE mentors SET ledger = ?2, last_activity = ?3, last_contact = ?4 WHERE id = ?1",
+	/* A ledger event with what its post says (text, tags, shape). */
+#define EVENT_COLS \
+	"SELECT e.id, e.kind, e.at, e.platform, e.url, coalesce(p.text, e.note), p.tags, p.kind," \
+	" p.reply_to_author, p.author_id, coalesce(e.post_id, 0), e.note FROM events e" \
+	" LEFT JOIN posts p ON p.id = e.post_id WHERE e.mentor_id = ?1"
+	[ST_MENTOR_EVENTS_DESC] = EVENT_COLS " ORDER BY e.at DESC, e.id DESC LIMIT ?2",
+	[ST_MENTOR_EVENTS_ASC] = EVENT_COLS " ORDER BY e.at, e.id",
+	[ST_MENTOR_RECENT_EVENTS] = EVENT_COLS " AND e.at >= ?2 ORDER BY e.at",
+#undef EVENT_COLS
+	[ST_EVENT_LOG] = "INSERT INTO events(mentor_id, kind, at, note) VALUES (?1, ?2, ?3, ?4)",
+	[ST_MENTOR_BY_HANDLE] =
+		"SELECT DISTINCT mentor_id FROM accounts WHERE mentor_id IS NOT NULL AND"
+		" (handle = ?1 OR handle LIKE ?1 || '@%' OR stable_id = ?1) LIMIT 2",
+	[ST_MENTOR_BY_NAME] =
+		"SELECT id, name = ?1 COLLATE NOCASE FROM mentors"
+		" WHERE substr(name, 1, length(?1)) = ?1 COLLATE NOCASE ORDER BY 2 DESC, id LIMIT 3",
+	[ST_ACCOUNT_MENTOR] = "SELECT coalesce(mentor_id, 0) FROM accounts WHERE id = ?1",
+	[ST_MENTOR_SET_STAGE] = "UPDATE mentors SET stage_override = ?2 WHERE id = ?1",
+	[ST_ACCOUNT_SET_MENTOR] = "UPDATE accounts SET mentor_id = ?2, followed = 1 WHERE id = ?1",
+	[ST_EVENTS_MOVE] = "UPDATE events SET mentor_id = ?2 WHERE account_id = ?1",
+	[ST_MENTOR_ACCOUNT_COUNT] =
+		"SELECT (SELECT count(*) FROM accounts WHERE mentor_id = ?1),"
+		" (SELECT count(*) FROM events WHERE mentor_id = ?1 AND account_id IS NULL)",
+	[ST_MENTOR_DELETE_EMPTY] =
+		"DELETE FROM mentors WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM accounts WHERE mentor_id = ?1)"
+		" AND NOT EXISTS (SELECT 1 FROM events WHERE mentor_id = ?1)",
+	[ST_CANDIDATE_GET] = "SELECT ledger, mentors FROM candidates WHERE platform = ?1 AND author_id = ?2",
+	[ST_CANDIDATE_PUT] =
+		"INSERT INTO candidates(platform, author_id, handle, name, ledger, seen_in_tags, seen_in_threads,"
+		" mentors, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+		" ON CONFLICT(platform, author_id) DO UPDATE SET handle = coalesce(excluded.handle, handle),"
+		" name = coalesce(excluded.name, name), ledger = excluded.ledger,"
+		" seen_in_tags = seen_in_tags + excluded.seen_in_tags,"
+		" seen_in_threads = seen_in_threads + excluded.seen_in_threads,"
+		" mentors = excluded.mentors, last_seen = max(last_seen, excluded.last_seen)",
+	/* Not followed under that id or handle, not dismissed. */
+	[ST_CANDIDATES_TOP] =
+		"SELECT c.platform, c.author_id, c.handle, c.name, c.ledger, c.seen_in_tags, c.seen_in_threads,"
+		" c.mentors FROM candidates c WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE"
+		" a.platform = c.platform AND a.followed = 1 AND (a.stable_id = c.author_id OR a.handle = c.handle))"
+		" AND NOT EXISTS (SELECT 1 FROM dismissed d WHERE d.platform = c.platform AND d.handle = c.handle)"
+		" ORDER BY c.seen_in_tags + c.seen_in_threads DESC, c.last_seen DESC LIMIT ?1",
+	[ST_DISMISS] = "INSERT INTO dismissed(platform, handle, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	/* The mentor's recent posts, and whether the user answered each. */
+	[ST_MENTOR_RECENT_POSTS] =
+		"SELECT p.id, p.url, p.text, p.tags, p.created_at, p.kind, p.reply_to_author,"
+		" EXISTS (SELECT 1 FROM events e JOIN posts m ON m.id = e.post_id WHERE e.mentor_id = ?1"
+		"  AND e.kind IN ('my_reply', 'my_quote') AND (m.reply_to = p.net_id OR m.ref_id = p.net_id))"
+		" FROM posts p JOIN accounts a ON a.id = p.account_id"
+		" WHERE a.mentor_id = ?1 AND p.created_at >= ?2 ORDER BY p.created_at DESC LIMIT 50",
+	[ST_ACCOUNT_BIO] = "UPDATE accounts SET bio = ?2 WHERE id = ?1",
+	[ST_MUTE_SET] = "UPDATE mentors SET muted_until = ?2 WHERE id = ?1",
+	[ST_ANNOUNCED_PUT] = "INSERT OR IGNORE INTO announced (key, at) VALUES (?1, ?2)",
+	[ST_ANNOUNCED_PRUNE] = "DELETE FROM announced WHERE at < ?1",
+	[ST_BIOS] =
+		"SELECT id, mentor_id, platform, handle, bio FROM accounts"
+		" WHERE followed = 1 AND mentor_id IS NOT NULL AND bio IS NOT NULL AND bio <> '' ORDER BY id",
+	[ST_CHECK_ACCEPT] =
+		"INSERT INTO check_overrides(fingerprint, rule, at) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT(fingerprint) DO UPDATE SET at = excluded.at",
+	[ST_CHECK_ACCEPTED] = "SELECT fingerprint FROM check_overrides ORDER BY at DESC LIMIT 10000",
+	[ST_POST_EXISTS] = "SELECT 1 FROM posts WHERE platform = ?1 AND key = ?2",
+	[ST_CURSOR_AGE] = "SELECT updated_at FROM cursors WHERE platform = ?1 AND target = ?2 AND cursor IS NOT NULL",
+	[ST_TAG_LIST] = "SELECT tag, platform FROM hashtags ORDER BY tag, platform",
+	[ST_ACCOUNT_RESOLVED] =
+		"UPDATE accounts SET stable_id = ?2, handle = coalesce(?3, handle),"
+		" display_name = coalesce(?4, display_name), resolved_at = ?5 WHERE id = ?1",
+	/* The export: every event by id, with who (mentor, account) and what
+	 * (the post's text); an id range scan of the events table. */
+	[ST_EXPORT_EVENTS] =
+		"SELECT e.id, e.mentor_id, m.name, e.kind, e.at, e.platform, a.handle,"
+		" coalesce(e.url, p.url), p.text, e.note FROM events e"
+		" JOIN mentors m ON m.id = e.mentor_id"
+		" LEFT JOIN accounts a ON a.id = e.account_id"
+		" LEFT JOIN posts p ON p.id = e.post_id"
+		" WHERE e.id > ?1 ORDER BY e.id LIMIT ?2",
+};
+
+int store_error(struct store *s, int rc, const char *what)
+{
+	int ext = sqlite3_extended_errcode(s->db);
+	log_err("database: %s: %s (%d)", what, sqlite3_errmsg(s->db), ext);
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT: return -EEXIST;
+	case SQLITE_BUSY: case SQLITE_LOCKED: return -EBUSY;
+	case SQLITE_NOMEM: return -ENOMEM;
+	case SQLITE_FULL: return -ENOSPC;
+	case SQLITE_READONLY: case SQLITE_PERM: case SQLITE_AUTH: return -EACCES;
+	case SQLITE_CORRUPT: case SQLITE_NOTADB: return -EBADMSG;
+	default: return -EIO;
+	}
+}
+
+sqlite3_stmt *store_stmt(struct store *s, enum stmt_id id)
+{
+	sqlite3_stmt *st = s->st[id];
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+void store_set_clock(struct store *s, int64_t offset)
+{
+	s->clock_offset = offset;
+}
+
+int64_t store_now(const struct store *s)
+{
+	return now_realtime_sec() + s->clock_offset;
+}
+
+int store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		int r = store_error(s, rc, what);
+		sqlite3_reset(st);
+		return r;
+	}
+	sqlite3_reset(st);
+	return sqlite3_changes(s->db);
+}
+
+static int exec_sql(struct store *s, const char *sql, const char *what)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		log_err("database: %s: %s", what, msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return rc == SQLITE_BUSY ? -EBUSY : -EIO;
+	}
+	return 0;
+}
+
+int store_schema_latest(void)
+{
+	return (int)schema_migrations_count;
+}
+
+int store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	int v = -EIO;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int migrate(struct store *s)
+{
+	int cur = store_schema_version(s), latest = store_schema_latest(), r;
+	char pragma[48];
+
+	if (cur < 0)
+		return cur;
+	if (cur > latest) {
+		log_err("database: schema version %d is newer than this mentord knows (%d); refusing to open it",
+		        cur, latest);
+		return -EPROTO;
+	}
+	if (cur == latest)
+		return 0;
+	if ((r = exec_sql(s, "BEGIN IMMEDIATE", "begin migration")) < 0)
+		return r;
+	for (int v = cur; v < latest; v++) {
+		log_info("database: applying migration %s", schema_migrations[v].name);
+		if ((r = exec_sql(s, schema_migrations[v].data, schema_migrations[v].name)) < 0)
+			goto fail;
+	}
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", latest);
+	if ((r = exec_sql(s, pragma, "set user_version")) < 0 ||
+	    (r = exec_sql(s, "COMMIT", "commit migration")) < 0)
+		goto fail;
+	return 0;
+fail:
+	exec_sql(s, "ROLLBACK", "rollback migration");
+	return r;
+}
+
+/* Creates the file 0600 before SQLite does, so it is never briefly readable
+ * by others whatever the umask, and tightens an existing one. */
+static int prepare_file(const char *path)
+{
+	_cleanup_free_ char *dir = strdup(path);
+	char *slash;
+	int fd, r;
+
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if ((r = mkdir_parents(dir, 0700)) < 0) {
+			log_err("database: cannot create directory %s: %s", dir, strerror(-r));
+			return r;
+		}
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		r = -errno;
+		log_err("database: cannot open %s: %s", path, strerror(errno));
+		return r;
+	}
+	r = fchmod(fd, 0600) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+static int configure(struct store *s)
+{
+	static const char pragmas[] =
+		"PRAGMA journal_mode = WAL;"
+		"PRAGMA synchronous = NORMAL;"
+		"PRAGMA foreign_keys = ON;"
+		"PRAGMA journal_size_limit = 16777216;"
+		"PRAGMA wal_autocheckpoint = 4000;";
+	sqlite3_busy_timeout(s->db, 1000);
+	return exec_sql(s, pragmas, "configure connection");
+}
+
+static int prepare_all(struct store *s)
+{
+	for (int i = 0; i < ST__COUNT; i++) {
+		int rc = sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
+		if (rc != SQLITE_OK)
+			return store_error(s, rc, stmt_sql[i]);
+	}
+	return 0;
+}
+
+int store_open(struct store **out, const char *path)
+{
+	struct store *s = calloc(1, sizeof *s);
+	int r, rc;
+
+	if (!s)
+		return -ENOMEM;
+	if (strcmp(path, ":memory:") != 0 && (r = prepare_file(path)) < 0)
+		goto fail;
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL);
+	if (rc != SQLITE_OK) {
+		log_err("database: cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		r = -EIO;
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	if ((r = configure(s)) < 0 || (r = migrate(s)) < 0 || (r = prepare_all(s)) < 0)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return r;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	if (s->in_tx)
+		store_rollback(s);
+	for (int i = 0; i < ST__COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	if (s->db) {
+		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
+		if (sqlite3_close(s->db) != SQLITE_OK)
+			log_err("database: close failed: %s", sqlite3_errmsg(s->db));
+	}
+	free(s);
+}
+
+int store_begin(struct store *s)
+{
+	int r;
+	if (s->in_tx)
+		return -EBUSY;
+	if ((r = exec_sql(s, "BEGIN IMMEDIATE", "begin")) < 0)
+		return r;
+	s->in_tx = true;
+	return 0;
+}
+
+int store_commit(struct store *s)
+{
+	int r;
+	if (!s->in_tx)
+		return -EINVAL;
+	r = exec_sql(s, "COMMIT", "commit");
+	if (r < 0) {
+		store_rollback(s);
+		return r;
+	}
+	s->in_tx = false;
+	return 0;
+}
+
+void store_rollback(struct store *s)
+{
+	if (!s->in_tx)
+		return;
+	exec_sql(s, "ROLLBACK", "rollback");
+	s->in_tx = false;
+}
+
+int64_t store_change_count(struct store *s)
+{
+	return sqlite3_total_changes64(s->db);
+}
+
+int store_counts(struct store *s, struct store_counts *out)
+{
+	static const enum stmt_id ids[] = {
+		ST_COUNT_MENTORS, ST_COUNT_ACCOUNTS, ST_COUNT_HASHTAGS, ST_COUNT_POSTS, ST_COUNT_EVENTS };
+	uint64_t *dst[] = { &out->mentors, &out->accounts, &out->hashtags, &out->posts, &out->events };
+	int64_t changes = sqlite3_total_changes64(s->db);
+
+	if (s->counts_valid && changes == s->counts_changes) {
+		*out = s->counts;
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+		sqlite3_stmt *st = store_stmt(s, ids[i]);
+		int rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			return store_error(s, rc, "count");
+		*dst[i] = (uint64_t)sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	s->counts = *out;
+	s->counts_changes = changes;
+	s->counts_valid = true;
+	return 0;
+}

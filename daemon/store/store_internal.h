@@ -1,0 +1,54 @@
+/* store_internal.h — shared by the store_*.c files only. */
+#ifndef MENTORD_STORE_INTERNAL_H
+#define MENTORD_STORE_INTERNAL_H
+
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+/* Every statement the daemon runs, prepared once at open. */
+enum stmt_id {
+	ST_COUNT_MENTORS, ST_COUNT_ACCOUNTS, ST_COUNT_HASHTAGS, ST_COUNT_POSTS, ST_COUNT_EVENTS,
+	ST_MENTOR_EXISTS, ST_MENTOR_INSERT, ST_MENTOR_SEQ,
+	ST_ACCOUNT_GET, ST_ACCOUNT_INSERT, ST_ACCOUNT_REFOLLOW, ST_ACCOUNT_UNFOLLOW,
+	ST_TAG_INSERT, ST_TAG_DELETE,
+	ST_MENTOR_ACCOUNTS,
+	ST_ACCOUNT_BY_STABLE, ST_ACCOUNT_BY_HANDLE, ST_POST_INSERT, ST_EVENT_INSERT,
+	ST_CURSOR_GET, ST_CURSOR_SET, ST_META_GET, ST_META_SET,
+	ST_FOLLOWED_LIST, ST_TAG_LIST, ST_ACCOUNT_RESOLVED, ST_POST_EXISTS, ST_CURSOR_AGE,
+	ST_POSTS_RELATED, ST_POSTS_CLAIM, ST_NOTIF_INSERT, ST_NOTIFS_BY,
+	ST_MENTOR_ROWS, ST_MENTOR_ROW, ST_MENTOR_SAVE_AGG, ST_MENTOR_EVENTS_DESC, ST_MENTOR_EVENTS_ASC,
+	ST_EVENT_LOG, ST_MENTOR_BY_HANDLE, ST_MENTOR_BY_NAME, ST_MENTOR_SET_STAGE,
+	ST_ACCOUNT_SET_MENTOR, ST_EVENTS_MOVE, ST_MENTOR_ACCOUNT_COUNT, ST_MENTOR_DELETE_EMPTY,
+	ST_CANDIDATE_GET, ST_CANDIDATE_PUT, ST_CANDIDATES_TOP, ST_DISMISS,
+	ST_MENTOR_RECENT_POSTS, ST_MENTOR_RECENT_EVENTS, ST_ACCOUNT_MENTOR,
+	ST_CHECK_ACCEPT, ST_CHECK_ACCEPTED, ST_ACCOUNT_BIO, ST_BIOS,
+	ST_MUTE_SET, ST_ANNOUNCED_PUT, ST_ANNOUNCED_PRUNE,
+	ST_EXPORT_EVENTS,
+	ST__COUNT
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *st[ST__COUNT];
+	bool in_tx;
+	int64_t clock_offset;   /* store_set_clock */
+	/* store_counts() as of counts_changes (sqlite3_total_changes64): a
+	 * count(*) over a million posts and events costs tens of ms, and it
+	 * only changes when this connection writes. */
+	struct store_counts counts;
+	int64_t counts_changes;
+	bool counts_valid;
+};
+
+/* The wall clock the daemon runs on (mentord_now), for stored times. */
+int64_t store_now(const struct store *s);
+
+/* Returns the prepared statement, reset and with bindings cleared. */
+sqlite3_stmt *store_stmt(struct store *s, enum stmt_id id);
+/* Logs the connection's last error with context; returns a negative errno. */
+int store_error(struct store *s, int rc, const char *what);
+/* Steps a statement that returns no rows (or ignores them). */
+int store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what);
+
+#endif
