@@ -185,3 +185,14 @@ char *utf8_clean_dup(const char *s, size_t max)
 	out[o] = '\0';
 	return out;
 }
+
+bool utf8_text_valid(const char *s, size_t len)
+{
+	for (size_t i = 0, n; i < len; i += n) {
+		bool bad;
+		uint32_t cp = utf8_decode(s + i, len - i, &n, &bad);
+		if (bad || cp == 0 || (cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7f)
+			return false;
+	}
+	return true;
+}

@@ -47,6 +47,10 @@ size_t utf8_prefix(const char *s, size_t max);
 /* Writes cp as UTF-8 into out (at least 4 bytes); returns the byte count. */
 size_t utf8_encode(uint32_t cp, char *out);
 
+/* True if s[0..len) is valid UTF-8 holding no NUL, DEL or C0 control
+ * other than \t and \n: text fit to store and to show. */
+bool utf8_text_valid(const char *s, size_t len);
+
 enum utf8_class utf8_classify(uint32_t cp);
 
 /* Upper-case letters of Basic Latin and Latin-1 (the scripts our rules read). */

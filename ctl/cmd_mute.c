@@ -3,6 +3,7 @@
 #include "mentor.h"
 #include "output.h"
 #include "text.h"
+#include "common/duration.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -11,32 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* "90s", "30m", "2h", "3d", "1w" (a bare number is seconds). */
-static int parse_for(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-	uint64_t mul = 1;
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || v == 0)
-		return -EINVAL;
-	switch (*end) {
-	case '\0': case 's': break;
-	case 'm': mul = 60; break;
-	case 'h': mul = 3600; break;
-	case 'd': mul = 86400; break;
-	case 'w': mul = 7 * 86400; break;
-	default: return -EINVAL;
-	}
-	if ((*end && end[1]) || v > 3650ULL * 86400 / mul)
-		return -EINVAL;
-	*out = v * mul;
-	return 0;
-}
 
 static void print_until(const char *name, int64_t until)
 {
@@ -57,7 +32,8 @@ int ctl_mute(struct ctl *ctl, int argc, char **argv)
 	static const struct option opts[] = { { "for", required_argument, NULL, 'f' }, { 0 } };
 	sd_bus_message *reply = NULL;
 	struct mentor_ref m = { 0 };
-	uint64_t seconds = 0, id;
+	uint64_t id;
+	int64_t seconds = 0;
 	int64_t until;
 	int c, r;
 
@@ -65,7 +41,7 @@ int ctl_mute(struct ctl *ctl, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'f')
 			return ctl_usage_error("mute", "usage: mute MENTOR [--for DURATION]");
-		if (parse_for(optarg, &seconds) < 0)
+		if (duration_parse(optarg, 1, 3650LL * DURATION_DAY, &seconds) < 0)
 			return ctl_usage_error("mute", "DURATION is a number with s, m, h, d or w (at most 10 years), "
 			                       "got '%s'", optarg);
 	}
@@ -73,7 +49,7 @@ int ctl_mute(struct ctl *ctl, int argc, char **argv)
 		return ctl_usage_error("mute", "usage: mute MENTOR [--for DURATION]");
 	if ((r = mentor_resolve(ctl, argv[optind], &m)) != 0)
 		return r;
-	if ((r = ctl_call(ctl, "Mute", &reply, "st", m.key, seconds)) != 0)
+	if ((r = ctl_call(ctl, "Mute", &reply, "st", m.key, (uint64_t)seconds)) != 0)
 		goto out;
 	if ((r = sd_bus_message_read(reply, "tx", &id, &until)) < 0) {
 		r = ctl_bad_reply("Mute", r);

@@ -1,5 +1,6 @@
 /* text.c — one-line, terminal-safe renderings of foreign text. */
 #include "text.h"
+#include "common/utf8.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -7,30 +8,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-
-/* Decodes one UTF-8 sequence; returns its length, or 0 when it is not
- * valid (overlong, surrogate, truncated, beyond U+10FFFF). */
-static size_t utf8_decode(const unsigned char *p, uint32_t *cp)
-{
-	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t n = p[0] < 0x80 ? 1 : p[0] < 0xc2 ? 0 : p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : p[0] < 0xf5 ? 4 : 0;
-	uint32_t c;
-
-	if (n <= 1) {
-		*cp = p[0];
-		return n;
-	}
-	c = p[0] & (0x7f >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
 
 /* What a code point turns into: ' ' white space, 0 dropped, 1 kept. */
 static int classify(uint32_t c)
@@ -47,28 +24,29 @@ static int classify(uint32_t c)
 /* Sanitises s into out (room for strlen(s) + 1 bytes). */
 static void sanitize(const char *s, char *out)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const char *p = s, *end = s + strlen(s);
 	char *o = out;
 	bool space = false;
-	uint32_t c;
 
 	while (*p) {
-		size_t n = utf8_decode(p, &c);
-		int kind = n ? classify(c) : 1;
+		size_t n;
+		bool bad;
+		uint32_t c = utf8_decode(p, (size_t)(end - p), &n, &bad);
+		int kind = bad ? 1 : classify(c);
 		if (kind == ' ') {
 			space = o > out;
 		} else if (kind == 1) {
 			if (space)
 				*o++ = ' ';
 			space = false;
-			if (n == 0) {
+			if (bad) {
 				*o++ = '?';
 			} else {
 				memcpy(o, p, n);
 				o += n;
 			}
 		}
-		p += n ? n : 1;
+		p += n;
 	}
 	*o = '\0';
 }

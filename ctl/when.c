@@ -1,6 +1,7 @@
 /* when.c — parsing the TIME of `mentorctl log --when`, by hand: strptime
  * accepts too much (and too little) to report a typo as a usage error. */
 #include "when.h"
+#include "common/duration.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -33,30 +34,14 @@ static int days_in_month(int y, int m)
 	return m == 2 && leap ? 29 : days[m - 1];
 }
 
-/* "3d": that long before now. */
+/* "3d": that long before now. A bare number is not a time ago. */
 static int parse_ago(const char *s, int64_t now, int64_t *out)
 {
-	static const struct { char unit; int64_t sec; } units[] = {
-		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 },
-	};
-	char *end;
-	long long v;
-
-	if (!isdigit((unsigned char)*s))
+	int64_t ago;
+	if (!duration_has_unit(s) || duration_parse(s, 0, 100LL * 366 * DURATION_DAY, &ago) < 0)
 		return -EINVAL;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || !end[0] || end[1])
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (units[i].unit != end[0])
-			continue;
-		if (v > 100LL * 366 * 86400 / units[i].sec)   /* keeps the product in range */
-			return -EINVAL;
-		*out = now - v * units[i].sec;
-		return *out > 0 ? 0 : -EINVAL;
-	}
-	return -EINVAL;
+	*out = now - ago;
+	return *out > 0 ? 0 : -EINVAL;
 }
 
 /* Noon local time, days_back days before now's date. */

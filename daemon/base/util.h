@@ -20,19 +20,6 @@ int64_t now_realtime_sec(void);
 /* Formats t (unix seconds, UTC) as RFC 3339 "2026-11-25T22:07:04Z". */
 void format_rfc3339(int64_t t, char buf[static 32]);
 
-/* "15m", "90s", "2h", "1d", "30" (seconds) -> seconds. -EINVAL when malformed
- * or out of [1 s, 365 d]. */
-int parse_duration(const char *s, int64_t *out_sec);
-
-/* Trims ASCII white space in place; returns s. */
-char *strip(char *s);
-
-/* Like strdup but aborts on OOM-free paths: returns NULL only for NULL in. */
-char *xstrdup_or_null(const char *s);
-
-/* True if s is valid UTF-8 with no NUL and no C0 control other than \t \n. */
-bool utf8_text_valid(const char *s, size_t len);
-
 /* mkdir -p with the given mode for each created component; also tightens
  * the final directory to `mode` if it already exists and is ours. */
 int mkdir_parents(const char *path, unsigned mode);

@@ -1,3 +1,4 @@
+#include "common/utf8.h"
 #include "base/validate.h"
 #include "mentord-bus.h"
 #include "base/util.h"

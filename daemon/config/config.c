@@ -1,4 +1,7 @@
 #include "config/config.h"
+#include "common/str.h"
+#include "common/duration.h"
+#include "common/utf8.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -58,7 +61,7 @@ int config_init_defaults(struct config *c)
 		struct config_platform *p = &c->platforms[c->n_platforms++];
 		p->name = strdup(d->name);
 		p->api_base = strdup(d->api_base);
-		p->pds_base = xstrdup_or_null(d->pds_base);
+		p->pds_base = str_dup(d->pds_base);
 		p->enabled = d->enabled;
 		if (!p->name || !p->api_base || (d->pds_base && !p->pds_base)) {
 			config_clear(c);
@@ -148,7 +151,7 @@ static int parse_interests(struct parser *p, const char *v)
 		free(c->interests[i]);
 	c->n_interests = 0;
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		tok = strip(tok);
+		tok = str_strip(tok);
 		while (*tok == '#')   /* "##meded" too: tags are compared without '#' */
 			tok++;
 		if (!*tok)
@@ -205,7 +208,7 @@ static int notify_key(struct parser *p, const char *k, const char *v)
 			*dst = 0;
 			return 0;
 		}
-		if (parse_duration(v, dst) < 0 || *dst > (gap ? 7 * 86400 : 600))
+		if (duration_parse(v, 1, DURATION_YEAR, dst) < 0 || *dst > (gap ? 7 * 86400 : 600))
 			return fail(p, "%s: expected a duration from 0 to %s, got '%s'", k, gap ? "7d" : "10m", v);
 		return 0;
 	}
@@ -223,12 +226,12 @@ static int main_key(struct parser *p, const char *k, const char *v)
 		return parse_interests(p, v);
 	if (strcmp(k, "poll_interval") == 0 || strcmp(k, "tag_interval") == 0) {
 		int64_t *dst = k[0] == 'p' ? &c->poll_interval : &c->tag_interval;
-		if (parse_duration(v, dst) < 0 || *dst < 60)
+		if (duration_parse(v, 1, DURATION_YEAR, dst) < 0 || *dst < 60)
 			return fail(p, "%s: expected a duration of at least 60s like 15m or 1h, got '%s'", k, v);
 		return 0;
 	}
 	if (strcmp(k, "http_timeout") == 0) {
-		if (parse_duration(v, &c->http_timeout) < 0 || c->http_timeout > 600)
+		if (duration_parse(v, 1, DURATION_YEAR, &c->http_timeout) < 0 || c->http_timeout > 600)
 			return fail(p, "http_timeout: expected a duration from 1s to 10m, got '%s'", v);
 		return 0;
 	}
@@ -270,10 +273,10 @@ static int platform_key(struct parser *p, const char *k, const char *v)
 static int section(struct parser *p, char *line)
 {
 	char *end = strchr(line, ']');
-	if (!end || *strip(end + 1))
+	if (!end || *str_strip(end + 1))
 		return fail(p, "malformed section header");
 	*end = '\0';
-	char *name = strip(line + 1);
+	char *name = str_strip(line + 1);
 	p->platform = NULL;
 	p->in_main = strcmp(name, "mentord") == 0;
 	if (p->in_main)
@@ -300,7 +303,7 @@ static void cut_comment(char *s)
 
 static int parse_line(struct parser *p, char *raw)
 {
-	char *line = strip(raw), *eq;
+	char *line = str_strip(raw), *eq;
 	if (!*line || *line == '#' || *line == ';')
 		return 0;
 	if (*line == '[')
@@ -309,9 +312,9 @@ static int parse_line(struct parser *p, char *raw)
 	if (!eq)
 		return fail(p, "expected 'key = value'");
 	*eq = '\0';
-	char *key = strip(line), *val = eq + 1;
+	char *key = str_strip(line), *val = eq + 1;
 	cut_comment(val);
-	val = strip(val);
+	val = str_strip(val);
 	if (!*key)
 		return fail(p, "missing key before '='");
 	if (!p->in_main && !p->platform)

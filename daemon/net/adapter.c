@@ -1,5 +1,6 @@
 /* adapter.c — helpers shared by the platform adapters (see adapter.h). */
 #include "net/adapter.h"
+#include "common/str.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,11 +11,6 @@
 #include <strings.h>
 
 #include "net/time.h"
-
-char *net_strdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
 
 int net_set_str(char **dst, const char *s)
 {
@@ -290,11 +286,11 @@ int net_req_bearer(struct net_request *req, const char *token)
 	return 0;
 }
 
-int net_req_get(struct net_request *req, enum net_op op, struct net_buf *b)
+int net_req_get(struct net_request *req, enum net_op op, struct strbuf *b)
 {
 	req->op = op;
 	req->method = "GET";
-	req->url = net_buf_steal(b);
+	req->url = strbuf_steal(b);
 	if (!req->url)
 		return -ENOMEM;
 	return net_req_header(req, "Accept", "application/json");

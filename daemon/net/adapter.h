@@ -12,10 +12,10 @@
 #include <stdint.h>
 
 #include "net/net.h"
-#include "net/buf.h"
+#include "common/str.h"
+#include "common/strbuf.h"
 
 /* Strings. */
-char *net_strdup(const char *s);                  /* NULL-safe copy */
 /* Replaces *dst by a copy of s (NULL clears). Returns 0 or -ENOMEM. */
 int net_set_str(char **dst, const char *s);
 static inline bool net_has(const char *s) { return s && *s; }
@@ -75,7 +75,7 @@ static inline bool net_walk_op(enum net_op op)
 int net_req_header(struct net_request *req, const char *name, const char *value);
 int net_req_bearer(struct net_request *req, const char *token);
 /* Moves the URL out of b into req (GET); -ENOMEM if b failed. */
-int net_req_get(struct net_request *req, enum net_op op, struct net_buf *b);
+int net_req_get(struct net_request *req, enum net_op op, struct strbuf *b);
 
 /* Post helpers (post.c). Tags: leading '#' dropped, ASCII lower-cased,
  * duplicates skipped. Mentions: leading '@' dropped, duplicates (by handle,

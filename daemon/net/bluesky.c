@@ -98,7 +98,7 @@ static bool b_valid_tag(const char *s)
 }
 
 static int b_finish(const struct net_config *cfg, struct net_request *req, enum net_op op,
-		    struct net_buf *b)
+		    struct strbuf *b)
 {
 	int r = net_req_get(req, op, b);
 
@@ -111,7 +111,7 @@ static int b_build_lookup(const struct net_config *cfg, enum net_lookup_by by,
 			  const char *const *keys, size_t n, struct net_request *req,
 			  size_t *n_used)
 {
-	struct net_buf b = NET_BUF_INIT;
+	struct strbuf b = STRBUF_INIT;
 
 	if (n > BSKY_LOOKUP_MAX)
 		n = BSKY_LOOKUP_MAX;
@@ -170,7 +170,7 @@ static int b_page_size(const struct net_config *cfg)
 static int b_build_page(const struct net_config *cfg, const char *target,
 			const struct net_walk *w, struct net_request *req)
 {
-	struct net_buf b = NET_BUF_INIT;
+	struct strbuf b = STRBUF_INIT;
 	const char *actor = target;
 	int64_t wm_ms;
 	const char *wm_uri;
@@ -223,7 +223,7 @@ static int b_build_page(const struct net_config *cfg, const char *target,
 
 static int b_build_session(const struct net_config *cfg, enum net_op op, struct net_request *req)
 {
-	struct net_buf b = NET_BUF_INIT;
+	struct strbuf b = STRBUF_INIT;
 	cJSON *o = NULL;
 	int r;
 
@@ -237,7 +237,7 @@ static int b_build_session(const struct net_config *cfg, enum net_op op, struct 
 		     "/xrpc/com.atproto.server.createSession" : "/xrpc/com.atproto.server.refreshSession");
 	req->op = op;
 	req->method = "POST";
-	if (!(req->url = net_buf_steal(&b)))
+	if (!(req->url = strbuf_steal(&b)))
 		return -ENOMEM;
 	if ((r = net_req_header(req, "Accept", "application/json")) < 0)
 		return r;

@@ -86,7 +86,7 @@ size_t html_entity(const char *s, size_t len, char out[4], size_t *out_len)
 
 char *html_unescape(const char *s, size_t len)
 {
-	struct net_buf b = NET_BUF_INIT;
+	struct strbuf b = STRBUF_INIT;
 	size_t i = 0, run = 0;
 
 	while (i < len) {
@@ -98,29 +98,29 @@ char *html_unescape(const char *s, size_t len)
 			run++;
 			continue;
 		}
-		net_buf_append(&b, s + i - run, run);
-		net_buf_append(&b, enc, n);
+		strbuf_append(&b, s + i - run, run);
+		strbuf_append(&b, enc, n);
 		run = 0;
 		i += used;
 	}
-	net_buf_append(&b, s + len - run, run);
-	return net_buf_steal(&b);
+	strbuf_append(&b, s + len - run, run);
+	return strbuf_steal(&b);
 }
 
 struct h2t {
-	struct net_buf *out;
+	struct strbuf *out;
 	int pending_nl;   /* line breaks owed before the next visible text */
 	bool space;       /* a collapsed space is owed before the next text */
 	bool pre;         /* inside <pre>: whitespace is kept */
 };
 
-static void trim_trailing_spaces(struct net_buf *b)
+static void trim_trailing_spaces(struct strbuf *b)
 {
 	size_t n = b->len;
 
 	while (n && b->data[n - 1] == ' ')
 		n--;
-	net_buf_truncate(b, n);
+	strbuf_truncate(b, n);
 }
 
 static void emit(struct h2t *st, const char *s, size_t n)
@@ -139,13 +139,13 @@ static void emit(struct h2t *st, const char *s, size_t n)
 		}
 		if (st->out->len && st->pending_nl) {
 			trim_trailing_spaces(st->out);
-			net_buf_append(st->out, "\n\n", st->pending_nl > 1 ? 2 : 1);
+			strbuf_append(st->out, "\n\n", st->pending_nl > 1 ? 2 : 1);
 		} else if (st->space && st->out->len && st->out->data[st->out->len - 1] != '\n') {
-			net_buf_putc(st->out, ' ');
+			strbuf_putc(st->out, ' ');
 		}
 		st->pending_nl = 0;
 		st->space = false;
-		net_buf_putc(st->out, (char)c);
+		strbuf_putc(st->out, (char)c);
 	}
 }
 
@@ -234,7 +234,7 @@ static size_t handle_tag(struct h2t *st, const char *s, size_t len, size_t i)
 
 char *html_to_text(const char *html, size_t len)
 {
-	struct net_buf out = NET_BUF_INIT;
+	struct strbuf out = STRBUF_INIT;
 	struct h2t st = { &out, 0, false, false };
 	size_t i = 0;
 
@@ -267,6 +267,6 @@ char *html_to_text(const char *html, size_t len)
 	}
 	/* Only <pre> content can leave whitespace at the end. */
 	while (out.len && isspace((unsigned char)out.data[out.len - 1]))
-		net_buf_truncate(&out, out.len - 1);
-	return net_buf_steal(&out);
+		strbuf_truncate(&out, out.len - 1);
+	return strbuf_steal(&out);
 }

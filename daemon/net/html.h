@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "net/buf.h"
+#include "common/strbuf.h"
 
 /* Heap-allocated plain text of html[0..len); NULL only on allocation failure. */
 char *html_to_text(const char *html, size_t len);

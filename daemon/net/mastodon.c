@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "net/adapter.h"
+#include "common/str.h"
 #include "net/html.h"
 #include "net/json.h"
 #include "net/link.h"
@@ -61,7 +62,7 @@ static bool m_can(const struct net_config *cfg, enum net_op op)
 }
 
 static int m_finish(const struct net_config *cfg, struct net_request *req, enum net_op op,
-		    struct net_buf *b)
+		    struct strbuf *b)
 {
 	int r = net_req_get(req, op, b);
 
@@ -74,14 +75,14 @@ static int m_build_lookup(const struct net_config *cfg, enum net_lookup_by by,
 			  const char *const *keys, size_t n, struct net_request *req,
 			  size_t *n_used)
 {
-	struct net_buf b = NET_BUF_INIT;
+	struct strbuf b = STRBUF_INIT;
 	const char *k = keys[0];
 
 	if (by == NET_LOOKUP_ID) {
 		if (!m_valid_id(k))
 			return -EINVAL;
 		net_url_join(&b, cfg->api_base, "/api/v1/accounts/");
-		net_buf_puts(&b, k);
+		strbuf_puts(&b, k);
 	} else {
 		while (k && *k == '@')
 			k++;
@@ -131,7 +132,7 @@ static int m_overlap_min_id(const struct net_config *cfg, const char *wm, char *
 static int m_build_page(const struct net_config *cfg, const char *target,
 			const struct net_walk *w, struct net_request *req)
 {
-	struct net_buf b = NET_BUF_INIT;
+	struct strbuf b = STRBUF_INIT;
 	char *min_id = NULL;
 	int r;
 
@@ -143,8 +144,8 @@ static int m_build_page(const struct net_config *cfg, const char *target,
 		if (!m_valid_id(id))
 			return -EINVAL;
 		net_url_join(&b, cfg->api_base, "/api/v1/accounts/");
-		net_buf_puts(&b, id);
-		net_buf_puts(&b, "/statuses");
+		strbuf_puts(&b, id);
+		strbuf_puts(&b, "/statuses");
 		break;
 	}
 	case NET_OP_TAG:
@@ -179,7 +180,7 @@ static int m_build_page(const struct net_config *cfg, const char *target,
 	if (r == 0 && (w->page_token || w->watermark) && !min_id)
 		r = -ENOMEM;
 	if (r < 0) {
-		net_buf_free(&b);
+		strbuf_free(&b);
 		free(min_id);
 		return r;
 	}
@@ -316,7 +317,7 @@ static int m_reply(const struct m_ctx *cx, const cJSON *st, struct post *p)
 	if (net_json_str(st, "in_reply_to_account_id", &aid) == -EINVAL)
 		return -EINVAL;
 	if (aid && net_has(p->author_id) && strcmp(aid, p->author_id) == 0)
-		full = net_strdup(p->author_handle);             /* a self-reply (thread) */
+		full = str_dup(p->author_handle);             /* a self-reply (thread) */
 	else if (aid && (acct = m_reply_acct(st, aid)))
 		full = m_acct(cx, acct);
 	r = post_ref_set(&p->reply_to, pid, aid, full);
@@ -468,24 +469,24 @@ static int m_notif(const struct m_ctx *cx, const cJSON *o, struct notif *n)
  * links to the same person elsewhere). */
 static int m_bio(const cJSON *acc, char **out)
 {
-	struct net_buf b = NET_BUF_INIT;
+	struct strbuf b = STRBUF_INIT;
 	const char *note = net_json_str_or(acc, "note", "");
 	const cJSON *f;
 	char *t = html_to_text(note, strlen(note));
 
 	if (!t)
 		return -ENOMEM;
-	net_buf_puts(&b, t);
+	strbuf_puts(&b, t);
 	free(t);
 	cJSON_ArrayForEach(f, net_json_arr(acc, "fields")) {
 		const char *name = net_json_str_or(f, "name", NULL), *val = net_json_str_or(f, "value", NULL);
 
 		if (!name || !val || !(t = html_to_text(val, strlen(val))))
 			continue;
-		net_buf_printf(&b, "%s%s: %s", b.len ? "\n" : "", name, t);
+		strbuf_printf(&b, "%s%s: %s", b.len ? "\n" : "", name, t);
 		free(t);
 	}
-	*out = net_buf_steal(&b);
+	*out = strbuf_steal(&b);
 	if (*out && !**out) {        /* no note and no fields: absent */
 		free(*out);
 		*out = NULL;

@@ -11,7 +11,7 @@ static bool url_unreserved(unsigned char c)
 	return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-int net_url_escape(struct net_buf *b, const char *s)
+int net_url_escape(struct strbuf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)s;
@@ -23,41 +23,41 @@ int net_url_escape(struct net_buf *b, const char *s)
 		while (p[run] && url_unreserved(p[run]))
 			run++;
 		if (run) {
-			net_buf_append(b, (const char *)p, run);
+			strbuf_append(b, (const char *)p, run);
 			p += run;
 			continue;
 		}
 		char enc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-		net_buf_append(b, enc, 3);
+		strbuf_append(b, enc, 3);
 		p++;
 	}
 	return b->err;
 }
 
-int net_url_param(struct net_buf *b, const char *name, const char *value)
+int net_url_param(struct strbuf *b, const char *name, const char *value)
 {
 	if (!value)
 		return b->err;
-	net_buf_putc(b, b->data && memchr(b->data, '?', b->len) ? '&' : '?');
-	net_buf_puts(b, name);
-	net_buf_putc(b, '=');
+	strbuf_putc(b, b->data && memchr(b->data, '?', b->len) ? '&' : '?');
+	strbuf_puts(b, name);
+	strbuf_putc(b, '=');
 	return net_url_escape(b, value);
 }
 
-int net_url_param_int(struct net_buf *b, const char *name, long long value)
+int net_url_param_int(struct strbuf *b, const char *name, long long value)
 {
-	net_buf_putc(b, b->data && memchr(b->data, '?', b->len) ? '&' : '?');
-	return net_buf_printf(b, "%s=%lld", name, value);
+	strbuf_putc(b, b->data && memchr(b->data, '?', b->len) ? '&' : '?');
+	return strbuf_printf(b, "%s=%lld", name, value);
 }
 
-int net_url_join(struct net_buf *b, const char *base, const char *path)
+int net_url_join(struct strbuf *b, const char *base, const char *path)
 {
 	size_t n = strlen(base);
 
 	while (n && base[n - 1] == '/')
 		n--;
-	net_buf_append(b, base, n);
-	return net_buf_puts(b, path);
+	strbuf_append(b, base, n);
+	return strbuf_puts(b, path);
 }
 
 size_t net_url_origin_len(const char *url)

@@ -9,17 +9,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "net/buf.h"
+#include "common/strbuf.h"
 
 /* Appends s percent-encoded: RFC 3986 unreserved bytes (A-Z a-z 0-9 - . _ ~)
  * stay, every other byte becomes %XX (so UTF-8 is encoded byte by byte). */
-int net_url_escape(struct net_buf *b, const char *s);
+int net_url_escape(struct strbuf *b, const char *s);
 /* Appends "?name=value" or "&name=value" (whichever fits what b holds),
  * encoding value. A NULL value appends nothing. */
-int net_url_param(struct net_buf *b, const char *name, const char *value);
-int net_url_param_int(struct net_buf *b, const char *name, long long value);
+int net_url_param(struct strbuf *b, const char *name, const char *value);
+int net_url_param_int(struct strbuf *b, const char *name, long long value);
 /* Appends base without its trailing slashes, then path (which starts with '/'). */
-int net_url_join(struct net_buf *b, const char *base, const char *path);
+int net_url_join(struct strbuf *b, const char *base, const char *path);
 /* Length of "scheme://authority" at the start of url, 0 if url has none. */
 size_t net_url_origin_len(const char *url);
 /* True when both URLs have the same scheme and authority (case-insensitive). */

@@ -72,7 +72,7 @@ static bool x_valid_tag(const char *s)
 	return true;
 }
 
-static const char *strip(const char *s, char c)
+static const char *skip_prefix(const char *s, char c)
 {
 	while (s && *s == c)
 		s++;
@@ -94,7 +94,7 @@ static bool x_can(const struct net_config *cfg, enum net_op op)
 }
 
 static int x_finish(const struct net_config *cfg, struct net_request *req, enum net_op op,
-		    struct net_buf *b)
+		    struct strbuf *b)
 {
 	int r = net_req_get(req, op, b);
 
@@ -105,14 +105,14 @@ static int x_build_lookup(const struct net_config *cfg, enum net_lookup_by by,
 			  const char *const *keys, size_t n, struct net_request *req,
 			  size_t *n_used)
 {
-	struct net_buf b = NET_BUF_INIT;
+	struct strbuf b = STRBUF_INIT;
 
 	if (!net_has(cfg->token))
 		return -ENOKEY;
 	if (n > X_LOOKUP_MAX)
 		n = X_LOOKUP_MAX;
 	for (size_t i = 0; i < n; i++) {
-		const char *k = by == NET_LOOKUP_ID ? keys[i] : strip(keys[i], '@');
+		const char *k = by == NET_LOOKUP_ID ? keys[i] : skip_prefix(keys[i], '@');
 
 		if (!k || (by == NET_LOOKUP_ID ? !x_valid_id(k) : !x_valid_username(k, strlen(k)))) {
 			*n_used = i;
@@ -121,13 +121,13 @@ static int x_build_lookup(const struct net_config *cfg, enum net_lookup_by by,
 	}
 	if (n == 1) {
 		net_url_join(&b, cfg->api_base, by == NET_LOOKUP_ID ? "/2/users/" : "/2/users/by/username/");
-		net_url_escape(&b, by == NET_LOOKUP_ID ? keys[0] : strip(keys[0], '@'));
+		net_url_escape(&b, by == NET_LOOKUP_ID ? keys[0] : skip_prefix(keys[0], '@'));
 	} else {
 		net_url_join(&b, cfg->api_base, by == NET_LOOKUP_ID ? "/2/users?ids=" : "/2/users/by?usernames=");
 		for (size_t i = 0; i < n; i++) {
 			if (i)
-				net_buf_puts(&b, "%2C");
-			net_url_escape(&b, by == NET_LOOKUP_ID ? keys[i] : strip(keys[i], '@'));
+				strbuf_puts(&b, "%2C");
+			net_url_escape(&b, by == NET_LOOKUP_ID ? keys[i] : skip_prefix(keys[i], '@'));
 		}
 	}
 	net_url_param(&b, "user.fields", x_lookup_fields);
@@ -145,7 +145,7 @@ static int x_page_size(const struct net_config *cfg, const struct net_walk *w, i
 	return n < lo ? lo : n > 100 ? 100 : n;
 }
 
-static void x_common_params(struct net_buf *b, const struct net_walk *w, bool search, int lo,
+static void x_common_params(struct strbuf *b, const struct net_walk *w, bool search, int lo,
 			    const struct net_config *cfg)
 {
 	net_url_param_int(b, "max_results", x_page_size(cfg, w, lo));
@@ -161,7 +161,7 @@ static void x_common_params(struct net_buf *b, const struct net_walk *w, bool se
 static int x_build_page(const struct net_config *cfg, const char *target,
 			const struct net_walk *w, struct net_request *req)
 {
-	struct net_buf b = NET_BUF_INIT;
+	struct strbuf b = STRBUF_INIT;
 	const char *user = w->op == NET_OP_ACCOUNT ? target : cfg->me_id;
 
 	if (!net_has(cfg->token))
@@ -169,7 +169,7 @@ static int x_build_page(const struct net_config *cfg, const char *target,
 	if (w->watermark && !x_valid_id(w->watermark))
 		return -EINVAL;
 	if (w->op == NET_OP_TAG) {
-		const char *tag = strip(target, '#');
+		const char *tag = skip_prefix(target, '#');
 		char *q;
 
 		if (!x_valid_tag(tag))
@@ -187,8 +187,8 @@ static int x_build_page(const struct net_config *cfg, const char *target,
 	if (!x_valid_id(user))
 		return -EINVAL;
 	net_url_join(&b, cfg->api_base, "/2/users/");
-	net_buf_puts(&b, user);
-	net_buf_puts(&b, w->op == NET_OP_INTERACTIONS ? "/mentions" : "/tweets");
+	strbuf_puts(&b, user);
+	strbuf_puts(&b, w->op == NET_OP_INTERACTIONS ? "/mentions" : "/tweets");
 	x_common_params(&b, w, false, 5, cfg);
 	return x_finish(cfg, req, w->op, &b);
 }
@@ -199,7 +199,7 @@ static int x_build_page(const struct net_config *cfg, const char *target,
 static int x_build_batch(const struct net_config *cfg, const char *const *handles, size_t n,
 			 const struct net_walk *w, struct net_request *req, size_t *n_used)
 {
-	struct net_buf q = NET_BUF_INIT, b = NET_BUF_INIT;
+	struct strbuf q = STRBUF_INIT, b = STRBUF_INIT;
 	size_t i;
 
 	if (!net_has(cfg->token))
@@ -207,26 +207,26 @@ static int x_build_batch(const struct net_config *cfg, const char *const *handle
 	if (w->watermark && !x_valid_id(w->watermark))
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
-		const char *h = strip(handles[i], '@');
+		const char *h = skip_prefix(handles[i], '@');
 		size_t hl = h ? strlen(h) : 0;
 
 		if (!x_valid_username(h, hl)) {
-			net_buf_free(&q);
+			strbuf_free(&q);
 			*n_used = i;      /* handles[i] is the bad one */
 			return -EINVAL;
 		}
 		if (q.len + (i ? 4 : 0) + 5 + hl > X_QUERY_MAX)
 			break;
-		net_buf_printf(&q, "%sfrom:%s", i ? " OR " : "", h);
+		strbuf_printf(&q, "%sfrom:%s", i ? " OR " : "", h);
 	}
 	if (q.err) {
-		net_buf_free(&q);
+		strbuf_free(&q);
 		return -ENOMEM;
 	}
 	*n_used = i;
 	net_url_join(&b, cfg->api_base, "/2/tweets/search/recent");
 	net_url_param(&b, "query", q.data);
-	net_buf_free(&q);
+	strbuf_free(&q);
 	x_common_params(&b, w, true, 10, cfg);
 	return x_finish(cfg, req, NET_OP_BATCH, &b);
 }

@@ -1,5 +1,6 @@
 /* notify.c — the notifier: ledger news in, asynchronous Notify calls out. */
 #include "notify/notify.h"
+#include "common/str.h"
 #include "notify/notify_text.h"
 #include "mentors/book.h"
 #include "config/config.h"
@@ -151,7 +152,7 @@ static int on_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_err
 		n->server_absent = false;
 		n->busy_said = false;
 		free(n->server);
-		n->server = xstrdup_or_null(sd_bus_message_get_sender(reply));
+		n->server = str_dup(sd_bus_message_get_sender(reply));
 		if (c->url)
 			remember_shown(n, id, c->url);
 		else

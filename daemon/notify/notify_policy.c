@@ -1,6 +1,7 @@
 /* notify_policy.c — coalescing, per-mentor gaps, quiet hours and mutes
  * (see notify_policy.h). Pure: the clock comes in as an argument. */
 #include "notify/notify_policy.h"
+#include "common/str.h"
 #include "notify/notify_text.h"
 #include "base/util.h"
 
@@ -48,11 +49,11 @@ static void item_clear(struct notify_item *it)
 static int item_copy(struct notify_item *dst, const struct notify_item *src)
 {
 	*dst = *src;
-	dst->mentor = xstrdup_or_null(src->mentor);
-	dst->summary = xstrdup_or_null(src->summary);
-	dst->platform = xstrdup_or_null(src->platform);
-	dst->url = xstrdup_or_null(src->url);
-	dst->text = xstrdup_or_null(src->text);
+	dst->mentor = str_dup(src->mentor);
+	dst->summary = str_dup(src->summary);
+	dst->platform = str_dup(src->platform);
+	dst->url = str_dup(src->url);
+	dst->text = str_dup(src->text);
 	if ((src->mentor && !dst->mentor) || (src->summary && !dst->summary) ||
 	    (src->platform && !dst->platform) || (src->url && !dst->url) || (src->text && !dst->text)) {
 		item_clear(dst);

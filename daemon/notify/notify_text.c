@@ -1,5 +1,6 @@
 /* notify_text.c — summaries, bodies, urgencies and categories. */
 #include "notify/notify_text.h"
+#include "common/strbuf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -23,48 +24,9 @@ static const struct kind_look looks[NOTIFY_KIND_COUNT] = {
 	[NOTIFY_SYNC] = { "", "", false, 0, "x-mentord.sync" },
 };
 
-/* A growable string; on allocation failure it stays failed. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool failed;
-};
-
-static void sb_putn(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t ncap = (b->len + n + 1) * 2;
-		char *ns = realloc(b->s, ncap);
-		if (!ns) {
-			b->failed = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = ncap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	char tmp[512];
-	va_list ap;
-	int n;
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		sb_putn(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
 /* Appends text on one line, escaped for body markup, cut after about max
  * bytes on a character boundary. */
-static void sb_text(struct sbuf *b, const char *s, size_t max)
+static void put_text(struct strbuf *b, const char *s, size_t max)
 {
 	size_t used = 0;
 	bool space = false;
@@ -75,22 +37,22 @@ static void sb_text(struct sbuf *b, const char *s, size_t max)
 			continue;
 		}
 		if (used >= max && (c & 0xc0) != 0x80) {
-			sb_putn(b, "\xe2\x80\xa6", 3);   /* … */
+			strbuf_append(b, "\xe2\x80\xa6", 3);   /* … */
 			return;
 		}
 		if (space) {
-			sb_putn(b, " ", 1);
+			strbuf_putc(b, ' ');
 			used++;
 			space = false;
 		}
 		if (c == '&')
-			sb_putn(b, "&amp;", 5);
+			strbuf_puts(b, "&amp;");
 		else if (c == '<')
-			sb_putn(b, "&lt;", 4);
+			strbuf_puts(b, "&lt;");
 		else if (c == '>')
-			sb_putn(b, "&gt;", 4);
+			strbuf_puts(b, "&gt;");
 		else if (c >= 0x20 && c != 0x7f)
-			sb_putn(b, s, 1);
+			strbuf_putc(b, *s);
 		used++;
 	}
 }
@@ -123,7 +85,7 @@ int notify_msg_single(struct notify_msg *out, const struct notify_item *it)
 {
 	const struct kind_look *look = &looks[(unsigned)it->kind < NOTIFY_KIND_COUNT ? it->kind : NOTIFY_POST];
 	const char *who = it->mentor && *it->mentor ? it->mentor : "A mentor";
-	struct sbuf body = { 0 };
+	struct strbuf body = STRBUF_INIT;
 	char summary[256];
 
 	if (it->summary)
@@ -131,13 +93,12 @@ int notify_msg_single(struct notify_msg *out, const struct notify_item *it)
 	else
 		snprintf(summary, sizeof summary, "%s%s%s%s%s", look->prefix, who, look->verb,
 		         look->network ? " " : "", look->network ? notify_network_title(it->platform) : "");
-	sb_text(&body, it->text ? it->text : "", 280);
-	sb_putn(&body, "", 0);
+	put_text(&body, it->text ? it->text : "", 280);
 	*out = (struct notify_msg){
-		.summary = strdup(summary), .body = body.s, .url = open_url(it->url),
+		.summary = strdup(summary), .body = strbuf_steal(&body), .url = open_url(it->url),
 		.urgency = look->urgency, .category = look->category, .mentor_id = it->mentor_id,
 	};
-	if (!out->summary || body.failed || !out->body || (openable(it->url) && !out->url)) {
+	if (!out->summary || !out->body || (openable(it->url) && !out->url)) {
 		notify_msg_clear(out);
 		return -ENOMEM;
 	}
@@ -171,7 +132,7 @@ static void digest_summary(char *buf, size_t size, const struct notify_item *v, 
 
 int notify_msg_digest(struct notify_msg *out, const struct notify_item *v, size_t n, size_t extra)
 {
-	struct sbuf body = { 0 };
+	struct strbuf body = STRBUF_INIT;
 	char summary[128];
 	uint8_t urgency = 0;
 	size_t shown = n < POLICY_DIGEST_LINES ? n : POLICY_DIGEST_LINES;
@@ -185,16 +146,15 @@ int notify_msg_digest(struct notify_msg *out, const struct notify_item *v, size_
 	}
 	for (size_t i = 0; i < shown; i++) {
 		if (i)
-			sb_putn(&body, "\n", 1);
-		sb_text(&body, v[i].mentor && *v[i].mentor ? v[i].mentor : "mentord", 60);
-		sb_putn(&body, ": ", 2);
-		sb_text(&body, v[i].summary && !v[i].text ? v[i].summary : v[i].text, 80);
+			strbuf_putc(&body, '\n');
+		put_text(&body, v[i].mentor && *v[i].mentor ? v[i].mentor : "mentord", 60);
+		strbuf_puts(&body, ": ");
+		put_text(&body, v[i].summary && !v[i].text ? v[i].summary : v[i].text, 80);
 	}
 	if (n + extra > shown)
-		sb_printf(&body, "%sand %zu more", shown ? "\n" : "", n + extra - shown);
-	sb_putn(&body, "", 0);
+		strbuf_printf(&body, "%sand %zu more", shown ? "\n" : "", n + extra - shown);
 	*out = (struct notify_msg){
-		.summary = strdup(summary), .body = body.s, .urgency = urgency, .category = "x-mentord.digest",
+		.summary = strdup(summary), .body = strbuf_steal(&body), .urgency = urgency, .category = "x-mentord.digest",
 	};
 	if (mentors == 1) {
 		for (size_t i = 0; i < n && !out->url; i++)
@@ -202,7 +162,7 @@ int notify_msg_digest(struct notify_msg *out, const struct notify_item *v, size_
 		for (size_t i = 0; i < n && !out->mentor_id; i++)
 			out->mentor_id = v[i].mentor_id;
 	}
-	if (!out->summary || body.failed || !out->body) {
+	if (!out->summary || !out->body) {
 		notify_msg_clear(out);
 		return -ENOMEM;
 	}

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "net/adapter.h"
-#include "net/buf.h"
+#include "common/strbuf.h"
 #include "net/html.h"
 #include "net/json.h"
 #include "net/jwt.h"
@@ -107,14 +107,14 @@ static void t_link(void)
 
 static void t_url(void)
 {
-	struct net_buf b = NET_BUF_INIT;
+	struct strbuf b = STRBUF_INIT;
 	char *s, *host;
 
 	net_url_join(&b, "https://h.example///", "/api");
 	net_url_param(&b, "q", "#MedEd -is:retweet é");
 	net_url_param(&b, "skip", NULL);
 	net_url_param_int(&b, "n", 40);
-	s = net_buf_steal(&b);
+	s = strbuf_steal(&b);
 	is_str(s, "https://h.example/api?q=%23MedEd%20-is%3Aretweet%20%C3%A9&n=40", "join, escape, params");
 	free(s);
 	ok(net_url_same_origin("https://H.example/a", "https://h.example:443x/b") == false, "different port");
@@ -219,7 +219,7 @@ static void t_html(void)
 static void t_jwt_buf_post(void)
 {
 	const char *jwt = "eyJhbGciOiJub25lIn0.eyJleHAiOjE3NTAwMDcyMDB9.sig";
-	struct net_buf b = NET_BUF_INIT;
+	struct strbuf b = STRBUF_INIT;
 	struct post p;
 	int64_t exp;
 	char *s;
@@ -231,14 +231,14 @@ static void t_jwt_buf_post(void)
 	   "JWT junk refused");
 
 	for (int i = 0; i < 1000; i++)
-		net_buf_printf(&b, "%d,", i);
+		strbuf_printf(&b, "%d,", i);
 	ok(b.len == 3890 && b.err == 0, "buffer grows");
-	net_buf_truncate(&b, 4);
-	s = net_buf_steal(&b);
+	strbuf_truncate(&b, 4);
+	s = strbuf_steal(&b);
 	is_str(s, "0,1,", "truncate + steal");
 	ok(b.data == NULL && b.len == 0, "steal resets");
 	free(s);
-	s = net_buf_steal(&b);
+	s = strbuf_steal(&b);
 	is_str(s, "", "steal of nothing is empty");
 	free(s);
 

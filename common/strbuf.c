@@ -1,4 +1,4 @@
-#include "net/buf.h"
+#include "common/strbuf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int buf_reserve(struct net_buf *b, size_t extra)
+static int buf_reserve(struct strbuf *b, size_t extra)
 {
 	size_t need, cap;
 	char *p;
@@ -32,7 +32,7 @@ fail:
 	return b->err;
 }
 
-int net_buf_append(struct net_buf *b, const char *s, size_t n)
+int strbuf_append(struct strbuf *b, const char *s, size_t n)
 {
 	int r = buf_reserve(b, n);
 
@@ -45,17 +45,17 @@ int net_buf_append(struct net_buf *b, const char *s, size_t n)
 	return 0;
 }
 
-int net_buf_puts(struct net_buf *b, const char *s)
+int strbuf_puts(struct strbuf *b, const char *s)
 {
-	return net_buf_append(b, s, strlen(s));
+	return strbuf_append(b, s, strlen(s));
 }
 
-int net_buf_putc(struct net_buf *b, char c)
+int strbuf_putc(struct strbuf *b, char c)
 {
-	return net_buf_append(b, &c, 1);
+	return strbuf_append(b, &c, 1);
 }
 
-int net_buf_printf(struct net_buf *b, const char *fmt, ...)
+int strbuf_printf(struct strbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n, r;
@@ -77,7 +77,7 @@ int net_buf_printf(struct net_buf *b, const char *fmt, ...)
 	return 0;
 }
 
-void net_buf_truncate(struct net_buf *b, size_t n)
+void strbuf_truncate(struct strbuf *b, size_t n)
 {
 	if (b->data && n < b->len) {
 		b->len = n;
@@ -85,24 +85,24 @@ void net_buf_truncate(struct net_buf *b, size_t n)
 	}
 }
 
-char *net_buf_steal(struct net_buf *b)
+char *strbuf_steal(struct strbuf *b)
 {
 	char *s;
 
 	if (!b->err && !b->data)
 		buf_reserve(b, 0);
 	if (b->err) {
-		net_buf_free(b);
+		strbuf_free(b);
 		return NULL;
 	}
 	s = b->data;
 	s[b->len] = '\0';
-	*b = (struct net_buf)NET_BUF_INIT;
+	*b = (struct strbuf)STRBUF_INIT;
 	return s;
 }
 
-void net_buf_free(struct net_buf *b)
+void strbuf_free(struct strbuf *b)
 {
 	free(b->data);
-	*b = (struct net_buf)NET_BUF_INIT;
+	*b = (struct strbuf)STRBUF_INIT;
 }

@@ -1,0 +1,26 @@
+/* str.c — see str.h. */
+#include "common/str.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *str_dup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+char *str_strip(char *s)
+{
+	char *e;
+	while (is_blank(*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && is_blank(e[-1]))
+		*--e = '\0';
+	return s;
+}

@@ -1,0 +1,12 @@
+/* str.h — the two string helpers every part of mentord reaches for. */
+#ifndef MENTORD_COMMON_STR_H
+#define MENTORD_COMMON_STR_H
+
+/* strdup that passes NULL through: NULL for NULL, or for no memory. */
+char *str_dup(const char *s);
+
+/* Trims ASCII white space (space, tab, CR, LF) in place; returns the
+ * first byte kept, inside s. */
+char *str_strip(char *s);
+
+#endif
