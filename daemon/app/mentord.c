@@ -9,8 +9,10 @@
 #include "notify/notify.h"
 #include "store/store.h"
 #include "base/log.h"
-#include "base/util.h"
+#include "base/clock.h"
+#include "base/paths.h"
 
+#include <stdlib.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <inttypes.h>
@@ -18,28 +20,6 @@
 #include <string.h>
 #include <time.h>
 #include <systemd/sd-daemon.h>
-
-static int64_t realtime_usec(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-int64_t mentord_now(const struct mentord *m)
-{
-	if (m->clock_scale <= 1)
-		return now_realtime_sec() + m->clock_offset;
-	/* A pure function of the wall clock, so the fake server (given the
-	 * same anchor and scale) and a restarted daemon agree on "now". */
-	int64_t elapsed = realtime_usec() - m->clock_anchor_usec;
-	return (m->clock_anchor_usec + elapsed * m->clock_scale) / 1000000 + m->clock_offset;
-}
-
-int64_t mentord_real_usec(const struct mentord *m, int64_t secs)
-{
-	return m->clock_scale > 1 ? secs * 1000000 / m->clock_scale : secs * 1000000;
-}
 
 void mentord_quit(struct mentord *m, int exit_code)
 {
@@ -116,8 +96,8 @@ static int setup_events(struct mentord *m)
 static int resolve_paths(struct mentord *m, const struct mentord_options *opt)
 {
 	m->config_explicit = opt->config_path != NULL;
-	m->config_path = opt->config_path ? expand_home(opt->config_path) : xdg_path("CONFIG", "mentord.conf");
-	m->db_path = opt->db_path ? expand_home(opt->db_path) : xdg_path("STATE", "mentord.db");
+	m->config_path = opt->config_path ? paths_expand_home(opt->config_path) : paths_xdg("CONFIG", "mentord.conf");
+	m->db_path = opt->db_path ? paths_expand_home(opt->db_path) : paths_xdg("STATE", "mentord.db");
 	return m->config_path && m->db_path ? 0 : -ENOMEM;
 }
 
@@ -127,10 +107,8 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 	int r;
 
 	memset(m, 0, sizeof *m);
-	m->started_usec = now_monotonic_usec();
-	m->clock_offset = opt->clock_offset;
-	m->clock_scale = opt->clock_scale;
-	m->clock_anchor_usec = opt->clock_anchor_usec ? opt->clock_anchor_usec : realtime_usec();
+	m->started_usec = clock_monotonic_usec();
+	clock_init(&m->clock, opt->clock_offset, opt->clock_scale, opt->clock_anchor_usec);
 	if ((r = resolve_paths(m, opt)) < 0)
 		goto fail;
 	r = config_load(&m->config, m->config_path, !m->config_explicit, &err);
@@ -149,7 +127,7 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 	}
 	if ((r = store_open(&m->store, m->db_path)) < 0)
 		goto fail;
-	store_set_clock(m->store, m->clock_offset);
+	store_set_clock(m->store, &m->clock);
 	if ((r = book_new(&m->book, m->store, &m->config)) < 0 ||
 	    (r = setup_events(m)) < 0)
 		goto fail;

@@ -5,6 +5,7 @@
 #define MENTORD_MENTORD_H
 
 #include "config/config.h"
+#include "base/clock.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -49,9 +50,7 @@ struct mentord {
 	struct check_engine *check;   /* the draft checker's rules */
 	struct bus *bus;
 	struct notifier *notify;      /* desktop notifications */
-	int64_t clock_offset;      /* seconds added to the wall clock (tests: MENTORD_CLOCK_OFFSET) */
-	int64_t clock_scale;       /* > 1: time runs this much faster (tests: MENTORD_CLOCK_SCALE) */
-	int64_t clock_anchor_usec; /* where the fast clock meets the wall clock (MENTORD_CLOCK_ANCHOR) */
+	struct clock clock;        /* moved and scaled by tests (MENTORD_CLOCK_*) */
 	struct platform_status status[CONFIG_MAX_PLATFORMS];
 	uint64_t started_usec;     /* CLOCK_MONOTONIC */
 	struct event *sig_term, *sig_int, *sig_hup, *watchdog;
@@ -68,14 +67,6 @@ int mentord_run(struct mentord *m);
 /* Re-reads the configuration file; on error keeps the old one, logs and
  * returns the error with *err = "file:line: message" (caller frees). */
 int mentord_reload(struct mentord *m, char **err);
-
-/* The daemon's wall clock in unix seconds (the system's, moved by
- * clock_offset in tests). Every "now" of the ledger and the scheduler. */
-int64_t mentord_now(const struct mentord *m);
-
-/* The real time, in µs, that `secs` of the daemon's clock take (they pass
- * faster when a soak test scales the clock). For timers. */
-int64_t mentord_real_usec(const struct mentord *m, int64_t secs);
 
 /* Asks the loop to stop after the current iteration. */
 void mentord_quit(struct mentord *m, int exit_code);

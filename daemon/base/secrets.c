@@ -1,6 +1,7 @@
 #include "base/secrets.h"
-#include "base/util.h"
+#include "common/macros.h"
 
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,7 +11,7 @@
 
 #define SECRET_MAX 8192
 
-void secret_free(char *secret)
+void secrets_free(char *secret)
 {
 	if (!secret)
 		return;
@@ -79,7 +80,7 @@ out:
 	return r;
 }
 
-int secret_read(const char *path, const char *cred_name, char **out, char **err)
+int secrets_read(const char *path, const char *cred_name, char **out, char **err)
 {
 	const char *dir = getenv("CREDENTIALS_DIRECTORY");
 	*out = NULL;

@@ -1,7 +1,7 @@
 /* secrets.h — API tokens and app passwords, read from files the user alone
  * can read, or from systemd credentials ($CREDENTIALS_DIRECTORY/NAME, which
  * LoadCredential= provides). A secret never goes to a log, argv, the bus or
- * the ledger database; callers wipe it with secret_free(). */
+ * the ledger database; callers wipe it with secrets_free(). */
 #ifndef MENTORD_SECRETS_H
 #define MENTORD_SECRETS_H
 
@@ -11,9 +11,9 @@
  * 8 KiB; one trailing newline is dropped. On failure returns a negative errno
  * and *err = "PATH: reason" (caller frees); -ENOENT with *err NULL when
  * neither source is configured. */
-int secret_read(const char *path, const char *cred_name, char **out, char **err);
+int secrets_read(const char *path, const char *cred_name, char **out, char **err);
 
 /* Overwrites then frees. NULL is a no-op. */
-void secret_free(char *secret);
+void secrets_free(char *secret);
 
 #endif

@@ -1,7 +1,7 @@
 #include "common/utf8.h"
 #include "base/validate.h"
 #include "mentord-bus.h"
-#include "base/util.h"
+#include "common/macros.h"
 
 #include <ctype.h>
 #include <errno.h>

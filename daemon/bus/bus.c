@@ -4,8 +4,9 @@
 #include "mentors/book.h"
 #include "mentord-bus.h"
 #include "base/log.h"
-#include "base/util.h"
+#include "base/clock.h"
 
+#include <stdlib.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <poll.h>
@@ -63,7 +64,7 @@ void bus_rearm(struct bus *b)
 	/* The timeout is absolute CLOCK_MONOTONIC; 0 means messages are already
 	 * queued (read during a synchronous call) and must be processed now. */
 	if (sd_bus_get_timeout(b->bus, &until) > 0 && until != UINT64_MAX) {
-		uint64_t now = now_monotonic_usec(), rel = until > now ? until - now : 0;
+		uint64_t now = clock_monotonic_usec(), rel = until > now ? until - now : 0;
 		struct timeval tv = { .tv_sec = (time_t)(rel / 1000000), .tv_usec = (suseconds_t)(rel % 1000000) };
 		evtimer_add(b->timer, &tv);
 	} else {

@@ -1,12 +1,12 @@
 /* bus_check.c — Check: the professionalism check of a draft, with the
  * findings the user accepted before (and any accepted now) set aside. */
 #include "bus/bus_internal.h"
+#include "base/clock.h"
 #include "check/check.h"
 #include "app/mentord.h"
 #include "mentord-bus.h"
 #include "store/store.h"
 #include "base/log.h"
-#include "base/util.h"
 
 #include <errno.h>
 #include <string.h>
@@ -47,7 +47,7 @@ static int accept_new(struct mentord *m, sd_bus_message *msg, struct check_resul
 		const char *colon = strchr(fps[i], ':');
 		char rule[CHECK_FINGERPRINT_SIZE];
 		snprintf(rule, sizeof rule, "%.*s", colon ? (int)(colon - fps[i]) : (int)strlen(fps[i]), fps[i]);
-		r = store_check_accept(m->store, fps[i], rule, mentord_now(m));
+		r = store_check_accept(m->store, fps[i], rule, clock_now(&m->clock));
 	}
 	if (r >= 0)
 		r = store_commit(m->store);

@@ -3,6 +3,7 @@
  * arguments are checked here, arithmetic lives in ledger/book, SQL in
  * store. */
 #include "bus/bus_internal.h"
+#include "base/clock.h"
 #include "mentors/book.h"
 #include "app/mentord.h"
 #include "mentord-bus.h"
@@ -10,7 +11,7 @@
 #include "store/store.h"
 #include "base/validate.h"
 #include "base/log.h"
-#include "base/util.h"
+#include "common/macros.h"
 #include "common/utf8.h"
 
 #include <errno.h>
@@ -76,7 +77,7 @@ int bus_list_mentors(struct mentord *m, sd_bus_message *msg, enum store_sort sor
 	reply_unref sd_bus_message *reply = NULL;
 	const struct book_row *rows;
 	size_t n;
-	int r = book_ranked(m->book, sort, mentord_now(m), &rows, &n);
+	int r = book_ranked(m->book, sort, clock_now(&m->clock), &rows, &n);
 
 	if (r < 0)
 		return bus_internal_error(error, r);
@@ -94,7 +95,7 @@ int bus_list_mentors(struct mentord *m, sd_bus_message *msg, enum store_sort sor
 
 static struct book_row row_of(struct mentord *m, struct book_entry *e, struct ledger_stage_info *st)
 {
-	int64_t now = mentord_now(m);
+	int64_t now = clock_now(&m->clock);
 	ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, st);
 	return (struct book_row){ e, book_strength(m->book, e, now, NULL), book_fit(m->book, e, now, NULL),
 	                          st->stage };
@@ -163,7 +164,7 @@ int bus_method_why(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	struct ledger_score strength, fit;
 	struct book_entry *e;
 	const char *query;
-	int64_t now = mentord_now(m);
+	int64_t now = clock_now(&m->clock);
 	int r;
 
 	if ((r = sd_bus_message_read(msg, "s", &query)) < 0)
@@ -197,7 +198,7 @@ int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	struct mentord *m = userdata;
 	struct book_entry *e;
 	const char *query, *kind, *note;
-	int64_t when, now = mentord_now(m), id;
+	int64_t when, now = clock_now(&m->clock), id;
 	int r;
 
 	if ((r = sd_bus_message_read(msg, "sssx", &query, &kind, &note, &when)) < 0)

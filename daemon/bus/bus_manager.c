@@ -8,7 +8,8 @@
 #include "mentors/book.h"
 #include "base/validate.h"
 #include "base/log.h"
-#include "base/util.h"
+#include "common/macros.h"
+#include "base/clock.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -53,7 +54,7 @@ static int method_get_status(sd_bus_message *msg, void *userdata, sd_bus_error *
 	struct mentord *m = userdata;
 	reply_unref sd_bus_message *reply = NULL;
 	struct store_counts c;
-	uint64_t up = (now_monotonic_usec() - m->started_usec) / 1000000u;
+	uint64_t up = (clock_monotonic_usec() - m->started_usec) / 1000000u;
 	int r;
 
 	if ((r = store_counts(m->store, &c)) < 0)

@@ -1,6 +1,7 @@
 /* bus_notify.c — Mute, Unmute and ListMutes: the user's say over desktop
  * notifications, per mentor. */
 #include "bus/bus_internal.h"
+#include "base/clock.h"
 #include "mentors/book.h"
 #include "app/mentord.h"
 #include "mentord-bus.h"
@@ -42,7 +43,7 @@ int bus_method_mute(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		                         "Mute duration out of range (0 = until unmuted, at most 10 years)");
 	if ((r = bus_find_mentor(m, mentor, &e, error)) < 0)
 		return r;
-	until = seconds ? mentord_now(m) + (int64_t)seconds : INT64_MAX;
+	until = seconds ? clock_now(&m->clock) + (int64_t)seconds : INT64_MAX;
 	if ((r = set_mute(m, e, until, error)) < 0)
 		return r;
 	return sd_bus_reply_method_return(msg, "tx", (uint64_t)e->id, seconds ? until : (int64_t)0);
@@ -59,7 +60,7 @@ int bus_method_unmute(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		return r;
 	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, mentor, &e, error)) < 0)
 		return r;
-	if (e->muted_until <= mentord_now(m))
+	if (e->muted_until <= clock_now(&m->clock))
 		return sd_bus_error_setf(error, MENTORD_ERROR_NOT_MUTED, "%.64s is not muted", e->name);
 	if ((r = set_mute(m, e, 0, error)) < 0)
 		return r;
@@ -70,7 +71,7 @@ int bus_method_list_mutes(sd_bus_message *msg, void *userdata, sd_bus_error *err
 {
 	struct mentord *m = userdata;
 	reply_unref sd_bus_message *reply = NULL;
-	int64_t now = mentord_now(m);
+	int64_t now = clock_now(&m->clock);
 	int r;
 
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||

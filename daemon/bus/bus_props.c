@@ -2,6 +2,7 @@
  * for them: debounced (a poll round commits many pages; a status bar wants
  * one update, not hundreds) and only for values that did change. */
 #include "bus/bus_internal.h"
+#include "base/clock.h"
 #include "mentors/book.h"
 #include "app/mentord.h"
 #include "mentord-bus.h"
@@ -17,7 +18,7 @@
 static int read_counts(struct mentord *m, struct bus_counts *c)
 {
 	struct store_counts sc;
-	int64_t now = mentord_now(m);
+	int64_t now = clock_now(&m->clock);
 	int r;
 
 	memset(c, 0, sizeof *c);

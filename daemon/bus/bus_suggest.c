@@ -1,5 +1,6 @@
 /* bus_suggest.c — Suggest, Dismiss and Nudges: what mentord proposes. */
 #include "bus/bus_internal.h"
+#include "base/clock.h"
 #include "mentors/book.h"
 #include "app/mentord.h"
 #include "mentord-bus.h"
@@ -8,8 +9,8 @@
 #include "mentors/nudges.h"
 #include "base/validate.h"
 #include "base/log.h"
-#include "base/util.h"
 
+#include <stdlib.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,7 +94,7 @@ int bus_method_suggest(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		r = bus_internal_error(error, r);
 		goto out;
 	}
-	n = ledger_suggest(p.c, p.n, mentord_now(m), book_interests(m->book),
+	n = ledger_suggest(p.c, p.n, clock_now(&m->clock), book_interests(m->book),
 	                   book_df(m->book), out, limit);
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(sssdas)")) < 0)
@@ -143,7 +144,7 @@ int bus_method_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if (!f)
 		return bus_internal_error(error, -ENOMEM);
-	if ((r = nudges_collect(m, mentord_now(m), NULL, 0, f)) < 0) {
+	if ((r = nudges_collect(m, clock_now(&m->clock), NULL, 0, f)) < 0) {
 		r = bus_internal_error(error, r);
 		goto out;
 	}

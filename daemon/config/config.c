@@ -2,7 +2,8 @@
 #include "common/str.h"
 #include "common/duration.h"
 #include "common/utf8.h"
-#include "base/util.h"
+#include "common/macros.h"
+#include "base/paths.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -175,7 +176,7 @@ static int parse_interests(struct parser *p, const char *v)
 
 static int set_string(struct parser *p, char **dst, const char *v, bool path)
 {
-	char *s = path ? expand_home(v) : strdup(v);
+	char *s = path ? paths_expand_home(v) : strdup(v);
 	if (!s)
 		return -ENOMEM;
 	free(*dst);

@@ -3,8 +3,8 @@
 #include "config/config.h"
 #include "net/post.h"
 #include "base/log.h"
-#include "base/util.h"
 
+#include <stdlib.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

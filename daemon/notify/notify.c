@@ -1,5 +1,6 @@
 /* notify.c — the notifier: ledger news in, asynchronous Notify calls out. */
 #include "notify/notify.h"
+#include "base/clock.h"
 #include "common/str.h"
 #include "notify/notify_text.h"
 #include "mentors/book.h"
@@ -11,7 +12,6 @@
 #include "bus/bus.h"
 #include "store/store.h"
 #include "ledger/textvec.h"
-#include "base/util.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -223,13 +223,13 @@ static void review(struct notifier *n, bool fresh_only);
 
 static void arm(struct notifier *n)
 {
-	int64_t now = mentord_now(n->m), due = policy_next_due(&n->policy, now), us;
+	int64_t now = clock_now(&(n->m)->clock), due = policy_next_due(&n->policy, now), us;
 	struct timeval tv;
 	if (!due) {
 		evtimer_del(n->timer);
 		return;
 	}
-	us = due > now ? mentord_real_usec(n->m, due - now) : 0;
+	us = due > now ? clock_real_usec(&(n->m)->clock, due - now) : 0;
 	tv = (struct timeval){ .tv_sec = (time_t)(us / 1000000), .tv_usec = (suseconds_t)(us % 1000000) };
 	evtimer_add(n->timer, &tv);
 }
@@ -247,7 +247,7 @@ static void on_timer(evutil_socket_t fd, short what, void *userdata)
 	 * opportunity it announces make one notification, not two. */
 	if (n->review_soon)
 		review(n, true);
-	if (policy_flush(&n->policy, mentord_now(n->m), send_msg, n) < 0)
+	if (policy_flush(&n->policy, clock_now(&(n->m)->clock), send_msg, n) < 0)
 		log_warn("notifications: out of memory");
 	arm(n);
 }
@@ -257,8 +257,8 @@ void notifier_round_done(struct notifier *n)
 	struct timeval now = { 0, 0 };
 	if (!n)
 		return;
-	policy_close_window(&n->policy, mentord_now(n->m));
-	if (n->review_soon || policy_next_due(&n->policy, mentord_now(n->m)))
+	policy_close_window(&n->policy, clock_now(&(n->m)->clock));
+	if (n->review_soon || policy_next_due(&n->policy, clock_now(&(n->m)->clock)))
 		evtimer_add(n->timer, &now);
 }
 
@@ -266,7 +266,7 @@ void notifier_offer(struct notifier *n, const struct notify_item *it)
 {
 	if (!n)
 		return;
-	if (policy_offer(&n->policy, it, mentord_now(n->m)) < 0)
+	if (policy_offer(&n->policy, it, clock_now(&(n->m)->clock)) < 0)
 		log_warn("notifications: out of memory");
 	arm(n);
 }
@@ -403,7 +403,7 @@ static void review(struct notifier *n, bool fresh_only)
 {
 	struct store *st = n->m->store;
 	struct nudge_list *l = calloc(1, sizeof *l);
-	int64_t now = mentord_now(n->m);
+	int64_t now = clock_now(&(n->m)->clock);
 	bool fresh[NUDGES_MAX] = { false };
 	int r = -ENOMEM;
 

@@ -3,7 +3,6 @@
 #include "notify/notify_policy.h"
 #include "common/str.h"
 #include "notify/notify_text.h"
-#include "base/util.h"
 
 #include <errno.h>
 #include <stdio.h>

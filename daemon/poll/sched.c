@@ -6,8 +6,9 @@
 #include "bus/bus.h"
 #include "notify/notify.h"
 #include "base/log.h"
-#include "base/util.h"
+#include "base/clock.h"
 
+#include <stdlib.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <stdarg.h>
@@ -16,7 +17,7 @@
 
 int64_t sched_now(const struct sched *s)
 {
-	return mentord_now(s->m);
+	return clock_now(&(s->m)->clock);
 }
 
 int64_t sched_jitter(struct sched *s, int64_t base)
@@ -371,7 +372,7 @@ static void do_reload(struct sched *s)
 
 	s->reload_pending = false;
 	s->rejoin_pending = false;
-	s->last_reload_usec = now_monotonic_usec();
+	s->last_reload_usec = clock_monotonic_usec();
 	for (size_t i = 0; i < s->n_platforms; i++)
 		s->platforms[i].cfg = &s->m->config.platforms[i];
 	r = store_for_each_followed(s->m->store, on_followed, &b);
@@ -468,7 +469,7 @@ static void arm_timer(struct sched *s, int64_t now)
 	evtimer_del(s->timer);
 	if (next == INT64_MAX)
 		return;
-	int64_t us = next > now ? mentord_real_usec(s->m, next - now) : 0;
+	int64_t us = next > now ? clock_real_usec(&(s->m)->clock, next - now) : 0;
 	if (us < 1000)
 		us = 1000;   /* ready but unstarted: retry soon, never spin */
 	struct timeval tv = { .tv_sec = (time_t)(us / 1000000), .tv_usec = (suseconds_t)(us % 1000000) };
@@ -518,7 +519,7 @@ static void dispatch(struct sched *s)
  * second old (or at once, when force). */
 static void rejoin_due(struct sched *s, bool force)
 {
-	if (s->rejoin_pending && (force || now_monotonic_usec() - s->last_reload_usec >= SCHED_REJOIN_USEC))
+	if (s->rejoin_pending && (force || clock_monotonic_usec() - s->last_reload_usec >= SCHED_REJOIN_USEC))
 		s->reload_pending = true;
 }
 
@@ -683,7 +684,7 @@ int sched_new(struct sched **out, struct mentord *m)
 	if (!s)
 		return -ENOMEM;
 	s->m = m;
-	s->rng = (uint64_t)now_monotonic_usec() | 1;
+	s->rng = (uint64_t)clock_monotonic_usec() | 1;
 	s->timer = evtimer_new(m->base, on_timer, s);
 	s->kick = evtimer_new(m->base, on_kick, s);
 	if (!s->timer || !s->kick) {

@@ -6,7 +6,7 @@
 #include "base/secrets.h"
 #include "store/store.h"
 #include "base/log.h"
-#include "base/util.h"
+#include "common/macros.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -73,9 +73,9 @@ static void session_save(struct sched_platform *p)
 static void load_secret(struct sched_platform *p, char **dst, const char *path, const char *cred)
 {
 	char *err = NULL, *value = NULL;
-	int r = secret_read(path, cred, &value, &err);
+	int r = secrets_read(path, cred, &value, &err);
 
-	secret_free(*dst);
+	secrets_free(*dst);
 	*dst = NULL;
 	if (r == -ENOENT && !err)
 		return;
@@ -125,15 +125,15 @@ int sched_creds_load(struct sched_platform *p)
 
 void sched_creds_forget_login(struct sched_platform *p)
 {
-	secret_free(p->password);
+	secrets_free(p->password);
 	p->password = NULL;
 	net_session_clear(&p->session);
 }
 
 void sched_creds_clear(struct sched_platform *p)
 {
-	secret_free(p->token);
-	secret_free(p->password);
+	secrets_free(p->token);
+	secrets_free(p->password);
 	p->token = p->password = NULL;
 	net_session_clear(&p->session);
 	free(p->me_id);

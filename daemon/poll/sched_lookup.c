@@ -6,8 +6,8 @@
 #include "store/store.h"
 #include "ingest/ingest.h"
 #include "base/log.h"
-#include "base/util.h"
 
+#include <stdlib.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -7,7 +7,8 @@
 #include "ingest/ingest.h"
 #include "store/store.h"
 #include "base/log.h"
-#include "base/util.h"
+#include "common/macros.h"
+#include "base/clock.h"
 #include "bus/bus.h"
 #include "notify/notify.h"
 #include "common/utf8.h"
@@ -223,7 +224,7 @@ static void rate_limited(struct sched_target *t, const struct net_error *e, int6
 		p->bucket[sched_bucket(p, t->op)].remaining = 0;
 		p->bucket[sched_bucket(p, t->op)].reset = until;
 	}
-	format_rfc3339(until, when);
+	clock_format_rfc3339(until, when);
 	sched_set_error(p, "rate limited (%s) until %s", net_op_name(t->op), when);
 	log_info("%s: rate limited on %s until %s", p->net->name, net_op_name(t->op), when);
 	t->running = false;

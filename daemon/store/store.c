@@ -3,7 +3,9 @@
 #include "store/store_internal.h"
 #include "base/embed.h"
 #include "base/log.h"
-#include "base/util.h"
+#include "common/macros.h"
+#include "base/clock.h"
+#include "base/paths.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -176,14 +178,14 @@ sqlite3_stmt *store_stmt(struct store *s, enum stmt_id id)
 	return st;
 }
 
-void store_set_clock(struct store *s, int64_t offset)
+void store_set_clock(struct store *s, const struct clock *c)
 {
-	s->clock_offset = offset;
+	s->clock = c;
 }
 
 int64_t store_now(const struct store *s)
 {
-	return now_realtime_sec() + s->clock_offset;
+	return s->clock ? clock_now(s->clock) : clock_realtime_sec();
 }
 
 int store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what)
@@ -273,7 +275,7 @@ static int prepare_file(const char *path)
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
-		if ((r = mkdir_parents(dir, 0700)) < 0) {
+		if ((r = paths_mkdir(dir, 0700)) < 0) {
 			log_err("database: cannot create directory %s: %s", dir, strerror(-r));
 			return r;
 		}

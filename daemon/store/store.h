@@ -27,8 +27,10 @@ int store_schema_latest(void);
 int store_schema_version(struct store *s);
 
 /* Times the store writes itself (added_at, created_at...) follow the
- * daemon's clock: the wall clock moved by offset seconds (tests). */
-void store_set_clock(struct store *s, int64_t offset);
+ * daemon's clock c (which must outlive the store); without one, the
+ * system's. */
+struct clock;
+void store_set_clock(struct store *s, const struct clock *c);
 
 /* Write transactions (BEGIN IMMEDIATE). Nested calls are an error. */
 int store_begin(struct store *s);

@@ -32,7 +32,7 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST__COUNT];
 	bool in_tx;
-	int64_t clock_offset;   /* store_set_clock */
+	const struct clock *clock;   /* store_set_clock; NULL: the system clock */
 	/* store_counts() as of counts_changes (sqlite3_total_changes64): a
 	 * count(*) over a million posts and events costs tens of ms, and it
 	 * only changes when this connection writes. */
@@ -41,7 +41,7 @@ struct store {
 	bool counts_valid;
 };
 
-/* The wall clock the daemon runs on (mentord_now), for stored times. */
+/* The daemon's clock (store_set_clock), for stored times. */
 int64_t store_now(const struct store *s);
 
 /* Returns the prepared statement, reset and with bindings cleared. */

@@ -2,8 +2,8 @@
  * aggregates, event timelines, offline events, links between accounts and
  * persons, suggestion candidates. */
 #include "store/store_internal.h"
-#include "base/util.h"
 
+#include <stdlib.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,5 @@
 /* store_mentors.c — mentors, their accounts and tracked hashtags. */
 #include "store/store_internal.h"
-#include "base/util.h"
 
 #include <errno.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * ledger events, watermarks, followed accounts and tags. */
 #include "store/store_internal.h"
 #include "net/post.h"
-#include "base/util.h"
+#include "common/macros.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -29,12 +29,12 @@ static char *write_file(const char *name, const char *content, mode_t mode)
 static void expect_refused(const char *path, const char *why, const char *name)
 {
 	char *out = NULL, *err = NULL;
-	int r = secret_read(path, NULL, &out, &err);
+	int r = secrets_read(path, NULL, &out, &err);
 	ok(r < 0 && !out && err && strstr(err, path) && strstr(err, why), "%s", name);
 	if (err && !strstr(err, why))
 		tap_diag("  error was: %s", err);
 	free(err);
-	secret_free(out);
+	secrets_free(out);
 }
 
 int main(void)
@@ -45,13 +45,13 @@ int main(void)
 		return 1;
 	unsetenv("CREDENTIALS_DIRECTORY");
 	p = write_file("good", "s3cr3t-token\n", 0600);
-	ok(secret_read(p, NULL, &out, &err) == 0 && out && strcmp(out, "s3cr3t-token") == 0,
+	ok(secrets_read(p, NULL, &out, &err) == 0 && out && strcmp(out, "s3cr3t-token") == 0,
 	   "0600 file read, trailing newline dropped");
-	secret_free(out);
+	secrets_free(out);
 	free(p);
 	p = write_file("ro", "tok", 0400);
-	ok(secret_read(p, NULL, &out, &err) == 0 && strcmp(out, "tok") == 0, "0400 file read");
-	secret_free(out);
+	ok(secrets_read(p, NULL, &out, &err) == 0 && strcmp(out, "tok") == 0, "0400 file read");
+	secrets_free(out);
 	free(p);
 
 	p = write_file("world", "tok\n", 0644);
@@ -87,7 +87,7 @@ int main(void)
 	free(link);
 	free(target);
 
-	is_int(secret_read(NULL, NULL, &out, &err), -ENOENT, "nothing configured is -ENOENT");
+	is_int(secrets_read(NULL, NULL, &out, &err), -ENOENT, "nothing configured is -ENOENT");
 	ok(err == NULL, "with no error message");
 
 	/* systemd credentials win over the file. */
@@ -97,12 +97,12 @@ int main(void)
 	setenv("CREDENTIALS_DIRECTORY", cdir, 1);
 	char *cred = write_file("creds/x-token", "from-credential\n", 0400);
 	p = write_file("file", "from-file\n", 0600);
-	ok(secret_read(p, "x-token", &out, &err) == 0 && strcmp(out, "from-credential") == 0,
+	ok(secrets_read(p, "x-token", &out, &err) == 0 && strcmp(out, "from-credential") == 0,
 	   "$CREDENTIALS_DIRECTORY/NAME takes precedence");
-	secret_free(out);
-	ok(secret_read(p, "other-name", &out, &err) == 0 && strcmp(out, "from-file") == 0,
+	secrets_free(out);
+	ok(secrets_read(p, "other-name", &out, &err) == 0 && strcmp(out, "from-file") == 0,
 	   "falls back to the file when the credential is absent");
-	secret_free(out);
+	secrets_free(out);
 	free(p);
 	free(cred);
 	free(cdir);

@@ -1,5 +1,7 @@
-#include "base/util.h"
+/* paths.c — see paths.h. */
+#include "base/paths.h"
 
+#include <stdlib.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -9,27 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-uint64_t now_monotonic_usec(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-int64_t now_realtime_sec(void)
-{
-	return (int64_t)time(NULL);
-}
-
-void format_rfc3339(int64_t t, char buf[static 32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, 32, "1970-01-01T00:00:00Z");
-}
-
-int mkdir_parents(const char *path, unsigned mode)
+int paths_mkdir(const char *path, unsigned mode)
 {
 	char buf[PATH_MAX];
 	size_t len = strlen(path);
@@ -58,7 +40,7 @@ int mkdir_parents(const char *path, unsigned mode)
 	return 0;
 }
 
-char *expand_home(const char *path)
+char *paths_expand_home(const char *path)
 {
 	const char *home = getenv("HOME");
 	char *out;
@@ -72,7 +54,7 @@ char *expand_home(const char *path)
 	return out;
 }
 
-char *xdg_path(const char *kind, const char *file)
+char *paths_xdg(const char *kind, const char *file)
 {
 	char var[32], *out = NULL;
 	const char *base, *home = getenv("HOME");
