@@ -4,6 +4,7 @@
  *   check_token.c   text -> tokens (words, numbers, punctuation, URLs, ...)
  *   check_entity.c  recognizes URLs, e-mail addresses and @mentions
  *   check_obfus.c   skeletons of obfuscated words ("f*ck", "sh1t", "f u c k")
+ *   check_lookup.c  is a word or host in a list (no tokens needed)
  *   check_list.c    word lists (*.words) and phrase matching
  *   check_pattern.c the pattern language -> syntax trees
  *   check_match.c   backtracking matcher of a tree against tokens
@@ -172,6 +173,9 @@ bool check_item_matches(const struct check_item *it, const struct check_toks *t,
  * longest first; returns how many were stored (at most max). */
 size_t check_list_match(const struct check_list *l, const struct check_toks *t, size_t pos,
 			bool loose, uint32_t *ends, size_t max);
+
+/* ---- check_lookup.c ---- */
+
 /* Is host equal to an entry, or a subdomain of one? */
 bool check_list_has_host(const struct check_list *l, const char *host, size_t len);
 /* Is the single word (normalized) an entry? */
