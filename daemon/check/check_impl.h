@@ -4,6 +4,7 @@
  *   check_token.c   text -> tokens (words, numbers, punctuation, URLs, ...)
  *   check_entity.c  recognizes URLs, e-mail addresses and @mentions
  *   check_obfus.c   skeletons of obfuscated words ("f*ck", "sh1t", "f u c k")
+ *   check_lookup.c  is a word or host in a list (no tokens needed)
  *   check_list.c    word lists (*.words) and phrase matching
  *   check_pattern.c the pattern language -> syntax trees
  *   check_match.c   backtracking matcher of a tree against tokens
@@ -172,6 +173,9 @@ bool check_item_matches(const struct check_item *it, const struct check_toks *t,
  * longest first; returns how many were stored (at most max). */
 size_t check_list_match(const struct check_list *l, const struct check_toks *t, size_t pos,
 			bool loose, uint32_t *ends, size_t max);
+
+/* ---- check_lookup.c ---- */
+
 /* Is host equal to an entry, or a subdomain of one? */
 bool check_list_has_host(const struct check_list *l, const char *host, size_t len);
 /* Is the single word (normalized) an entry? */
@@ -205,9 +209,17 @@ struct check_node {
 
 struct check_macro { const char *name; struct check_node *node; };
 
-struct check_engine;
+/* The @lists and $macros a pattern may name, answered by the rule loader
+ * (which owns them) so the parser need not know the engine. Each returns
+ * NULL for a name not defined (yet). */
+struct check_pat_names {
+	const void *ctx;
+	const struct check_list *(*list)(const void *ctx, const char *name, size_t len);
+	const struct check_node *(*macro)(const void *ctx, const char *name, size_t len);
+};
+
 /* Parses a pattern; on error returns -EINVAL with *why a static reason. */
-int check_pattern_parse(const struct check_engine *e, struct check_arena *a,
+int check_pattern_parse(const struct check_pat_names *names, struct check_arena *a,
 			const char *src, size_t len, struct check_node **out, const char **why);
 /* Can the pattern match without consuming a token? */
 bool check_node_nullable(const struct check_node *n);
@@ -287,8 +299,5 @@ struct check_engine {
 	const struct check_list *abbrev;   /* list "abbreviations", may be NULL */
 	struct check_index index;
 };
-
-const struct check_list *check_engine_list(const struct check_engine *e, const char *name, size_t len);
-const struct check_node *check_engine_macro(const struct check_engine *e, const char *name, size_t len);
 
 #endif

@@ -15,7 +15,7 @@
 #define CHECK_PAT_DEPTH_MAX 24
 
 struct check_pparse {
-	const struct check_engine *e;
+	const struct check_pat_names *names;
 	struct check_arena *a;
 	const char *s;
 	size_t n, i;
@@ -184,10 +184,10 @@ static struct check_node *check_pat_ref(struct check_pparse *p)
 	if (!len)
 		return check_pat_fail(p, "missing name after @ or $");
 	if (sigil == '$') {
-		m = check_engine_macro(p->e, name, len);
+		m = p->names->macro(p->names->ctx, name, len);
 		return m ? (struct check_node *)m : check_pat_fail(p, "unknown $macro (define it first)");
 	}
-	if (!(l = check_engine_list(p->e, name, len)))
+	if (!(l = p->names->list(p->names->ctx, name, len)))
 		return check_pat_fail(p, "unknown @list (no such .words file)");
 	if ((n = check_pat_new(p, CHECK_N_LIST)))
 		n->list = l;
@@ -236,7 +236,7 @@ static bool check_pat_host_list(struct check_pparse *p, struct check_node *n)
 	}
 	if (p->i >= p->n || p->s[p->i++] != '@' || !(len = check_pat_name(p, &name)))
 		return false;
-	n->list = check_engine_list(p->e, name, len);
+	n->list = p->names->list(p->names->ctx, name, len);
 	return n->list != NULL;
 }
 
@@ -413,10 +413,10 @@ static struct check_node *check_pat_alt(struct check_pparse *p)
 	return check_pat_finish(p, CHECK_N_ALT, kids, NULL, k);
 }
 
-int check_pattern_parse(const struct check_engine *e, struct check_arena *a,
+int check_pattern_parse(const struct check_pat_names *names, struct check_arena *a,
 			const char *src, size_t len, struct check_node **out, const char **why)
 {
-	struct check_pparse p = { .e = e, .a = a, .s = src, .n = len };
+	struct check_pparse p = { .names = names, .a = a, .s = src, .n = len };
 	struct check_node *n = check_pat_alt(&p);
 
 	if (n && p.i < p.n)

@@ -23,7 +23,8 @@ static bool check_has_suffix(const char *name, const char *suffix)
 	return n > s && strcmp(name + n - s, suffix) == 0;
 }
 
-const struct check_list *check_engine_list(const struct check_engine *e, const char *name, size_t len)
+static const struct check_list *check_engine_list(const struct check_engine *e, const char *name,
+						 size_t len)
 {
 	size_t i;
 
@@ -33,7 +34,8 @@ const struct check_list *check_engine_list(const struct check_engine *e, const c
 	return NULL;
 }
 
-const struct check_node *check_engine_macro(const struct check_engine *e, const char *name, size_t len)
+static const struct check_node *check_engine_macro(const struct check_engine *e, const char *name,
+						  size_t len)
 {
 	size_t i;
 
@@ -41,6 +43,18 @@ const struct check_node *check_engine_macro(const struct check_engine *e, const 
 		if (strlen(e->macros[i].name) == len && memcmp(e->macros[i].name, name, len) == 0)
 			return e->macros[i].node;
 	return NULL;
+}
+
+/* How the pattern parser sees the engine: names only, as it is read so far
+ * (a macro is known from its "define" line on). */
+static const struct check_list *check_names_list(const void *e, const char *name, size_t len)
+{
+	return check_engine_list(e, name, len);
+}
+
+static const struct check_node *check_names_macro(const void *e, const char *name, size_t len)
+{
+	return check_engine_macro(e, name, len);
 }
 
 static int check_load_list(struct check_engine *e, const struct embedded_file *f, char **err)
@@ -79,8 +93,9 @@ static const char *check_skip_blank(const char *s, const char *end)
 
 static int check_pattern(struct check_rparse *rp, const char *s, size_t n, struct check_node **out)
 {
+	const struct check_pat_names names = { rp->e, check_names_list, check_names_macro };
 	const char *why;
-	int r = check_pattern_parse(rp->e, &rp->e->arena, s, n, out, &why);
+	int r = check_pattern_parse(&names, &rp->e->arena, s, n, out, &why);
 
 	if (r == -EINVAL)
 		return check_errf(rp->err, rp->file, rp->line, "%s in pattern \"%.*s\"", why, (int)n, s);
