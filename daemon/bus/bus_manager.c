@@ -7,6 +7,7 @@
 #include "poll/sched.h"
 #include "mentors/book.h"
 #include "base/validate.h"
+#include "net/net.h"
 #include "base/log.h"
 #include "common/macros.h"
 #include "base/clock.h"
@@ -18,10 +19,12 @@
 
 int bus_check_platform(const char *platform, sd_bus_error *error)
 {
-	if (!validate_platform(platform))
-		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_PLATFORM,
-		                         "Unknown platform '%.*s' (expected x, mastodon or bluesky)", BUS_CUT(platform, 32));
-	return 0;
+	char names[128];
+	if (net_platform_find(platform))
+		return 0;
+	net_platform_names(names, sizeof names);
+	return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_PLATFORM,
+	                         "Unknown platform '%.*s' (expected %s)", BUS_CUT(platform, 32), names);
 }
 
 int bus_check_handle(const char *platform, const char *in, char *out, sd_bus_error *error)
@@ -30,7 +33,7 @@ int bus_check_handle(const char *platform, const char *in, char *out, sd_bus_err
 	int r;
 	if ((r = bus_check_platform(platform, error)) < 0)
 		return r;
-	if (validate_handle(platform, in, out, &why) < 0)
+	if (net_handle_normalize(platform, in, out, &why) < 0)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_HANDLE,
 		                         "Invalid %s handle '%.*s': %s", platform, BUS_CUT(in, 64), why);
 	return 0;

@@ -5,7 +5,7 @@
 #include "app/mentord.h"
 #include "mentord-bus.h"
 #include "store/store.h"
-#include "mentors/links.h"
+#include "mentors/bio_handles.h"
 #include "mentors/nudges.h"
 #include "base/validate.h"
 #include "base/log.h"
@@ -175,8 +175,8 @@ struct link_scan {
 static int scan_bio(const struct store_bio *b, void *userdata)
 {
 	struct link_scan *sc = userdata;
-	struct link_ref refs[8];
-	size_t n = links_from_bio(b->bio, refs, 8);
+	struct bio_handle refs[8];
+	size_t n = bio_handles_find(b->bio, refs, 8);
 	struct book_entry *e = book_get(sc->m->book, b->mentor_id);
 	int r;
 

@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "net/net.h"
 #include "common/str.h"
 #include "common/duration.h"
 #include "common/utf8.h"
@@ -14,18 +15,6 @@
 
 #define CONFIG_MAX_BYTES (1 << 20)
 #define CONFIG_MAX_INTERESTS 64
-
-struct platform_default {
-	const char *name, *api_base, *pds_base;
-	bool enabled;
-};
-
-/* The networks mentord speaks and their public endpoints. */
-static const struct platform_default platform_defaults[] = {
-	{ "x",        "https://api.x.com",             NULL,                 false },
-	{ "mastodon", "https://mastodon.social",       NULL,                 true  },
-	{ "bluesky",  "https://public.api.bsky.app",   "https://bsky.social", true  },
-};
 
 static void platform_clear(struct config_platform *p)
 {
@@ -57,13 +46,14 @@ int config_init_defaults(struct config *c)
 		c->notify_kinds[k] = true;
 	c->notify_coalesce = 5;
 	c->notify_mentor_gap = 3600;
-	for (size_t i = 0; i < ARRAY_SIZE(platform_defaults); i++) {
-		const struct platform_default *d = &platform_defaults[i];
+	/* A section per network of the registry, in its order. */
+	for (const struct net_platform *const *nets = net_platforms(); *nets; nets++) {
+		const struct net_platform *d = *nets;
 		struct config_platform *p = &c->platforms[c->n_platforms++];
 		p->name = strdup(d->name);
 		p->api_base = strdup(d->api_base);
 		p->pds_base = str_dup(d->pds_base);
-		p->enabled = d->enabled;
+		p->enabled = d->enabled_by_default;
 		if (!p->name || !p->api_base || (d->pds_base && !p->pds_base)) {
 			config_clear(c);
 			return -ENOMEM;

@@ -1,6 +1,7 @@
 /* ledger.c — the vocabulary and the incremental aggregate: one event in,
  * O(1) work (plus the post's terms), no rescans. */
 #include "ledger/ledger_internal.h"
+#include "net/net.h"
 
 #include <errno.h>
 #include <math.h>
@@ -99,13 +100,8 @@ unsigned ledger_platform_bit(const char *platform)
 {
 	if (!platform || !*platform)
 		return 0;
-	if (strcmp(platform, "x") == 0)
-		return LEDGER_NET_X;
-	if (strcmp(platform, "mastodon") == 0)
-		return LEDGER_NET_MASTODON;
-	if (strcmp(platform, "bluesky") == 0)
-		return LEDGER_NET_BLUESKY;
-	return LEDGER_NET_OTHER;
+	int i = net_platform_index(platform);
+	return i >= 0 && i < LEDGER_NET_OTHER_BIT ? 1u << i : 1u << LEDGER_NET_OTHER_BIT;
 }
 
 void ledger_agg_init(struct ledger_agg *a, int64_t followed_at)

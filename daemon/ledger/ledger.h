@@ -121,8 +121,8 @@ struct ledger_agg {
 	int64_t exchange0_at;                  /* first exchange */
 	uint32_t inits_mentor, inits_user;     /* conversations started (after >= 3 quiet days) */
 	uint32_t words_in, words_out;          /* words in the mentor's / the user's turns */
-	uint8_t networks;                      /* bit per network with contact: x, mastodon,
-	                                          bluesky, other */
+	uint8_t networks;                      /* bit per network with contact, in the
+	                                          registry's order; bit 7 any other */
 	/* the author's own posting (mentor fit) */
 	uint32_t posts_own;                    /* posts that are not reposts */
 	uint32_t replies_other;                /* of those, replies to other accounts */

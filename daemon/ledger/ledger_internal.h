@@ -26,11 +26,9 @@
 /* Activity. */
 #define LEDGER_POST_HALFLIFE    (28 * LEDGER_DAY)
 
-/* Network bits of struct ledger_agg.networks. */
-#define LEDGER_NET_X        0x1u
-#define LEDGER_NET_MASTODON 0x2u
-#define LEDGER_NET_BLUESKY  0x4u
-#define LEDGER_NET_OTHER    0x8u
+/* agg.networks: bit i for the registry's network i, the top bit for any
+ * other channel. */
+#define LEDGER_NET_OTHER_BIT 7
 
 /* Direction of a kind: +1 the mentor acted on the user, -1 the user on the
  * mentor, 2 offline contact (two-way by nature), 0 not contact (post, note). */

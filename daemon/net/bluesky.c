@@ -41,6 +41,37 @@
 
 extern const struct net_platform net_bluesky;
 
+/* ---- handles ------------------------------------------------------------ */
+
+/* A handle is a domain name (lower-cased); a DID is kept as it is. */
+static int b_check_handle(char *h, size_t n, const char **why)
+{
+	if (strncmp(h, "did:", 4) != 0)
+		for (char *p = h; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+	if (strncmp(h, "did:plc:", 8) == 0) {
+		if (n != 32) { *why = "did:plc identifiers have 24 characters after the prefix"; return -EINVAL; }
+		for (size_t i = 8; i < n; i++)
+			if (!(islower((unsigned char)h[i]) || (h[i] >= '2' && h[i] <= '7'))) {
+				*why = "did:plc identifiers use a-z and 2-7";
+				return -EINVAL;
+			}
+		return 0;
+	}
+	if (strncmp(h, "did:web:", 8) == 0)
+		return net_url_valid_host(h + 8, n - 8) ? 0 : (*why = "did:web needs a domain", -EINVAL);
+	if (!net_url_valid_host(h, n)) { *why = "Bluesky handles look like name.bsky.social"; return -EINVAL; }
+	return 0;
+}
+
+/* bsky.app/profile/NAME and @name.domain. */
+static bool b_bio_handle(const char *word, char *out, size_t size)
+{
+	if (net_url_segment_after(word, "bsky.app/profile/", out, size))
+		return true;
+	return word[0] == '@' && strchr(word + 1, '.') && (size_t)snprintf(out, size, "%s", word + 1) < size;
+}
+
 /* ---- request building ------------------------------------------------- */
 
 static bool b_is_session(enum net_op op)
@@ -897,6 +928,10 @@ static int b_parse(const struct net_config *cfg, enum net_op op, const struct ne
 
 const struct net_platform net_bluesky = {
 	.name = B_NET,
+	.title = "Bluesky",
+	.api_base = "https://public.api.bsky.app",
+	.pds_base = "https://bsky.social",
+	.enabled_by_default = true,
 	.max_batch = 0,
 	.rate_shared = true,
 	.max_lookup = BSKY_LOOKUP_MAX,
@@ -907,4 +942,6 @@ const struct net_platform net_bluesky = {
 	.parse = b_parse,
 	.read_rate = b_read_rate,
 	.cmp_id = strcmp,
+	.check_handle = b_check_handle,
+	.bio_handle = b_bio_handle,
 };

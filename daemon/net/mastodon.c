@@ -31,6 +31,47 @@
 
 extern const struct net_platform net_mastodon;
 
+/* ---- handles ------------------------------------------------------------ */
+
+/* user or user@instance; the instance part is case-insensitive, the user
+ * part is kept as typed. */
+static int m_check_handle(char *h, size_t n, const char **why)
+{
+	char *at = memchr(h, '@', n);
+	size_t user = at ? (size_t)(at - h) : n;
+	for (char *p = at; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (user < 1 || user > 30) { *why = "Mastodon user names are 1 to 30 characters"; return -EINVAL; }
+	for (size_t i = 0; i < user; i++) {
+		bool inner = i > 0 && i + 1 < user && (h[i] == '.' || h[i] == '-');
+		if (!isalnum((unsigned char)h[i]) && h[i] != '_' && !inner) {
+			*why = "Mastodon user names use letters, digits and _ (. and - inside)";
+			return -EINVAL;
+		}
+	}
+	if (at && !net_url_valid_host(at + 1, n - user - 1)) {
+		*why = "expected user@instance.domain";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* https://instance/@user (a profile link) and @user@instance. */
+static bool m_bio_handle(const char *word, char *out, size_t size)
+{
+	const char *at;
+	if (word[0] == '@' && strchr(word + 1, '@'))
+		return (size_t)snprintf(out, size, "%s", word + 1) < size;
+	if (strncmp(word, "https://", 8) != 0 || !(at = strstr(word + 8, "/@")))
+		return false;
+	char user[300];
+	size_t host = (size_t)(at - (word + 8));
+	if (!net_url_segment_after(at, "/@", user, sizeof user))
+		return false;
+	int k = snprintf(out, size, "%s@%.*s", user, (int)host, word + 8);
+	return k > 0 && (size_t)k < size;
+}
+
 /* ---- request building ------------------------------------------------- */
 
 /* Ids and min_id values go into paths and queries: keep them to what
@@ -672,6 +713,9 @@ done:
 
 const struct net_platform net_mastodon = {
 	.name = M_NET,
+	.title = "Mastodon",
+	.api_base = "https://mastodon.social",
+	.enabled_by_default = true,
 	.max_batch = 0,
 	.rate_shared = true,
 	.max_lookup = 1,
@@ -681,4 +725,6 @@ const struct net_platform net_mastodon = {
 	.parse = m_parse,
 	.read_rate = m_read_rate,
 	.cmp_id = net_cmp_opaque_id,
+	.check_handle = m_check_handle,
+	.bio_handle = m_bio_handle,
 };

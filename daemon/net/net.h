@@ -266,7 +266,11 @@ enum net_lookup_by { NET_LOOKUP_HANDLE = 0, NET_LOOKUP_ID };
 
 /* One network. Function pointers are NULL when unsupported. */
 struct net_platform {
-	const char *name;          /* "x", "mastodon", "bluesky" */
+	const char *name;          /* "x", "mastodon", "bluesky": config sections, the ledger, the bus */
+	const char *title;         /* "X", "Mastodon", "Bluesky": in sentences for people */
+	const char *api_base;      /* the default public endpoint ([NAME] api_base) */
+	const char *pds_base;      /* the default authenticated host, or NULL */
+	bool enabled_by_default;   /* read without any credential */
 	size_t max_batch;          /* handles per build_batch request; 0 = none */
 	size_t max_lookup;         /* keys per build_lookup request */
 	bool rate_shared;          /* one rate budget covers every endpoint (Mastodon's
@@ -292,11 +296,29 @@ struct net_platform {
 	void (*read_rate)(const struct net_response *resp, struct net_rate *rate);
 	/* Orders two post ids / watermarks of this network (<0, 0, >0). */
 	int (*cmp_id)(const char *a, const char *b);
+	/* Checks handle h (n bytes, '@' already stripped) against the network's
+	 * rules, lower-casing in place what the network treats as
+	 * case-insensitive. 0, or -EINVAL with *why for the user. */
+	int (*check_handle)(char *h, size_t n, const char **why);
+	/* One word of someone's profile text: when it names an account of this
+	 * network ("https://bsky.app/profile/NAME", "@user@host"), writes the
+	 * handle as written there into out and returns true. */
+	bool (*bio_handle)(const char *word, char *out, size_t size);
 };
 
-/* Registry (registry.c): NULL-terminated list, and lookup by name. */
+/* Registry (registry.c): NULL-terminated list in a fixed order, lookup by
+ * name (NULL when unknown), a network's place in the list (-1 when
+ * unknown), and the names for a message: "x, mastodon or bluesky". */
 const struct net_platform *const *net_platforms(void);
 const struct net_platform *net_platform_find(const char *name);
+int net_platform_index(const char *name);
+void net_platform_names(char *buf, size_t size);
+
+/* Handles (handle.c): strips one leading '@', checks the length
+ * (MENTORD_MAX_HANDLE) and the network's rules; out holds
+ * MENTORD_MAX_HANDLE + 1 bytes. -EINVAL with *why, also for an unknown
+ * platform. */
+int net_handle_normalize(const char *platform, const char *in, char *out, const char **why);
 
 /* Builders: check the arguments and the op, then call the platform. On error
  * req is left empty (safe to clear). */

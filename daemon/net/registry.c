@@ -1,6 +1,7 @@
 /* registry.c — the list of networks. Adding one = a new adapter file that
  * defines `const struct net_platform net_<name>` plus its name in the list
  * below; nothing else in the daemon changes. */
+#include <stdio.h>
 #include <string.h>
 
 #include "net/net.h"
@@ -18,10 +19,25 @@ const struct net_platform *const *net_platforms(void)
 	return platforms;
 }
 
-const struct net_platform *net_platform_find(const char *name)
+int net_platform_index(const char *name)
 {
 	for (size_t i = 0; name && platforms[i]; i++)
 		if (strcmp(platforms[i]->name, name) == 0)
-			return platforms[i];
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+const struct net_platform *net_platform_find(const char *name)
+{
+	int i = net_platform_index(name);
+	return i < 0 ? NULL : platforms[i];
+}
+
+void net_platform_names(char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; platforms[i] && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i == 0 ? "" : platforms[i + 1] ? ", " : " or ",
+		                      platforms[i]->name);
 }

@@ -104,3 +104,43 @@ char *net_url_host(const char *url)
 		*c = (char)tolower((unsigned char)*c);
 	return out;
 }
+
+bool net_url_valid_host(const char *d, size_t n)
+{
+	size_t label = 0;
+	bool digits_only = true;
+	if (n == 0 || n > 253)
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		char c = i < n ? d[i] : '.';
+		if (c == '.') {
+			if (label == 0 || d[i - 1] == '-' || d[i - label] == '-')
+				return false;
+			label = 0;
+			digits_only = i < n ? true : digits_only;
+			continue;
+		}
+		if (!isalnum((unsigned char)c) && c != '-')
+			return false;
+		if (!isdigit((unsigned char)c))
+			digits_only = false;
+		if (++label > 63)
+			return false;
+	}
+	return memchr(d, '.', n) && !digits_only;
+}
+
+bool net_url_segment_after(const char *word, const char *prefix, char *seg, size_t size)
+{
+	const char *p = strcasestr(word, prefix);
+	size_t k;
+	if (!p)
+		return false;
+	p += strlen(prefix);
+	k = strcspn(p, "/?#");
+	if (k == 0 || k >= size)
+		return false;
+	memcpy(seg, p, k);
+	seg[k] = '\0';
+	return true;
+}

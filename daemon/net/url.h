@@ -28,4 +28,12 @@ bool net_url_same_origin(const char *a, const char *b);
  * NULL if url has no authority or on allocation failure. */
 char *net_url_host(const char *url);
 
+/* True for an RFC 1123 host name of at least two labels whose last label
+ * is not all digits ("med.social", not "localhost" or "10.0.0.1"). */
+bool net_url_valid_host(const char *d, size_t n);
+/* The path segment that follows prefix (searched case-insensitively) in
+ * word, up to '/', '?' or '#', copied into seg; false when there is none
+ * or it does not fit. */
+bool net_url_segment_after(const char *word, const char *prefix, char *seg, size_t size);
+
 #endif

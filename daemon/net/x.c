@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "net/html.h"
 #include "net/adapter.h"
@@ -35,6 +36,29 @@ static const char x_user_fields[] = "username,name";
 static const char x_lookup_fields[] = "username,name,description,url,entities";
 
 extern const struct net_platform net_x;
+
+/* ---- handles ------------------------------------------------------------ */
+
+static int x_check_handle(char *h, size_t n, const char **why)
+{
+	if (n < 1 || n > 15) { *why = "X handles are 1 to 15 characters"; return -EINVAL; }
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)h[i]) && h[i] != '_') {
+			*why = "X handles use only letters, digits and _";
+			return -EINVAL;
+		}
+	return 0;
+}
+
+/* x.com/NAME and twitter.com/NAME, with or without a scheme. */
+static bool x_bio_handle(const char *word, char *out, size_t size)
+{
+	if (net_url_segment_after(word, "://x.com/", out, size) ||
+	    net_url_segment_after(word, "://twitter.com/", out, size))
+		return true;
+	return (strncasecmp(word, "x.com/", 6) == 0 || strncasecmp(word, "twitter.com/", 12) == 0) &&
+	       net_url_segment_after(word, ".com/", out, size);
+}
 
 /* ---- request building ------------------------------------------------- */
 
@@ -714,6 +738,9 @@ static int x_parse(const struct net_config *cfg, enum net_op op, const struct ne
 
 const struct net_platform net_x = {
 	.name = X_NET,
+	.title = "X",
+	.api_base = "https://api.x.com",
+	.enabled_by_default = false,   /* reading X needs a bearer token */
 	.max_batch = (X_QUERY_MAX + 4) / 10,    /* upper bound: 1-char handles */
 	.max_lookup = X_LOOKUP_MAX,
 	.can = x_can,
@@ -723,4 +750,6 @@ const struct net_platform net_x = {
 	.parse = x_parse,
 	.read_rate = x_read_rate,
 	.cmp_id = net_cmp_opaque_id,
+	.check_handle = x_check_handle,
+	.bio_handle = x_bio_handle,
 };

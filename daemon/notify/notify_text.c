@@ -1,6 +1,7 @@
 /* notify_text.c — summaries, bodies, urgencies and categories. */
 #include "notify/notify_text.h"
 #include "common/strbuf.h"
+#include "net/net.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -61,13 +62,8 @@ const char *notify_network_title(const char *platform)
 {
 	if (!platform || !*platform)
 		return "the network";
-	if (strcmp(platform, "x") == 0)
-		return "X";
-	if (strcmp(platform, "mastodon") == 0)
-		return "Mastodon";
-	if (strcmp(platform, "bluesky") == 0)
-		return "Bluesky";
-	return platform;
+	const struct net_platform *p = net_platform_find(platform);
+	return p ? p->title : platform;
 }
 
 /* Only web URLs become an "Open" action: the browser gets nothing else. */
