@@ -1,7 +1,7 @@
 /* floor_ingest.c — the floor of ingest: the same pages mentord read in a
  * poll round, in the same order, only parsed with cJSON and inserted with
  * one prepared statement, a transaction per page. Nothing else: no HTTP in
- * the timed part, no dedupe beyond the unique key, no ledger, no book.
+ * the timed part, no dedupe beyond the unique key, no ledger, no mentor cache.
  *
  *   floor_ingest BASEURL REQUEST_LOG DB
  *

@@ -1,5 +1,5 @@
 /* gen_db.c — makes the databases the benchmark needs, through the daemon's
- * own store and book (libmentord.a), so mentord opens them like any other.
+ * own store and mentor cache (libmentord.a), so mentord opens them like any other.
  *
  *   gen_db DB follow N FAKEURL
  *       doc1..docN followed on X, Mastodon and Bluesky (one mentor per docK
@@ -13,7 +13,7 @@
  *       aggregate computed, as years of use would leave them. */
 #include "store/store.h"
 #include "store/store_internal.h"   /* the connection, for bulk-load pragmas only */
-#include "mentors/book.h"
+#include "mentors/mentor_cache.h"
 #include "config/config.h"
 #include "net/post.h"
 
@@ -142,7 +142,7 @@ static const char *pick_kind(uint64_t *rng)
 static int gen_ledger(struct store *s, unsigned mentors, unsigned long events)
 {
 	struct config cfg;
-	struct book *book = NULL;
+	struct mentor_cache *cache = NULL;
 	uint64_t rng = 0x9e3779b97f4a7c15ULL;
 	int64_t *accounts = NULL;
 	const char *tags_vocab[] = { "meded", "cardiology", "echofirst", "hfpef", "womenincardiology" };
@@ -226,19 +226,19 @@ static int gen_ledger(struct store *s, unsigned mentors, unsigned long events)
 	}
 
 	/* Aggregates from the events, the way the daemon rebuilds them. */
-	if ((r = book_new(&book, s, &cfg)) < 0)
+	if ((r = mentor_cache_new(&cache, s, &cfg)) < 0)
 		goto fail;
 	if ((r = store_begin(s)) < 0)
 		goto fail;
 	for (unsigned k = 1; k <= mentors; k++)
-		if ((r = book_rebuild(book, k)) < 0)
+		if ((r = mentor_cache_rebuild(cache, k)) < 0)
 			goto rollback;
 	r = store_commit(s);
 	goto fail;
 rollback:
 	store_rollback(s);
 fail:
-	book_free(book);
+	mentor_cache_free(cache);
 	free(accounts);
 	config_clear(&cfg);
 	return r;

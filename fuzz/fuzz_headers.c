@@ -10,7 +10,7 @@
  * timestamp parsers the reset headers use. */
 #include "../daemon/http/http.c"
 
-#include "net/link.h"
+#include "net/link_header.h"
 #include "net/net.h"
 #include "net/time.h"
 #include "net/url.h"
@@ -29,7 +29,7 @@ static void fuzz_hdr_link(const char *value, const char *rel)
 	char *url = NULL;
 	char *host;
 
-	if (net_link_find(value, rel, &url) != 0) {
+	if (net_link_header_find(value, rel, &url) != 0) {
 		if (url)
 			abort();         /* link.h: *url is set only on success */
 		return;

@@ -103,7 +103,7 @@ for o in $(cd "$build" && find common daemon gen -name '*.o' 2>/dev/null | sort)
 	gen/embedded_schema.o) m=daemon/store/embedded_schema ;;
 	gen/embedded_rules.o) m=daemon/check/embedded_rules ;;
 	gen/*) continue ;;
-	*) m=${o%.o} ;;
+	*) m=${o%.o}; [ -f "$root/$m.c" ] || continue ;;   # left over from a renamed file
 	esac
 	printf '%s %s\n' "$o" "$m" >> "$tmp/objs"
 done

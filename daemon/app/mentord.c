@@ -4,9 +4,9 @@
 #include "bus/bus.h"
 #include "http/http.h"
 #include "poll/sched.h"
-#include "mentors/book.h"
+#include "mentors/mentor_cache.h"
 #include "check/check.h"
-#include "notify/notify.h"
+#include "notify/notifier.h"
 #include "store/store.h"
 #include "base/log.h"
 #include "base/clock.h"
@@ -43,7 +43,7 @@ int mentord_reload(struct mentord *m, char **err)
 	config_clear(&m->config);
 	m->config = fresh;
 	log_info("reload: configuration re-read from %s", m->config_path);
-	book_set_interests(m->book, &m->config);
+	mentor_cache_set_interests(m->mentors, &m->config);
 	notifier_configure(m->notify, &m->config);
 	sched_reload(m->sched);
 	bus_emit_reloaded(m->bus);
@@ -128,7 +128,7 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 	if ((r = store_open(&m->store, m->db_path)) < 0)
 		goto fail;
 	store_set_clock(m->store, &m->clock);
-	if ((r = book_new(&m->book, m->store, &m->config)) < 0 ||
+	if ((r = mentor_cache_new(&m->mentors, m->store, &m->config)) < 0 ||
 	    (r = setup_events(m)) < 0)
 		goto fail;
 	if ((r = check_engine_new(&m->check, &err)) < 0) {
@@ -177,8 +177,8 @@ void mentord_finish(struct mentord *m)
 	m->sched = NULL;
 	http_free(m->http);
 	m->http = NULL;
-	book_free(m->book);
-	m->book = NULL;
+	mentor_cache_free(m->mentors);
+	m->mentors = NULL;
 	check_engine_free(m->check);
 	m->check = NULL;
 	if (m->watchdog) event_free(m->watchdog);

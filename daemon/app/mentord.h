@@ -16,7 +16,7 @@ struct store;
 struct bus;
 struct http;
 struct sched;
-struct book;
+struct mentor_cache;
 struct check_engine;
 struct notifier;
 
@@ -46,7 +46,7 @@ struct mentord {
 	struct store *store;
 	struct http *http;
 	struct sched *sched;
-	struct book *book;
+	struct mentor_cache *mentors;
 	struct check_engine *check;   /* the draft checker's rules */
 	struct bus *bus;
 	struct notifier *notify;      /* desktop notifications */

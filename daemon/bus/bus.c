@@ -1,7 +1,7 @@
 /* bus.c — the sd-bus connection and its libevent glue. */
 #include "bus/bus_internal.h"
 #include "app/mentord.h"
-#include "mentors/book.h"
+#include "mentors/mentor_cache.h"
 #include "mentord-bus.h"
 #include "base/log.h"
 #include "base/clock.h"
@@ -117,11 +117,11 @@ void bus_emit_poll_finished(struct bus *b, unsigned polled, unsigned failed)
 void bus_emit_activity(struct bus *b, int64_t mentor_id, const char *kind, const char *platform,
                        const char *url, const char *text, int64_t at)
 {
-	struct book_entry *e;
+	struct mentor_entry *e;
 	int r;
 	if (!b)
 		return;
-	e = book_get(b->m->book, mentor_id);
+	e = mentor_cache_get(b->m->mentors, mentor_id);
 	r = sd_bus_emit_signal(b->bus, MENTORD_BUS_PATH, MENTORD_BUS_IFACE, "MentorActivity", "tsssssx",
 	                       (uint64_t)mentor_id, e ? e->name : "", kind, platform ? platform : "",
 	                       url ? url : "", text ? text : "", at);

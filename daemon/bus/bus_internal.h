@@ -47,10 +47,10 @@ struct mentord;
 int bus_check_platform(const char *platform, sd_bus_error *error);
 int bus_check_handle(const char *platform, const char *in, char *out, sd_bus_error *error);
 
-/* MENTOR as typed by the user (id, handle, name prefix) → the book's
+/* MENTOR as typed by the user (id, handle, name prefix) → the mentor cache's
  * entry, or UnknownMentor / AmbiguousMentor / InvalidArgument. */
-struct book_entry;
-int bus_find_mentor(struct mentord *m, const char *query, struct book_entry **out, sd_bus_error *error);
+struct mentor_entry;
+int bus_find_mentor(struct mentord *m, const char *query, struct mentor_entry **out, sd_bus_error *error);
 
 /* The named Internal error for an unexpected negative errno. */
 int bus_internal_error(sd_bus_error *error, int r);

@@ -1,10 +1,10 @@
 /* bus_ledger.c — the ledger half of org.mentord.Manager1: mentors list,
  * show, why, log, link/unlink, stage pins, suggestions and nudges. Thin:
- * arguments are checked here, arithmetic lives in ledger/book, SQL in
+ * arguments are checked here, arithmetic lives in ledger/ and mentors/, SQL in
  * store. */
 #include "bus/bus_internal.h"
 #include "base/clock.h"
-#include "mentors/book.h"
+#include "mentors/mentor_cache.h"
 #include "app/mentord.h"
 #include "mentord-bus.h"
 #include "poll/sched.h"
@@ -26,8 +26,8 @@ int bus_internal_error(sd_bus_error *error, int r)
 	return sd_bus_error_setf(error, MENTORD_ERROR_INTERNAL, "Internal error: %s", strerror(-r));
 }
 
-/* MENTOR as typed by the user → the book's entry, or a named error. */
-int bus_find_mentor(struct mentord *m, const char *query, struct book_entry **out, sd_bus_error *error)
+/* MENTOR as typed by the user → the mentor cache's entry, or a named error. */
+int bus_find_mentor(struct mentord *m, const char *query, struct mentor_entry **out, sd_bus_error *error)
 {
 	int64_t id;
 	if (strlen(query) > MENTORD_MAX_NAME || !utf8_text_valid(query, strlen(query)))
@@ -36,11 +36,11 @@ int bus_find_mentor(struct mentord *m, const char *query, struct book_entry **ou
 	if (id == -ENOTUNIQ)
 		return sd_bus_error_setf(error, MENTORD_ERROR_AMBIGUOUS_MENTOR,
 		                         "'%.*s' matches several mentors; use the id or more of the name", BUS_CUT(query, 64));
-	if (id == -ENOENT || (id > 0 && !book_get(m->book, id)))
+	if (id == -ENOENT || (id > 0 && !mentor_cache_get(m->mentors, id)))
 		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_MENTOR, "No mentor '%.*s'", BUS_CUT(query, 64));
 	if (id < 0)
 		return bus_internal_error(error, (int)id);
-	*out = book_get(m->book, id);
+	*out = mentor_cache_get(m->mentors, id);
 	return 0;
 }
 
@@ -50,7 +50,7 @@ static int append_account(const char *platform, const char *handle, void *userda
 }
 
 /* One (tssdda(ss)ttxx) row, the shape of ListMentors and ShowMentor. */
-static int append_row(struct mentord *m, sd_bus_message *reply, const struct book_row *row)
+static int append_row(struct mentord *m, sd_bus_message *reply, const struct mentor_row *row)
 {
 	const struct ledger_agg *a = &row->e->agg;
 	uint64_t events = 0;
@@ -75,9 +75,9 @@ int bus_list_mentors(struct mentord *m, sd_bus_message *msg, enum store_sort sor
                      uint32_t offset, uint32_t limit, sd_bus_error *error)
 {
 	reply_unref sd_bus_message *reply = NULL;
-	const struct book_row *rows;
+	const struct mentor_row *rows;
 	size_t n;
-	int r = book_ranked(m->book, sort, clock_now(&m->clock), &rows, &n);
+	int r = mentor_cache_ranked(m->mentors, sort, clock_now(&m->clock), &rows, &n);
 
 	if (r < 0)
 		return bus_internal_error(error, r);
@@ -93,11 +93,11 @@ int bus_list_mentors(struct mentord *m, sd_bus_message *msg, enum store_sort sor
 	return sd_bus_send(NULL, reply, NULL);
 }
 
-static struct book_row row_of(struct mentord *m, struct book_entry *e, struct ledger_stage_info *st)
+static struct mentor_row row_of(struct mentord *m, struct mentor_entry *e, struct ledger_stage_info *st)
 {
 	int64_t now = clock_now(&m->clock);
 	ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, st);
-	return (struct book_row){ e, book_strength(m->book, e, now, NULL), book_fit(m->book, e, now, NULL),
+	return (struct mentor_row){ e, mentor_cache_strength(m->mentors, e, now, NULL), mentor_cache_fit(m->mentors, e, now, NULL),
 	                          st->stage };
 }
 
@@ -118,7 +118,7 @@ int bus_method_show(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	struct mentord *m = userdata;
 	reply_unref sd_bus_message *reply = NULL;
 	struct ledger_stage_info st;
-	struct book_entry *e;
+	struct mentor_entry *e;
 	const char *query;
 	uint32_t max;
 	int r;
@@ -129,7 +129,7 @@ int bus_method_show(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		return r;
 	if (max == 0 || max > 500)
 		max = 500;
-	struct book_row row = row_of(m, e, &st);
+	struct mentor_row row = row_of(m, e, &st);
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = append_row(m, reply, &row)) < 0 ||
 	    (r = sd_bus_message_append(reply, "sb", ledger_stage_name(st.computed), (int)st.pinned)) < 0 ||
@@ -162,7 +162,7 @@ int bus_method_why(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	reply_unref sd_bus_message *reply = NULL;
 	struct ledger_stage_info st;
 	struct ledger_score strength, fit;
-	struct book_entry *e;
+	struct mentor_entry *e;
 	const char *query;
 	int64_t now = clock_now(&m->clock);
 	int r;
@@ -172,8 +172,8 @@ int bus_method_why(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	if ((r = bus_find_mentor(m, query, &e, error)) < 0)
 		return r;
 	ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, &st);
-	book_strength(m->book, e, now, &strength);
-	book_fit(m->book, e, now, &fit);
+	mentor_cache_strength(m->mentors, e, now, &strength);
+	mentor_cache_fit(m->mentors, e, now, &fit);
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_append(reply, "sssd", ledger_stage_name(st.stage), st.why,
 	                               st.next_step ? st.next_step : "", strength.score)) < 0 ||
@@ -196,7 +196,7 @@ static bool offline_kind(const char *k)
 int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	struct mentord *m = userdata;
-	struct book_entry *e;
+	struct mentor_entry *e;
 	const char *query, *kind, *note;
 	int64_t when, now = clock_now(&m->clock), id;
 	int r;
@@ -219,13 +219,13 @@ int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	if ((r = store_begin(m->store)) < 0)
 		return bus_internal_error(error, r);
 	id = store_log_event(m->store, e->id, kind, when, note);
-	r = id < 0 ? (int)id : book_add_event(m->book, e->id, kind, when, NULL, NULL);
+	r = id < 0 ? (int)id : mentor_cache_add_event(m->mentors, e->id, kind, when, NULL, NULL);
 	if (r >= 0)
 		r = store_commit(m->store);
 	else
 		store_rollback(m->store);
 	if (r < 0) {
-		book_refresh(m->book, e->id);
+		mentor_cache_refresh(m->mentors, e->id);
 		return bus_internal_error(error, r);
 	}
 	log_info("logged %s with mentor %" PRId64, kind, e->id);
@@ -235,7 +235,7 @@ int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 int bus_method_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	struct mentord *m = userdata;
-	struct book_entry *e;
+	struct mentor_entry *e;
 	const char *query, *stage;
 	int r;
 
@@ -249,7 +249,7 @@ int bus_method_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 		                         "Unknown stage '%.*s' (expected follow, participate, establish, "
 		                         "connected, dormant or auto)", BUS_CUT(stage, 32));
 	if ((r = store_set_stage(m->store, e->id, unpin ? NULL : stage)) < 0 ||
-	    (r = book_refresh(m->book, e->id)) < 0)
+	    (r = mentor_cache_refresh(m->mentors, e->id)) < 0)
 		return bus_internal_error(error, r);
 	return sd_bus_reply_method_return(msg, "");
 }
@@ -273,11 +273,11 @@ static int settle(struct mentord *m, int64_t a, int64_t b)
 	int r = 0;
 	if (a > 0 && (r = store_drop_empty_mentor(m->store, a)) < 0)
 		return r;
-	if (a > 0 && r == 0 && (r = book_rebuild(m->book, a)) < 0)
+	if (a > 0 && r == 0 && (r = mentor_cache_rebuild(m->mentors, a)) < 0)
 		return r;
-	if (b > 0 && !book_get(m->book, b) && (r = book_refresh(m->book, b)) < 0)
+	if (b > 0 && !mentor_cache_get(m->mentors, b) && (r = mentor_cache_refresh(m->mentors, b)) < 0)
 		return r;
-	return b > 0 ? book_rebuild(m->book, b) : 0;
+	return b > 0 ? mentor_cache_rebuild(m->mentors, b) : 0;
 }
 
 static int finish_move(struct mentord *m, int r, int64_t a, int64_t b, sd_bus_error *error)
@@ -288,9 +288,9 @@ static int finish_move(struct mentord *m, int r, int64_t a, int64_t b, sd_bus_er
 		store_rollback(m->store);
 	/* Memory follows the database whatever happened. */
 	if (a > 0)
-		book_refresh(m->book, a);
+		mentor_cache_refresh(m->mentors, a);
 	if (b > 0)
-		book_refresh(m->book, b);
+		mentor_cache_refresh(m->mentors, b);
 	if (r < 0)
 		return bus_internal_error(error, r);
 	sched_reload(m->sched);
@@ -302,7 +302,7 @@ int bus_method_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	struct mentord *m = userdata;
 	const char *query, *platform, *handle;
 	char norm[MENTORD_MAX_HANDLE + 1];
-	struct book_entry *e;
+	struct mentor_entry *e;
 	int64_t acc, owner, mid, aid;
 	int r;
 
@@ -316,7 +316,7 @@ int bus_method_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		/* Not known yet: following it into this mentor is the link. */
 		if ((r = store_follow(m->store, platform, norm, NULL, mid, &mid, &aid)) < 0)
 			return bus_internal_error(error, r);
-		book_refresh(m->book, mid);
+		mentor_cache_refresh(m->mentors, mid);
 		sched_reload(m->sched);
 		return sd_bus_reply_method_return(msg, "t", (uint64_t)aid);
 	}
@@ -337,7 +337,7 @@ int bus_method_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	struct mentord *m = userdata;
 	const char *query, *platform, *handle;
 	char norm[MENTORD_MAX_HANDLE + 1];
-	struct book_entry *e;
+	struct mentor_entry *e;
 	int64_t acc, owner, accounts = 0, offline = 0, fresh;
 	int r;
 

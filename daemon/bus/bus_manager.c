@@ -5,7 +5,7 @@
 #include "mentord-bus.h"
 #include "store/store.h"
 #include "poll/sched.h"
-#include "mentors/book.h"
+#include "mentors/mentor_cache.h"
 #include "base/validate.h"
 #include "net/net.h"
 #include "base/log.h"
@@ -97,7 +97,7 @@ static int method_follow(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 	if (r < 0)
 		return bus_internal_error(error, r);
 	log_info("following %s on %s (mentor %" PRId64 ")", norm, platform, mid);
-	book_refresh(m->book, mid);
+	mentor_cache_refresh(m->mentors, mid);
 	sched_reload(m->sched);
 	return sd_bus_reply_method_return(msg, "tts", (uint64_t)mid, (uint64_t)aid, norm);
 }

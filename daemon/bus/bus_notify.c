@@ -2,10 +2,10 @@
  * notifications, per mentor. */
 #include "bus/bus_internal.h"
 #include "base/clock.h"
-#include "mentors/book.h"
+#include "mentors/mentor_cache.h"
 #include "app/mentord.h"
 #include "mentord-bus.h"
-#include "notify/notify.h"
+#include "notify/notifier.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -14,7 +14,7 @@
 #define MUTE_MAX_SECONDS (10LL * 365 * 86400)
 
 /* The store and the notifier's memory agree, or the call fails. */
-static int set_mute(struct mentord *m, struct book_entry *e, int64_t until, sd_bus_error *error)
+static int set_mute(struct mentord *m, struct mentor_entry *e, int64_t until, sd_bus_error *error)
 {
 	int r = store_set_mute(m->store, e->id, until);
 	if (r < 0)
@@ -28,7 +28,7 @@ static int set_mute(struct mentord *m, struct book_entry *e, int64_t until, sd_b
 int bus_method_mute(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	struct mentord *m = userdata;
-	struct book_entry *e;
+	struct mentor_entry *e;
 	const char *mentor;
 	uint64_t seconds;
 	int64_t until;
@@ -52,7 +52,7 @@ int bus_method_mute(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 int bus_method_unmute(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	struct mentord *m = userdata;
-	struct book_entry *e;
+	struct mentor_entry *e;
 	const char *mentor;
 	int r;
 
@@ -77,8 +77,8 @@ int bus_method_list_mutes(sd_bus_message *msg, void *userdata, sd_bus_error *err
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(tsx)")) < 0)
 		return r;
-	for (size_t i = 0; i < book_count(m->book) && r >= 0; i++) {
-		struct book_entry *e = book_at(m->book, i);
+	for (size_t i = 0; i < mentor_cache_count(m->mentors) && r >= 0; i++) {
+		struct mentor_entry *e = mentor_cache_at(m->mentors, i);
 		if (e->muted_until > now)
 			r = sd_bus_message_append(reply, "(tsx)", (uint64_t)e->id, e->name,
 			                          e->muted_until == INT64_MAX ? (int64_t)0 : e->muted_until);

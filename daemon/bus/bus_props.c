@@ -3,7 +3,7 @@
  * one update, not hundreds) and only for values that did change. */
 #include "bus/bus_internal.h"
 #include "base/clock.h"
-#include "mentors/book.h"
+#include "mentors/mentor_cache.h"
 #include "app/mentord.h"
 #include "mentord-bus.h"
 #include "store/store.h"
@@ -29,8 +29,8 @@ static int read_counts(struct mentord *m, struct bus_counts *c)
 	c->hashtags = (uint32_t)sc.hashtags;
 	c->posts = sc.posts;
 	c->events = sc.events;
-	for (size_t i = 0; i < book_count(m->book); i++)
-		c->muted += book_at(m->book, i)->muted_until > now;
+	for (size_t i = 0; i < mentor_cache_count(m->mentors); i++)
+		c->muted += mentor_cache_at(m->mentors, i)->muted_until > now;
 	for (size_t i = 0; i < m->config.n_platforms; i++)
 		if (m->status[i].last_poll > c->last_poll)
 			c->last_poll = m->status[i].last_poll;

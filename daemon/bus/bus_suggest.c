@@ -1,7 +1,7 @@
 /* bus_suggest.c — Suggest, Dismiss and Nudges: what mentord proposes. */
 #include "bus/bus_internal.h"
 #include "base/clock.h"
-#include "mentors/book.h"
+#include "mentors/mentor_cache.h"
 #include "app/mentord.h"
 #include "mentord-bus.h"
 #include "store/store.h"
@@ -94,8 +94,8 @@ int bus_method_suggest(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		r = bus_internal_error(error, r);
 		goto out;
 	}
-	n = ledger_suggest(p.c, p.n, clock_now(&m->clock), book_interests(m->book),
-	                   book_df(m->book), out, limit);
+	n = ledger_suggest(p.c, p.n, clock_now(&m->clock), mentor_cache_interests(m->mentors),
+	                   mentor_cache_df(m->mentors), out, limit);
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(sssdas)")) < 0)
 		goto out;
@@ -152,7 +152,7 @@ int bus_method_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	    (r = sd_bus_message_open_container(reply, 'a', "(tssxsss)")) < 0)
 		goto out;
 	for (size_t i = 0; i < f->n && r >= 0; i++) {
-		struct book_entry *e = book_get(m->book, f->v[i].mentor_id);
+		struct mentor_entry *e = mentor_cache_get(m->mentors, f->v[i].mentor_id);
 		r = sd_bus_message_append(reply, "(tssxsss)", (uint64_t)f->v[i].mentor_id, e ? e->name : "",
 		                          ledger_nudge_kind_name(f->v[i].kind), f->v[i].at,
 		                          f->v[i].url ? f->v[i].url : "", f->v[i].message, f->v[i].action);
@@ -177,7 +177,7 @@ static int scan_bio(const struct store_bio *b, void *userdata)
 	struct link_scan *sc = userdata;
 	struct bio_handle refs[8];
 	size_t n = bio_handles_find(b->bio, refs, 8);
-	struct book_entry *e = book_get(sc->m->book, b->mentor_id);
+	struct mentor_entry *e = mentor_cache_get(sc->m->mentors, b->mentor_id);
 	int r;
 
 	for (size_t i = 0; i < n && sc->n < 200; i++) {

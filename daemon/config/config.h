@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "notify/notify_policy.h"
+#include "notify/notify_text.h"
 
 #define CONFIG_MAX_PLATFORMS 8
 

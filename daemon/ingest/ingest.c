@@ -2,7 +2,7 @@
 #include "ingest/ingest.h"
 #include "net/post.h"
 #include "store/store.h"
-#include "mentors/book.h"
+#include "mentors/mentor_cache.h"
 #include "ledger/ledger.h"
 #include "base/log.h"
 
@@ -54,7 +54,7 @@ static int record(struct ctx *c, int64_t mentor, int64_t account, const char *ki
 	if ((r = store_insert_event(c->s, &e)) <= 0)
 		return r;
 	c->stats->events_new++;
-	if (c->me->book && (r = book_add_event(c->me->book, mentor, kind, at, c->me->platform, p)) < 0)
+	if (c->me->mentors && (r = mentor_cache_add_event(c->me->mentors, mentor, kind, at, c->me->platform, p)) < 0)
 		return r;
 	if (c->on_event) {
 		struct ingest_event ev = { .mentor_id = mentor, .kind = kind, .platform = c->me->platform,
@@ -162,7 +162,7 @@ static int candidate_seen(struct ctx *c, const char *author_id, const char *hand
 	if (p && p->created_at > 0) {
 		struct ledger_event ev = { .kind = LEDGER_POST, .at = p->created_at, .platform = c->me->platform,
 		                           .text = p->text, .tags = (const char *const *)p->tags,
-		                           .n_tags = p->n_tags, .flags = book_post_flags(p) };
+		                           .n_tags = p->n_tags, .flags = mentor_cache_post_flags(p) };
 		ledger_agg_add(&agg, &ev);
 	}
 	if (mentor > 0)

@@ -16,14 +16,14 @@
 struct store;
 struct post;
 struct notif;
-struct book;
+struct mentor_cache;
 
 /* Where a page comes from and where its events go. */
 struct ingest_me {
 	const char *platform;
 	const char *id;       /* the user's stable id on it, NULL when not yet known */
 	const char *handle;   /* the user's handle, may be NULL */
-	struct book *book;    /* aggregates to update with each new event; may be NULL */
+	struct mentor_cache *mentors;    /* aggregates to update with each new event; may be NULL */
 	bool tag_stream;      /* a tracked hashtag's page: authors become candidates */
 };
 

@@ -1,6 +1,6 @@
 /* nudges.c — gathering each mentor's recent history for ledger_nudges(). */
 #include "mentors/nudges.h"
-#include "mentors/book.h"
+#include "mentors/mentor_cache.h"
 #include "app/mentord.h"
 #include "store/store.h"
 
@@ -77,7 +77,7 @@ static int nudge_cmp(const void *a, const void *b)
 	return x->at < y->at ? 1 : x->at > y->at ? -1 : 0;
 }
 
-static int nudges_for(struct mentord *m, struct book_entry *e, int64_t now, struct gather *g, struct nudge_list *f)
+static int nudges_for(struct mentord *m, struct mentor_entry *e, int64_t now, struct gather *g, struct nudge_list *f)
 {
 	struct ledger_nudge out[LEDGER_NUDGE_KIND_COUNT];
 	struct ledger_nudge_input in = { .mentor_id = e->id, .mentor_name = e->name, .agg = &e->agg,
@@ -92,7 +92,7 @@ static int nudges_for(struct mentord *m, struct book_entry *e, int64_t now, stru
 	in.n_posts = g->n_posts;
 	in.recent = g->events;
 	in.n_recent = g->n_events;
-	k = ledger_nudges(&in, now, book_interests(m->book), NULL, out, LEDGER_NUDGE_KIND_COUNT);
+	k = ledger_nudges(&in, now, mentor_cache_interests(m->mentors), NULL, out, LEDGER_NUDGE_KIND_COUNT);
 	for (size_t i = 0; i < k && f->n < NUDGES_MAX; i++) {
 		f->v[f->n] = out[i];
 		/* The URL points into this mentor's gathered posts: copy it. */
@@ -106,13 +106,13 @@ static int nudges_for(struct mentord *m, struct book_entry *e, int64_t now, stru
 int nudges_collect(struct mentord *m, int64_t now, const int64_t *only, size_t n_only, struct nudge_list *f)
 {
 	struct gather *g = calloc(1, sizeof *g);
-	size_t n = only ? n_only : book_count(m->book);
+	size_t n = only ? n_only : mentor_cache_count(m->mentors);
 	int r = 0;
 
 	if (!g)
 		return -ENOMEM;
 	for (size_t i = 0; i < n && r >= 0 && f->n < NUDGES_MAX; i++) {
-		struct book_entry *e = only ? book_get(m->book, only[i]) : book_at(m->book, i);
+		struct mentor_entry *e = only ? mentor_cache_get(m->mentors, only[i]) : mentor_cache_at(m->mentors, i);
 		if (!e)
 			continue;
 		/* Nothing to say about a mentor with no activity for a year. */

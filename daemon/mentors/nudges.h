@@ -1,4 +1,4 @@
-/* nudges.h — what to do next, across the mentors of the book: each mentor's
+/* nudges.h — what to do next, across the mentors of the cache: each mentor's
  * recent posts and events (from the store) through ledger_nudges(), most
  * pressing first. Shared by the Nudges method and the notifier's review. */
 #ifndef MENTORD_NUDGES_H

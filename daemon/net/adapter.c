@@ -12,17 +12,6 @@
 
 #include "net/time.h"
 
-int net_set_str(char **dst, const char *s)
-{
-	char *c = NULL;
-
-	if (s && !(c = strdup(s)))
-		return -ENOMEM;
-	free(*dst);
-	*dst = c;
-	return 0;
-}
-
 int net_cmp_opaque_id(const char *a, const char *b)
 {
 	size_t la, lb;
@@ -67,7 +56,7 @@ int net_page_push_notif(struct net_page *pg, struct notif *item)
 	if (page_reserve((void **)&pg->notifs, pg->n_notifs, &pg->cap_notifs, sizeof(*item)) < 0)
 		return -ENOMEM;
 	pg->notifs[pg->n_notifs++] = *item;
-	notif_init(item, item->network);
+	post_notif_init(item, item->network);
 	return 0;
 }
 

@@ -16,8 +16,6 @@
 #include "common/strbuf.h"
 
 /* Strings. */
-/* Replaces *dst by a copy of s (NULL clears). Returns 0 or -ENOMEM. */
-int net_set_str(char **dst, const char *s);
 static inline bool net_has(const char *s) { return s && *s; }
 /* s, or NULL when empty: an empty display name means "absent". */
 static inline const char *net_nz(const char *s) { return s && *s ? s : NULL; }
@@ -86,6 +84,6 @@ int post_add_mention(struct post *p, const char *handle, size_t len, const char 
 int post_ref_set(struct post_ref *r, const char *id, const char *author_id,
 		 const char *author_handle);
 void post_ref_clear(struct post_ref *r);
-void notif_init(struct notif *n, const char *network);
+void post_notif_init(struct notif *n, const char *network);
 
 #endif

@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "net/adapter.h"
+#include "common/str.h"
 #include "net/json.h"
 #include "net/jwt.h"
 #include "net/time.h"
@@ -360,8 +361,8 @@ static int b_author(const cJSON *a, char **did, char **handle, char **name)
 
 	if (net_json_str(a, "did", &d) < 0 || strncmp(d, "did:", 4) != 0)
 		return -EINVAL;
-	if (net_set_str(did, d) < 0 || net_set_str(handle, net_json_str_or(a, "handle", NULL)) < 0 ||
-	    (name && net_set_str(name, net_nz(net_json_str_or(a, "displayName", NULL))) < 0))
+	if (str_set(did, d) < 0 || str_set(handle, net_json_str_or(a, "handle", NULL)) < 0 ||
+	    (name && str_set(name, net_nz(net_json_str_or(a, "displayName", NULL))) < 0))
 		return -ENOMEM;
 	return 0;
 }
@@ -497,8 +498,8 @@ static int b_post_core(const char *uri, const cJSON *author, const cJSON *rec,
 		return -EINVAL;
 	if (!text)
 		text = "";
-	if (net_set_str(&p->id, uri) < 0 || net_set_str(&p->key, uri) < 0 ||
-	    net_set_str(&p->text, text) < 0)
+	if (str_set(&p->id, uri) < 0 || str_set(&p->key, uri) < 0 ||
+	    str_set(&p->text, text) < 0)
 		return -ENOMEM;
 	p->created_at = ms_to_s(*created_ms);
 	if ((r = b_reply(rec, reply_ctx, p)) < 0 ||
@@ -640,7 +641,7 @@ static int b_notif(const cJSON *o, struct notif *n, int64_t *sort_ms)
 	int64_t created = 0;
 	int r;
 
-	notif_init(n, B_NET);
+	post_notif_init(n, B_NET);
 	if (!cJSON_IsObject(o) || net_json_str(o, "uri", &uri) < 0 || net_json_str(o, "reason", &reason) < 0)
 		return -EINVAL;
 	if (b_time_ms(o, "indexedAt", sort_ms) == -EINVAL || b_time_ms(rec, "createdAt", &created) == -EINVAL)
@@ -654,7 +655,7 @@ static int b_notif(const cJSON *o, struct notif *n, int64_t *sort_ms)
 		subject = net_json_str_or(net_json_obj(rec, "subject"), "uri", NULL);
 	if (!subject && n->kind == NOTIF_REPLY)
 		subject = net_json_str_or(net_json_obj(net_json_obj(rec, "reply"), "parent"), "uri", NULL);
-	if (net_set_str(&n->id, uri) < 0 || net_set_str(&n->subject_id, subject) < 0)
+	if (str_set(&n->id, uri) < 0 || str_set(&n->subject_id, subject) < 0)
 		return -ENOMEM;
 	if (n->kind == NOTIF_MENTION || n->kind == NOTIF_REPLY || n->kind == NOTIF_QUOTE)
 		return b_notif_post(o, uri, n);
@@ -703,7 +704,7 @@ static int b_advance(struct net_walk *w, struct b_walk *bw, const cJSON *body)
 		free(w->new_watermark);
 		w->new_watermark = wm;
 	}
-	if (net_set_str(&w->page_token, cursor) < 0)
+	if (str_set(&w->page_token, cursor) < 0)
 		return -ENOMEM;
 	w->pages++;
 	w->done = !w->watermark || bw->stop || !net_has(cursor);
@@ -740,7 +741,7 @@ static int b_items(enum net_op op, const cJSON *body, const cJSON *arr, bool fee
 				b_observe(&bw, w, net_json_str_or(it, "uri", ""), sort_ms, false);
 				r = net_page_push_notif(pg, &n);
 			}
-			notif_clear(&n);
+			post_notif_clear(&n);
 		} else {
 			r = feed ? b_feed_item(it, &p, &sort_ms, &pinned)
 				 : b_post_view(it, NULL, &p, &sort_ms);
@@ -769,7 +770,7 @@ static int b_profile(const cJSON *pr, struct net_page *pg)
 	const char *desc = net_json_str_or(pr, "description", NULL);
 	int r = b_author(pr, &a.id, &a.handle, &a.name);
 
-	if (r == 0 && net_set_str(&a.bio, net_nz(desc)) < 0)
+	if (r == 0 && str_set(&a.bio, net_nz(desc)) < 0)
 		r = -ENOMEM;
 	if (r == 0 && a.handle && asprintf(&a.url, B_WEB "%s", a.handle) < 0) {
 		a.url = NULL;
@@ -825,10 +826,10 @@ static int b_session(const cJSON *body, int64_t now, struct net_page *pg)
 		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_NETWORK, 0, "Bluesky session reply without tokens");
 		return 0;
 	}
-	if (net_set_str(&s->access_jwt, acc) < 0 || net_set_str(&s->refresh_jwt, ref) < 0 ||
-	    net_set_str(&s->did, net_json_str_or(body, "did", NULL)) < 0 ||
-	    net_set_str(&s->handle, net_json_str_or(body, "handle", NULL)) < 0 ||
-	    net_set_str(&s->pds_base, b_pds_from_doc(net_json_obj(body, "didDoc"))) < 0)
+	if (str_set(&s->access_jwt, acc) < 0 || str_set(&s->refresh_jwt, ref) < 0 ||
+	    str_set(&s->did, net_json_str_or(body, "did", NULL)) < 0 ||
+	    str_set(&s->handle, net_json_str_or(body, "handle", NULL)) < 0 ||
+	    str_set(&s->pds_base, b_pds_from_doc(net_json_obj(body, "didDoc"))) < 0)
 		return -ENOMEM;
 	if (net_jwt_exp(acc, &s->access_expires) < 0)
 		s->access_expires = now + BSKY_ACCESS_GUESS_S;

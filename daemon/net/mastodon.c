@@ -23,7 +23,7 @@
 #include "common/str.h"
 #include "net/html.h"
 #include "net/json.h"
-#include "net/link.h"
+#include "net/link_header.h"
 #include "net/time.h"
 #include "net/url.h"
 
@@ -266,9 +266,9 @@ static int m_account_ids(const struct m_ctx *cx, const cJSON *acc, char **id, ch
 	if (!cJSON_IsObject(acc) || net_json_str(acc, "id", &s) < 0 || !*s)
 		return -EINVAL;
 	a = net_json_str_or(acc, "acct", net_json_str_or(acc, "username", NULL));
-	if (net_set_str(id, s) < 0 || (a && !(*acct = m_acct(cx, a))))
+	if (str_set(id, s) < 0 || (a && !(*acct = m_acct(cx, a))))
 		return -ENOMEM;
-	if (name && net_set_str(name, net_nz(net_json_str_or(acc, "display_name", NULL))) < 0)
+	if (name && str_set(name, net_nz(net_json_str_or(acc, "display_name", NULL))) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -279,7 +279,7 @@ static int m_ref_from_status(const struct m_ctx *cx, struct post_ref *ref, const
 
 	if (net_json_str(st, "id", &id) < 0)
 		return -EINVAL;
-	if (net_set_str(&ref->id, id) < 0)
+	if (str_set(&ref->id, id) < 0)
 		return -ENOMEM;
 	return m_account_ids(cx, net_json_obj(st, "account"), &ref->author_id,
 			     &ref->author_handle, NULL) == -ENOMEM ? -ENOMEM : 0;
@@ -383,7 +383,7 @@ static int m_quote(const struct m_ctx *cx, const cJSON *src, struct post *p)
 		if (r == 0)
 			p->kind = POST_QUOTE;
 	} else if (net_json_str(q, "quoted_status_id", &qid) == 0) {
-		if (net_set_str(&p->quote_of.id, qid) < 0)
+		if (str_set(&p->quote_of.id, qid) < 0)
 			return -ENOMEM;
 		p->kind = POST_QUOTE;
 	}
@@ -412,7 +412,7 @@ static int m_status(const struct m_ctx *cx, const cJSON *st, struct post *p)
 	if ((r = m_account_ids(cx, net_json_obj(st, "account"), &p->author_id, &p->author_handle,
 			       &p->author_name)) < 0)
 		return r;
-	if (net_set_str(&p->id, id) < 0 || net_set_str(&p->key, id) < 0)
+	if (str_set(&p->id, id) < 0 || str_set(&p->key, id) < 0)
 		return -ENOMEM;
 	reblog = cJSON_GetObjectItemCaseSensitive(st, "reblog");
 	if (reblog && !cJSON_IsNull(reblog) && !cJSON_IsObject(reblog))
@@ -435,7 +435,7 @@ static int m_status(const struct m_ctx *cx, const cJSON *st, struct post *p)
 		m_counts(p, st);
 	}
 	s = net_json_str_or(src, "url", net_json_str_or(src, "uri", NULL));
-	if (net_set_str(&p->url, s) < 0)
+	if (str_set(&p->url, s) < 0)
 		return -ENOMEM;
 	return m_mentions_tags(cx, src, p);
 }
@@ -462,7 +462,7 @@ static int m_notif_status(const struct m_ctx *cx, const cJSON *st, struct notif 
 	int r;
 
 	if (n->kind == NOTIF_LIKE || n->kind == NOTIF_REPOST)
-		return net_set_str(&n->subject_id, net_json_str_or(st, "id", NULL));
+		return str_set(&n->subject_id, net_json_str_or(st, "id", NULL));
 	r = m_status(cx, st, &p);
 	if (r == 0 && !(n->post = malloc(sizeof(*n->post))))
 		r = -ENOMEM;
@@ -475,9 +475,9 @@ static int m_notif_status(const struct m_ctx *cx, const cJSON *st, struct notif 
 	    p.reply_to.author_id && strcmp(p.reply_to.author_id, cx->cfg->me_id) == 0)
 		n->kind = NOTIF_REPLY;
 	if (n->kind == NOTIF_REPLY)
-		return net_set_str(&n->subject_id, p.reply_to.id);
+		return str_set(&n->subject_id, p.reply_to.id);
 	if (n->kind == NOTIF_QUOTE)
-		return net_set_str(&n->subject_id, p.quote_of.id);
+		return str_set(&n->subject_id, p.quote_of.id);
 	return 0;
 }
 
@@ -487,11 +487,11 @@ static int m_notif(const struct m_ctx *cx, const cJSON *o, struct notif *n)
 	const char *id, *type, *s;
 	int r;
 
-	notif_init(n, M_NET);
+	post_notif_init(n, M_NET);
 	if (!cJSON_IsObject(o) || net_json_str(o, "id", &id) < 0 || net_json_str(o, "type", &type) < 0)
 		return -EINVAL;
 	n->kind = m_notif_kind(type);
-	if (net_set_str(&n->id, id) < 0)
+	if (str_set(&n->id, id) < 0)
 		return -ENOMEM;
 	if ((r = net_json_str(o, "created_at", &s)) == -EINVAL ||
 	    (r == 0 && net_time_parse(s, &n->created_at) < 0))
@@ -544,7 +544,7 @@ static int m_lookup(const struct m_ctx *cx, const cJSON *acc, struct net_page *p
 	if (r == 0)
 		r = m_bio(acc, &a.bio);
 	if (r == 0)
-		r = net_set_str(&a.url, net_json_str_or(acc, "url", NULL));
+		r = str_set(&a.url, net_json_str_or(acc, "url", NULL));
 	if (r == 0)
 		r = net_page_push_account(pg, &a);
 	if (r == -EINVAL) {
@@ -562,7 +562,7 @@ static int m_lookup(const struct m_ctx *cx, const cJSON *acc, struct net_page *p
 static int m_next_min_id(const struct net_response *resp, const char *max_id, char **out)
 {
 	char *url = NULL, *q;
-	int r = net_link_find(net_header(resp, "Link"), "prev", &url);
+	int r = net_link_header_find(net_header(resp, "Link"), "prev", &url);
 
 	*out = NULL;
 	if (r == -ENOMEM)
@@ -594,7 +594,7 @@ static int m_advance(const struct net_config *cfg, const struct net_response *re
 
 	if (net_cmp_opaque_id(max_id, best) > 0)
 		best = max_id;
-	r = net_set_str(&w->new_watermark, best);
+	r = str_set(&w->new_watermark, best);
 	w->pages++;
 	w->done = !w->watermark || n_raw == 0 || n_raw < (size_t)m_limit(cfg, w->op);
 	if (r == 0 && !w->done)
@@ -625,7 +625,7 @@ static int m_items(const struct m_ctx *cx, enum net_op op, const cJSON *arr,
 			r = m_notif(cx, it, &n);
 			if (r == 0)
 				r = net_page_push_notif(pg, &n);
-			notif_clear(&n);
+			post_notif_clear(&n);
 		} else {
 			r = m_status(cx, it, &p);
 			if (r == 0)

@@ -222,7 +222,7 @@ void net_page_clear(struct net_page *page)
 		post_clear(&page->posts[i]);
 	free(page->posts);
 	for (size_t i = 0; i < page->n_notifs; i++)
-		notif_clear(&page->notifs[i]);
+		post_notif_clear(&page->notifs[i]);
 	free(page->notifs);
 	for (size_t i = 0; i < page->n_accounts; i++)
 		net_account_clear(&page->accounts[i]);

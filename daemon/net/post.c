@@ -1,6 +1,7 @@
 /* post.c — lifetime of the normalised post and notification (post.h), and
  * the small builders the adapters share. */
 #include "net/post.h"
+#include "common/str.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -45,7 +46,7 @@ void post_clear(struct post *p)
 	post_init(p, p->network);
 }
 
-void notif_clear(struct notif *n)
+void post_notif_clear(struct notif *n)
 {
 	if (!n)
 		return;
@@ -58,7 +59,7 @@ void notif_clear(struct notif *n)
 		post_clear(n->post);
 		free(n->post);
 	}
-	notif_init(n, n->network);
+	post_notif_init(n, n->network);
 }
 
 void post_init(struct post *p, const char *network)
@@ -68,7 +69,7 @@ void post_init(struct post *p, const char *network)
 	p->n_likes = p->n_reposts = p->n_replies = p->n_quotes = -1;
 }
 
-void notif_init(struct notif *n, const char *network)
+void post_notif_init(struct notif *n, const char *network)
 {
 	*n = (struct notif){ 0 };
 	n->network = network;
@@ -147,8 +148,8 @@ int post_add_mention(struct post *p, const char *handle, size_t len, const char 
 int post_ref_set(struct post_ref *r, const char *id, const char *author_id,
 		 const char *author_handle)
 {
-	if (net_set_str(&r->id, id) < 0 || net_set_str(&r->author_id, author_id) < 0 ||
-	    net_set_str(&r->author_handle, author_handle) < 0)
+	if (str_set(&r->id, id) < 0 || str_set(&r->author_id, author_id) < 0 ||
+	    str_set(&r->author_handle, author_handle) < 0)
 		return -ENOMEM;
 	return 0;
 }

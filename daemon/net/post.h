@@ -2,7 +2,7 @@
  * parser produces and every consumer (ingest, ledger, notify) reads.
  *
  * Ownership: every string is heap-allocated and owned by the struct; free with
- * post_clear()/notif_clear()/page_clear(). A NULL string means "absent". */
+ * post_clear()/post_notif_clear()/page_clear(). A NULL string means "absent". */
 #ifndef MENTORD_POST_H
 #define MENTORD_POST_H
 
@@ -65,6 +65,6 @@ struct notif {
 };
 
 void post_clear(struct post *p);
-void notif_clear(struct notif *n);
+void post_notif_clear(struct notif *n);
 
 #endif

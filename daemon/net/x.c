@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "net/html.h"
+#include "common/str.h"
 #include "net/adapter.h"
 #include "net/json.h"
 #include "net/time.h"
@@ -522,9 +523,9 @@ static int x_post(const struct x_ctx *cx, const cJSON *t, struct post *p)
 		p->edited_at = p->created_at;   /* a later version of an edited post */
 	if (net_json_str(t, "author_id", &s) == 0) {
 		user = net_json_index_find(&cx->users, s);
-		if (net_set_str(&p->author_id, s) < 0 ||
-		    net_set_str(&p->author_handle, net_json_str_or(user, "username", NULL)) < 0 ||
-		    net_set_str(&p->author_name, net_nz(net_json_str_or(user, "name", NULL))) < 0)
+		if (str_set(&p->author_id, s) < 0 ||
+		    str_set(&p->author_handle, net_json_str_or(user, "username", NULL)) < 0 ||
+		    str_set(&p->author_name, net_nz(net_json_str_or(user, "name", NULL))) < 0)
 			return -ENOMEM;
 	}
 	if (x_refs(cx, t, p, &ent) < 0 || x_entities(p, ent) < 0 || x_url(p) < 0)
@@ -543,7 +544,7 @@ static int x_notif(const struct x_ctx *cx, struct post *p, struct notif *n)
 	const char *me = cx->cfg->me_id;
 	const char *subject = NULL;
 
-	notif_init(n, X_NET);
+	post_notif_init(n, X_NET);
 	n->kind = NOTIF_MENTION;
 	if (p->reply_to.id && net_has(me) && p->reply_to.author_id &&
 	    strcmp(p->reply_to.author_id, me) == 0) {
@@ -555,9 +556,9 @@ static int x_notif(const struct x_ctx *cx, struct post *p, struct notif *n)
 		subject = p->quote_of.id;
 	}
 	n->created_at = p->created_at;
-	if (net_set_str(&n->id, p->key) < 0 || net_set_str(&n->actor_id, p->author_id) < 0 ||
-	    net_set_str(&n->actor_handle, p->author_handle) < 0 ||
-	    net_set_str(&n->actor_name, p->author_name) < 0 || net_set_str(&n->subject_id, subject) < 0 ||
+	if (str_set(&n->id, p->key) < 0 || str_set(&n->actor_id, p->author_id) < 0 ||
+	    str_set(&n->actor_handle, p->author_handle) < 0 ||
+	    str_set(&n->actor_name, p->author_name) < 0 || str_set(&n->subject_id, subject) < 0 ||
 	    !(n->post = malloc(sizeof(*n->post))))
 		return -ENOMEM;
 	*n->post = *p;
@@ -583,7 +584,7 @@ static int x_items(struct x_ctx *cx, enum net_op op, const cJSON *data, struct n
 			r = x_notif(cx, &p, &n);
 			if (r == 0)
 				r = net_page_push_notif(pg, &n);
-			notif_clear(&n);
+			post_notif_clear(&n);
 		} else if (r == 0) {
 			r = net_page_push_post(pg, &p);
 		}
@@ -607,10 +608,10 @@ static int x_advance(struct net_walk *w, const cJSON *body)
 
 		if (newest && x_valid_id(newest) && net_cmp_opaque_id(newest, wm) > 0)
 			wm = newest;
-		if (net_set_str(&w->new_watermark, wm) < 0)
+		if (str_set(&w->new_watermark, wm) < 0)
 			return -ENOMEM;
 	}
-	if (net_set_str(&w->page_token, next) < 0)
+	if (str_set(&w->page_token, next) < 0)
 		return -ENOMEM;
 	w->pages++;
 	w->done = !w->watermark || !net_has(next);
@@ -627,10 +628,10 @@ static int x_account(const cJSON *u, struct net_account *a)
 		return -EINVAL;
 	desc = net_nz(net_json_str_or(u, "description", NULL));
 	site = net_json_str_or(cJSON_GetArrayItem(urls, 0), "expanded_url", NULL);
-	if (net_set_str(&a->id, id) < 0 || net_set_str(&a->handle, net_json_str_or(u, "username", NULL)) < 0 ||
-	    net_set_str(&a->name, net_nz(net_json_str_or(u, "name", NULL))) < 0 ||
+	if (str_set(&a->id, id) < 0 || str_set(&a->handle, net_json_str_or(u, "username", NULL)) < 0 ||
+	    str_set(&a->name, net_nz(net_json_str_or(u, "name", NULL))) < 0 ||
 	    (desc && !(a->bio = html_unescape(desc, strlen(desc)))) ||
-	    net_set_str(&a->url, site) < 0)
+	    str_set(&a->url, site) < 0)
 		return -ENOMEM;
 	if (!a->url && a->handle && asprintf(&a->url, X_WEB "%s", a->handle) < 0) {
 		a->url = NULL;

@@ -2,7 +2,6 @@
  * (see notify_policy.h). Pure: the clock comes in as an argument. */
 #include "notify/notify_policy.h"
 #include "common/str.h"
-#include "notify/notify_text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,29 +9,11 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const kind_names[NOTIFY_KIND_COUNT] = {
-	[NOTIFY_POST] = "posts", [NOTIFY_REPLY] = "replies", [NOTIFY_MENTION] = "mentions",
-	[NOTIFY_NUDGE] = "nudges", [NOTIFY_OPPORTUNITY] = "opportunities", [NOTIFY_SYNC] = "sync",
-};
-
-const char *notify_kind_name(enum notify_kind k)
-{
-	return (unsigned)k < NOTIFY_KIND_COUNT ? kind_names[k] : "?";
-}
-
 void notify_rules_default(struct notify_rules *r)
 {
 	*r = (struct notify_rules){ .enabled = true, .coalesce_s = 5, .mentor_gap_s = 3600 };
 	for (int k = 0; k < NOTIFY_KIND_COUNT; k++)
 		r->kinds[k] = true;
-}
-
-void notify_msg_clear(struct notify_msg *m)
-{
-	free(m->summary);
-	free(m->body);
-	free(m->url);
-	*m = (struct notify_msg){ 0 };
 }
 
 static void item_clear(struct notify_item *it)
@@ -82,7 +63,7 @@ static int items_push(struct notify_item **v, size_t *n, size_t *cap, const stru
 	return 0;
 }
 
-void policy_init(struct notify_policy *p, const struct notify_rules *rules)
+void notify_policy_init(struct notify_policy *p, const struct notify_rules *rules)
 {
 	*p = (struct notify_policy){ .rules = *rules };
 }
@@ -94,7 +75,7 @@ static void items_free(struct notify_item *v, size_t n)
 	free(v);
 }
 
-void policy_finish(struct notify_policy *p)
+void notify_policy_finish(struct notify_policy *p)
 {
 	items_free(p->pending, p->n_pending);
 	items_free(p->held, p->n_held);
@@ -103,7 +84,7 @@ void policy_finish(struct notify_policy *p)
 	*p = (struct notify_policy){ 0 };
 }
 
-void policy_set_rules(struct notify_policy *p, const struct notify_rules *rules)
+void notify_policy_set_rules(struct notify_policy *p, const struct notify_rules *rules)
 {
 	p->rules = *rules;
 	/* New quiet hours or gaps: reconsider what is held at the next flush. */
@@ -113,7 +94,7 @@ void policy_set_rules(struct notify_policy *p, const struct notify_rules *rules)
 
 /* ---- mutes and per-mentor gaps ---- */
 
-int policy_mute(struct notify_policy *p, int64_t mentor_id, int64_t until)
+int notify_policy_mute(struct notify_policy *p, int64_t mentor_id, int64_t until)
 {
 	for (size_t i = 0; i < p->n_mutes; i++) {
 		if (p->mutes[i].mentor_id != mentor_id)
@@ -138,7 +119,7 @@ int policy_mute(struct notify_policy *p, int64_t mentor_id, int64_t until)
 	return 0;
 }
 
-bool policy_muted(const struct notify_policy *p, int64_t mentor_id, int64_t now)
+bool notify_policy_muted(const struct notify_policy *p, int64_t mentor_id, int64_t now)
 {
 	for (size_t i = 0; mentor_id && i < p->n_mutes; i++)
 		if (p->mutes[i].mentor_id == mentor_id)
@@ -194,7 +175,7 @@ static int minute_of_day(int64_t now, int *sec)
 	return tm.tm_hour * 60 + tm.tm_min;
 }
 
-bool policy_quiet_at(const struct notify_policy *p, int64_t now)
+bool notify_policy_quiet_at(const struct notify_policy *p, int64_t now)
 {
 	int sec, m, a = p->rules.quiet_start, b = p->rules.quiet_end;
 	if (!p->rules.quiet || a == b)
@@ -217,32 +198,32 @@ static bool urgent(enum notify_kind k)
 	return k == NOTIFY_REPLY || k == NOTIFY_MENTION;
 }
 
-int policy_offer(struct notify_policy *p, const struct notify_item *it, int64_t now)
+int notify_policy_offer(struct notify_policy *p, const struct notify_item *it, int64_t now)
 {
 	if (!p->rules.enabled || (unsigned)it->kind >= NOTIFY_KIND_COUNT || !p->rules.kinds[it->kind])
 		return 0;
-	if (policy_muted(p, it->mentor_id, now))
+	if (notify_policy_muted(p, it->mentor_id, now))
 		return 0;
 	if (!p->window_end)
 		p->window_end = now + p->rules.coalesce_s;
-	if (p->n_pending >= POLICY_MAX_HELD && !urgent(it->kind)) {
+	if (p->n_pending >= NOTIFY_POLICY_MAX_HELD && !urgent(it->kind)) {
 		p->pending_extra++;
 		return 1;
 	}
 	return items_push(&p->pending, &p->n_pending, &p->cap_pending, it, false) < 0 ? -ENOMEM : 1;
 }
 
-void policy_close_window(struct notify_policy *p, int64_t now)
+void notify_policy_close_window(struct notify_policy *p, int64_t now)
 {
 	if (p->window_end > now)
 		p->window_end = now;
 }
 
-int64_t policy_next_due(const struct notify_policy *p, int64_t now)
+int64_t notify_policy_next_due(const struct notify_policy *p, int64_t now)
 {
 	int64_t due = p->window_end;
 	if (p->n_held || p->held_extra) {
-		int64_t h = policy_quiet_at(p, now) ? quiet_end_after(p, now) : p->held_due;
+		int64_t h = notify_policy_quiet_at(p, now) ? quiet_end_after(p, now) : p->held_due;
 		if (h < now)
 			h = now;
 		if (!due || h < due)
@@ -253,7 +234,7 @@ int64_t policy_next_due(const struct notify_policy *p, int64_t now)
 
 static int hold(struct notify_policy *p, struct notify_item *it, int64_t release)
 {
-	if (p->n_held >= POLICY_MAX_HELD) {
+	if (p->n_held >= NOTIFY_POLICY_MAX_HELD) {
 		p->held_extra++;
 		item_clear(it);
 	} else if (items_push(&p->held, &p->n_held, &p->cap_held, it, true) < 0) {
@@ -290,7 +271,7 @@ struct batch {
 	size_t n, cap, extra;
 };
 
-static int emit_single(struct notify_policy *p, struct notify_item *it, int64_t now, policy_emit_fn emit, void *ud)
+static int emit_single(struct notify_policy *p, struct notify_item *it, int64_t now, notify_policy_emit_fn emit, void *ud)
 {
 	struct notify_msg msg;
 	int r = notify_msg_single(&msg, it);
@@ -301,7 +282,7 @@ static int emit_single(struct notify_policy *p, struct notify_item *it, int64_t 
 	return 1;
 }
 
-static int emit_batch(struct notify_policy *p, struct batch *b, int64_t now, policy_emit_fn emit, void *ud)
+static int emit_batch(struct notify_policy *p, struct batch *b, int64_t now, notify_policy_emit_fn emit, void *ud)
 {
 	struct notify_msg msg;
 	int r;
@@ -342,10 +323,10 @@ static int route_pending(struct notify_policy *p, struct batch *b, bool quiet, i
 	return r < 0 ? -ENOMEM : 0;
 }
 
-int policy_flush(struct notify_policy *p, int64_t now, policy_emit_fn emit, void *ud)
+int notify_policy_flush(struct notify_policy *p, int64_t now, notify_policy_emit_fn emit, void *ud)
 {
 	struct batch b = { 0 };
-	bool quiet = policy_quiet_at(p, now);
+	bool quiet = notify_policy_quiet_at(p, now);
 	bool window = p->window_end && now >= p->window_end;
 	bool release = !quiet && (p->n_held || p->held_extra) && p->held_due <= now;
 	int sent = 0, r = 0, urgent_sent = 0;
@@ -359,7 +340,7 @@ int policy_flush(struct notify_policy *p, int64_t now, policy_emit_fn emit, void
 		/* Urgent items first, on their own, quiet hours or not. */
 		for (size_t i = 0; i < p->n_pending; i++) {
 			struct notify_item *it = &p->pending[i];
-			if (urgent(it->kind) && urgent_sent < POLICY_MAX_URGENT) {
+			if (urgent(it->kind) && urgent_sent < NOTIFY_POLICY_MAX_URGENT) {
 				if ((r = emit_single(p, it, now, emit, ud)) < 0)
 					break;
 				urgent_sent++;

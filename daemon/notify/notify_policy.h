@@ -2,11 +2,11 @@
  * user's attention as a pure state machine, with the clock passed in.
  *
  * Items (a mentor's post, a reply, a nudge...) are offered with
- * policy_offer(); they wait for a short coalescing window so that a poll
+ * notify_notify_policy_offer(); they wait for a short coalescing window so that a poll
  * round's burst becomes one digest ("5 new posts from 3 mentors") rather than
- * five popups. policy_flush() then turns what is due into messages:
+ * five popups. notify_notify_policy_flush() then turns what is due into messages:
  *   - urgent items (a mentor replying to or mentioning the user) are shown on
- *     their own, even in quiet hours (at most POLICY_MAX_URGENT per flush);
+ *     their own, even in quiet hours (at most NOTIFY_POLICY_MAX_URGENT per flush);
  *   - a single ordinary item is shown on its own; several become one digest;
  *   - a mentor gets at most one notification (alone or in a digest) per
  *     mentor_gap: items beyond that are held and go out in the next digest
@@ -15,7 +15,7 @@
  *     first flush after quiet hours end;
  *   - muted mentors and switched-off kinds are dropped at the door.
  * Nothing here does I/O: notify.c sends the messages and arms the timer at
- * policy_next_due(). */
+ * notify_notify_policy_next_due(). */
 #ifndef MENTORD_NOTIFY_POLICY_H
 #define MENTORD_NOTIFY_POLICY_H
 
@@ -23,22 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum notify_kind {
-	NOTIFY_POST = 0,      /* a mentor's post in the user's interest area */
-	NOTIFY_REPLY,         /* a mentor replied to the user (urgent) */
-	NOTIFY_MENTION,       /* mentioned, quoted or followed the user (urgent) */
-	NOTIFY_NUDGE,         /* a new nudge: what to do next */
-	NOTIFY_OPPORTUNITY,   /* a nudge about an opportunity (call for abstracts...) */
-	NOTIFY_SYNC,          /* the one summary of a first sync */
-	NOTIFY_KIND_COUNT
-};
-/* "posts", "replies", "mentions", "nudges", "opportunities", "sync" — the
- * config's notify_<name> switches. */
-const char *notify_kind_name(enum notify_kind k);
+#include "notify/notify_text.h"
 
-#define POLICY_MAX_URGENT 3
-#define POLICY_MAX_HELD 256     /* beyond this, held items are only counted */
-#define POLICY_DIGEST_LINES 5
+#define NOTIFY_POLICY_MAX_URGENT 3
+#define NOTIFY_POLICY_MAX_HELD 256     /* beyond this, held items are only counted */
 
 struct notify_rules {
 	bool enabled;                      /* the config's notify */
@@ -50,24 +38,7 @@ struct notify_rules {
 };
 void notify_rules_default(struct notify_rules *r);
 
-struct notify_item {
-	enum notify_kind kind;
-	int64_t mentor_id;                 /* 0: not about a mentor */
-	char *mentor;                      /* display name, may be NULL */
-	char *summary;                     /* shown alone: the title; NULL: built from kind */
-	char *platform, *url, *text;       /* may be NULL */
-	int64_t at;
-};
 
-/* One desktop notification to send. Strings are owned by the message. */
-struct notify_msg {
-	char *summary, *body;
-	char *url;                         /* the "Open" action, NULL: none */
-	uint8_t urgency;                   /* 0 low, 1 normal, 2 critical */
-	const char *category;              /* static */
-	int64_t mentor_id;                 /* 0 for digests of several mentors */
-};
-void notify_msg_clear(struct notify_msg *m);
 
 struct notify_recent { int64_t mentor_id, at; };
 struct notify_mute { int64_t mentor_id, until; };   /* until INT64_MAX: for ever */
@@ -76,11 +47,11 @@ struct notify_policy {
 	struct notify_rules rules;
 	struct notify_item *pending;       /* waiting for the window to close */
 	size_t n_pending, cap_pending;
-	size_t pending_extra;              /* offered beyond POLICY_MAX_HELD: counted only */
+	size_t pending_extra;              /* offered beyond NOTIFY_POLICY_MAX_HELD: counted only */
 	int64_t window_end;                /* 0: nothing pending */
 	struct notify_item *held;          /* kept through quiet hours or a mentor's gap */
 	size_t n_held, cap_held;
-	size_t held_extra;                 /* held items beyond POLICY_MAX_HELD */
+	size_t held_extra;                 /* held items beyond NOTIFY_POLICY_MAX_HELD */
 	int64_t held_due;                  /* when held items may go out (0: none held) */
 	struct notify_recent *recent;      /* last individual notification per mentor */
 	size_t n_recent, cap_recent;
@@ -88,32 +59,32 @@ struct notify_policy {
 	size_t n_mutes, cap_mutes;
 };
 
-void policy_init(struct notify_policy *p, const struct notify_rules *rules);
-void policy_finish(struct notify_policy *p);
-void policy_set_rules(struct notify_policy *p, const struct notify_rules *rules);
+void notify_policy_init(struct notify_policy *p, const struct notify_rules *rules);
+void notify_policy_finish(struct notify_policy *p);
+void notify_policy_set_rules(struct notify_policy *p, const struct notify_rules *rules);
 
 /* Mutes a mentor until `until` (INT64_MAX: until unmuted); until <= 0
  * unmutes. -ENOMEM only. */
-int policy_mute(struct notify_policy *p, int64_t mentor_id, int64_t until);
-bool policy_muted(const struct notify_policy *p, int64_t mentor_id, int64_t now);
+int notify_policy_mute(struct notify_policy *p, int64_t mentor_id, int64_t until);
+bool notify_policy_muted(const struct notify_policy *p, int64_t mentor_id, int64_t now);
 
 /* Offers an item (copied). Returns 1 if kept, 0 if dropped (switched off,
  * muted), -ENOMEM. */
-int policy_offer(struct notify_policy *p, const struct notify_item *it, int64_t now);
+int notify_policy_offer(struct notify_policy *p, const struct notify_item *it, int64_t now);
 
 /* Quiet hours are local time (localtime_r: TZ applies). */
-bool policy_quiet_at(const struct notify_policy *p, int64_t now);
+bool notify_policy_quiet_at(const struct notify_policy *p, int64_t now);
 
-/* When policy_flush() next has something to do (0: never): the end of the
+/* When notify_policy_flush() next has something to do (0: never): the end of the
  * coalescing window, or the end of quiet hours while items are held. */
-int64_t policy_next_due(const struct notify_policy *p, int64_t now);
+int64_t notify_policy_next_due(const struct notify_policy *p, int64_t now);
 
 /* Ends the coalescing window now (a poll round, the natural burst, ended). */
-void policy_close_window(struct notify_policy *p, int64_t now);
+void notify_policy_close_window(struct notify_policy *p, int64_t now);
 
-typedef void (*policy_emit_fn)(struct notify_msg *msg, void *userdata);
+typedef void (*notify_policy_emit_fn)(struct notify_msg *msg, void *userdata);
 /* Emits what is due at `now`; emit takes ownership of msg's strings.
  * Returns the number of messages emitted or -ENOMEM. */
-int policy_flush(struct notify_policy *p, int64_t now, policy_emit_fn emit, void *userdata);
+int notify_policy_flush(struct notify_policy *p, int64_t now, notify_policy_emit_fn emit, void *userdata);
 
 #endif

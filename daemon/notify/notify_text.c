@@ -58,6 +58,24 @@ static void put_text(struct strbuf *b, const char *s, size_t max)
 	}
 }
 
+static const char *const kind_names[NOTIFY_KIND_COUNT] = {
+	[NOTIFY_POST] = "posts", [NOTIFY_REPLY] = "replies", [NOTIFY_MENTION] = "mentions",
+	[NOTIFY_NUDGE] = "nudges", [NOTIFY_OPPORTUNITY] = "opportunities", [NOTIFY_SYNC] = "sync",
+};
+
+const char *notify_kind_name(enum notify_kind k)
+{
+	return (unsigned)k < NOTIFY_KIND_COUNT ? kind_names[k] : "?";
+}
+
+void notify_msg_clear(struct notify_msg *m)
+{
+	free(m->summary);
+	free(m->body);
+	free(m->url);
+	*m = (struct notify_msg){ 0 };
+}
+
 const char *notify_network_title(const char *platform)
 {
 	if (!platform || !*platform)
@@ -131,7 +149,7 @@ int notify_msg_digest(struct notify_msg *out, const struct notify_item *v, size_
 	struct strbuf body = STRBUF_INIT;
 	char summary[128];
 	uint8_t urgency = 0;
-	size_t shown = n < POLICY_DIGEST_LINES ? n : POLICY_DIGEST_LINES;
+	size_t shown = n < NOTIFY_DIGEST_LINES ? n : NOTIFY_DIGEST_LINES;
 	size_t mentors = distinct_mentors(v, n);
 
 	digest_summary(summary, sizeof summary, v, n, extra);

@@ -4,7 +4,7 @@
 #include "store/store.h"
 #include "http/http.h"
 #include "bus/bus.h"
-#include "notify/notify.h"
+#include "notify/notifier.h"
 #include "base/log.h"
 #include "base/clock.h"
 

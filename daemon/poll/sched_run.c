@@ -10,7 +10,7 @@
 #include "common/macros.h"
 #include "base/clock.h"
 #include "bus/bus.h"
-#include "notify/notify.h"
+#include "notify/notifier.h"
 #include "common/utf8.h"
 
 #include <errno.h>
@@ -398,7 +398,7 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 	struct activity act;
 	struct sched_platform *p = t->p;
 	struct store *st = t->s->m->store;
-	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->m->book, t->op == NET_OP_TAG };
+	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->m->mentors, t->op == NET_OP_TAG };
 	struct ingest_stats stats = { 0 };
 	bool last = t->walk.done || t->walk.pages >= SCHED_MAX_PAGES;
 	int r = store_begin(st);

@@ -61,7 +61,7 @@ int store_track(struct store *s, const char *tag, const char *platform);
 /* Removes every platform's row for tag. -ENOENT if not tracked. */
 int store_untrack(struct store *s, const char *tag);
 
-/* Orders of the mentors list (ranked in memory by book.c). */
+/* Orders of the mentors list (ranked in memory by the mentor cache). */
 enum store_sort { STORE_SORT_SCORE, STORE_SORT_FIT, STORE_SORT_RECENT, STORE_SORT_STAGE };
 
 

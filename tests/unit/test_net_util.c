@@ -12,7 +12,7 @@
 #include "net/html.h"
 #include "net/json.h"
 #include "net/jwt.h"
-#include "net/link.h"
+#include "net/link_header.h"
 #include "net/net.h"
 #include "net/time.h"
 #include "net/url.h"
@@ -83,24 +83,24 @@ static void t_link(void)
 	char *u;
 	const char *h = "<https://h/api/v1/x?max_id=9>; rel=\"next\", <https://h/api/v1/x?min_id=12&a=1,2>; rel=\"prev\"";
 
-	ok(net_link_find(h, "next", &u) == 0 && strcmp(u, "https://h/api/v1/x?max_id=9") == 0, "Link next");
+	ok(net_link_header_find(h, "next", &u) == 0 && strcmp(u, "https://h/api/v1/x?max_id=9") == 0, "Link next");
 	free(u);
-	ok(net_link_find(h, "prev", &u) == 0 && strcmp(u, "https://h/api/v1/x?min_id=12&a=1,2") == 0,
+	ok(net_link_header_find(h, "prev", &u) == 0 && strcmp(u, "https://h/api/v1/x?min_id=12&a=1,2") == 0,
 	   "Link prev with a comma inside <>");
 	free(u);
-	ok(net_link_find(h, "last", &u) == -ENOENT && !u, "missing rel");
-	ok(net_link_find("<a>; title=\"x, y\"; rel=next", "NEXT", &u) == 0 && strcmp(u, "a") == 0,
+	ok(net_link_header_find(h, "last", &u) == -ENOENT && !u, "missing rel");
+	ok(net_link_header_find("<a>; title=\"x, y\"; rel=next", "NEXT", &u) == 0 && strcmp(u, "a") == 0,
 	   "bare rel, quoted comma in another param, case-insensitive");
 	free(u);
-	ok(net_link_find("<a>; rel=\"prev previous\"", "previous", &u) == 0 && strcmp(u, "a") == 0,
+	ok(net_link_header_find("<a>; rel=\"prev previous\"", "previous", &u) == 0 && strcmp(u, "a") == 0,
 	   "space-separated rel list");
 	free(u);
-	ok(net_link_find("garbage", "next", &u) == -EINVAL, "malformed header");
-	ok(net_link_find("<unterminated; rel=next", "next", &u) == -EINVAL, "unterminated <");
-	ok(net_link_find(NULL, "next", &u) == -ENOENT, "no header");
-	ok(net_link_find("", "next", &u) == -ENOENT, "empty header");
-	ok(net_link_find("<a>; rel", "next", &u) == -ENOENT, "param without value");
-	ok(net_link_find("<a>; rel=prev,,  <b>;rel=next", "next", &u) == 0 && strcmp(u, "b") == 0,
+	ok(net_link_header_find("garbage", "next", &u) == -EINVAL, "malformed header");
+	ok(net_link_header_find("<unterminated; rel=next", "next", &u) == -EINVAL, "unterminated <");
+	ok(net_link_header_find(NULL, "next", &u) == -ENOENT, "no header");
+	ok(net_link_header_find("", "next", &u) == -ENOENT, "empty header");
+	ok(net_link_header_find("<a>; rel", "next", &u) == -ENOENT, "param without value");
+	ok(net_link_header_find("<a>; rel=prev,,  <b>;rel=next", "next", &u) == 0 && strcmp(u, "b") == 0,
 	   "extra commas and no spaces");
 	free(u);
 }
@@ -263,7 +263,7 @@ static void t_jwt_buf_post(void)
 	post_clear(&p);
 	ok(p.n_tags == 0 && p.tags == NULL && p.network && strcmp(p.network, "x") == 0, "post_clear resets");
 	post_clear(NULL);
-	notif_clear(NULL);
+	post_notif_clear(NULL);
 }
 
 static void t_registry_and_args(void)

@@ -48,18 +48,18 @@ static void test_single_and_digest(void)
 	struct notify_item it;
 
 	notify_rules_default(&rules);
-	policy_init(&p, &rules);
+	notify_policy_init(&p, &rules);
 	it = post(1, "Dr Ada", "New guideline on <heart> failure & you\nsee thread");
-	is_int(policy_offer(&p, &it, AT(12, 0)), 1, "a post is offered");
-	is_int(policy_next_due(&p, AT(12, 0)), AT(12, 0) + 5, "due when the coalescing window closes");
-	is_int(policy_flush(&p, AT(12, 0) + 4, collect, &s), 0, "nothing before the window closes");
-	is_int(policy_flush(&p, AT(12, 0) + 5, collect, &s), 1, "one notification after it");
+	is_int(notify_policy_offer(&p, &it, AT(12, 0)), 1, "a post is offered");
+	is_int(notify_policy_next_due(&p, AT(12, 0)), AT(12, 0) + 5, "due when the coalescing window closes");
+	is_int(notify_policy_flush(&p, AT(12, 0) + 4, collect, &s), 0, "nothing before the window closes");
+	is_int(notify_policy_flush(&p, AT(12, 0) + 5, collect, &s), 1, "one notification after it");
 	is_str(s.v[0].summary, "Dr Ada posted on Mastodon", "single post: who and where");
 	is_str(s.v[0].body, "New guideline on &lt;heart&gt; failure &amp; you see thread", "body escaped, one line");
 	is_str(s.v[0].url, "https://m.example/@a/1", "Open action carries the post URL");
 	is_int(s.v[0].urgency, 1, "a post is normal urgency");
 	is_str(s.v[0].category, "x-mentord.post", "post category");
-	is_int(policy_next_due(&p, AT(12, 1)), 0, "nothing due afterwards");
+	is_int(notify_policy_next_due(&p, AT(12, 1)), 0, "nothing due afterwards");
 	sink_clear(&s);
 
 	/* A burst from three other mentors: one digest. */
@@ -67,15 +67,15 @@ static void test_single_and_digest(void)
 		char name[16];
 		snprintf(name, sizeof name, "Dr %c", 'B' + i % 3);
 		it = post(2 + i % 3, name, "text");
-		policy_offer(&p, &it, AT(12, 10));
+		notify_policy_offer(&p, &it, AT(12, 10));
 	}
-	is_int(policy_flush(&p, AT(12, 10) + 5, collect, &s), 1, "a burst becomes one notification");
+	is_int(notify_policy_flush(&p, AT(12, 10) + 5, collect, &s), 1, "a burst becomes one notification");
 	is_str(s.v[0].summary, "5 new posts from 3 mentors", "digest summary counts posts and mentors");
 	is_str(s.v[0].category, "x-mentord.digest", "digest category");
 	ok(s.v[0].url == NULL, "a digest of several mentors has no single URL");
 	ok(strstr(s.v[0].body, "Dr B: text") && strstr(s.v[0].body, "Dr D: text"), "digest body lists items");
 	sink_clear(&s);
-	policy_finish(&p);
+	notify_policy_finish(&p);
 }
 
 static void test_mentor_gap(void)
@@ -87,18 +87,18 @@ static void test_mentor_gap(void)
 
 	notify_rules_default(&rules);
 	rules.mentor_gap_s = 3600;
-	policy_init(&p, &rules);
-	policy_offer(&p, &it, AT(9, 0));
-	is_int(policy_flush(&p, AT(9, 0) + 5, collect, &s), 1, "first post of the hour shown");
+	notify_policy_init(&p, &rules);
+	notify_policy_offer(&p, &it, AT(9, 0));
+	is_int(notify_policy_flush(&p, AT(9, 0) + 5, collect, &s), 1, "first post of the hour shown");
 	sink_clear(&s);
 	it.text = (char *)"second";
-	policy_offer(&p, &it, AT(9, 10));
+	notify_policy_offer(&p, &it, AT(9, 10));
 	it.text = (char *)"third";
-	policy_offer(&p, &it, AT(9, 20));
-	is_int(policy_flush(&p, AT(9, 10) + 5, collect, &s), 0, "second post within the gap is held");
-	is_int(policy_flush(&p, AT(9, 20) + 5, collect, &s), 0, "third too");
-	is_int(policy_next_due(&p, AT(9, 30)), AT(10, 0) + 5, "held until the mentor's gap has passed");
-	is_int(policy_flush(&p, AT(10, 0) + 5, collect, &s), 1, "then one digest");
+	notify_policy_offer(&p, &it, AT(9, 20));
+	is_int(notify_policy_flush(&p, AT(9, 10) + 5, collect, &s), 0, "second post within the gap is held");
+	is_int(notify_policy_flush(&p, AT(9, 20) + 5, collect, &s), 0, "third too");
+	is_int(notify_policy_next_due(&p, AT(9, 30)), AT(10, 0) + 5, "held until the mentor's gap has passed");
+	is_int(notify_policy_flush(&p, AT(10, 0) + 5, collect, &s), 1, "then one digest");
 	is_str(s.v[0].summary, "2 new posts from 1 mentor", "the held posts, counted");
 	is_str(s.v[0].url, "https://m.example/@a/1", "a one-mentor digest opens that mentor's post");
 	sink_clear(&s);
@@ -106,8 +106,8 @@ static void test_mentor_gap(void)
 	/* Replies are urgent: not held by the gap. */
 	it = (struct notify_item){ .kind = NOTIFY_REPLY, .mentor_id = 7, .mentor = (char *)"Dr Gap",
 	                           .platform = (char *)"bluesky", .text = (char *)"Good question!" };
-	policy_offer(&p, &it, AT(10, 5));
-	is_int(policy_flush(&p, AT(10, 5) + 5, collect, &s), 1, "a reply passes the gap");
+	notify_policy_offer(&p, &it, AT(10, 5));
+	is_int(notify_policy_flush(&p, AT(10, 5) + 5, collect, &s), 1, "a reply passes the gap");
 	is_str(s.v[0].summary, "Dr Gap replied to you on Bluesky", "reply summary");
 	is_int(s.v[0].urgency, 2, "a reply is critical");
 	is_str(s.v[0].category, "im.received", "reply category");
@@ -115,13 +115,13 @@ static void test_mentor_gap(void)
 	/* A mention is also a post: one notification for both. */
 	it = (struct notify_item){ .kind = NOTIFY_POST, .mentor_id = 8, .mentor = (char *)"Dr Echo",
 	                           .url = (char *)"https://e.example/1", .text = (char *)"@me cardiology" };
-	policy_offer(&p, &it, AT(10, 10));
+	notify_policy_offer(&p, &it, AT(10, 10));
 	it.kind = NOTIFY_MENTION;
-	policy_offer(&p, &it, AT(10, 10));
-	is_int(policy_flush(&p, AT(10, 10) + 5, collect, &s), 1, "a mention and its post: one notification");
+	notify_policy_offer(&p, &it, AT(10, 10));
+	is_int(notify_policy_flush(&p, AT(10, 10) + 5, collect, &s), 1, "a mention and its post: one notification");
 	is_str(s.v[0].category, "im.received", "... the mention");
 	sink_clear(&s);
-	policy_finish(&p);
+	notify_policy_finish(&p);
 }
 
 static void test_quiet_hours(void)
@@ -135,28 +135,28 @@ static void test_quiet_hours(void)
 	rules.quiet = true;
 	rules.quiet_start = 22 * 60;
 	rules.quiet_end = 7 * 60;
-	policy_init(&p, &rules);
-	ok(policy_quiet_at(&p, AT(23, 0)) && policy_quiet_at(&p, AT(3, 0)) && policy_quiet_at(&p, AT(6, 59)),
+	notify_policy_init(&p, &rules);
+	ok(notify_policy_quiet_at(&p, AT(23, 0)) && notify_policy_quiet_at(&p, AT(3, 0)) && notify_policy_quiet_at(&p, AT(6, 59)),
 	   "22:00-07:00 wraps midnight");
-	ok(!policy_quiet_at(&p, AT(7, 0)) && !policy_quiet_at(&p, AT(21, 59)), "07:00 and 21:59 are not quiet");
+	ok(!notify_policy_quiet_at(&p, AT(7, 0)) && !notify_policy_quiet_at(&p, AT(21, 59)), "07:00 and 21:59 are not quiet");
 
 	it = post(1, "Dr Night", "late post");
-	policy_offer(&p, &it, AT(23, 0));
+	notify_policy_offer(&p, &it, AT(23, 0));
 	it = post(2, "Dr Owl", "later post");
-	policy_offer(&p, &it, AT(23, 30));
+	notify_policy_offer(&p, &it, AT(23, 30));
 	it = (struct notify_item){ .kind = NOTIFY_REPLY, .mentor_id = 3, .mentor = (char *)"Dr Urgent",
 	                           .platform = (char *)"x", .text = (char *)"Replying to you" };
-	policy_offer(&p, &it, AT(23, 30));
-	is_int(policy_flush(&p, AT(23, 30) + 5, collect, &s), 1, "in quiet hours only the reply goes out");
+	notify_policy_offer(&p, &it, AT(23, 30));
+	is_int(notify_policy_flush(&p, AT(23, 30) + 5, collect, &s), 1, "in quiet hours only the reply goes out");
 	is_str(s.v[0].summary, "Dr Urgent replied to you on X", "the urgent one");
 	sink_clear(&s);
-	is_int(policy_next_due(&p, AT(23, 31)), AT(7, 0) + 86400, "held items due when quiet hours end");
-	is_int(policy_flush(&p, AT(6, 59) + 86400, collect, &s), 0, "nothing at 06:59");
-	is_int(policy_flush(&p, AT(7, 0) + 86400, collect, &s), 1, "one digest at 07:00");
+	is_int(notify_policy_next_due(&p, AT(23, 31)), AT(7, 0) + 86400, "held items due when quiet hours end");
+	is_int(notify_policy_flush(&p, AT(6, 59) + 86400, collect, &s), 0, "nothing at 06:59");
+	is_int(notify_policy_flush(&p, AT(7, 0) + 86400, collect, &s), 1, "one digest at 07:00");
 	is_str(s.v[0].summary, "2 new posts from 2 mentors", "the night's posts as one digest");
 	sink_clear(&s);
-	is_int(policy_next_due(&p, AT(7, 1) + 86400), 0, "nothing left");
-	policy_finish(&p);
+	is_int(notify_policy_next_due(&p, AT(7, 1) + 86400), 0, "nothing left");
+	notify_policy_finish(&p);
 }
 
 static void test_mute_and_switches(void)
@@ -168,23 +168,23 @@ static void test_mute_and_switches(void)
 
 	notify_rules_default(&rules);
 	rules.kinds[NOTIFY_NUDGE] = false;
-	policy_init(&p, &rules);
-	policy_mute(&p, 5, AT(13, 0));
-	is_int(policy_offer(&p, &it, AT(12, 0)), 0, "a muted mentor's post is dropped");
-	is_int(policy_offer(&p, &it, AT(13, 0)), 1, "the mute ends at its time");
-	policy_flush(&p, AT(13, 0) + 5, collect, &s);
+	notify_policy_init(&p, &rules);
+	notify_policy_mute(&p, 5, AT(13, 0));
+	is_int(notify_policy_offer(&p, &it, AT(12, 0)), 0, "a muted mentor's post is dropped");
+	is_int(notify_policy_offer(&p, &it, AT(13, 0)), 1, "the mute ends at its time");
+	notify_policy_flush(&p, AT(13, 0) + 5, collect, &s);
 	sink_clear(&s);
-	policy_mute(&p, 5, INT64_MAX);
-	is_int(policy_offer(&p, &it, AT(20, 0) + 400 * 86400), 0, "muted for ever");
-	policy_mute(&p, 5, 0);
-	is_int(policy_offer(&p, &it, AT(20, 0)), 1, "unmuted");
+	notify_policy_mute(&p, 5, INT64_MAX);
+	is_int(notify_policy_offer(&p, &it, AT(20, 0) + 400 * 86400), 0, "muted for ever");
+	notify_policy_mute(&p, 5, 0);
+	is_int(notify_policy_offer(&p, &it, AT(20, 0)), 1, "unmuted");
 	it.kind = NOTIFY_NUDGE;
-	is_int(policy_offer(&p, &it, AT(20, 0)), 0, "a kind switched off is dropped");
+	is_int(notify_policy_offer(&p, &it, AT(20, 0)), 0, "a kind switched off is dropped");
 	rules.enabled = false;
-	policy_set_rules(&p, &rules);
+	notify_policy_set_rules(&p, &rules);
 	it.kind = NOTIFY_REPLY;
-	is_int(policy_offer(&p, &it, AT(20, 0)), 0, "notify = no drops everything");
-	policy_finish(&p);
+	is_int(notify_policy_offer(&p, &it, AT(20, 0)), 0, "notify = no drops everything");
+	notify_policy_finish(&p);
 }
 
 static void test_flood(void)
@@ -195,26 +195,26 @@ static void test_flood(void)
 	struct notify_item it;
 
 	notify_rules_default(&rules);
-	policy_init(&p, &rules);
+	notify_policy_init(&p, &rules);
 	for (int i = 0; i < 1000; i++) {
 		it = post(100 + i, "Dr Many", "flood");
-		policy_offer(&p, &it, AT(14, 0));
+		notify_policy_offer(&p, &it, AT(14, 0));
 	}
 	for (int i = 0; i < 10; i++) {
 		it = (struct notify_item){ .kind = NOTIFY_REPLY, .mentor_id = 9, .mentor = (char *)"Dr R",
 		                           .text = (char *)"r" };
-		policy_offer(&p, &it, AT(14, 0));
+		notify_policy_offer(&p, &it, AT(14, 0));
 	}
-	is_int(policy_flush(&p, AT(14, 0) + 5, collect, &s), POLICY_MAX_URGENT + 1,
+	is_int(notify_policy_flush(&p, AT(14, 0) + 5, collect, &s), NOTIFY_POLICY_MAX_URGENT + 1,
 	       "1,010 items: three replies alone, the rest in one digest");
-	is_str(s.v[POLICY_MAX_URGENT].summary, "1000 new posts from 256 mentors", "flood counted, memory bounded");
-	ok(strstr(s.v[POLICY_MAX_URGENT].body, "and 995 more") != NULL, "digest body ends with the rest");
+	is_str(s.v[NOTIFY_POLICY_MAX_URGENT].summary, "1000 new posts from 256 mentors", "flood counted, memory bounded");
+	ok(strstr(s.v[NOTIFY_POLICY_MAX_URGENT].body, "and 995 more") != NULL, "digest body ends with the rest");
 	sink_clear(&s);
-	is_int(policy_next_due(&p, AT(14, 1)), AT(15, 0) + 5, "the other replies wait for their mentor's gap");
-	is_int(policy_flush(&p, AT(15, 0) + 5, collect, &s), 1, "then go out together");
+	is_int(notify_policy_next_due(&p, AT(14, 1)), AT(15, 0) + 5, "the other replies wait for their mentor's gap");
+	is_int(notify_policy_flush(&p, AT(15, 0) + 5, collect, &s), 1, "then go out together");
 	is_str(s.v[0].summary, "7 updates from 1 mentor", "as one digest");
 	sink_clear(&s);
-	policy_finish(&p);
+	notify_policy_finish(&p);
 }
 
 static void test_sync_summary(void)

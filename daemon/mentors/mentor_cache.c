@@ -1,5 +1,5 @@
-/* book.c — mentors and their aggregates in memory, kept sorted by id. */
-#include "mentors/book.h"
+/* mentor_cache.c — mentors and their aggregates in memory, kept sorted by id. */
+#include "mentors/mentor_cache.h"
 #include "config/config.h"
 #include "net/post.h"
 #include "base/log.h"
@@ -9,16 +9,16 @@
 #include <stdio.h>
 #include <string.h>
 
-struct book {
+struct mentor_cache {
 	struct store *s;
-	struct book_entry *v;
+	struct mentor_entry *v;
 	size_t n, cap;
 	struct textvec_df df;
 	bool df_dirty;
 	struct textvec_query *q;
 	uint64_t gen;                /* bumped by every change */
 	struct {
-		struct book_row *v;
+		struct mentor_row *v;
 		size_t n;
 		uint64_t gen;
 		enum store_sort sort;
@@ -28,27 +28,27 @@ struct book {
 
 static int entry_cmp(const void *a, const void *b)
 {
-	int64_t x = ((const struct book_entry *)a)->id, y = ((const struct book_entry *)b)->id;
+	int64_t x = ((const struct mentor_entry *)a)->id, y = ((const struct mentor_entry *)b)->id;
 	return x < y ? -1 : x > y;
 }
 
-struct book_entry *book_get(struct book *b, int64_t id)
+struct mentor_entry *mentor_cache_get(struct mentor_cache *b, int64_t id)
 {
-	struct book_entry key = { .id = id };
+	struct mentor_entry key = { .id = id };
 	return b->n ? bsearch(&key, b->v, b->n, sizeof *b->v, entry_cmp) : NULL;
 }
 
-size_t book_count(const struct book *b)
+size_t mentor_cache_count(const struct mentor_cache *b)
 {
 	return b->n;
 }
 
-struct book_entry *book_at(struct book *b, size_t i)
+struct mentor_entry *mentor_cache_at(struct mentor_cache *b, size_t i)
 {
 	return i < b->n ? &b->v[i] : NULL;
 }
 
-static int fill_entry(struct book_entry *e, const struct store_mentor_rec *m)
+static int fill_entry(struct mentor_entry *e, const struct store_mentor_rec *m)
 {
 	char *name = strdup(m->name ? m->name : "");
 	if (!name)
@@ -74,8 +74,8 @@ static int fill_entry(struct book_entry *e, const struct store_mentor_rec *m)
  * an insert is nearly always an append). */
 static int upsert(const struct store_mentor_rec *m, void *userdata)
 {
-	struct book *b = userdata;
-	struct book_entry *e = book_get(b, m->id);
+	struct mentor_cache *b = userdata;
+	struct mentor_entry *e = mentor_cache_get(b, m->id);
 	size_t pos;
 
 	b->gen++;
@@ -83,7 +83,7 @@ static int upsert(const struct store_mentor_rec *m, void *userdata)
 		return fill_entry(e, m);
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? 2 * b->cap : 64;
-		struct book_entry *v = realloc(b->v, cap * sizeof *v);
+		struct mentor_entry *v = realloc(b->v, cap * sizeof *v);
 		if (!v)
 			return -ENOMEM;
 		b->v = v;
@@ -99,13 +99,13 @@ static int upsert(const struct store_mentor_rec *m, void *userdata)
 	return fill_entry(&b->v[pos], m);
 }
 
-int book_refresh(struct book *b, int64_t id)
+int mentor_cache_refresh(struct mentor_cache *b, int64_t id)
 {
 	int r = store_get_mentor(b->s, id, upsert, b);
-	struct book_entry *e;
-	if (r > 0 && (e = book_get(b, id)) && e->stale)
-		return book_rebuild(b, id);   /* e.g. a mentor made by unlink */
-	if (r != 0 || !(e = book_get(b, id)))
+	struct mentor_entry *e;
+	if (r > 0 && (e = mentor_cache_get(b, id)) && e->stale)
+		return mentor_cache_rebuild(b, id);   /* e.g. a mentor made by unlink */
+	if (r != 0 || !(e = mentor_cache_get(b, id)))
 		return r < 0 ? r : 0;
 	free(e->name);
 	memmove(e, e + 1, (size_t)(&b->v[b->n] - (e + 1)) * sizeof *e);
@@ -115,7 +115,7 @@ int book_refresh(struct book *b, int64_t id)
 	return 0;
 }
 
-static int save(struct book *b, const struct book_entry *e)
+static int save(struct mentor_cache *b, const struct mentor_entry *e)
 {
 	char text[LEDGER_AGG_TEXT_MAX];
 	b->gen++;
@@ -164,9 +164,9 @@ static int rebuild_one(const struct store_event_row *row, void *userdata)
 	return 0;
 }
 
-int book_rebuild(struct book *b, int64_t id)
+int mentor_cache_rebuild(struct mentor_cache *b, int64_t id)
 {
-	struct book_entry *e = book_get(b, id);
+	struct mentor_entry *e = mentor_cache_get(b, id);
 	struct rebuild_ctx c;
 	int r;
 
@@ -182,7 +182,7 @@ int book_rebuild(struct book *b, int64_t id)
 	return save(b, e);
 }
 
-unsigned book_post_flags(const struct post *p)
+unsigned mentor_cache_post_flags(const struct post *p)
 {
 	unsigned f = 0;
 	if (!p)
@@ -195,16 +195,16 @@ unsigned book_post_flags(const struct post *p)
 	return f;
 }
 
-int book_add_event(struct book *b, int64_t mentor_id, const char *kind, int64_t at,
+int mentor_cache_add_event(struct mentor_cache *b, int64_t mentor_id, const char *kind, int64_t at,
                    const char *platform, const struct post *post)
 {
-	struct book_entry *e = book_get(b, mentor_id);
+	struct mentor_entry *e = mentor_cache_get(b, mentor_id);
 	int k = ledger_kind_from_name(kind);
 	struct ledger_event ev = { .at = at, .platform = platform };
 
 	if (!e) {
-		int r = book_refresh(b, mentor_id);
-		if (r < 0 || !(e = book_get(b, mentor_id)))
+		int r = mentor_cache_refresh(b, mentor_id);
+		if (r < 0 || !(e = mentor_cache_get(b, mentor_id)))
 			return r < 0 ? r : -ENOENT;
 	}
 	if (k < 0)
@@ -217,12 +217,12 @@ int book_add_event(struct book *b, int64_t mentor_id, const char *kind, int64_t 
 		ev.url = post->url;
 		/* A mentor's reply to the user is reply_to_me, not "to another". */
 		if (k == LEDGER_POST)
-			ev.flags = book_post_flags(post);
+			ev.flags = mentor_cache_post_flags(post);
 	}
 	if (e->stale) {
 		/* Never written: fold in the history first (this event is already
 		 * stored, so the rebuild includes it). */
-		return book_rebuild(b, mentor_id);
+		return mentor_cache_rebuild(b, mentor_id);
 	}
 	if (ledger_agg_add(&e->agg, &ev) < 0)
 		return 0;   /* an event the arithmetic cannot use (at <= 0) */
@@ -231,7 +231,7 @@ int book_add_event(struct book *b, int64_t mentor_id, const char *kind, int64_t 
 	return save(b, e);
 }
 
-const struct textvec_df *book_df(struct book *b)
+const struct textvec_df *mentor_cache_df(struct mentor_cache *b)
 {
 	/* Rebuilt lazily: 10,000 mentors take ~10 ms, and a slightly stale
 	 * table changes nothing the user could see. */
@@ -245,27 +245,27 @@ const struct textvec_df *book_df(struct book *b)
 	return &b->df;
 }
 
-const struct textvec_query *book_interests(struct book *b)
+const struct textvec_query *mentor_cache_interests(struct mentor_cache *b)
 {
 	return b->q;
 }
 
-void book_set_interests(struct book *b, const struct config *c)
+void mentor_cache_set_interests(struct mentor_cache *b, const struct config *c)
 {
 	if (!b->q)
 		return;
 	b->gen++;
-	textvec_query_build(b->q, (const char *const *)c->interests, c->n_interests, book_df(b));
+	textvec_query_build(b->q, (const char *const *)c->interests, c->n_interests, mentor_cache_df(b));
 }
 
-double book_strength(struct book *b, const struct book_entry *e, int64_t now, struct ledger_score *why)
+double mentor_cache_strength(struct mentor_cache *b, const struct mentor_entry *e, int64_t now, struct ledger_score *why)
 {
 	return ledger_strength(&e->agg, now, why);
 }
 
-double book_fit(struct book *b, const struct book_entry *e, int64_t now, struct ledger_score *why)
+double mentor_cache_fit(struct mentor_cache *b, const struct mentor_entry *e, int64_t now, struct ledger_score *why)
 {
-	return ledger_fit(&e->agg, now, b->q, book_df(b), why);
+	return ledger_fit(&e->agg, now, b->q, mentor_cache_df(b), why);
 }
 
 static int stage_order(enum ledger_stage s)
@@ -280,7 +280,7 @@ static int stage_order(enum ledger_stage s)
 
 static int row_cmp(const void *pa, const void *pb, void *ctx)
 {
-	const struct book_row *a = pa, *b = pb;
+	const struct mentor_row *a = pa, *b = pb;
 	double x, y;
 	switch (*(const enum store_sort *)ctx) {
 	case STORE_SORT_FIT: x = b->fit; y = a->fit; break;
@@ -300,8 +300,8 @@ static int row_cmp(const void *pa, const void *pb, void *ctx)
 	return a->e->id < b->e->id ? -1 : a->e->id > b->e->id;
 }
 
-int book_ranked(struct book *b, enum store_sort sort, int64_t now,
-                const struct book_row **rows, size_t *n)
+int mentor_cache_ranked(struct mentor_cache *b, enum store_sort sort, int64_t now,
+                const struct mentor_row **rows, size_t *n)
 {
 	if (b->rank.v && b->rank.gen == b->gen && b->rank.sort == sort &&
 	    now >= b->rank.at && now - b->rank.at < 60) {
@@ -309,15 +309,15 @@ int book_ranked(struct book *b, enum store_sort sort, int64_t now,
 		*n = b->rank.n;
 		return 0;
 	}
-	struct book_row *v = realloc(b->rank.v, (b->n ? b->n : 1) * sizeof *v);
+	struct mentor_row *v = realloc(b->rank.v, (b->n ? b->n : 1) * sizeof *v);
 	if (!v)
 		return -ENOMEM;
-	book_df(b);
+	mentor_cache_df(b);
 	for (size_t i = 0; i < b->n; i++) {
 		struct ledger_stage_info st;
-		struct book_entry *e = &b->v[i];
+		struct mentor_entry *e = &b->v[i];
 		ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, &st);
-		v[i] = (struct book_row){ e, ledger_strength(&e->agg, now, NULL),
+		v[i] = (struct mentor_row){ e, ledger_strength(&e->agg, now, NULL),
 		                          ledger_fit(&e->agg, now, b->q, &b->df, NULL), st.stage };
 	}
 	if (b->n > 1)
@@ -334,23 +334,23 @@ int book_ranked(struct book *b, enum store_sort sort, int64_t now,
 
 /* Mentors whose aggregate predates migration 003 have events but an empty
  * aggregate: rebuild those once. */
-static int rebuild_stale(struct book *b)
+static int rebuild_stale(struct mentor_cache *b)
 {
 	int r = 0;
 	for (size_t i = 0; i < b->n && r >= 0; i++) {
 		if (b->v[i].stale)
-			r = book_rebuild(b, b->v[i].id);
+			r = mentor_cache_rebuild(b, b->v[i].id);
 	}
 	return r;
 }
 
-int book_new(struct book **out, struct store *s, const struct config *c)
+int mentor_cache_new(struct mentor_cache **out, struct store *s, const struct config *c)
 {
-	struct book *b = calloc(1, sizeof *b);
+	struct mentor_cache *b = calloc(1, sizeof *b);
 	int r;
 
 	if (!b || !(b->q = calloc(1, sizeof *b->q)) || textvec_df_init(&b->df) < 0) {
-		book_free(b);
+		mentor_cache_free(b);
 		return -ENOMEM;
 	}
 	b->s = s;
@@ -365,15 +365,15 @@ int book_new(struct book **out, struct store *s, const struct config *c)
 	if ((r = store_commit(s)) < 0)
 		goto fail;
 	b->df_dirty = true;
-	book_set_interests(b, c);
+	mentor_cache_set_interests(b, c);
 	*out = b;
 	return 0;
 fail:
-	book_free(b);
+	mentor_cache_free(b);
 	return r;
 }
 
-void book_free(struct book *b)
+void mentor_cache_free(struct mentor_cache *b)
 {
 	if (!b)
 		return;

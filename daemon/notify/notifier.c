@@ -1,9 +1,9 @@
-/* notify.c — the notifier: ledger news in, asynchronous Notify calls out. */
-#include "notify/notify.h"
+/* notifier.c — the notifier: ledger news in, asynchronous Notify calls out. */
+#include "notify/notifier.h"
 #include "base/clock.h"
 #include "common/str.h"
 #include "notify/notify_text.h"
-#include "mentors/book.h"
+#include "mentors/mentor_cache.h"
 #include "config/config.h"
 #include "base/log.h"
 #include "app/mentord.h"
@@ -223,7 +223,7 @@ static void review(struct notifier *n, bool fresh_only);
 
 static void arm(struct notifier *n)
 {
-	int64_t now = clock_now(&(n->m)->clock), due = policy_next_due(&n->policy, now), us;
+	int64_t now = clock_now(&(n->m)->clock), due = notify_policy_next_due(&n->policy, now), us;
 	struct timeval tv;
 	if (!due) {
 		evtimer_del(n->timer);
@@ -247,7 +247,7 @@ static void on_timer(evutil_socket_t fd, short what, void *userdata)
 	 * opportunity it announces make one notification, not two. */
 	if (n->review_soon)
 		review(n, true);
-	if (policy_flush(&n->policy, clock_now(&(n->m)->clock), send_msg, n) < 0)
+	if (notify_policy_flush(&n->policy, clock_now(&(n->m)->clock), send_msg, n) < 0)
 		log_warn("notifications: out of memory");
 	arm(n);
 }
@@ -257,8 +257,8 @@ void notifier_round_done(struct notifier *n)
 	struct timeval now = { 0, 0 };
 	if (!n)
 		return;
-	policy_close_window(&n->policy, clock_now(&(n->m)->clock));
-	if (n->review_soon || policy_next_due(&n->policy, clock_now(&(n->m)->clock)))
+	notify_policy_close_window(&n->policy, clock_now(&(n->m)->clock));
+	if (n->review_soon || notify_policy_next_due(&n->policy, clock_now(&(n->m)->clock)))
 		evtimer_add(n->timer, &now);
 }
 
@@ -266,7 +266,7 @@ void notifier_offer(struct notifier *n, const struct notify_item *it)
 {
 	if (!n)
 		return;
-	if (policy_offer(&n->policy, it, clock_now(&(n->m)->clock)) < 0)
+	if (notify_policy_offer(&n->policy, it, clock_now(&(n->m)->clock)) < 0)
 		log_warn("notifications: out of memory");
 	arm(n);
 }
@@ -312,7 +312,7 @@ void notifier_activity(struct notifier *n, int64_t mentor_id, const char *kind, 
 {
 	const char *verb;
 	enum notify_kind k;
-	struct book_entry *e;
+	struct mentor_entry *e;
 	char summary[200];
 	struct notify_item it;
 
@@ -321,9 +321,9 @@ void notifier_activity(struct notifier *n, int64_t mentor_id, const char *kind, 
 	note_fresh(n, mentor_id, url);
 	if ((k = kind_of(kind, &verb)) == NOTIFY_KIND_COUNT)
 		return;
-	if (k == NOTIFY_POST && !textvec_text_matches(book_interests(n->m->book), text ? text : "", NULL, 0))
+	if (k == NOTIFY_POST && !textvec_text_matches(mentor_cache_interests(n->m->mentors), text ? text : "", NULL, 0))
 		return;
-	e = book_get(n->m->book, mentor_id);
+	e = mentor_cache_get(n->m->mentors, mentor_id);
 	it = (struct notify_item){ .kind = k, .mentor_id = mentor_id, .mentor = e ? e->name : NULL,
 	                           .platform = (char *)platform, .url = (char *)url, .text = (char *)text };
 	if (verb) {
@@ -337,13 +337,13 @@ void notifier_activity(struct notifier *n, int64_t mentor_id, const char *kind, 
 void notifier_history(struct notifier *n, int64_t mentor_id, const char *tag, const char *platform,
                       unsigned posts)
 {
-	struct book_entry *e;
+	struct mentor_entry *e;
 	char summary[200], body[200];
 	struct notify_item it = { .kind = NOTIFY_SYNC, .mentor_id = mentor_id, .platform = (char *)platform,
 	                          .summary = summary, .text = body };
 	if (!n)
 		return;
-	e = tag ? NULL : book_get(n->m->book, mentor_id);
+	e = tag ? NULL : mentor_cache_get(n->m->mentors, mentor_id);
 	if (tag)
 		snprintf(summary, sizeof summary, "Tracking #%s on %s", tag, notify_network_title(platform));
 	else
@@ -365,7 +365,7 @@ static void review_arm(struct notifier *n, int64_t seconds)
 
 static void announce_nudge(struct notifier *n, const struct ledger_nudge *v)
 {
-	struct book_entry *e = book_get(n->m->book, v->mentor_id);
+	struct mentor_entry *e = mentor_cache_get(n->m->mentors, v->mentor_id);
 	char text[2 * LEDGER_MSG_MAX + 8];
 	struct notify_item it = {
 		.kind = v->kind == LEDGER_NUDGE_OPPORTUNITY ? NOTIFY_OPPORTUNITY : NOTIFY_NUDGE,
@@ -387,7 +387,7 @@ static void fresh_clear(struct notifier *n)
 /* A nudge about a post is news when the post came as news (not with a
  * first sync); one about time passing (cooling, pacing) when it began after
  * the mentor was followed. */
-static bool nudge_is_news(const struct notifier *n, const struct ledger_nudge *v, const struct book_entry *e)
+static bool nudge_is_news(const struct notifier *n, const struct ledger_nudge *v, const struct mentor_entry *e)
 {
 	if (!v->post_id || !v->url)
 		return v->at >= e->agg.follow_at;
@@ -412,7 +412,7 @@ static void review(struct notifier *n, bool fresh_only)
 	    (r = store_begin(st)) < 0)
 		goto out;
 	for (size_t i = 0; i < l->n && r >= 0; i++) {
-		struct book_entry *e = book_get(n->m->book, l->v[i].mentor_id);
+		struct mentor_entry *e = mentor_cache_get(n->m->mentors, l->v[i].mentor_id);
 		char key[96];
 		if (!e || !nudge_is_news(n, &l->v[i], e))
 			continue;
@@ -460,7 +460,7 @@ void notifier_configure(struct notifier *n, const struct config *c)
 	r.quiet_end = c->quiet_end;
 	r.coalesce_s = c->notify_coalesce;
 	r.mentor_gap_s = c->notify_mentor_gap;
-	policy_set_rules(&n->policy, &r);
+	notify_policy_set_rules(&n->policy, &r);
 	if ((cmd = strdup(c->open_command ? c->open_command : "xdg-open"))) {
 		free(n->open_command);
 		n->open_command = cmd;
@@ -479,18 +479,18 @@ int notifier_new(struct notifier **out, struct mentord *m, sd_bus *bus)
 	n->m = m;
 	n->bus = sd_bus_ref(bus);
 	notify_rules_default(&rules);
-	policy_init(&n->policy, &rules);
+	notify_policy_init(&n->policy, &rules);
 	n->timer = evtimer_new(m->base, on_timer, n);
 	n->review = evtimer_new(m->base, on_review, n);
 	n->sigchld = evsignal_new(m->base, SIGCHLD, on_sigchld, n);
 	if (!n->timer || !n->review || !n->sigchld || evsignal_add(n->sigchld, NULL) < 0)
 		goto fail;
 	review_arm(n, 60);   /* the first full review, once the daemon has settled */
-	/* The book has read mentors.muted_until already. */
+	/* The mentor cache has read mentors.muted_until already. */
 	r = 0;
-	for (size_t i = 0; i < book_count(m->book) && r >= 0; i++)
-		if (book_at(m->book, i)->muted_until > 0)
-			r = policy_mute(&n->policy, book_at(m->book, i)->id, book_at(m->book, i)->muted_until);
+	for (size_t i = 0; i < mentor_cache_count(m->mentors) && r >= 0; i++)
+		if (mentor_cache_at(m->mentors, i)->muted_until > 0)
+			r = notify_policy_mute(&n->policy, mentor_cache_at(m->mentors, i)->id, mentor_cache_at(m->mentors, i)->muted_until);
 	if (r < 0)
 		goto fail;
 	r = sd_bus_match_signal_async(bus, &n->action_match, NULL, NOTIF_PATH, NOTIF_IFACE, "ActionInvoked",
@@ -523,7 +523,7 @@ void notifier_free(struct notifier *n)
 		event_free(n->sigchld);
 	if (n->review)
 		event_free(n->review);
-	policy_finish(&n->policy);
+	notify_policy_finish(&n->policy);
 	sd_bus_unref(n->bus);
 	free(n->server);
 	free(n->open_command);
@@ -532,5 +532,5 @@ void notifier_free(struct notifier *n)
 
 int notifier_mute(struct notifier *n, int64_t mentor_id, int64_t until)
 {
-	return n ? policy_mute(&n->policy, mentor_id, until) : 0;
+	return n ? notify_policy_mute(&n->policy, mentor_id, until) : 0;
 }

@@ -1,4 +1,4 @@
-/* notify.h — desktop notifications through org.freedesktop.Notifications.
+/* notifier.h — desktop notifications through org.freedesktop.Notifications.
  *
  * The notifier turns ledger news into items for the policy (notify_policy.h),
  * flushes it from a libevent timer and sends each message with an
@@ -7,8 +7,8 @@
  * on "Open" (ActionInvoked from the server that showed the notification) run
  * the configured open_command (xdg-open) with the post's URL. Mutes persist
  * in the store and are loaded at start. */
-#ifndef MENTORD_NOTIFY_H
-#define MENTORD_NOTIFY_H
+#ifndef MENTORD_NOTIFY_NOTIFIER_H
+#define MENTORD_NOTIFY_NOTIFIER_H
 
 #include "notify/notify_policy.h"
 

@@ -1,4 +1,4 @@
-#include "net/link.h"
+#include "net/link_header.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -71,7 +71,7 @@ static const char *parse_params(const char *p, const char *want, bool *match)
 	}
 }
 
-int net_link_find(const char *header, const char *rel, char **url)
+int net_link_header_find(const char *header, const char *rel, char **url)
 {
 	const char *p = header;
 
