@@ -226,7 +226,7 @@ static int gen_ledger(struct store *s, unsigned mentors, unsigned long events)
 	}
 
 	/* Aggregates from the events, the way the daemon rebuilds them. */
-	if ((r = mentor_cache_new(&cache, s, &cfg)) < 0)
+	if ((r = mentor_cache_new(&cache, s, (const char *const *)cfg.interests, cfg.n_interests)) < 0)
 		goto fail;
 	if ((r = store_begin(s)) < 0)
 		goto fail;

@@ -43,8 +43,8 @@ int mentord_reload(struct mentord *m, char **err)
 	config_clear(&m->config);
 	m->config = fresh;
 	log_info("reload: configuration re-read from %s", m->config_path);
-	mentor_cache_set_interests(m->mentors, &m->config);
-	notifier_configure(m->notify, &m->config);
+	mentor_cache_set_interests(m->mentors, (const char *const *)m->config.interests, m->config.n_interests);
+	mentord_news_configure_notifier(m);
 	sched_reload(m->sched);
 	bus_emit_reloaded(m->bus);
 	return 0;
@@ -95,10 +95,63 @@ static int setup_events(struct mentord *m)
 
 static int resolve_paths(struct mentord *m, const struct mentord_options *opt)
 {
+	const char *slash;
 	m->config_explicit = opt->config_path != NULL;
 	m->config_path = opt->config_path ? paths_expand_home(opt->config_path) : paths_xdg("CONFIG", "mentord.conf");
 	m->db_path = opt->db_path ? paths_expand_home(opt->db_path) : paths_xdg("STATE", "mentord.db");
-	return m->config_path && m->db_path ? 0 : -ENOMEM;
+	if (!m->config_path || !m->db_path)
+		return -ENOMEM;
+	/* Files beside the database (sessions) go where it goes. */
+	if ((slash = strrchr(m->db_path, '/')) && !(m->state_dir = strndup(m->db_path, (size_t)(slash - m->db_path))))
+		return -ENOMEM;
+	return 0;
+}
+
+static int on_bus_reload(void *data, char **err)
+{
+	return mentord_reload(data, err);
+}
+
+static void on_bus_lost(void *data, int exit_code)
+{
+	mentord_quit(data, exit_code);
+}
+
+/* The scheduler, the notifier and the bus, each given what it works with
+ * and the callbacks that carry its news. */
+static int start_services(struct mentord *m)
+{
+	struct sched_events sev;
+	struct notifier_events nev;
+	struct bus_hooks hooks;
+	int r;
+
+	mentord_news_sched(m, &sev);
+	mentord_news_notifier(m, &nev);
+	hooks = (struct bus_hooks){ .reload = on_bus_reload, .quit = on_bus_lost, .data = m };
+	struct sched_deps sd = {
+		.base = m->base, .clock = &m->clock, .config = &m->config, .store = m->store,
+		.http = m->http, .mentors = m->mentors, .state_dir = m->state_dir,
+	};
+	if ((r = sched_new(&m->sched, &sd, &sev)) < 0)
+		return r;
+	if ((r = sd_bus_open_user(&m->conn)) < 0) {
+		log_err("bus: cannot connect to the session bus: %s "
+		        "(is DBUS_SESSION_BUS_ADDRESS set?)", strerror(-r));
+		return r;
+	}
+	struct notifier_deps nd = {
+		.base = m->base, .clock = &m->clock, .bus = m->conn, .store = m->store, .mentors = m->mentors,
+	};
+	if ((r = notifier_new(&m->notify, &nd, &nev)) < 0)
+		return r;
+	mentord_news_configure_notifier(m);
+	struct bus_deps bd = {
+		.base = m->base, .conn = m->conn, .clock = &m->clock, .config = &m->config, .store = m->store,
+		.mentors = m->mentors, .check = m->check, .sched = m->sched, .notifier = m->notify,
+		.started_usec = m->started_usec,
+	};
+	return bus_new(&m->bus, &bd, &hooks);
 }
 
 int mentord_init(struct mentord *m, const struct mentord_options *opt)
@@ -118,8 +171,6 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 		goto fail;
 	}
 	log_debug("configuration: %s; database: %s", m->config_path, m->db_path);
-	for (size_t i = 0; i < CONFIG_MAX_PLATFORMS; i++)
-		m->status[i].rate_remaining = -1;
 	m->base = event_base_new();
 	if (!m->base) {
 		r = -ENOMEM;
@@ -128,7 +179,8 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 	if ((r = store_open(&m->store, m->db_path)) < 0)
 		goto fail;
 	store_set_clock(m->store, &m->clock);
-	if ((r = mentor_cache_new(&m->mentors, m->store, &m->config)) < 0 ||
+	if ((r = mentor_cache_new(&m->mentors, m->store, (const char *const *)m->config.interests,
+	                          m->config.n_interests)) < 0 ||
 	    (r = setup_events(m)) < 0)
 		goto fail;
 	if ((r = check_engine_new(&m->check, &err)) < 0) {
@@ -141,9 +193,7 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 		log_err("http: cannot initialise: %s", strerror(-r));
 		goto fail;
 	}
-	if ((r = sched_new(&m->sched, m)) < 0 ||
-	    (r = bus_new(&m->bus, m, m->base)) < 0 ||
-	    (r = notifier_new(&m->notify, m, bus_connection(m->bus))) < 0)
+	if ((r = start_services(m)) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -168,10 +218,13 @@ int mentord_run(struct mentord *m)
 
 void mentord_finish(struct mentord *m)
 {
-	notifier_free(m->notify);
-	m->notify = NULL;
 	bus_free(m->bus);
 	m->bus = NULL;
+	notifier_free(m->notify);
+	m->notify = NULL;
+	if (m->conn)
+		sd_bus_flush_close_unref(m->conn);
+	m->conn = NULL;
 	/* The scheduler cancels its requests before the HTTP layer goes. */
 	sched_free(m->sched);
 	m->sched = NULL;
@@ -192,6 +245,8 @@ void mentord_finish(struct mentord *m)
 	config_clear(&m->config);
 	free(m->config_path);
 	free(m->db_path);
+	free(m->state_dir);
+	m->state_dir = NULL;
 	m->base = NULL;
 	m->config_path = m->db_path = NULL;
 }

@@ -1,14 +1,19 @@
 /* mentord.h — the daemon object: owns every subsystem, built up by
  * mentord_init() in dependency order and torn down by mentord_finish() in
- * reverse. Callbacks receive it as their userdata; nothing else is global. */
-#ifndef MENTORD_MENTORD_H
-#define MENTORD_MENTORD_H
+ * reverse, and wires them: the subsystems know only what is below them, and
+ * what one of them has to tell another (new activity, a finished round, a
+ * nudge) comes up to callbacks registered here (mentord_news.c) and goes
+ * down from here. Callbacks receive it as their userdata; nothing else is
+ * global. */
+#ifndef MENTORD_APP_MENTORD_H
+#define MENTORD_APP_MENTORD_H
 
 #include "config/config.h"
 #include "base/clock.h"
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <systemd/sd-bus.h>
 
 struct event_base;
 struct event;
@@ -16,18 +21,11 @@ struct store;
 struct bus;
 struct http;
 struct sched;
+struct sched_events;
 struct mentor_cache;
 struct check_engine;
 struct notifier;
-
-/* What `mentorctl status` shows per network; filled by the scheduler. */
-struct platform_status {
-	char state[24];          /* "disabled", "idle", "polling", "backoff", "rate-limited", "auth-failed" */
-	int64_t last_poll;       /* unix seconds, 0 = never */
-	int64_t next_poll;
-	int64_t rate_remaining;  /* -1 = unknown */
-	char last_error[160];
-};
+struct notifier_events;
 
 struct mentord_options {
 	const char *config_path;   /* NULL: XDG default, missing file = defaults */
@@ -43,16 +41,17 @@ struct mentord {
 	char *config_path;
 	bool config_explicit;
 	char *db_path;
+	char *state_dir;              /* the database's folder */
+	struct clock clock;           /* moved and scaled by tests (MENTORD_CLOCK_*) */
 	struct store *store;
+	struct mentor_cache *mentors; /* every mentor's aggregate in memory */
+	struct check_engine *check;   /* the draft checker's rules */
 	struct http *http;
 	struct sched *sched;
-	struct mentor_cache *mentors;
-	struct check_engine *check;   /* the draft checker's rules */
-	struct bus *bus;
+	sd_bus *conn;                 /* the session bus */
 	struct notifier *notify;      /* desktop notifications */
-	struct clock clock;        /* moved and scaled by tests (MENTORD_CLOCK_*) */
-	struct platform_status status[CONFIG_MAX_PLATFORMS];
-	uint64_t started_usec;     /* CLOCK_MONOTONIC */
+	struct bus *bus;              /* Manager1 */
+	uint64_t started_usec;        /* CLOCK_MONOTONIC */
 	struct event *sig_term, *sig_int, *sig_hup, *watchdog;
 	bool quit;
 	int exit_code;
@@ -70,5 +69,11 @@ int mentord_reload(struct mentord *m, char **err);
 
 /* Asks the loop to stop after the current iteration. */
 void mentord_quit(struct mentord *m, int exit_code);
+
+/* mentord_news.c: the callbacks that carry news between subsystems. */
+void mentord_news_sched(struct mentord *m, struct sched_events *ev);
+void mentord_news_notifier(struct mentord *m, struct notifier_events *ev);
+/* The configuration's notification settings, to the notifier. */
+void mentord_news_configure_notifier(struct mentord *m);
 
 #endif

@@ -1,6 +1,8 @@
-/* bus.c — the sd-bus connection and its libevent glue. */
+/* bus.c — Manager1 on the session bus: the object and the name, and the
+ * connection driven from libevent (its fd events, and its absolute
+ * timeout re-read before every loop turn: libevent 2.1 has no prepare
+ * hook). */
 #include "bus/bus_internal.h"
-#include "app/mentord.h"
 #include "mentors/mentor_cache.h"
 #include "mentord-bus.h"
 #include "base/log.h"
@@ -21,7 +23,8 @@ static void bus_dispatch(struct bus *b)
 	} while (r > 0);
 	if (r < 0) {
 		log_err("bus: connection lost: %s", strerror(-r));
-		mentord_quit(b->m, 1);
+		if (b->hooks.quit)
+			b->hooks.quit(b->hooks.data, 1);
 	}
 }
 
@@ -43,12 +46,7 @@ void bus_rearm(struct bus *b)
 
 	if (!b || !b->bus)
 		return;
-	/* Whatever wrote (a method, a page, the notifier), the count
-	 * properties may have changed: one check here covers every writer. */
-	if (store_change_count(b->m->store) != b->store_changes) {
-		b->store_changes = store_change_count(b->m->store);
-		bus_counts_dirty(b);
-	}
+	bus_props_check_store(b);
 	fd = sd_bus_get_fd(b->bus);
 	ev = sd_bus_get_events(b->bus);
 	if (fd < 0 || ev < 0)
@@ -72,86 +70,33 @@ void bus_rearm(struct bus *b)
 	}
 }
 
-int bus_check_caller(sd_bus_message *msg, sd_bus_error *error)
-{
-	sd_bus_creds *creds = NULL;
-	uid_t euid;
-	int r;
-
-	r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID | SD_BUS_CREDS_AUGMENT, &creds);
-	if (r < 0)
-		return sd_bus_error_set_errnof(error, -r, "Cannot identify the caller: %s", strerror(-r));
-	/* Augmented (racy /proc) credentials are not trustworthy for access. */
-	if (sd_bus_creds_get_augmented_mask(creds) & SD_BUS_CREDS_EUID)
-		r = -EPERM;
-	else
-		r = sd_bus_creds_get_euid(creds, &euid);
-	sd_bus_creds_unref(creds);
-	if (r < 0 || euid != geteuid())
-		return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED,
-		                        "Only the user running mentord may change it");
-	return 0;
-}
-
-void bus_emit_reloaded(struct bus *b)
-{
-	int r;
-	if (!b)
-		return;
-	r = sd_bus_emit_signal(b->bus, MENTORD_BUS_PATH, MENTORD_BUS_IFACE, "Reloaded", "");
-	if (r < 0)
-		log_warn("bus: cannot emit Reloaded: %s", strerror(-r));
-}
-
-void bus_emit_poll_finished(struct bus *b, unsigned polled, unsigned failed)
-{
-	int r;
-	if (!b)
-		return;
-	r = sd_bus_emit_signal(b->bus, MENTORD_BUS_PATH, MENTORD_BUS_IFACE, "PollFinished", "uu",
-	                       (uint32_t)polled, (uint32_t)failed);
-	if (r < 0)
-		log_warn("bus: cannot emit PollFinished: %s", strerror(-r));
-}
-
-void bus_emit_activity(struct bus *b, int64_t mentor_id, const char *kind, const char *platform,
-                       const char *url, const char *text, int64_t at)
-{
-	struct mentor_entry *e;
-	int r;
-	if (!b)
-		return;
-	e = mentor_cache_get(b->m->mentors, mentor_id);
-	r = sd_bus_emit_signal(b->bus, MENTORD_BUS_PATH, MENTORD_BUS_IFACE, "MentorActivity", "tsssssx",
-	                       (uint64_t)mentor_id, e ? e->name : "", kind, platform ? platform : "",
-	                       url ? url : "", text ? text : "", at);
-	if (r < 0)
-		log_warn("bus: cannot emit MentorActivity: %s", strerror(-r));
-}
-
-int bus_new(struct bus **out, struct mentord *m, struct event_base *base)
+int bus_new(struct bus **out, const struct bus_deps *deps, const struct bus_hooks *hooks)
 {
 	struct bus *b = calloc(1, sizeof *b);
 	int r;
 
 	if (!b)
 		return -ENOMEM;
-	b->m = m;
-	b->base = base;
-	b->io = event_new(base, -1, 0, on_io, b);
-	b->timer = evtimer_new(base, on_timer, b);
+	b->base = deps->base;
+	b->bus = sd_bus_ref(deps->conn);
+	b->clock = deps->clock;
+	b->config = deps->config;
+	b->store = deps->store;
+	b->mentors = deps->mentors;
+	b->check = deps->check;
+	b->sched = deps->sched;
+	b->notifier = deps->notifier;
+	b->started_usec = deps->started_usec;
+	if (hooks)
+		b->hooks = *hooks;
+	b->io = event_new(b->base, -1, 0, on_io, b);
+	b->timer = evtimer_new(b->base, on_timer, b);
 	if (!b->io || !b->timer) {
 		r = -ENOMEM;
 		goto fail;
 	}
-	r = sd_bus_open_user(&b->bus);
-	if (r < 0) {
-		log_err("bus: cannot connect to the session bus: %s "
-		        "(is DBUS_SESSION_BUS_ADDRESS set?)", strerror(-r));
-		goto fail;
-	}
 	r = sd_bus_add_object_vtable(b->bus, &b->manager_slot, MENTORD_BUS_PATH,
-	                             MENTORD_BUS_IFACE, bus_manager_vtable, m);
+	                             MENTORD_BUS_IFACE, bus_vtable, b);
 	if (r < 0) {
 		log_err("bus: cannot publish %s: %s", MENTORD_BUS_PATH, strerror(-r));
 		goto fail;
@@ -164,6 +109,7 @@ int bus_new(struct bus **out, struct mentord *m, struct event_base *base)
 			log_err("bus: cannot own %s: %s", MENTORD_BUS_NAME, strerror(-r));
 		goto fail;
 	}
+	b->name_owned = true;
 	if ((r = bus_props_init(b)) < 0)
 		goto fail;
 	*out = b;
@@ -177,12 +123,12 @@ void bus_free(struct bus *b)
 {
 	if (!b)
 		return;
-	if (b->bus) {
-		/* Release the name first so a successor can take it at once. */
+	/* Release the name first so a successor can take it at once; the
+	 * connection itself is its owner's to flush and close. */
+	if (b->name_owned)
 		sd_bus_release_name(b->bus, MENTORD_BUS_NAME);
-		sd_bus_slot_unref(b->manager_slot);
-		sd_bus_flush_close_unref(b->bus);
-	}
+	sd_bus_slot_unref(b->manager_slot);
+	sd_bus_unref(b->bus);
 	if (b->io)
 		event_free(b->io);
 	if (b->timer)

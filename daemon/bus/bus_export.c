@@ -3,7 +3,6 @@
  * read, and each reply stays under EXPORT_PAGE_BYTES however long the
  * texts, so neither the loop nor the bus ever carries the whole ledger. */
 #include "bus/bus_internal.h"
-#include "app/mentord.h"
 #include "mentord-bus.h"
 #include "store/store.h"
 #include "common/utf8.h"
@@ -105,9 +104,9 @@ out:
 	return r;
 }
 
-int bus_method_export_ledger(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_export_ledger(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	reply_unref sd_bus_message *reply = NULL;
 	struct export_page pg = { 0 };
 	uint64_t after;
@@ -127,8 +126,8 @@ int bus_method_export_ledger(sd_bus_message *msg, void *userdata, sd_bus_error *
 	/* No event id is above INT64_MAX: such a cursor is simply past the end.
 	 * One row beyond the limit is read to tell whether more follow. */
 	if (after <= INT64_MAX &&
-	    (r = store_export_events(m->store, (int64_t)after, limit + 1, append_export_row, &pg)) < 0)
-		return r == -ENOMEM ? r : bus_internal_error(error, r);
+	    (r = store_export_events(b->store, (int64_t)after, limit + 1, append_export_row, &pg)) < 0)
+		return r == -ENOMEM ? r : bus_args_internal_error(error, r);
 	if ((r = sd_bus_message_close_container(reply)) < 0 ||
 	    (r = sd_bus_message_append(reply, "t", pg.more ? pg.last : (uint64_t)0)) < 0)
 		return r;

@@ -1,7 +1,17 @@
-/* bus_internal.h — shared by bus.c (connection, loop glue) and
- * bus_manager.c (the Manager1 vtable). */
-#ifndef MENTORD_BUS_INTERNAL_H
-#define MENTORD_BUS_INTERNAL_H
+/* bus_internal.h — shared by the files of bus/. They stack one way,
+ * lowest first:
+ *
+ *   bus_args.c     the caller's uid, platform, handle and mentor arguments,
+ *                  the named Internal error
+ *   bus_emit.c     the signals
+ *   bus_props.c    the count properties and their debounced PropertiesChanged
+ *   bus_daemon.c, bus_follow.c, bus_ledger.c, bus_suggest.c, bus_draft.c,
+ *   bus_export.c, bus_mute.c
+ *                  the methods, a file per group (userdata: struct bus)
+ *   bus_vtable.c   the interface, pointing at them
+ *   bus.c          the object, the name and the connection's loop glue */
+#ifndef MENTORD_BUS_BUS_INTERNAL_H
+#define MENTORD_BUS_BUS_INTERNAL_H
 
 #include "bus/bus.h"
 #include "store/store.h"
@@ -20,11 +30,21 @@ struct bus_counts {
 struct bus {
 	sd_bus *bus;
 	sd_bus_slot *manager_slot;
-	struct mentord *m;
+	bool name_owned;
+	/* bus_deps */
 	struct event_base *base;
+	const struct clock *clock;
+	const struct config *config;
+	struct store *store;
+	struct mentor_cache *mentors;
+	struct check_engine *check;
+	struct sched *sched;
+	struct notifier *notifier;
+	uint64_t started_usec;
+	struct bus_hooks hooks;
+
 	struct event *io, *timer;
 	short io_events;          /* what io is armed for, to avoid needless re-adds */
-	bool dispatching;
 	struct event *counts_timer;   /* debounces PropertiesChanged */
 	struct bus_counts shown;
 	int64_t store_changes;        /* store_change_count() when last looked at */
@@ -38,53 +58,55 @@ struct bus {
 /* A reply message freed on every return path. */
 #define reply_unref __attribute__((cleanup(sd_bus_message_unrefp)))
 
-extern const sd_bus_vtable bus_manager_vtable[];
-
-struct mentord;
-
-/* Named UnknownPlatform / InvalidHandle errors; bus_check_handle checks the
- * platform too and writes the normalised handle (MENTORD_MAX_HANDLE + 1). */
-int bus_check_platform(const char *platform, sd_bus_error *error);
-int bus_check_handle(const char *platform, const char *in, char *out, sd_bus_error *error);
-
-/* MENTOR as typed by the user (id, handle, name prefix) → the mentor cache's
- * entry, or UnknownMentor / AmbiguousMentor / InvalidArgument. */
-struct mentor_entry;
-int bus_find_mentor(struct mentord *m, const char *query, struct mentor_entry **out, sd_bus_error *error);
-
-/* The named Internal error for an unexpected negative errno. */
-int bus_internal_error(sd_bus_error *error, int r);
-
-/* bus_ledger.c / bus_suggest.c: handlers listed in bus_manager_vtable. */
-int bus_list_mentors(struct mentord *m, sd_bus_message *msg, enum store_sort sort,
-                     uint32_t offset, uint32_t limit, sd_bus_error *error);
-int bus_method_show(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-int bus_method_why(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-int bus_method_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-int bus_method_link(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-int bus_method_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-int bus_method_suggest(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-int bus_method_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-int bus_method_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-int bus_method_link_suggestions(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-int bus_method_check(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-/* bus_export.c */
-int bus_method_export_ledger(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-
-/* bus_props.c: the getter of Mentors, Accounts, Hashtags, Posts, Events,
- * Muted and LastPoll; set-up of the PropertiesChanged debounce. */
-int bus_property_count(sd_bus *bus, const char *path, const char *interface, const char *property,
-                       sd_bus_message *reply, void *userdata, sd_bus_error *error);
-int bus_props_init(struct bus *b);
-
-/* bus_notify.c: Mute, Unmute, ListMutes. */
-int bus_method_mute(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-int bus_method_unmute(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-int bus_method_list_mutes(sd_bus_message *msg, void *userdata, sd_bus_error *error);
-
+/* ---- bus_args.c ---- */
 /* Refuses callers whose effective uid is not ours (defence in depth: the
  * user bus already limits who connects). Returns 0 or a set error. */
-int bus_check_caller(sd_bus_message *msg, sd_bus_error *error);
+int bus_args_caller(sd_bus_message *msg, sd_bus_error *error);
+/* Named UnknownPlatform / InvalidHandle errors; bus_args_handle checks the
+ * platform too and writes the normalised handle (MENTORD_MAX_HANDLE + 1). */
+int bus_args_platform(const char *platform, sd_bus_error *error);
+int bus_args_handle(const char *platform, const char *in, char *out, sd_bus_error *error);
+/* MENTOR as typed by the user (id, handle, name prefix) → the mentor
+ * cache's entry, or UnknownMentor / AmbiguousMentor / InvalidArgument. */
+struct mentor_entry;
+int bus_args_mentor(struct bus *b, const char *query, struct mentor_entry **out, sd_bus_error *error);
+/* The named Internal error for an unexpected negative errno. */
+int bus_args_internal_error(sd_bus_error *error, int r);
+
+/* ---- bus_props.c ---- */
+/* The getter of Mentors, Accounts, Hashtags, Posts, Events, Muted, LastPoll. */
+int bus_props_get(sd_bus *bus, const char *path, const char *interface, const char *property,
+                  sd_bus_message *reply, void *userdata, sd_bus_error *error);
+int bus_props_init(struct bus *b);
+/* A store write since the last look: the counts may have changed. */
+void bus_props_check_store(struct bus *b);
+
+/* ---- the methods (sd_bus_message_handler_t, userdata: struct bus) ---- */
+int bus_daemon_status(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_daemon_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_daemon_poll(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_follow_add(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_follow_remove(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_follow_track(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_follow_untrack(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_ledger_list(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_ledger_show(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_ledger_why(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_ledger_log(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_ledger_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_ledger_link(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_ledger_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_suggest_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_suggest_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_suggest_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_suggest_links(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_draft_check(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_export_ledger(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_mute_set(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_mute_clear(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_mute_list(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+
+/* ---- bus_vtable.c ---- */
+extern const sd_bus_vtable bus_vtable[];
 
 #endif

@@ -1,11 +1,10 @@
 /* bus_ledger.c — the ledger half of org.mentord.Manager1: mentors list,
- * show, why, log, link/unlink, stage pins, suggestions and nudges. Thin:
+ * show, why, log, link/unlink and stage pins. Thin:
  * arguments are checked here, arithmetic lives in ledger/ and mentors/, SQL in
  * store. */
 #include "bus/bus_internal.h"
 #include "base/clock.h"
 #include "mentors/mentor_cache.h"
-#include "app/mentord.h"
 #include "mentord-bus.h"
 #include "poll/sched.h"
 #include "store/store.h"
@@ -21,36 +20,13 @@
 
 #define MAX_NOTE 1000
 
-int bus_internal_error(sd_bus_error *error, int r)
-{
-	return sd_bus_error_setf(error, MENTORD_ERROR_INTERNAL, "Internal error: %s", strerror(-r));
-}
-
-/* MENTOR as typed by the user → the mentor cache's entry, or a named error. */
-int bus_find_mentor(struct mentord *m, const char *query, struct mentor_entry **out, sd_bus_error *error)
-{
-	int64_t id;
-	if (strlen(query) > MENTORD_MAX_NAME || !utf8_text_valid(query, strlen(query)))
-		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT, "Invalid mentor reference");
-	id = store_find_mentor(m->store, query);
-	if (id == -ENOTUNIQ)
-		return sd_bus_error_setf(error, MENTORD_ERROR_AMBIGUOUS_MENTOR,
-		                         "'%.*s' matches several mentors; use the id or more of the name", BUS_CUT(query, 64));
-	if (id == -ENOENT || (id > 0 && !mentor_cache_get(m->mentors, id)))
-		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_MENTOR, "No mentor '%.*s'", BUS_CUT(query, 64));
-	if (id < 0)
-		return bus_internal_error(error, (int)id);
-	*out = mentor_cache_get(m->mentors, id);
-	return 0;
-}
-
 static int append_account(const char *platform, const char *handle, void *userdata)
 {
 	return sd_bus_message_append(userdata, "(ss)", platform, handle);
 }
 
 /* One (tssdda(ss)ttxx) row, the shape of ListMentors and ShowMentor. */
-static int append_row(struct mentord *m, sd_bus_message *reply, const struct mentor_row *row)
+static int append_row(struct bus *b, sd_bus_message *reply, const struct mentor_row *row)
 {
 	const struct ledger_agg *a = &row->e->agg;
 	uint64_t events = 0;
@@ -63,7 +39,7 @@ static int append_row(struct mentord *m, sd_bus_message *reply, const struct men
 	                               ledger_stage_name(row->stage), row->score, row->fit)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(ss)")) < 0)
 		return r;
-	r = store_for_each_account_of(m->store, row->e->id, append_account, reply);
+	r = store_for_each_account_of(b->store, row->e->id, append_account, reply);
 	if (r < 0 || (r = sd_bus_message_close_container(reply)) < 0 ||
 	    (r = sd_bus_message_append(reply, "ttxx", (uint64_t)a->n[LEDGER_POST], events,
 	                               ledger_agg_last_activity(a), ledger_agg_last_contact(a))) < 0)
@@ -71,21 +47,21 @@ static int append_row(struct mentord *m, sd_bus_message *reply, const struct men
 	return sd_bus_message_close_container(reply);
 }
 
-int bus_list_mentors(struct mentord *m, sd_bus_message *msg, enum store_sort sort,
-                     uint32_t offset, uint32_t limit, sd_bus_error *error)
+static int list_mentors(struct bus *b, sd_bus_message *msg, enum store_sort sort,
+                        uint32_t offset, uint32_t limit, sd_bus_error *error)
 {
 	reply_unref sd_bus_message *reply = NULL;
 	const struct mentor_row *rows;
 	size_t n;
-	int r = mentor_cache_ranked(m->mentors, sort, clock_now(&m->clock), &rows, &n);
+	int r = mentor_cache_ranked(b->mentors, sort, clock_now(b->clock), &rows, &n);
 
 	if (r < 0)
-		return bus_internal_error(error, r);
+		return bus_args_internal_error(error, r);
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(tssdda(ss)ttxx)")) < 0)
 		return r;
 	for (size_t i = offset; i < n && i - offset < limit; i++)
-		if ((r = append_row(m, reply, &rows[i])) < 0)
+		if ((r = append_row(b, reply, &rows[i])) < 0)
 			return r;
 	if ((r = sd_bus_message_close_container(reply)) < 0 ||
 	    (r = sd_bus_message_append(reply, "u", (uint32_t)(n > UINT32_MAX ? UINT32_MAX : n))) < 0)
@@ -93,11 +69,42 @@ int bus_list_mentors(struct mentord *m, sd_bus_message *msg, enum store_sort sor
 	return sd_bus_send(NULL, reply, NULL);
 }
 
-static struct mentor_row row_of(struct mentord *m, struct mentor_entry *e, struct ledger_stage_info *st)
+static int parse_sort(const char *s, enum store_sort *out)
 {
-	int64_t now = clock_now(&m->clock);
+	static const struct { const char *name; enum store_sort sort; } sorts[] = {
+		{ "", STORE_SORT_SCORE }, { "score", STORE_SORT_SCORE }, { "fit", STORE_SORT_FIT },
+		{ "recent", STORE_SORT_RECENT }, { "stage", STORE_SORT_STAGE },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(sorts); i++)
+		if (strcmp(s, sorts[i].name) == 0) {
+			*out = sorts[i].sort;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int bus_ledger_list(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	const char *sort;
+	enum store_sort how;
+	uint32_t offset, limit;
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "suu", &sort, &offset, &limit)) < 0)
+		return r;
+	if (parse_sort(sort, &how) < 0)
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
+		                         "Unknown sort '%.*s' (expected score, fit, recent or stage)", BUS_CUT(sort, 32));
+	if (limit == 0 || limit > MENTORD_MAX_PAGE)
+		limit = MENTORD_MAX_PAGE;
+	return list_mentors(userdata, msg, how, offset, limit, error);
+}
+
+static struct mentor_row row_of(struct bus *b, struct mentor_entry *e, struct ledger_stage_info *st)
+{
+	int64_t now = clock_now(b->clock);
 	ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, st);
-	return (struct mentor_row){ e, mentor_cache_strength(m->mentors, e, now, NULL), mentor_cache_fit(m->mentors, e, now, NULL),
+	return (struct mentor_row){ e, mentor_cache_strength(b->mentors, e, now, NULL), mentor_cache_fit(b->mentors, e, now, NULL),
 	                          st->stage };
 }
 
@@ -113,9 +120,9 @@ static int append_event(const struct store_event_row *e, void *userdata)
 	                             url, text);
 }
 
-int bus_method_show(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_ledger_show(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	reply_unref sd_bus_message *reply = NULL;
 	struct ledger_stage_info st;
 	struct mentor_entry *e;
@@ -125,13 +132,13 @@ int bus_method_show(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "su", &query, &max)) < 0)
 		return r;
-	if ((r = bus_find_mentor(m, query, &e, error)) < 0)
+	if ((r = bus_args_mentor(b, query, &e, error)) < 0)
 		return r;
 	if (max == 0 || max > 500)
 		max = 500;
-	struct mentor_row row = row_of(m, e, &st);
+	struct mentor_row row = row_of(b, e, &st);
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
-	    (r = append_row(m, reply, &row)) < 0 ||
+	    (r = append_row(b, reply, &row)) < 0 ||
 	    (r = sd_bus_message_append(reply, "sb", ledger_stage_name(st.computed), (int)st.pinned)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(sx)")) < 0)
 		return r;
@@ -141,9 +148,9 @@ int bus_method_show(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 			return r;
 	if ((r = sd_bus_message_close_container(reply)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(sxsss)")) < 0 ||
-	    (r = store_mentor_events(m->store, e->id, max, append_event, reply)) < 0 ||
+	    (r = store_mentor_events(b->store, e->id, max, append_event, reply)) < 0 ||
 	    (r = sd_bus_message_close_container(reply)) < 0)
-		return r < 0 && r != -ENOMEM ? bus_internal_error(error, r) : r;
+		return r < 0 && r != -ENOMEM ? bus_args_internal_error(error, r) : r;
 	return sd_bus_send(NULL, reply, NULL);
 }
 
@@ -156,24 +163,24 @@ static int append_parts(sd_bus_message *reply, const struct ledger_score *s)
 	return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-int bus_method_why(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_ledger_why(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	reply_unref sd_bus_message *reply = NULL;
 	struct ledger_stage_info st;
 	struct ledger_score strength, fit;
 	struct mentor_entry *e;
 	const char *query;
-	int64_t now = clock_now(&m->clock);
+	int64_t now = clock_now(b->clock);
 	int r;
 
 	if ((r = sd_bus_message_read(msg, "s", &query)) < 0)
 		return r;
-	if ((r = bus_find_mentor(m, query, &e, error)) < 0)
+	if ((r = bus_args_mentor(b, query, &e, error)) < 0)
 		return r;
 	ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, &st);
-	mentor_cache_strength(m->mentors, e, now, &strength);
-	mentor_cache_fit(m->mentors, e, now, &fit);
+	mentor_cache_strength(b->mentors, e, now, &strength);
+	mentor_cache_fit(b->mentors, e, now, &fit);
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_append(reply, "sssd", ledger_stage_name(st.stage), st.why,
 	                               st.next_step ? st.next_step : "", strength.score)) < 0 ||
@@ -193,17 +200,17 @@ static bool offline_kind(const char *k)
 	return false;
 }
 
-int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_ledger_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	struct mentor_entry *e;
 	const char *query, *kind, *note;
-	int64_t when, now = clock_now(&m->clock), id;
+	int64_t when, now = clock_now(b->clock), id;
 	int r;
 
 	if ((r = sd_bus_message_read(msg, "sssx", &query, &kind, &note, &when)) < 0)
 		return r;
-	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, query, &e, error)) < 0)
+	if ((r = bus_args_caller(msg, error)) < 0 || (r = bus_args_mentor(b, query, &e, error)) < 0)
 		return r;
 	if (!offline_kind(kind))
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
@@ -216,90 +223,90 @@ int bus_method_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	if (when < 631152000 || when > now + 86400)   /* 1990 .. tomorrow */
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
 		                         "The time must be between 1990 and tomorrow");
-	if ((r = store_begin(m->store)) < 0)
-		return bus_internal_error(error, r);
-	id = store_log_event(m->store, e->id, kind, when, note);
-	r = id < 0 ? (int)id : mentor_cache_add_event(m->mentors, e->id, kind, when, NULL, NULL);
+	if ((r = store_begin(b->store)) < 0)
+		return bus_args_internal_error(error, r);
+	id = store_log_event(b->store, e->id, kind, when, note);
+	r = id < 0 ? (int)id : mentor_cache_add_event(b->mentors, e->id, kind, when, NULL, NULL);
 	if (r >= 0)
-		r = store_commit(m->store);
+		r = store_commit(b->store);
 	else
-		store_rollback(m->store);
+		store_rollback(b->store);
 	if (r < 0) {
-		mentor_cache_refresh(m->mentors, e->id);
-		return bus_internal_error(error, r);
+		mentor_cache_refresh(b->mentors, e->id);
+		return bus_args_internal_error(error, r);
 	}
 	log_info("logged %s with mentor %" PRId64, kind, e->id);
 	return sd_bus_reply_method_return(msg, "t", (uint64_t)id);
 }
 
-int bus_method_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_ledger_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	struct mentor_entry *e;
 	const char *query, *stage;
 	int r;
 
 	if ((r = sd_bus_message_read(msg, "ss", &query, &stage)) < 0)
 		return r;
-	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, query, &e, error)) < 0)
+	if ((r = bus_args_caller(msg, error)) < 0 || (r = bus_args_mentor(b, query, &e, error)) < 0)
 		return r;
 	bool unpin = !*stage || strcmp(stage, "auto") == 0;
 	if (!unpin && ledger_stage_from_name(stage) < 0)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
 		                         "Unknown stage '%.*s' (expected follow, participate, establish, "
 		                         "connected, dormant or auto)", BUS_CUT(stage, 32));
-	if ((r = store_set_stage(m->store, e->id, unpin ? NULL : stage)) < 0 ||
-	    (r = mentor_cache_refresh(m->mentors, e->id)) < 0)
-		return bus_internal_error(error, r);
+	if ((r = store_set_stage(b->store, e->id, unpin ? NULL : stage)) < 0 ||
+	    (r = mentor_cache_refresh(b->mentors, e->id)) < 0)
+		return bus_args_internal_error(error, r);
 	return sd_bus_reply_method_return(msg, "");
 }
 
 /* Looks up platform/handle after checking them. *acc 0 when not stored. */
-static int account_arg(struct mentord *m, const char *platform, const char *handle, char *norm,
+static int account_arg(struct bus *b, const char *platform, const char *handle, char *norm,
                        int64_t *acc, int64_t *owner, sd_bus_error *error)
 {
 	int r;
-	if ((r = bus_check_handle(platform, handle, norm, error)) < 0)
+	if ((r = bus_args_handle(platform, handle, norm, error)) < 0)
 		return r;
 	*owner = 0;
-	*acc = store_account_id(m->store, platform, norm, owner);
-	return *acc < 0 ? bus_internal_error(error, (int)*acc) : 0;
+	*acc = store_account_id(b->store, platform, norm, owner);
+	return *acc < 0 ? bus_args_internal_error(error, (int)*acc) : 0;
 }
 
 /* After accounts moved: both mentors' aggregates from their events, and
  * the one left empty removed. Inside the caller's transaction. */
-static int settle(struct mentord *m, int64_t a, int64_t b)
+static int settle(struct bus *b, int64_t from, int64_t to)
 {
 	int r = 0;
-	if (a > 0 && (r = store_drop_empty_mentor(m->store, a)) < 0)
+	if (from > 0 && (r = store_drop_empty_mentor(b->store, from)) < 0)
 		return r;
-	if (a > 0 && r == 0 && (r = mentor_cache_rebuild(m->mentors, a)) < 0)
+	if (from > 0 && r == 0 && (r = mentor_cache_rebuild(b->mentors, from)) < 0)
 		return r;
-	if (b > 0 && !mentor_cache_get(m->mentors, b) && (r = mentor_cache_refresh(m->mentors, b)) < 0)
+	if (to > 0 && !mentor_cache_get(b->mentors, to) && (r = mentor_cache_refresh(b->mentors, to)) < 0)
 		return r;
-	return b > 0 ? mentor_cache_rebuild(m->mentors, b) : 0;
+	return to > 0 ? mentor_cache_rebuild(b->mentors, to) : 0;
 }
 
-static int finish_move(struct mentord *m, int r, int64_t a, int64_t b, sd_bus_error *error)
+static int finish_move(struct bus *b, int r, int64_t from, int64_t to, sd_bus_error *error)
 {
 	if (r >= 0)
-		r = store_commit(m->store);
+		r = store_commit(b->store);
 	else
-		store_rollback(m->store);
+		store_rollback(b->store);
 	/* Memory follows the database whatever happened. */
-	if (a > 0)
-		mentor_cache_refresh(m->mentors, a);
-	if (b > 0)
-		mentor_cache_refresh(m->mentors, b);
+	if (from > 0)
+		mentor_cache_refresh(b->mentors, from);
+	if (to > 0)
+		mentor_cache_refresh(b->mentors, to);
 	if (r < 0)
-		return bus_internal_error(error, r);
-	sched_reload(m->sched);
+		return bus_args_internal_error(error, r);
+	sched_reload(b->sched);
 	return 0;
 }
 
-int bus_method_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_ledger_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	const char *query, *platform, *handle;
 	char norm[MENTORD_MAX_HANDLE + 1];
 	struct mentor_entry *e;
@@ -308,33 +315,33 @@ int bus_method_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "sss", &query, &platform, &handle)) < 0)
 		return r;
-	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, query, &e, error)) < 0 ||
-	    (r = account_arg(m, platform, handle, norm, &acc, &owner, error)) < 0)
+	if ((r = bus_args_caller(msg, error)) < 0 || (r = bus_args_mentor(b, query, &e, error)) < 0 ||
+	    (r = account_arg(b, platform, handle, norm, &acc, &owner, error)) < 0)
 		return r;
 	mid = e->id;
 	if (acc == 0) {
 		/* Not known yet: following it into this mentor is the link. */
-		if ((r = store_follow(m->store, platform, norm, NULL, mid, &mid, &aid)) < 0)
-			return bus_internal_error(error, r);
-		mentor_cache_refresh(m->mentors, mid);
-		sched_reload(m->sched);
+		if ((r = store_follow(b->store, platform, norm, NULL, mid, &mid, &aid)) < 0)
+			return bus_args_internal_error(error, r);
+		mentor_cache_refresh(b->mentors, mid);
+		sched_reload(b->sched);
 		return sd_bus_reply_method_return(msg, "t", (uint64_t)aid);
 	}
 	if (owner == mid)
 		return sd_bus_reply_method_return(msg, "t", (uint64_t)acc);
-	if ((r = store_begin(m->store)) < 0)
-		return bus_internal_error(error, r);
-	int64_t old = store_move_account(m->store, acc, mid);
-	r = old < 0 ? (int)old : settle(m, old, mid);
-	if ((r = finish_move(m, r, old > 0 ? old : 0, mid, error)) < 0)
+	if ((r = store_begin(b->store)) < 0)
+		return bus_args_internal_error(error, r);
+	int64_t old = store_move_account(b->store, acc, mid);
+	r = old < 0 ? (int)old : settle(b, old, mid);
+	if ((r = finish_move(b, r, old > 0 ? old : 0, mid, error)) < 0)
 		return r;
 	log_info("linked %s on %s to mentor %" PRId64, norm, platform, mid);
 	return sd_bus_reply_method_return(msg, "t", (uint64_t)acc);
 }
 
-int bus_method_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_ledger_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	const char *query, *platform, *handle;
 	char norm[MENTORD_MAX_HANDLE + 1];
 	struct mentor_entry *e;
@@ -343,25 +350,25 @@ int bus_method_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "sss", &query, &platform, &handle)) < 0)
 		return r;
-	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, query, &e, error)) < 0 ||
-	    (r = account_arg(m, platform, handle, norm, &acc, &owner, error)) < 0)
+	if ((r = bus_args_caller(msg, error)) < 0 || (r = bus_args_mentor(b, query, &e, error)) < 0 ||
+	    (r = account_arg(b, platform, handle, norm, &acc, &owner, error)) < 0)
 		return r;
 	if (acc == 0 || owner != e->id)
 		return sd_bus_error_setf(error, MENTORD_ERROR_NOT_FOLLOWED, "%s on %s is not an account of mentor %" PRId64,
 		                         norm, platform, e->id);
-	if ((r = store_mentor_size(m->store, e->id, &accounts, &offline)) < 0)
-		return bus_internal_error(error, r);
+	if ((r = store_mentor_size(b->store, e->id, &accounts, &offline)) < 0)
+		return bus_args_internal_error(error, r);
 	if (accounts < 2)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
 		                         "%s is mentor %" PRId64 "'s only account; unfollow it instead", norm, e->id);
 	int64_t mid = e->id;
-	if ((r = store_begin(m->store)) < 0)
-		return bus_internal_error(error, r);
-	fresh = store_new_mentor(m->store, norm);
-	r = fresh < 0 ? (int)fresh : (int)store_move_account(m->store, acc, fresh);
+	if ((r = store_begin(b->store)) < 0)
+		return bus_args_internal_error(error, r);
+	fresh = store_new_mentor(b->store, norm);
+	r = fresh < 0 ? (int)fresh : (int)store_move_account(b->store, acc, fresh);
 	if (r >= 0)
-		r = settle(m, mid, fresh);
-	if ((r = finish_move(m, r, mid, fresh > 0 ? fresh : 0, error)) < 0)
+		r = settle(b, mid, fresh);
+	if ((r = finish_move(b, r, mid, fresh > 0 ? fresh : 0, error)) < 0)
 		return r;
 	log_info("unlinked %s on %s from mentor %" PRId64 " (now mentor %" PRId64 ")", norm, platform, mid, fresh);
 	return sd_bus_reply_method_return(msg, "t", (uint64_t)fresh);

@@ -4,9 +4,9 @@
 #include "bus/bus_internal.h"
 #include "base/clock.h"
 #include "mentors/mentor_cache.h"
-#include "app/mentord.h"
 #include "mentord-bus.h"
 #include "store/store.h"
+#include "poll/sched.h"
 #include "base/log.h"
 
 #include <errno.h>
@@ -15,35 +15,35 @@
 
 #define COUNTS_DEBOUNCE_MS 500
 
-static int read_counts(struct mentord *m, struct bus_counts *c)
+static int read_counts(struct bus *b, struct bus_counts *c)
 {
 	struct store_counts sc;
-	int64_t now = clock_now(&m->clock);
+	int64_t now = clock_now(b->clock);
 	int r;
 
 	memset(c, 0, sizeof *c);
-	if ((r = store_counts(m->store, &sc)) < 0)
+	if ((r = store_counts(b->store, &sc)) < 0)
 		return r;
 	c->mentors = (uint32_t)sc.mentors;
 	c->accounts = (uint32_t)sc.accounts;
 	c->hashtags = (uint32_t)sc.hashtags;
 	c->posts = sc.posts;
 	c->events = sc.events;
-	for (size_t i = 0; i < mentor_cache_count(m->mentors); i++)
-		c->muted += mentor_cache_at(m->mentors, i)->muted_until > now;
-	for (size_t i = 0; i < m->config.n_platforms; i++)
-		if (m->status[i].last_poll > c->last_poll)
-			c->last_poll = m->status[i].last_poll;
+	for (size_t i = 0; i < mentor_cache_count(b->mentors); i++)
+		c->muted += mentor_cache_at(b->mentors, i)->muted_until > now;
+	for (size_t i = 0; sched_status(b->sched, i); i++)
+		if (sched_status(b->sched, i)->last_poll > c->last_poll)
+			c->last_poll = sched_status(b->sched, i)->last_poll;
 	return 0;
 }
 
-int bus_property_count(sd_bus *bus, const char *path, const char *interface, const char *property,
+int bus_props_get(sd_bus *bus, const char *path, const char *interface, const char *property,
                        sd_bus_message *reply, void *userdata, sd_bus_error *error)
 {
 	struct bus_counts c;
 	int r = read_counts(userdata, &c);
 	if (r < 0)
-		return bus_internal_error(error, r);
+		return bus_args_internal_error(error, r);
 	switch (property[0]) {
 	case 'M': return sd_bus_message_append(reply, "u", property[1] == 'e' ? c.mentors : c.muted);
 	case 'A': return sd_bus_message_append(reply, "u", c.accounts);
@@ -63,7 +63,7 @@ static void on_counts_timer(evutil_socket_t fd, short what, void *userdata)
 	size_t n = 0;
 	int r;
 
-	if (read_counts(b->m, &c) < 0)
+	if (read_counts(b, &c) < 0)
 		return;
 	if (c.mentors != o->mentors) changed[n++] = "Mentors";
 	if (c.accounts != o->accounts) changed[n++] = "Accounts";
@@ -79,7 +79,7 @@ static void on_counts_timer(evutil_socket_t fd, short what, void *userdata)
 		log_warn("bus: cannot emit PropertiesChanged: %s", strerror(-r));
 }
 
-void bus_counts_dirty(struct bus *b)
+void bus_props_dirty(struct bus *b)
 {
 	struct timeval tv = { 0, COUNTS_DEBOUNCE_MS * 1000 };
 	if (b && b->counts_timer && !evtimer_pending(b->counts_timer, NULL))
@@ -91,23 +91,16 @@ int bus_props_init(struct bus *b)
 	b->counts_timer = evtimer_new(b->base, on_counts_timer, b);
 	if (!b->counts_timer)
 		return -ENOMEM;
-	return read_counts(b->m, &b->shown);
+	return read_counts(b, &b->shown);
 }
 
-void bus_emit_nudge(struct bus *b, int64_t mentor_id, const char *mentor, const char *kind, int64_t at,
-                    const char *url, const char *message, const char *action)
-{
-	int r;
-	if (!b)
-		return;
-	r = sd_bus_emit_signal(b->bus, MENTORD_BUS_PATH, MENTORD_BUS_IFACE, "NudgeAdded", "tssxsss",
-	                       (uint64_t)mentor_id, mentor ? mentor : "", kind, at, url ? url : "",
-	                       message ? message : "", action ? action : "");
-	if (r < 0)
-		log_warn("bus: cannot emit NudgeAdded: %s", strerror(-r));
-}
 
-sd_bus *bus_connection(struct bus *b)
+void bus_props_check_store(struct bus *b)
 {
-	return b ? b->bus : NULL;
+	/* Whatever wrote (a method, a page, the notifier), the count
+	 * properties may have changed: one check here covers every writer. */
+	if (store_change_count(b->store) != b->store_changes) {
+		b->store_changes = store_change_count(b->store);
+		bus_props_dirty(b);
+	}
 }

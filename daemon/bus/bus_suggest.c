@@ -2,7 +2,6 @@
 #include "bus/bus_internal.h"
 #include "base/clock.h"
 #include "mentors/mentor_cache.h"
-#include "app/mentord.h"
 #include "mentord-bus.h"
 #include "store/store.h"
 #include "mentors/bio_handles.h"
@@ -67,9 +66,9 @@ static int take_candidate(const struct store_candidate *c, void *userdata)
 	return p->handle[i] && p->name[i] ? 0 : -ENOMEM;
 }
 
-int bus_method_suggest(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_suggest_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	reply_unref sd_bus_message *reply = NULL;
 	struct ledger_suggestion out[100];
 	struct pool p = { 0 };
@@ -90,12 +89,12 @@ int bus_method_suggest(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		r = -ENOMEM;
 		goto out;
 	}
-	if ((r = store_for_each_candidate(m->store, CANDIDATE_POOL, take_candidate, &p)) < 0) {
-		r = bus_internal_error(error, r);
+	if ((r = store_for_each_candidate(b->store, CANDIDATE_POOL, take_candidate, &p)) < 0) {
+		r = bus_args_internal_error(error, r);
 		goto out;
 	}
-	n = ledger_suggest(p.c, p.n, clock_now(&m->clock), mentor_cache_interests(m->mentors),
-	                   mentor_cache_df(m->mentors), out, limit);
+	n = ledger_suggest(p.c, p.n, clock_now(b->clock), mentor_cache_interests(b->mentors),
+	                   mentor_cache_df(b->mentors), out, limit);
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(sssdas)")) < 0)
 		goto out;
@@ -117,42 +116,42 @@ out:
 	return r;
 }
 
-int bus_method_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_suggest_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	const char *platform, *handle;
 	char norm[MENTORD_MAX_HANDLE + 1];
 	int r;
 
 	if ((r = sd_bus_message_read(msg, "ss", &platform, &handle)) < 0)
 		return r;
-	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_check_handle(platform, handle, norm, error)) < 0)
+	if ((r = bus_args_caller(msg, error)) < 0 || (r = bus_args_handle(platform, handle, norm, error)) < 0)
 		return r;
-	if ((r = store_dismiss(m->store, platform, norm)) < 0)
-		return bus_internal_error(error, r);
+	if ((r = store_dismiss(b->store, platform, norm)) < 0)
+		return bus_args_internal_error(error, r);
 	return sd_bus_reply_method_return(msg, "");
 }
 
 /* ---- nudges ---- */
 
-int bus_method_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_suggest_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	reply_unref sd_bus_message *reply = NULL;
 	struct nudge_list *f = calloc(1, sizeof *f);
 	int r;
 
 	if (!f)
-		return bus_internal_error(error, -ENOMEM);
-	if ((r = nudges_collect(m, clock_now(&m->clock), NULL, 0, f)) < 0) {
-		r = bus_internal_error(error, r);
+		return bus_args_internal_error(error, -ENOMEM);
+	if ((r = nudges_collect(b->store, b->mentors, clock_now(b->clock), NULL, 0, f)) < 0) {
+		r = bus_args_internal_error(error, r);
 		goto out;
 	}
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(tssxsss)")) < 0)
 		goto out;
 	for (size_t i = 0; i < f->n && r >= 0; i++) {
-		struct mentor_entry *e = mentor_cache_get(m->mentors, f->v[i].mentor_id);
+		struct mentor_entry *e = mentor_cache_get(b->mentors, f->v[i].mentor_id);
 		r = sd_bus_message_append(reply, "(tssxsss)", (uint64_t)f->v[i].mentor_id, e ? e->name : "",
 		                          ledger_nudge_kind_name(f->v[i].kind), f->v[i].at,
 		                          f->v[i].url ? f->v[i].url : "", f->v[i].message, f->v[i].action);
@@ -160,36 +159,36 @@ int bus_method_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	if (r >= 0 && (r = sd_bus_message_close_container(reply)) >= 0)
 		r = sd_bus_send(NULL, reply, NULL);
 out:
-	nudge_list_free(f);
+	nudges_free(f);
 	return r;
 }
 
 /* ---- same-person links ---- */
 
 struct link_scan {
-	struct mentord *m;
+	struct bus *bus;
 	sd_bus_message *reply;
 	unsigned n;
 };
 
-static int scan_bio(const struct store_bio *b, void *userdata)
+static int scan_bio(const struct store_bio *bio, void *userdata)
 {
 	struct link_scan *sc = userdata;
 	struct bio_handle refs[8];
-	size_t n = bio_handles_find(b->bio, refs, 8);
-	struct mentor_entry *e = mentor_cache_get(sc->m->mentors, b->mentor_id);
+	size_t n = bio_handles_find(bio->bio, refs, 8);
+	struct mentor_entry *e = mentor_cache_get(sc->bus->mentors, bio->mentor_id);
 	int r;
 
 	for (size_t i = 0; i < n && sc->n < 200; i++) {
 		int64_t owner = 0;
-		int64_t acc = store_account_id(sc->m->store, refs[i].platform, refs[i].handle, &owner);
+		int64_t acc = store_account_id(sc->bus->store, refs[i].platform, refs[i].handle, &owner);
 		if (acc < 0)
 			return (int)acc;
-		if (owner == b->mentor_id || (strcmp(refs[i].platform, b->platform) == 0 &&
-		                              strcasecmp(refs[i].handle, b->handle) == 0))
+		if (owner == bio->mentor_id || (strcmp(refs[i].platform, bio->platform) == 0 &&
+		                              strcasecmp(refs[i].handle, bio->handle) == 0))
 			continue;   /* already one person */
-		r = sd_bus_message_append(sc->reply, "(tssstss)", (uint64_t)b->mentor_id, e ? e->name : "",
-		                          b->platform, b->handle, (uint64_t)(owner > 0 ? owner : 0),
+		r = sd_bus_message_append(sc->reply, "(tssstss)", (uint64_t)bio->mentor_id, e ? e->name : "",
+		                          bio->platform, bio->handle, (uint64_t)(owner > 0 ? owner : 0),
 		                          refs[i].platform, refs[i].handle);
 		if (r < 0)
 			return r;
@@ -198,19 +197,19 @@ static int scan_bio(const struct store_bio *b, void *userdata)
 	return 0;
 }
 
-int bus_method_link_suggestions(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_suggest_links(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	reply_unref sd_bus_message *reply = NULL;
-	struct link_scan sc = { .m = m };
+	struct link_scan sc = { .bus = b };
 	int r;
 
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(tssstss)")) < 0)
 		return r;
 	sc.reply = reply;
-	if ((r = store_for_each_bio(m->store, scan_bio, &sc)) < 0)
-		return r == -ENOMEM ? r : bus_internal_error(error, r);
+	if ((r = store_for_each_bio(b->store, scan_bio, &sc)) < 0)
+		return r == -ENOMEM ? r : bus_args_internal_error(error, r);
 	if ((r = sd_bus_message_close_container(reply)) < 0)
 		return r;
 	return sd_bus_send(NULL, reply, NULL);

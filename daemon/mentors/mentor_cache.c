@@ -1,6 +1,5 @@
 /* mentor_cache.c — mentors and their aggregates in memory, kept sorted by id. */
 #include "mentors/mentor_cache.h"
-#include "config/config.h"
 #include "net/post.h"
 #include "base/log.h"
 
@@ -250,12 +249,12 @@ const struct textvec_query *mentor_cache_interests(struct mentor_cache *b)
 	return b->q;
 }
 
-void mentor_cache_set_interests(struct mentor_cache *b, const struct config *c)
+void mentor_cache_set_interests(struct mentor_cache *b, const char *const *interests, size_t n)
 {
 	if (!b->q)
 		return;
 	b->gen++;
-	textvec_query_build(b->q, (const char *const *)c->interests, c->n_interests, mentor_cache_df(b));
+	textvec_query_build(b->q, interests, n, mentor_cache_df(b));
 }
 
 double mentor_cache_strength(struct mentor_cache *b, const struct mentor_entry *e, int64_t now, struct ledger_score *why)
@@ -344,7 +343,7 @@ static int rebuild_stale(struct mentor_cache *b)
 	return r;
 }
 
-int mentor_cache_new(struct mentor_cache **out, struct store *s, const struct config *c)
+int mentor_cache_new(struct mentor_cache **out, struct store *s, const char *const *interests, size_t n_interests)
 {
 	struct mentor_cache *b = calloc(1, sizeof *b);
 	int r;
@@ -365,7 +364,7 @@ int mentor_cache_new(struct mentor_cache **out, struct store *s, const struct co
 	if ((r = store_commit(s)) < 0)
 		goto fail;
 	b->df_dirty = true;
-	mentor_cache_set_interests(b, c);
+	mentor_cache_set_interests(b, interests, n_interests);
 	*out = b;
 	return 0;
 fail:

@@ -15,7 +15,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct config;
 struct post;
 
 struct mentor_entry {
@@ -30,11 +29,12 @@ struct mentor_entry {
 struct mentor_cache;
 
 /* Loads every mentor (rebuilding aggregates that predate the ledger). */
-int mentor_cache_new(struct mentor_cache **out, struct store *s, const struct config *c);
+int mentor_cache_new(struct mentor_cache **out, struct store *s, const char *const *interests,
+                     size_t n_interests);
 void mentor_cache_free(struct mentor_cache *b);
 
 /* After a configuration change: the interests query. */
-void mentor_cache_set_interests(struct mentor_cache *b, const struct config *c);
+void mentor_cache_set_interests(struct mentor_cache *b, const char *const *interests, size_t n);
 
 /* NULL when there is no such mentor. */
 struct mentor_entry *mentor_cache_get(struct mentor_cache *b, int64_t id);

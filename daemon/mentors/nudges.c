@@ -1,7 +1,6 @@
 /* nudges.c — gathering each mentor's recent history for ledger_nudges(). */
 #include "mentors/nudges.h"
 #include "mentors/mentor_cache.h"
-#include "app/mentord.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -77,7 +76,7 @@ static int nudge_cmp(const void *a, const void *b)
 	return x->at < y->at ? 1 : x->at > y->at ? -1 : 0;
 }
 
-static int nudges_for(struct mentord *m, struct mentor_entry *e, int64_t now, struct gather *g, struct nudge_list *f)
+static int nudges_for(struct store *st, struct mentor_cache *mc, struct mentor_entry *e, int64_t now, struct gather *g, struct nudge_list *f)
 {
 	struct ledger_nudge out[LEDGER_NUDGE_KIND_COUNT];
 	struct ledger_nudge_input in = { .mentor_id = e->id, .mentor_name = e->name, .agg = &e->agg,
@@ -85,14 +84,14 @@ static int nudges_for(struct mentord *m, struct mentor_entry *e, int64_t now, st
 	size_t k;
 	int r;
 
-	if ((r = store_recent_posts(m->store, e->id, now - 14 * LEDGER_DAY, take_post, g)) < 0 ||
-	    (r = store_recent_events(m->store, e->id, now - 7 * LEDGER_DAY, take_event, g)) < 0)
+	if ((r = store_recent_posts(st, e->id, now - 14 * LEDGER_DAY, take_post, g)) < 0 ||
+	    (r = store_recent_events(st, e->id, now - 7 * LEDGER_DAY, take_event, g)) < 0)
 		return r;
 	in.posts = g->posts;
 	in.n_posts = g->n_posts;
 	in.recent = g->events;
 	in.n_recent = g->n_events;
-	k = ledger_nudges(&in, now, mentor_cache_interests(m->mentors), NULL, out, LEDGER_NUDGE_KIND_COUNT);
+	k = ledger_nudges(&in, now, mentor_cache_interests(mc), NULL, out, LEDGER_NUDGE_KIND_COUNT);
 	for (size_t i = 0; i < k && f->n < NUDGES_MAX; i++) {
 		f->v[f->n] = out[i];
 		/* The URL points into this mentor's gathered posts: copy it. */
@@ -103,22 +102,22 @@ static int nudges_for(struct mentord *m, struct mentor_entry *e, int64_t now, st
 	return 0;
 }
 
-int nudges_collect(struct mentord *m, int64_t now, const int64_t *only, size_t n_only, struct nudge_list *f)
+int nudges_collect(struct store *st, struct mentor_cache *mc, int64_t now, const int64_t *only, size_t n_only, struct nudge_list *f)
 {
 	struct gather *g = calloc(1, sizeof *g);
-	size_t n = only ? n_only : mentor_cache_count(m->mentors);
+	size_t n = only ? n_only : mentor_cache_count(mc);
 	int r = 0;
 
 	if (!g)
 		return -ENOMEM;
 	for (size_t i = 0; i < n && r >= 0 && f->n < NUDGES_MAX; i++) {
-		struct mentor_entry *e = only ? mentor_cache_get(m->mentors, only[i]) : mentor_cache_at(m->mentors, i);
+		struct mentor_entry *e = only ? mentor_cache_get(mc, only[i]) : mentor_cache_at(mc, i);
 		if (!e)
 			continue;
 		/* Nothing to say about a mentor with no activity for a year. */
 		if (ledger_agg_last_activity(&e->agg) < now - 365 * LEDGER_DAY)
 			continue;
-		r = nudges_for(m, e, now, g, f);
+		r = nudges_for(st, mc, e, now, g, f);
 		gather_clear(g);
 	}
 	free(g);
@@ -127,7 +126,7 @@ int nudges_collect(struct mentord *m, int64_t now, const int64_t *only, size_t n
 	return r;
 }
 
-void nudge_list_free(struct nudge_list *l)
+void nudges_free(struct nudge_list *l)
 {
 	if (!l)
 		return;

@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct mentord;
+struct store;
+struct mentor_cache;
 
 #define NUDGES_MAX 100
 
@@ -22,8 +23,8 @@ struct nudge_list {
 /* Fills *out (zeroed by the caller) with the nudges at `now`, sorted by
  * priority then recency: of the n_only mentors in only, or (only NULL) of
  * every mentor active within a year. */
-int nudges_collect(struct mentord *m, int64_t now, const int64_t *only, size_t n_only, struct nudge_list *out);
+int nudges_collect(struct store *st, struct mentor_cache *mc, int64_t now, const int64_t *only, size_t n_only, struct nudge_list *out);
 /* Frees the URLs and the list itself (NULL is fine). */
-void nudge_list_free(struct nudge_list *l);
+void nudges_free(struct nudge_list *l);
 
 #endif

@@ -4,12 +4,8 @@
 #include "common/str.h"
 #include "notify/notify_text.h"
 #include "mentors/mentor_cache.h"
-#include "config/config.h"
 #include "base/log.h"
-#include "app/mentord.h"
 #include "mentors/nudges.h"
-#include "poll/sched.h"
-#include "bus/bus.h"
 #include "store/store.h"
 #include "ledger/textvec.h"
 
@@ -38,7 +34,12 @@ struct inflight {
 };
 
 struct notifier {
-	struct mentord *m;
+	struct event_base *base;
+	const struct clock *clock;
+	struct store *store;
+	struct mentor_cache *mentors;
+	struct notifier_events events;
+	bool in_round;                 /* a manual round is under way: its burst grows */
 	sd_bus *bus;
 	struct notify_policy policy;
 	struct event *timer, *sigchld, *review;
@@ -223,13 +224,13 @@ static void review(struct notifier *n, bool fresh_only);
 
 static void arm(struct notifier *n)
 {
-	int64_t now = clock_now(&(n->m)->clock), due = notify_policy_next_due(&n->policy, now), us;
+	int64_t now = clock_now(n->clock), due = notify_policy_next_due(&n->policy, now), us;
 	struct timeval tv;
 	if (!due) {
 		evtimer_del(n->timer);
 		return;
 	}
-	us = due > now ? clock_real_usec(&(n->m)->clock, due - now) : 0;
+	us = due > now ? clock_real_usec(n->clock, due - now) : 0;
 	tv = (struct timeval){ .tv_sec = (time_t)(us / 1000000), .tv_usec = (suseconds_t)(us % 1000000) };
 	evtimer_add(n->timer, &tv);
 }
@@ -237,19 +238,21 @@ static void arm(struct notifier *n)
 static void on_timer(evutil_socket_t fd, short what, void *userdata)
 {
 	struct notifier *n = userdata;
-	if (sched_round_active(n->m->sched)) {
-		/* notifier_round_done() flushes; until then the burst grows. */
-		struct timeval tv = { 1, 0 };
-		evtimer_add(n->timer, &tv);
-		return;
-	}
+	if (n->in_round)
+		return;   /* notifier_round_done() flushes; until then the burst grows */
 	/* Nudges about this window's news join it, so that a post and the
 	 * opportunity it announces make one notification, not two. */
 	if (n->review_soon)
 		review(n, true);
-	if (notify_policy_flush(&n->policy, clock_now(&(n->m)->clock), send_msg, n) < 0)
+	if (notify_policy_flush(&n->policy, clock_now(n->clock), send_msg, n) < 0)
 		log_warn("notifications: out of memory");
 	arm(n);
+}
+
+void notifier_round_begin(struct notifier *n)
+{
+	if (n)
+		n->in_round = true;
 }
 
 void notifier_round_done(struct notifier *n)
@@ -257,8 +260,9 @@ void notifier_round_done(struct notifier *n)
 	struct timeval now = { 0, 0 };
 	if (!n)
 		return;
-	notify_policy_close_window(&n->policy, clock_now(&(n->m)->clock));
-	if (n->review_soon || notify_policy_next_due(&n->policy, clock_now(&(n->m)->clock)))
+	n->in_round = false;
+	notify_policy_close_window(&n->policy, clock_now(n->clock));
+	if (n->review_soon || notify_policy_next_due(&n->policy, clock_now(n->clock)))
 		evtimer_add(n->timer, &now);
 }
 
@@ -266,7 +270,7 @@ void notifier_offer(struct notifier *n, const struct notify_item *it)
 {
 	if (!n)
 		return;
-	if (notify_policy_offer(&n->policy, it, clock_now(&(n->m)->clock)) < 0)
+	if (notify_policy_offer(&n->policy, it, clock_now(n->clock)) < 0)
 		log_warn("notifications: out of memory");
 	arm(n);
 }
@@ -321,9 +325,9 @@ void notifier_activity(struct notifier *n, int64_t mentor_id, const char *kind, 
 	note_fresh(n, mentor_id, url);
 	if ((k = kind_of(kind, &verb)) == NOTIFY_KIND_COUNT)
 		return;
-	if (k == NOTIFY_POST && !textvec_text_matches(mentor_cache_interests(n->m->mentors), text ? text : "", NULL, 0))
+	if (k == NOTIFY_POST && !textvec_text_matches(mentor_cache_interests(n->mentors), text ? text : "", NULL, 0))
 		return;
-	e = mentor_cache_get(n->m->mentors, mentor_id);
+	e = mentor_cache_get(n->mentors, mentor_id);
 	it = (struct notify_item){ .kind = k, .mentor_id = mentor_id, .mentor = e ? e->name : NULL,
 	                           .platform = (char *)platform, .url = (char *)url, .text = (char *)text };
 	if (verb) {
@@ -343,7 +347,7 @@ void notifier_history(struct notifier *n, int64_t mentor_id, const char *tag, co
 	                          .summary = summary, .text = body };
 	if (!n)
 		return;
-	e = tag ? NULL : mentor_cache_get(n->m->mentors, mentor_id);
+	e = tag ? NULL : mentor_cache_get(n->mentors, mentor_id);
 	if (tag)
 		snprintf(summary, sizeof summary, "Tracking #%s on %s", tag, notify_network_title(platform));
 	else
@@ -365,15 +369,15 @@ static void review_arm(struct notifier *n, int64_t seconds)
 
 static void announce_nudge(struct notifier *n, const struct ledger_nudge *v)
 {
-	struct mentor_entry *e = mentor_cache_get(n->m->mentors, v->mentor_id);
+	struct mentor_entry *e = mentor_cache_get(n->mentors, v->mentor_id);
 	char text[2 * LEDGER_MSG_MAX + 8];
 	struct notify_item it = {
 		.kind = v->kind == LEDGER_NUDGE_OPPORTUNITY ? NOTIFY_OPPORTUNITY : NOTIFY_NUDGE,
 		.mentor_id = v->mentor_id, .mentor = e ? e->name : NULL, .url = (char *)v->url, .text = text,
 	};
 	snprintf(text, sizeof text, "%s %s", v->message, v->action);
-	bus_emit_nudge(n->m->bus, v->mentor_id, e ? e->name : "", ledger_nudge_kind_name(v->kind), v->at,
-	               v->url, v->message, v->action);
+	if (n->events.nudge)
+		n->events.nudge(n->events.data, v, e ? e->name : "");
 	notifier_offer(n, &it);
 }
 
@@ -401,18 +405,18 @@ static bool nudge_is_news(const struct notifier *n, const struct ledger_nudge *v
  * restarts), when they are news. */
 static void review(struct notifier *n, bool fresh_only)
 {
-	struct store *st = n->m->store;
+	struct store *st = n->store;
 	struct nudge_list *l = calloc(1, sizeof *l);
-	int64_t now = clock_now(&(n->m)->clock);
+	int64_t now = clock_now(n->clock);
 	bool fresh[NUDGES_MAX] = { false };
 	int r = -ENOMEM;
 
 	n->review_soon = false;
-	if (!l || (r = nudges_collect(n->m, now, fresh_only ? n->fresh_mentors : NULL, n->n_fresh_mentors, l)) < 0 ||
+	if (!l || (r = nudges_collect(n->store, n->mentors, now, fresh_only ? n->fresh_mentors : NULL, n->n_fresh_mentors, l)) < 0 ||
 	    (r = store_begin(st)) < 0)
 		goto out;
 	for (size_t i = 0; i < l->n && r >= 0; i++) {
-		struct mentor_entry *e = mentor_cache_get(n->m->mentors, l->v[i].mentor_id);
+		struct mentor_entry *e = mentor_cache_get(n->mentors, l->v[i].mentor_id);
 		char key[96];
 		if (!e || !nudge_is_news(n, &l->v[i], e))
 			continue;
@@ -434,7 +438,7 @@ out:
 	fresh_clear(n);
 	if (!l || r < 0)
 		log_warn("notifications: cannot review nudges: %s", strerror(l ? -r : ENOMEM));
-	nudge_list_free(l);
+	nudges_free(l);
 }
 
 static void on_review(evutil_socket_t fd, short what, void *userdata)
@@ -447,28 +451,18 @@ static void on_review(evutil_socket_t fd, short what, void *userdata)
 
 /* ---- set-up ---- */
 
-void notifier_configure(struct notifier *n, const struct config *c)
+void notifier_configure(struct notifier *n, const struct notify_rules *rules, const char *open_command)
 {
-	struct notify_rules r;
 	char *cmd;
-	notify_rules_default(&r);
-	r.enabled = c->notify;
-	for (int k = 0; k < NOTIFY_KIND_COUNT; k++)
-		r.kinds[k] = c->notify_kinds[k];
-	r.quiet = c->quiet_hours;
-	r.quiet_start = c->quiet_start;
-	r.quiet_end = c->quiet_end;
-	r.coalesce_s = c->notify_coalesce;
-	r.mentor_gap_s = c->notify_mentor_gap;
-	notify_policy_set_rules(&n->policy, &r);
-	if ((cmd = strdup(c->open_command ? c->open_command : "xdg-open"))) {
+	notify_policy_set_rules(&n->policy, rules);
+	if ((cmd = strdup(open_command ? open_command : "xdg-open"))) {
 		free(n->open_command);
 		n->open_command = cmd;
 	}
 	arm(n);
 }
 
-int notifier_new(struct notifier **out, struct mentord *m, sd_bus *bus)
+int notifier_new(struct notifier **out, const struct notifier_deps *deps, const struct notifier_events *events)
 {
 	struct notifier *n = calloc(1, sizeof *n);
 	struct notify_rules rules;
@@ -476,28 +470,34 @@ int notifier_new(struct notifier **out, struct mentord *m, sd_bus *bus)
 
 	if (!n)
 		return -ENOMEM;
-	n->m = m;
-	n->bus = sd_bus_ref(bus);
+	n->base = deps->base;
+	n->clock = deps->clock;
+	n->store = deps->store;
+	n->mentors = deps->mentors;
+	if (events)
+		n->events = *events;
+	n->bus = sd_bus_ref(deps->bus);
 	notify_rules_default(&rules);
 	notify_policy_init(&n->policy, &rules);
-	n->timer = evtimer_new(m->base, on_timer, n);
-	n->review = evtimer_new(m->base, on_review, n);
-	n->sigchld = evsignal_new(m->base, SIGCHLD, on_sigchld, n);
+	n->timer = evtimer_new(n->base, on_timer, n);
+	n->review = evtimer_new(n->base, on_review, n);
+	n->sigchld = evsignal_new(n->base, SIGCHLD, on_sigchld, n);
 	if (!n->timer || !n->review || !n->sigchld || evsignal_add(n->sigchld, NULL) < 0)
 		goto fail;
 	review_arm(n, 60);   /* the first full review, once the daemon has settled */
 	/* The mentor cache has read mentors.muted_until already. */
 	r = 0;
-	for (size_t i = 0; i < mentor_cache_count(m->mentors) && r >= 0; i++)
-		if (mentor_cache_at(m->mentors, i)->muted_until > 0)
-			r = notify_policy_mute(&n->policy, mentor_cache_at(m->mentors, i)->id, mentor_cache_at(m->mentors, i)->muted_until);
+	for (size_t i = 0; i < mentor_cache_count(n->mentors) && r >= 0; i++) {
+		const struct mentor_entry *e = mentor_cache_at(n->mentors, i);
+		if (e->muted_until > 0)
+			r = notify_policy_mute(&n->policy, e->id, e->muted_until);
+	}
 	if (r < 0)
 		goto fail;
-	r = sd_bus_match_signal_async(bus, &n->action_match, NULL, NOTIF_PATH, NOTIF_IFACE, "ActionInvoked",
+	r = sd_bus_match_signal_async(n->bus, &n->action_match, NULL, NOTIF_PATH, NOTIF_IFACE, "ActionInvoked",
 	                              on_action, NULL, n);
 	if (r < 0)
 		goto fail;
-	notifier_configure(n, &m->config);
 	*out = n;
 	return 0;
 fail:

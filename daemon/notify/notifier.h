@@ -16,16 +16,36 @@
 #include <systemd/sd-bus.h>
 
 struct notifier;
-struct mentord;
-struct config;
+struct event_base;
+struct clock;
+struct store;
+struct mentor_cache;
+struct ledger_nudge;
 
 #define NOTIFY_MAX_INFLIGHT 8      /* Notify calls awaiting a reply */
 
-int notifier_new(struct notifier **out, struct mentord *m, sd_bus *bus);
+/* What the notifier works with; owned by the caller, outliving it. */
+struct notifier_deps {
+	struct event_base *base;
+	const struct clock *clock;
+	sd_bus *bus;                   /* the session bus (a reference is taken) */
+	struct store *store;           /* which nudges were announced */
+	struct mentor_cache *mentors;  /* names, interests, mutes at start */
+};
+
+/* News for the layers above. May be NULL. */
+struct notifier_events {
+	/* A nudge announced for the first time (mentor: its display name). */
+	void (*nudge)(void *data, const struct ledger_nudge *v, const char *mentor);
+	void *data;
+};
+
+int notifier_new(struct notifier **out, const struct notifier_deps *deps, const struct notifier_events *events);
 void notifier_free(struct notifier *n);
 
-/* Takes the rules (notify, notify_<kind>, quiet_hours...) from a config. */
-void notifier_configure(struct notifier *n, const struct config *c);
+/* The rules (notify, notify_<kind>, quiet hours...) and the command that
+ * opens a clicked post (NULL: xdg-open). */
+void notifier_configure(struct notifier *n, const struct notify_rules *rules, const char *open_command);
 
 /* A committed ledger event (not history): kind is the ledger vocabulary.
  * Posts count only when they match the user's interests. */
@@ -36,7 +56,8 @@ void notifier_activity(struct notifier *n, int64_t mentor_id, const char *kind, 
 void notifier_history(struct notifier *n, int64_t mentor_id, const char *tag, const char *platform,
                       unsigned posts);
 /* A poll round (mentorctl poll) is a burst by nature: the window stays
- * open while it runs and closes when it ends. */
+ * open from its beginning and closes when it ends. */
+void notifier_round_begin(struct notifier *n);
 void notifier_round_done(struct notifier *n);
 /* Any item (nudges, opportunities). */
 void notifier_offer(struct notifier *n, const struct notify_item *it);

@@ -1,10 +1,9 @@
 /* sched.c — targets, due times, the one timer, dispatch and manual rounds. */
 #include "poll/sched_internal.h"
-#include "app/mentord.h"
+#include "base/clock.h"
+#include "config/config.h"
 #include "store/store.h"
 #include "http/http.h"
-#include "bus/bus.h"
-#include "notify/notifier.h"
 #include "base/log.h"
 #include "base/clock.h"
 
@@ -15,47 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-int64_t sched_now(const struct sched *s)
-{
-	return clock_now(&(s->m)->clock);
-}
-
-int64_t sched_jitter(struct sched *s, int64_t base)
-{
-	/* xorshift: jitter needs spread, not secrecy. */
-	s->rng ^= s->rng << 13;
-	s->rng ^= s->rng >> 7;
-	s->rng ^= s->rng << 17;
-	return base * 9 / 10 + (int64_t)(s->rng % (uint64_t)(base / 5 + 1));
-}
-
-void sched_set_error(struct sched_platform *p, const char *fmt, ...)
-{
-	struct platform_status *st = &p->s->m->status[p->index];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(st->last_error, sizeof st->last_error, fmt, ap);
-	va_end(ap);
-}
-
-void sched_target_free(struct sched_target *t)
-{
-	if (!t)
-		return;
-	net_walk_clear(&t->walk);
-	for (size_t i = 0; i < t->n_handles; i++) {
-		free(t->handles[i]);
-		if (t->members)
-			free(t->members[i]);
-	}
-	free(t->handles);
-	free(t->members);
-	free(t->account_ids);
-	free(t->key);
-	free(t->arg);
-	free(t);
-}
-
 /* ---- building the target list ---- */
 
 struct build {
@@ -63,8 +21,8 @@ struct build {
 	struct sched_target **v;
 	size_t n, cap;
 	/* X accounts gathered for batching, per platform */
-	struct { char **handles, **keys; size_t n; } batch[8];
-	struct { char **handles; int64_t *ids; size_t n; } unresolved[8];
+	struct { char **handles, **keys; size_t n; } batch[SCHED_MAX_PLATFORMS];
+	struct { char **handles; int64_t *ids; size_t n; } unresolved[SCHED_MAX_PLATFORMS];
 	int err;
 };
 
@@ -121,7 +79,7 @@ static int on_followed(const struct store_followed *a, void *userdata)
 	if (!p || !p->cfg->enabled)
 		return 0;
 	i = (size_t)(p - b->s->platforms);
-	if (!a->stable_id && sched_lookup_blocked(p, a->handle, sched_now(b->s)))
+	if (!a->stable_id && sched_handle_held(p, a->handle, sched_now(b->s)))
 		return 0;
 	if (!a->stable_id) {
 		int64_t *ids = realloc(b->unresolved[i].ids, (b->unresolved[i].n + 1) * sizeof *ids);
@@ -139,7 +97,7 @@ static int on_followed(const struct store_followed *a, void *userdata)
 	 * (one page of its timeline, as history) has given it a watermark. */
 	int64_t updated;
 	if (p->net->max_batch > 1 && p->net->build_batch &&
-	    store_cursor_age(b->s->m->store, p->net->name, key, &updated) > 0) {
+	    store_cursor_age(b->s->store, p->net->name, key, &updated) > 0) {
 		if (push_str(&b->batch[i].handles, b->batch[i].n, a->handle) < 0 ||
 		    push_str(&b->batch[i].keys, b->batch[i].n, key) < 0)
 			return -ENOMEM;
@@ -147,7 +105,7 @@ static int on_followed(const struct store_followed *a, void *userdata)
 		return 0;
 	}
 	return add_target(b, p, TARGET_WALK, NET_OP_ACCOUNT, key, a->stable_id,
-	                  b->s->m->config.poll_interval) ? 0 : -ENOMEM;
+	                  b->s->config->poll_interval) ? 0 : -ENOMEM;
 }
 
 static int on_tag(const char *tag, const char *platform, void *userdata)
@@ -163,7 +121,7 @@ static int on_tag(const char *tag, const char *platform, void *userdata)
 		bool dup = false;
 		for (size_t j = 0; j < b->n && !dup; j++)
 			dup = b->v[j]->p == p && strcmp(b->v[j]->key, key) == 0;
-		if (!dup && !add_target(b, p, TARGET_WALK, NET_OP_TAG, key, tag, b->s->m->config.tag_interval))
+		if (!dup && !add_target(b, p, TARGET_WALK, NET_OP_TAG, key, tag, b->s->config->tag_interval))
 			return -ENOMEM;
 	}
 	return 0;
@@ -188,7 +146,7 @@ static int add_batches(struct build *b, struct sched_platform *p, char **handles
 			h = fnv1a(h, handles[off + i]);
 		snprintf(key, sizeof key, "batch:%016llx", (unsigned long long)h);
 		struct sched_target *t = add_target(b, p, TARGET_WALK, NET_OP_BATCH, key, NULL,
-		                                    b->s->m->config.poll_interval);
+		                                    b->s->config->poll_interval);
 		if (!t)
 			return -ENOMEM;
 		for (size_t i = 0; i < k; i++) {
@@ -204,7 +162,7 @@ static int add_batches(struct build *b, struct sched_platform *p, char **handles
 static int add_platform_targets(struct build *b, size_t i)
 {
 	struct sched_platform *p = &b->s->platforms[i];
-	int64_t iv = b->s->m->config.poll_interval;
+	int64_t iv = b->s->config->poll_interval;
 	struct sched_target *t;
 
 	if (!p->cfg->enabled)
@@ -221,7 +179,7 @@ static int add_platform_targets(struct build *b, size_t i)
 		b->unresolved[i].ids = NULL;
 		b->unresolved[i].n = 0;
 	}
-	if (p->me_handle && !p->me_id && !sched_lookup_blocked(p, p->me_handle, sched_now(b->s)) &&
+	if (p->me_handle && !p->me_id && !sched_handle_held(p, p->me_handle, sched_now(b->s)) &&
 	    !add_target(b, p, TARGET_ME, NET_OP_LOOKUP, "me", p->me_handle, 3600))
 		return -ENOMEM;
 	if (p->me_id) {
@@ -240,7 +198,7 @@ static void build_clear(struct build *b)
 	for (size_t i = 0; i < b->n; i++)
 		sched_target_free(b->v[i]);
 	free(b->v);
-	for (size_t i = 0; i < 8; i++) {
+	for (size_t i = 0; i < SCHED_MAX_PLATFORMS; i++) {
 		for (size_t j = 0; j < b->batch[i].n; j++) {
 			free(b->batch[i].handles[j]);
 			free(b->batch[i].keys[j]);
@@ -274,7 +232,7 @@ static int64_t first_due(struct sched *s, const struct sched_target *t, int64_t 
 {
 	int64_t updated = 0;
 	if (t->kind != TARGET_WALK ||
-	    store_cursor_age(s->m->store, t->p->net->name, t->key, &updated) <= 0)
+	    store_cursor_age(s->store, t->p->net->name, t->key, &updated) <= 0)
 		return now;
 	return updated + t->interval > now ? now + sched_jitter(s, t->interval) / 4 : now;
 }
@@ -374,10 +332,10 @@ static void do_reload(struct sched *s)
 	s->rejoin_pending = false;
 	s->last_reload_usec = clock_monotonic_usec();
 	for (size_t i = 0; i < s->n_platforms; i++)
-		s->platforms[i].cfg = &s->m->config.platforms[i];
-	r = store_for_each_followed(s->m->store, on_followed, &b);
+		s->platforms[i].cfg = &s->config->platforms[i];
+	r = store_for_each_followed(s->store, on_followed, &b);
 	if (r >= 0)
-		r = store_for_each_tag(s->m->store, on_tag, &b);
+		r = store_for_each_tag(s->store, on_tag, &b);
 	for (size_t i = 0; r >= 0 && i < s->n_platforms; i++)
 		r = add_platform_targets(&b, i);
 	if (r < 0) {
@@ -392,18 +350,7 @@ static void do_reload(struct sched *s)
 
 /* ---- dispatch ---- */
 
-static bool bucket_open(const struct sched_platform *p, enum net_op op, int64_t now, int64_t *until)
-{
-	op = sched_bucket(p, op);
-	int64_t rem = p->bucket[op].remaining, reset = p->bucket[op].reset;
-	/* remaining is already net of the requests in flight: submit() takes
-	 * one from it, and note_rate() subtracts from the server's count those
-	 * the server had not seen yet (and never lets it rise within a window). */
-	if (rem != 0 || reset <= now)
-		return true;
-	*until = reset;
-	return false;
-}
+static void target_done(struct sched_target *t, bool failed);
 
 /* When t could start, ignoring the in-flight limit. */
 static int64_t ready_at(const struct sched_target *t, int64_t now)
@@ -411,7 +358,7 @@ static int64_t ready_at(const struct sched_target *t, int64_t now)
 	int64_t at = t->due, until = 0;
 	if (t->p->paused_until > at)
 		at = t->p->paused_until;
-	if (!bucket_open(t->p, t->op, now, &until) && until > at)
+	if (!sched_bucket_open(t->p, t->op, now, &until) && until > at)
 		at = until;
 	return at;
 }
@@ -420,7 +367,7 @@ static void update_status(struct sched *s, int64_t now)
 {
 	for (size_t i = 0; i < s->n_platforms; i++) {
 		struct sched_platform *p = &s->platforms[i];
-		struct platform_status *st = &s->m->status[i];
+		struct sched_status *st = &p->status;
 		int64_t next = 0, remaining = -1;
 		for (size_t j = 0; j < s->n_targets; j++) {
 			struct sched_target *t = s->targets[j];
@@ -469,7 +416,7 @@ static void arm_timer(struct sched *s, int64_t now)
 	evtimer_del(s->timer);
 	if (next == INT64_MAX)
 		return;
-	int64_t us = next > now ? clock_real_usec(&(s->m)->clock, next - now) : 0;
+	int64_t us = next > now ? clock_real_usec(s->clock, next - now) : 0;
 	if (us < 1000)
 		us = 1000;   /* ready but unstarted: retry soon, never spin */
 	struct timeval tv = { .tv_sec = (time_t)(us / 1000000), .tv_usec = (suseconds_t)(us % 1000000) };
@@ -508,7 +455,7 @@ static void dispatch(struct sched *s)
 		if (sched_run_start(t) < 0 && !t->running) {
 			/* Not startable now (missing credential or id): try later. */
 			t->due = now + t->interval;
-			sched_target_done(t, false);
+			target_done(t, false);
 		}
 	}
 	update_status(s, now);
@@ -544,25 +491,11 @@ static void on_kick(evutil_socket_t fd, short what, void *userdata)
 	finish_round_if_done(s);
 }
 
-void sched_kick(struct sched *s)
-{
-	struct timeval zero = { 0, 0 };
-	if (!evtimer_pending(s->kick, NULL))
-		evtimer_add(s->kick, &zero);
-}
-
 void sched_reload(struct sched *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_platforms; i++) {
-		struct sched_platform *p = &s->platforms[i];
-		/* A reload is the user's answer to an auth failure: try again. */
-		if (p->paused_until == INT64_MAX)
-			p->paused_until = 0;
-		p->cfg = &s->m->config.platforms[i];
-		sched_creds_load(p);
-	}
+	sched_creds_reload(s);
 	s->reload_pending = true;
 	sched_kick(s);
 }
@@ -585,8 +518,8 @@ static void finish_round_if_done(struct sched *s)
 		return;
 	s->round_active = false;
 	log_info("poll round finished: %u targets polled, %u failed", s->round_polled, s->round_failed);
-	bus_emit_poll_finished(s->m->bus, s->round_polled, s->round_failed);
-	notifier_round_done(s->m->notify);
+	if (s->events.round_done)
+		s->events.round_done(s->events.data, s->round_polled, s->round_failed);
 	while (s->n_waiters) {
 		/* Callbacks may start a new round: take them off the list first. */
 		size_t n = s->n_waiters;
@@ -599,19 +532,8 @@ static void finish_round_if_done(struct sched *s)
 	}
 }
 
-void sched_target_remove(struct sched_target *t)
-{
-	struct sched *s = t->s;
-	for (size_t i = 0; i < s->n_targets; i++)
-		if (s->targets[i] == t) {
-			s->targets[i] = s->targets[--s->n_targets];
-			break;
-		}
-	sched_target_free(t);
-	sched_kick(s);
-}
-
-void sched_target_done(struct sched_target *t, bool failed)
+/* A target's walk or request ended (s->target_done): updates the round. */
+static void target_done(struct sched_target *t, bool failed)
 {
 	struct sched *s = t->s;
 	if (t->in_round) {
@@ -622,11 +544,6 @@ void sched_target_done(struct sched_target *t, bool failed)
 	}
 	finish_round_if_done(s);
 	sched_kick(s);
-}
-
-bool sched_round_active(const struct sched *s)
-{
-	return s && s->round_active;
 }
 
 int sched_poll_now(struct sched *s, sched_round_fn done, void *userdata)
@@ -649,12 +566,14 @@ int sched_poll_now(struct sched *s, sched_round_fn done, void *userdata)
 	if (!s->round_active) {
 		s->round_active = true;
 		s->round_polled = s->round_failed = 0;
+		if (s->events.round_begun)
+			s->events.round_begun(s->events.data);
 	}
 	for (size_t i = 0; i < s->n_targets; i++) {
 		struct sched_target *t = s->targets[i];
 		int64_t until;
 		if (t->dead || !t->p->cfg->enabled || t->p->paused_until > now ||
-		    !bucket_open(t->p, t->op, now, &until))
+		    !sched_bucket_open(t->p, t->op, now, &until))
 			continue;
 		if (!t->running && t->due > now)
 			t->due = now;   /* skips error backoff, never a rate window */
@@ -678,31 +597,41 @@ void sched_forget_round(struct sched *s, void *userdata)
 
 /* ---- life cycle ---- */
 
-int sched_new(struct sched **out, struct mentord *m)
+int sched_new(struct sched **out, const struct sched_deps *deps, const struct sched_events *events)
 {
+	const struct config *c = deps->config;
 	struct sched *s = calloc(1, sizeof *s);
 	if (!s)
 		return -ENOMEM;
-	s->m = m;
+	s->base = deps->base;
+	s->clock = deps->clock;
+	s->config = c;
+	s->store = deps->store;
+	s->http = deps->http;
+	s->mentors = deps->mentors;
+	if (events)
+		s->events = *events;
+	s->target_done = target_done;
 	s->rng = (uint64_t)clock_monotonic_usec() | 1;
-	s->timer = evtimer_new(m->base, on_timer, s);
-	s->kick = evtimer_new(m->base, on_kick, s);
-	if (!s->timer || !s->kick) {
+	s->timer = evtimer_new(s->base, on_timer, s);
+	s->kick = evtimer_new(s->base, on_kick, s);
+	if (!s->timer || !s->kick || (deps->state_dir && !(s->state_dir = strdup(deps->state_dir)))) {
 		sched_free(s);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < m->config.n_platforms && s->n_platforms < 8; i++) {
-		const struct net_platform *net = net_platform_find(m->config.platforms[i].name);
+	for (size_t i = 0; i < c->n_platforms && s->n_platforms < SCHED_MAX_PLATFORMS; i++) {
+		const struct net_platform *net = net_platform_find(c->platforms[i].name);
 		struct sched_platform *p = &s->platforms[s->n_platforms];
 		if (!net || i != s->n_platforms) {
-			log_err("scheduler: no adapter for platform %s", m->config.platforms[i].name);
+			log_err("scheduler: no adapter for platform %s", c->platforms[i].name);
 			sched_free(s);
 			return -ENOSYS;
 		}
 		p->s = s;
 		p->index = i;
 		p->net = net;
-		p->cfg = &m->config.platforms[i];
+		p->cfg = &c->platforms[i];
+		p->status.rate_remaining = -1;
 		for (size_t op = 0; op < SCHED_N_OPS; op++)
 			p->bucket[op].remaining = -1;
 		s->n_platforms++;
@@ -710,6 +639,11 @@ int sched_new(struct sched **out, struct mentord *m)
 	*out = s;
 	sched_reload(s);
 	return 0;
+}
+
+const struct sched_status *sched_status(const struct sched *s, size_t i)
+{
+	return s && i < s->n_platforms ? &s->platforms[i].status : NULL;
 }
 
 void sched_free(struct sched *s)
@@ -733,5 +667,6 @@ void sched_free(struct sched *s)
 		event_free(s->timer);
 	if (s->kick)
 		event_free(s->kick);
+	free(s->state_dir);
 	free(s);
 }

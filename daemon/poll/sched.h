@@ -13,17 +13,70 @@
  * drawing a 429. A 429 holds the endpoint until its reset; 5xx, timeouts and
  * malformed pages back the target off exponentially (with jitter, capped);
  * 401/403 stop the network until the configuration is reloaded, with the
- * reason in `mentorctl status`; X's usage cap pauses X until its period ends. */
-#ifndef MENTORD_SCHED_H
-#define MENTORD_SCHED_H
+ * reason in `mentorctl status`; X's usage cap pauses X until its period ends.
+ *
+ * The scheduler knows nothing above it: what it finds goes up through the
+ * callbacks of struct sched_events, which the daemon object registers. */
+#ifndef MENTORD_POLL_SCHED_H
+#define MENTORD_POLL_SCHED_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-struct mentord;
 struct sched;
+struct event_base;
+struct clock;
+struct config;
+struct store;
+struct http;
+struct mentor_cache;
 
-int sched_new(struct sched **out, struct mentord *m);
+/* What the scheduler works with; owned by the caller, outliving it. */
+struct sched_deps {
+	struct event_base *base;
+	const struct clock *clock;
+	const struct config *config;   /* read again at each sched_reload() */
+	struct store *store;
+	struct http *http;
+	struct mentor_cache *mentors;  /* aggregates that ingest updates */
+	const char *state_dir;         /* Bluesky session files live here (0600) */
+};
+
+/* A new ledger event, committed. Strings live until the callback returns. */
+struct sched_activity {
+	int64_t mentor_id;
+	const char *kind;              /* ledger vocabulary: post, reply_to_me... */
+	const char *platform, *url, *text;
+	int64_t at;
+};
+
+/* News for the layers above. Every member may be NULL. */
+struct sched_events {
+	/* A committed event that is news (a first sync's events are history). */
+	void (*activity)(void *data, const struct sched_activity *a);
+	/* A first sync is complete: one summary. tag NULL: an account of mentor_id. */
+	void (*history)(void *data, int64_t mentor_id, const char *tag, const char *platform,
+	                unsigned posts);
+	/* A manual round (sched_poll_now) started; it is done. */
+	void (*round_begun)(void *data);
+	void (*round_done)(void *data, unsigned polled, unsigned failed);
+	/* What `status` shows moved without a store write (a poll that found
+	 * nothing still moves LastPoll). */
+	void (*counts_changed)(void *data);
+	void *data;
+};
+
+/* What `mentorctl status` shows per network. */
+struct sched_status {
+	char state[24];          /* "disabled", "idle", "polling", "paused", "auth-failed" */
+	int64_t last_poll;       /* unix seconds, 0 = never */
+	int64_t next_poll;
+	int64_t rate_remaining;  /* -1 = unknown */
+	char last_error[160];
+};
+
+int sched_new(struct sched **out, const struct sched_deps *deps, const struct sched_events *events);
 void sched_free(struct sched *s);
 
 /* Re-reads followed accounts, tags, credentials and intervals (after a
@@ -37,11 +90,13 @@ typedef void (*sched_round_fn)(void *userdata, unsigned polled, unsigned failed)
 /* Makes every target due now, skipping error backoff but never a rate-limit
  * window, and calls done (if not NULL) when all of them have finished.
  * Returns the number of targets in the round, or a negative errno. */
-/* A manual round (Poll) is under way. */
-bool sched_round_active(const struct sched *s);
 int sched_poll_now(struct sched *s, sched_round_fn done, void *userdata);
 
 /* Drops a pending round callback (its owner is going away). */
 void sched_forget_round(struct sched *s, void *userdata);
+
+/* The status of the network at index i of the configuration (NULL past
+ * the end). */
+const struct sched_status *sched_status(const struct sched *s, size_t i);
 
 #endif

@@ -2,7 +2,7 @@
  * and app passwords from secret files, the Bluesky session (kept in its own
  * 0600 file beside the database, never in it), and the user's own id. */
 #include "poll/sched_internal.h"
-#include "app/mentord.h"
+#include "config/config.h"
 #include "base/secrets.h"
 #include "store/store.h"
 #include "base/log.h"
@@ -18,12 +18,8 @@
 
 static char *session_path(const struct sched_platform *p)
 {
-	const char *db = p->s->m->db_path;
-	const char *slash = db ? strrchr(db, '/') : NULL;
 	char *out;
-	if (!slash)
-		return NULL;
-	if (asprintf(&out, "%.*s/%s-session.json", (int)(slash - db), db, p->net->name) < 0)
+	if (!p->s->state_dir || asprintf(&out, "%s/%s-session.json", p->s->state_dir, p->net->name) < 0)
 		return NULL;
 	return out;
 }
@@ -102,7 +98,7 @@ static void load_me(struct sched_platform *p)
 	if (!me)
 		return;
 	snprintf(key, sizeof key, "me:%s", p->net->name);
-	if (store_meta_get(p->s->m->store, key, &stored) >= 0 && stored && (tab = strchr(stored, '\t'))) {
+	if (store_meta_get(p->s->store, key, &stored) >= 0 && stored && (tab = strchr(stored, '\t'))) {
 		*tab = '\0';
 		if (strcmp(stored, me) == 0)
 			p->me_id = strdup(tab + 1);
@@ -121,6 +117,18 @@ int sched_creds_load(struct sched_platform *p)
 	if (p->cfg->identifier && p->password)
 		session_load(p);
 	return 0;
+}
+
+void sched_creds_reload(struct sched *s)
+{
+	for (size_t i = 0; i < s->n_platforms; i++) {
+		struct sched_platform *p = &s->platforms[i];
+		/* A reload is the user's answer to an auth failure: try again. */
+		if (p->paused_until == INT64_MAX)
+			p->paused_until = 0;
+		p->cfg = &s->config->platforms[i];
+		sched_creds_load(p);
+	}
 }
 
 void sched_creds_forget_login(struct sched_platform *p)
@@ -146,7 +154,7 @@ void sched_creds_clear(struct sched_platform *p)
 	p->n_failed = 0;
 }
 
-void sched_net_config(const struct sched_platform *p, struct net_config *cfg)
+void sched_creds_net_config(const struct sched_platform *p, struct net_config *cfg)
 {
 	int64_t now = sched_now(p->s);
 	bool session_ok = p->session.access_jwt && p->session.access_expires > now;
@@ -162,7 +170,7 @@ void sched_net_config(const struct sched_platform *p, struct net_config *cfg)
 	cfg->me_id = p->me_id;
 }
 
-bool sched_session_needed(const struct sched_platform *p, int64_t now, enum net_op *op)
+bool sched_creds_session_needed(const struct sched_platform *p, int64_t now, enum net_op *op)
 {
 	if (!p->cfg->identifier || !p->password)
 		return false;
@@ -176,7 +184,7 @@ bool sched_session_needed(const struct sched_platform *p, int64_t now, enum net_
 	return true;
 }
 
-void sched_session_store(struct sched_platform *p, struct net_session *fresh)
+void sched_creds_session_store(struct sched_platform *p, struct net_session *fresh)
 {
 	net_session_clear(&p->session);
 	p->session = *fresh;
@@ -184,7 +192,7 @@ void sched_session_store(struct sched_platform *p, struct net_session *fresh)
 	session_save(p);
 }
 
-void sched_session_drop(struct sched_platform *p, bool refresh_dead)
+void sched_creds_session_drop(struct sched_platform *p, bool refresh_dead)
 {
 	struct sched *s = p->s;
 	/* Expired early: the session target refreshes it now. A refresh token

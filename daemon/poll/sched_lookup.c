@@ -2,7 +2,6 @@
  * that renamed accounts keep their ledger) and the user's own account (so
  * that replies, mentions and notifications can be told apart). */
 #include "poll/sched_internal.h"
-#include "app/mentord.h"
 #include "store/store.h"
 #include "ingest/ingest.h"
 #include "base/log.h"
@@ -12,8 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-#define LOOKUP_FAIL_HOLD (6 * 3600)
 
 /* Handles compare case-insensitively; a Mastodon lookup may answer "user"
  * for "user@its.own.instance". */
@@ -28,41 +25,16 @@ static bool same_handle(const char *asked, const char *got)
 	return strncasecmp(asked, got, n) == 0 && asked[n] == '@';
 }
 
-bool sched_lookup_blocked(struct sched_platform *p, const char *handle, int64_t now)
-{
-	for (size_t i = 0; i < p->n_failed; i++)
-		if (strcasecmp(p->failed[i].handle, handle) == 0)
-			return p->failed[i].until > now;
-	return false;
-}
-
-static void remember_failure(struct sched_platform *p, const char *handle, int64_t until)
-{
-	for (size_t i = 0; i < p->n_failed; i++)
-		if (strcasecmp(p->failed[i].handle, handle) == 0) {
-			p->failed[i].until = until;
-			return;
-		}
-	__typeof__(p->failed) grown = realloc(p->failed, (p->n_failed + 1) * sizeof *grown);
-	if (!grown)
-		return;
-	p->failed = grown;
-	if ((grown[p->n_failed].handle = strdup(handle))) {
-		grown[p->n_failed].until = until;
-		p->n_failed++;
-	}
-}
-
 void sched_lookup_failed(struct sched_target *t)
 {
-	int64_t until = sched_now(t->s) + LOOKUP_FAIL_HOLD;
+	int64_t until = sched_now(t->s) + SCHED_LOOKUP_HOLD;
 	const char *h = t->kind == TARGET_ME ? t->arg : t->n_used >= 1 && t->n_handles ? t->handles[0] : NULL;
 
 	/* A batch lookup that failed as a whole says nothing about one handle. */
 	if (!h || (t->kind == TARGET_LOOKUP && t->n_used != 1))
 		return;
-	log_warn("%s: no account named %s; trying again in %dh", t->p->net->name, h, LOOKUP_FAIL_HOLD / 3600);
-	remember_failure(t->p, h, until);
+	log_warn("%s: no account named %s; trying again in %dh", t->p->net->name, h, SCHED_LOOKUP_HOLD / 3600);
+	sched_hold_handle(t->p, h, until);
 	t->s->reload_pending = true;
 }
 
@@ -79,7 +51,7 @@ static void me_page(struct sched_target *t, const struct net_page *page)
 	p->me_id = strdup(page->accounts[0].id);
 	snprintf(key, sizeof key, "me:%s", p->net->name);
 	if (asprintf(&value, "%s\t%s", t->arg, page->accounts[0].id) >= 0) {
-		store_meta_set(t->s->m->store, key, value);
+		store_meta_set(t->s->store, key, value);
 		free(value);
 	}
 	log_info("%s: your account %s is %s", p->net->name, t->arg, page->accounts[0].id);
@@ -89,9 +61,9 @@ static void me_page(struct sched_target *t, const struct net_page *page)
 static int resolve_one(struct sched_target *t, int64_t account_id, const char *handle,
                        const struct net_account *a)
 {
-	struct store *st = t->s->m->store;
+	struct store *st = t->s->store;
 	struct sched_platform *p = t->p;
-	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->m->mentors, false };
+	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->mentors, false };
 	struct ingest_stats stats = { 0 };
 	int r = store_begin(st);
 
@@ -125,7 +97,7 @@ static void accounts_page(struct sched_target *t, const struct net_page *page)
 		if (!a || !a->id) {
 			log_warn("%s: no account named %s", p->net->name, t->handles[j]);
 			sched_set_error(p, "no account named %s", t->handles[j]);
-			remember_failure(p, t->handles[j], now + LOOKUP_FAIL_HOLD);
+			sched_hold_handle(p, t->handles[j], now + SCHED_LOOKUP_HOLD);
 			continue;
 		}
 		int r = resolve_one(t, t->account_ids[j], t->handles[j], a);
@@ -148,5 +120,4 @@ void sched_lookup_page(struct sched_target *t, const struct net_page *page)
 	t->running = false;
 	t->failures = 0;
 	t->due = t->n_used < t->n_handles ? sched_now(t->s) : sched_now(t->s) + 3600;
-	sched_target_done(t, false);
 }

@@ -2,15 +2,13 @@
  * ingest (with the walk's watermark in the last page's transaction), errors
  * become backoff, rate windows or a stopped network. */
 #include "poll/sched_internal.h"
-#include "app/mentord.h"
+#include "config/config.h"
 #include "http/http.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
 #include "base/log.h"
 #include "common/macros.h"
 #include "base/clock.h"
-#include "bus/bus.h"
-#include "notify/notifier.h"
 #include "common/utf8.h"
 
 #include <errno.h>
@@ -25,18 +23,13 @@ static const char *sched_http_header(void *ctx, const char *name)
 	return http_response_header(ctx, name);
 }
 
-static const char *target_label(const struct sched_target *t)
-{
-	return t->arg ? t->arg : t->key;
-}
-
 static int build(struct sched_target *t, struct net_request *req)
 {
 	struct sched_platform *p = t->p;
 	struct net_config cfg;
 	const char *one;
 
-	sched_net_config(p, &cfg);
+	sched_creds_net_config(p, &cfg);
 	switch (t->kind) {
 	case TARGET_WALK:
 		if (t->op == NET_OP_BATCH)
@@ -69,9 +62,9 @@ static int submit(struct sched_target *t)
 			.method = req.method && strcmp(req.method, "POST") == 0 ? HTTP_POST : HTTP_GET,
 			.url = req.url, .headers = headers, .body = req.body, .body_len = req.body_len,
 			.content_type = req.content_type,
-			.timeout_ms = t->s->m->config.http_timeout * 1000,
+			.timeout_ms = t->s->config->http_timeout * 1000,
 		};
-		r = http_submit(t->s->m->http, &hr, on_done, t, &t->http);
+		r = http_submit(t->s->http, &hr, on_done, t, &t->http);
 	}
 	/* Headers and bodies may hold tokens and passwords. */
 	for (size_t i = 0; i < req.n_headers; i++)
@@ -83,15 +76,7 @@ static int submit(struct sched_target *t)
 	if (r < 0)
 		return r;
 	t->running = true;
-	t->seq = ++p->sent;
-	for (size_t i = 0; i < ARRAY_SIZE(p->inflight_seq); i++)
-		if (!p->inflight_seq[i]) {
-			p->inflight_seq[i] = t->seq;
-			break;
-		}
-	p->inflight++;
-	if (p->bucket[sched_bucket(p, t->op)].remaining > 0)
-		p->bucket[sched_bucket(p, t->op)].remaining--;
+	t->seq = sched_request_sent(p, t->op);
 	return 0;
 }
 
@@ -99,7 +84,7 @@ static int submit(struct sched_target *t)
  * covers everything every member posted since its own. */
 static int read_watermark(struct sched_target *t, char **out)
 {
-	struct store *st = t->s->m->store;
+	struct store *st = t->s->store;
 	const char *net = t->p->net->name;
 	*out = NULL;
 	if (t->op != NET_OP_BATCH)
@@ -126,7 +111,7 @@ static int read_watermark(struct sched_target *t, char **out)
 /* The walk's new watermark, for the target or every member of a batch. */
 static int write_watermark(struct sched_target *t, const char *wm)
 {
-	struct store *st = t->s->m->store;
+	struct store *st = t->s->store;
 	const char *net = t->p->net->name;
 	int r = 0;
 	if (t->op != NET_OP_BATCH)
@@ -146,15 +131,15 @@ int sched_run_start(struct sched_target *t)
 
 	if (t->kind == TARGET_SESSION) {
 		enum net_op op;
-		if (!sched_session_needed(p, now, &op))
+		if (!sched_creds_session_needed(p, now, &op))
 			return -EAGAIN;
 		t->op = op;
 	}
 	if (t->kind == TARGET_WALK) {
-		sched_net_config(p, &cfg);
+		sched_creds_net_config(p, &cfg);
 		if (p->net->can && !p->net->can(&cfg, t->op)) {
 			log_debug("%s: %s %s skipped: credentials or own id missing",
-			          p->net->name, net_op_name(t->op), target_label(t));
+			          p->net->name, net_op_name(t->op), sched_target_label(t));
 			return -ENOKEY;
 		}
 		if ((r = read_watermark(t, &wm)) < 0)
@@ -172,7 +157,7 @@ int sched_run_start(struct sched_target *t)
 	r = submit(t);
 	if (r < 0 && r != -ENOKEY)
 		log_warn("%s: cannot request %s %s: %s", p->net->name, net_op_name(t->op),
-		         target_label(t), strerror(-r));
+		         sched_target_label(t), strerror(-r));
 	return r;
 }
 
@@ -187,8 +172,8 @@ static void succeed(struct sched_target *t, int64_t next)
 	t->running = false;
 	t->failures = 0;
 	t->due = next;
-	s->m->status[t->p->index].last_poll = sched_now(s);
-	sched_target_done(t, false);
+	t->p->status.last_poll = sched_now(s);
+	s->target_done(t, false);
 }
 
 static void backoff(struct sched_target *t, int64_t min_delay, const char *why)
@@ -204,11 +189,11 @@ static void backoff(struct sched_target *t, int64_t min_delay, const char *why)
 	if (delay < min_delay)
 		delay = min_delay;
 	t->due = sched_now(s) + sched_jitter(s, delay);
-	sched_set_error(t->p, "%s %s: %s", net_op_name(t->op), target_label(t), why);
+	sched_set_error(t->p, "%s %s: %s", net_op_name(t->op), sched_target_label(t), why);
 	log_warn("%s: %s %s failed (%s); retrying in about %llds", t->p->net->name, net_op_name(t->op),
-	         target_label(t), why, (long long)delay);
-	s->m->status[t->p->index].last_poll = sched_now(s);
-	sched_target_done(t, true);
+	         sched_target_label(t), why, (long long)delay);
+	t->p->status.last_poll = sched_now(s);
+	s->target_done(t, true);
 }
 
 static void rate_limited(struct sched_target *t, const struct net_error *e, int64_t now)
@@ -229,7 +214,7 @@ static void rate_limited(struct sched_target *t, const struct net_error *e, int6
 	log_info("%s: rate limited on %s until %s", p->net->name, net_op_name(t->op), when);
 	t->running = false;
 	t->due = until;
-	sched_target_done(t, false);
+	t->s->target_done(t, false);
 }
 
 static void handle_error(struct sched_target *t, const struct net_error *e)
@@ -260,13 +245,13 @@ static void handle_error(struct sched_target *t, const struct net_error *e)
 		log_err("%s: %s; polling stopped until the configuration is fixed and reloaded",
 		        p->net->name, e->msg);
 		t->running = false;
-		sched_target_done(t, true);
+		t->s->target_done(t, true);
 		return;
 	case NET_ERR_SESSION_EXPIRED:
-		sched_session_drop(p, t->op == NET_OP_SESSION_REFRESH);
+		sched_creds_session_drop(p, t->op == NET_OP_SESSION_REFRESH);
 		t->running = false;
 		t->due = now;
-		sched_target_done(t, false);
+		t->s->target_done(t, false);
 		return;
 	case NET_ERR_USAGE_CAP:
 		p->paused_until = e->retry_at > now ? e->retry_at : now + 86400;
@@ -274,7 +259,7 @@ static void handle_error(struct sched_target *t, const struct net_error *e)
 		log_warn("%s: usage cap reached; paused", p->net->name);
 		t->running = false;
 		t->due = p->paused_until;
-		sched_target_done(t, true);
+		t->s->target_done(t, true);
 		return;
 	case NET_ERR_STALE_CURSOR:
 		/* Batch members go back to a first sync of their own. */
@@ -283,7 +268,7 @@ static void handle_error(struct sched_target *t, const struct net_error *e)
 			t->s->reload_pending = true;
 		t->running = false;
 		t->due = now;
-		sched_target_done(t, false);
+		t->s->target_done(t, false);
 		return;
 	case NET_ERR_NOT_FOUND:
 		if (t->kind == TARGET_LOOKUP || t->kind == TARGET_ME)
@@ -300,38 +285,6 @@ static void handle_error(struct sched_target *t, const struct net_error *e)
 		return;
 	default:
 		backoff(t, 0, e->msg[0] ? e->msg : net_status_name(e->code));
-	}
-}
-
-/* Requests in flight that the server may not have counted when it answered
- * seq: those sent after it. (Those sent before reached it first; counting
- * them again would leave budget unused at the end of every window.) A
- * request not in the table (more in flight than it holds) counts. */
-static int64_t sent_after(const struct sched_platform *p, uint64_t seq)
-{
-	int64_t n = 0, listed = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(p->inflight_seq); i++) {
-		listed += p->inflight_seq[i] != 0;
-		n += p->inflight_seq[i] > seq;
-	}
-	return n + ((int64_t)p->inflight - listed);
-}
-
-static void note_rate(struct sched_platform *p, enum net_op op, uint64_t seq, const struct net_rate *rate)
-{
-	op = sched_bucket(p, op);
-	if (rate->remaining >= 0) {
-		int64_t left = rate->remaining - sent_after(p, seq);
-		if (left < 0)
-			left = 0;
-		/* Answers are not always handled in the order they were served:
-		 * a slower one carries an older, higher count. Within one window
-		 * the count only goes down. */
-		if (p->bucket[op].remaining >= 0 && p->bucket[op].reset == rate->reset &&
-		    left > p->bucket[op].remaining)
-			left = p->bucket[op].remaining;
-		p->bucket[op].remaining = left;
-		p->bucket[op].reset = rate->reset;
 	}
 }
 
@@ -366,39 +319,42 @@ static void collect_activity(const struct ingest_event *ev, void *userdata)
 /* A first sync is history, not news: one summary when it is complete. */
 static void announce_history(struct sched_target *t, const struct activity *a, unsigned posts)
 {
+	const struct sched_events *ev = &t->s->events;
 	int64_t mentor = 0;
 	for (size_t i = 0; i < a->n && !mentor; i++)
 		mentor = a->v[i].mentor;
+	if (!ev->history)
+		return;
 	if (t->op == NET_OP_TAG)
-		notifier_history(t->s->m->notify, 0, t->arg, t->p->net->name, posts);
+		ev->history(ev->data, 0, t->arg, t->p->net->name, posts);
 	else if (t->op == NET_OP_ACCOUNT && mentor)
-		notifier_history(t->s->m->notify, mentor, NULL, t->p->net->name, posts);
+		ev->history(ev->data, mentor, NULL, t->p->net->name, posts);
 }
 
 static void announce_activity(struct sched_target *t, struct activity *a, bool committed)
 {
-	struct mentord *m = t->s->m;
+	const struct sched_events *ev = &t->s->events;
 	for (size_t i = 0; i < a->n; i++) {
 		struct activity_item *it = &a->v[i];
-		if (committed && !t->history) {
-			bus_emit_activity(m->bus, it->mentor, it->kind, it->platform, it->url, it->text, it->at);
-			notifier_activity(m->notify, it->mentor, it->kind, it->platform, it->url, it->text);
+		if (committed && !t->history && ev->activity) {
+			struct sched_activity news = { it->mentor, it->kind, it->platform, it->url, it->text, it->at };
+			ev->activity(ev->data, &news);
 		}
 		free(it->url);
 		free(it->text);
 	}
 	a->n = 0;
 	/* LastPoll moves even when the page changed no row. */
-	if (committed)
-		bus_counts_dirty(m->bus);
+	if (committed && ev->counts_changed)
+		ev->counts_changed(ev->data);
 }
 
 static void walk_page(struct sched_target *t, const struct net_page *page)
 {
 	struct activity act;
 	struct sched_platform *p = t->p;
-	struct store *st = t->s->m->store;
-	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->m->mentors, t->op == NET_OP_TAG };
+	struct store *st = t->s->store;
+	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->mentors, t->op == NET_OP_TAG };
 	struct ingest_stats stats = { 0 };
 	bool last = t->walk.done || t->walk.pages >= SCHED_MAX_PAGES;
 	int r = store_begin(st);
@@ -424,9 +380,9 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 	}
 	if (page->n_invalid)
 		log_warn("%s: %s %s: skipped %zu malformed items (%s)", p->net->name, net_op_name(t->op),
-		         target_label(t), page->n_invalid, page->note);
+		         sched_target_label(t), page->n_invalid, page->note);
 	log_debug("%s: %s %s page %u: %u new posts, %u known, %u events", p->net->name,
-	          net_op_name(t->op), target_label(t), t->walk.pages, stats.posts_new,
+	          net_op_name(t->op), sched_target_label(t), t->walk.pages, stats.posts_new,
 	          stats.posts_known, stats.events_new);
 	if (!last) {
 		if ((r = submit(t)) < 0)
@@ -438,9 +394,12 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 
 static void session_page(struct sched_target *t, struct net_page *page)
 {
-	sched_session_store(t->p, &page->session);
+	sched_creds_session_store(t->p, &page->session);
 	log_info("%s: session %s", t->p->net->name, t->op == NET_OP_SESSION_CREATE ? "created" : "refreshed");
-	sched_reload(t->s);
+	/* What the session opens (search, notifications) means new targets. */
+	sched_creds_reload(t->s);
+	t->s->reload_pending = true;
+	sched_kick(t->s);
 	succeed(t, sched_now(t->s) + 60);
 }
 
@@ -453,10 +412,7 @@ static void on_done(struct http_response *resp, void *userdata)
 	int r;
 
 	t->http = NULL;
-	p->inflight--;
-	for (size_t i = 0; i < ARRAY_SIZE(p->inflight_seq); i++)
-		if (p->inflight_seq[i] == t->seq)
-			p->inflight_seq[i] = 0;
+	sched_request_ended(p, t->seq);
 	if (t->dead || resp->result == HTTP_RESULT_CANCELLED) {
 		t->running = false;
 		if (t->dead)
@@ -467,13 +423,13 @@ static void on_done(struct http_response *resp, void *userdata)
 		backoff(t, 0, resp->error && *resp->error ? resp->error : http_result_name(resp->result));
 		return;
 	}
-	sched_net_config(p, &cfg);
+	sched_creds_net_config(p, &cfg);
 	struct net_response nr = {
 		.status = (int)resp->status, .header = sched_http_header, .header_ctx = resp,
 		.body = resp->body, .body_len = resp->body_len, .now = sched_now(t->s),
 	};
 	r = net_parse(p->net, &cfg, t->op, &nr, t->kind == TARGET_WALK ? &t->walk : NULL, &page);
-	note_rate(p, t->op, t->seq, &page.rate);
+	sched_bucket_note(p, t->op, t->seq, &page.rate);
 	if (r < 0)
 		backoff(t, 0, strerror(-r));
 	else if (page.err.code != NET_OK)
@@ -482,7 +438,9 @@ static void on_done(struct http_response *resp, void *userdata)
 		walk_page(t, &page);
 	else if (t->kind == TARGET_SESSION)
 		session_page(t, &page);
-	else
+	else {
 		sched_lookup_page(t, &page);
+		t->s->target_done(t, false);
+	}
 	net_page_clear(&page);
 }

@@ -3,7 +3,6 @@
 #include "bus/bus_internal.h"
 #include "base/clock.h"
 #include "check/check.h"
-#include "app/mentord.h"
 #include "mentord-bus.h"
 #include "store/store.h"
 #include "base/log.h"
@@ -22,7 +21,7 @@ static int accept_stored(const char *fingerprint, void *userdata)
 
 /* Fingerprints the caller accepts now: all checked and applied first, then
  * recorded in one transaction, so a refused call records nothing. */
-static int accept_new(struct mentord *m, sd_bus_message *msg, struct check_result *res, sd_bus_error *error)
+static int accept_new(struct bus *b, sd_bus_message *msg, struct check_result *res, sd_bus_error *error)
 {
 	const char *fp, *fps[MAX_ACCEPT];
 	size_t n = 0;
@@ -41,20 +40,20 @@ static int accept_new(struct mentord *m, sd_bus_message *msg, struct check_resul
 	}
 	if (r < 0 || (r = sd_bus_message_exit_container(msg)) < 0 || n == 0)
 		return r;
-	if ((r = store_begin(m->store)) < 0)
-		return bus_internal_error(error, r);
+	if ((r = store_begin(b->store)) < 0)
+		return bus_args_internal_error(error, r);
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		const char *colon = strchr(fps[i], ':');
 		char rule[CHECK_FINGERPRINT_SIZE];
 		snprintf(rule, sizeof rule, "%.*s", colon ? (int)(colon - fps[i]) : (int)strlen(fps[i]), fps[i]);
-		r = store_check_accept(m->store, fps[i], rule, clock_now(&m->clock));
+		r = store_check_accept(b->store, fps[i], rule, clock_now(b->clock));
 	}
 	if (r >= 0)
-		r = store_commit(m->store);
+		r = store_commit(b->store);
 	else
-		store_rollback(m->store);
+		store_rollback(b->store);
 	if (r < 0)
-		return bus_internal_error(error, r);
+		return bus_args_internal_error(error, r);
 	for (size_t i = 0; i < n; i++)
 		log_info("check: finding %.*s accepted by the user", (int)strcspn(fps[i], ":"), fps[i]);
 	return 0;
@@ -75,9 +74,9 @@ static int append_findings(sd_bus_message *reply, const struct check_result *res
 	return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-int bus_method_check(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_draft_check(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	reply_unref sd_bus_message *reply = NULL;
 	struct check_result res = { 0 };
 	const char *text;
@@ -90,15 +89,15 @@ int bus_method_check(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	if (len > MAX_DRAFT)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
 		                         "Draft too long (%zu bytes; at most %d)", len, MAX_DRAFT);
-	if (!m->check)
+	if (!b->check)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INTERNAL, "The draft check is not available");
-	if ((r = check_text(m->check, text, len, &res)) < 0)
-		return bus_internal_error(error, r);
-	if ((r = store_for_each_check_accept(m->store, accept_stored, &res)) < 0) {
-		r = bus_internal_error(error, r);
+	if ((r = check_text(b->check, text, len, &res)) < 0)
+		return bus_args_internal_error(error, r);
+	if ((r = store_for_each_check_accept(b->store, accept_stored, &res)) < 0) {
+		r = bus_args_internal_error(error, r);
 		goto out;
 	}
-	if ((r = accept_new(m, msg, &res, error)) < 0)
+	if ((r = accept_new(b, msg, &res, error)) < 0)
 		goto out;
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_append(reply, "s", check_verdict_name(res.verdict))) < 0 ||

@@ -3,7 +3,6 @@
 #include "bus/bus_internal.h"
 #include "base/clock.h"
 #include "mentors/mentor_cache.h"
-#include "app/mentord.h"
 #include "mentord-bus.h"
 #include "notify/notifier.h"
 #include "store/store.h"
@@ -14,20 +13,20 @@
 #define MUTE_MAX_SECONDS (10LL * 365 * 86400)
 
 /* The store and the notifier's memory agree, or the call fails. */
-static int set_mute(struct mentord *m, struct mentor_entry *e, int64_t until, sd_bus_error *error)
+static int set_mute(struct bus *b, struct mentor_entry *e, int64_t until, sd_bus_error *error)
 {
-	int r = store_set_mute(m->store, e->id, until);
+	int r = store_set_mute(b->store, e->id, until);
 	if (r < 0)
-		return bus_internal_error(error, r);
+		return bus_args_internal_error(error, r);
 	e->muted_until = until;
-	if ((r = notifier_mute(m->notify, e->id, until)) < 0)
-		return bus_internal_error(error, r);
+	if ((r = notifier_mute(b->notifier, e->id, until)) < 0)
+		return bus_args_internal_error(error, r);
 	return 0;
 }
 
-int bus_method_mute(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_mute_set(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	struct mentor_entry *e;
 	const char *mentor;
 	uint64_t seconds;
@@ -36,49 +35,49 @@ int bus_method_mute(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "st", &mentor, &seconds)) < 0)
 		return r;
-	if ((r = bus_check_caller(msg, error)) < 0)
+	if ((r = bus_args_caller(msg, error)) < 0)
 		return r;
 	if (seconds > MUTE_MAX_SECONDS)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
 		                         "Mute duration out of range (0 = until unmuted, at most 10 years)");
-	if ((r = bus_find_mentor(m, mentor, &e, error)) < 0)
+	if ((r = bus_args_mentor(b, mentor, &e, error)) < 0)
 		return r;
-	until = seconds ? clock_now(&m->clock) + (int64_t)seconds : INT64_MAX;
-	if ((r = set_mute(m, e, until, error)) < 0)
+	until = seconds ? clock_now(b->clock) + (int64_t)seconds : INT64_MAX;
+	if ((r = set_mute(b, e, until, error)) < 0)
 		return r;
 	return sd_bus_reply_method_return(msg, "tx", (uint64_t)e->id, seconds ? until : (int64_t)0);
 }
 
-int bus_method_unmute(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_mute_clear(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	struct mentor_entry *e;
 	const char *mentor;
 	int r;
 
 	if ((r = sd_bus_message_read(msg, "s", &mentor)) < 0)
 		return r;
-	if ((r = bus_check_caller(msg, error)) < 0 || (r = bus_find_mentor(m, mentor, &e, error)) < 0)
+	if ((r = bus_args_caller(msg, error)) < 0 || (r = bus_args_mentor(b, mentor, &e, error)) < 0)
 		return r;
-	if (e->muted_until <= clock_now(&m->clock))
+	if (e->muted_until <= clock_now(b->clock))
 		return sd_bus_error_setf(error, MENTORD_ERROR_NOT_MUTED, "%.64s is not muted", e->name);
-	if ((r = set_mute(m, e, 0, error)) < 0)
+	if ((r = set_mute(b, e, 0, error)) < 0)
 		return r;
 	return sd_bus_reply_method_return(msg, "t", (uint64_t)e->id);
 }
 
-int bus_method_list_mutes(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+int bus_mute_list(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	struct mentord *m = userdata;
+	struct bus *b = userdata;
 	reply_unref sd_bus_message *reply = NULL;
-	int64_t now = clock_now(&m->clock);
+	int64_t now = clock_now(b->clock);
 	int r;
 
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(tsx)")) < 0)
 		return r;
-	for (size_t i = 0; i < mentor_cache_count(m->mentors) && r >= 0; i++) {
-		struct mentor_entry *e = mentor_cache_at(m->mentors, i);
+	for (size_t i = 0; i < mentor_cache_count(b->mentors) && r >= 0; i++) {
+		struct mentor_entry *e = mentor_cache_at(b->mentors, i);
 		if (e->muted_until > now)
 			r = sd_bus_message_append(reply, "(tsx)", (uint64_t)e->id, e->name,
 			                          e->muted_until == INT64_MAX ? (int64_t)0 : e->muted_until);

@@ -1,0 +1,79 @@
+/* mentord_news.c — the wiring: what a subsystem learns and another must
+ * hear travels through here, so that neither knows the other. The
+ * scheduler's finds go to the bus (signals) and the notifier (desktop);
+ * the notifier's nudges to the bus. Like poweralertd's main.c: the source
+ * never knows the output. (What the bus asks of the daemon object itself,
+ * to reload or to stop, is in mentord.c.) */
+#include "app/mentord.h"
+#include "bus/bus.h"
+#include "ledger/ledger.h"
+#include "notify/notifier.h"
+#include "poll/sched.h"
+
+static void on_activity(void *data, const struct sched_activity *a)
+{
+	struct mentord *m = data;
+	bus_emit_activity(m->bus, a->mentor_id, a->kind, a->platform, a->url, a->text, a->at);
+	notifier_activity(m->notify, a->mentor_id, a->kind, a->platform, a->url, a->text);
+}
+
+static void on_history(void *data, int64_t mentor_id, const char *tag, const char *platform, unsigned posts)
+{
+	struct mentord *m = data;
+	notifier_history(m->notify, mentor_id, tag, platform, posts);
+}
+
+static void on_round_begun(void *data)
+{
+	struct mentord *m = data;
+	notifier_round_begin(m->notify);
+}
+
+static void on_round_done(void *data, unsigned polled, unsigned failed)
+{
+	struct mentord *m = data;
+	bus_emit_poll_finished(m->bus, polled, failed);
+	notifier_round_done(m->notify);
+}
+
+static void on_counts_changed(void *data)
+{
+	struct mentord *m = data;
+	bus_props_dirty(m->bus);
+}
+
+void mentord_news_sched(struct mentord *m, struct sched_events *ev)
+{
+	*ev = (struct sched_events){
+		.activity = on_activity, .history = on_history, .round_begun = on_round_begun,
+		.round_done = on_round_done, .counts_changed = on_counts_changed, .data = m,
+	};
+}
+
+static void on_nudge(void *data, const struct ledger_nudge *v, const char *mentor)
+{
+	struct mentord *m = data;
+	bus_emit_nudge(m->bus, v->mentor_id, mentor, ledger_nudge_kind_name(v->kind), v->at, v->url,
+	               v->message, v->action);
+}
+
+void mentord_news_notifier(struct mentord *m, struct notifier_events *ev)
+{
+	*ev = (struct notifier_events){ .nudge = on_nudge, .data = m };
+}
+
+void mentord_news_configure_notifier(struct mentord *m)
+{
+	const struct config *c = &m->config;
+	struct notify_rules r;
+	notify_rules_default(&r);
+	r.enabled = c->notify;
+	for (int k = 0; k < NOTIFY_KIND_COUNT; k++)
+		r.kinds[k] = c->notify_kinds[k];
+	r.quiet = c->quiet_hours;
+	r.quiet_start = c->quiet_start;
+	r.quiet_end = c->quiet_end;
+	r.coalesce_s = c->notify_coalesce;
+	r.mentor_gap_s = c->notify_mentor_gap;
+	notifier_configure(m->notify, &r, c->open_command);
+}

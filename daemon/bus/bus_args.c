@@ -1,0 +1,80 @@
+/* bus_args.c — what every method checks first: who is calling, and the
+ * platform, handle or mentor named in its arguments; and the named error
+ * for what cannot happen. The bottom of bus/. */
+#include "bus/bus_internal.h"
+#include "mentors/mentor_cache.h"
+#include "mentord-bus.h"
+#include "net/net.h"
+#include "store/store.h"
+#include "common/utf8.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+int bus_args_internal_error(sd_bus_error *error, int r)
+{
+	return sd_bus_error_setf(error, MENTORD_ERROR_INTERNAL, "Internal error: %s", strerror(-r));
+}
+
+int bus_args_caller(sd_bus_message *msg, sd_bus_error *error)
+{
+	sd_bus_creds *creds = NULL;
+	uid_t euid;
+	int r;
+
+	r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID | SD_BUS_CREDS_AUGMENT, &creds);
+	if (r < 0)
+		return sd_bus_error_set_errnof(error, -r, "Cannot identify the caller: %s", strerror(-r));
+	/* Augmented (racy /proc) credentials are not trustworthy for access. */
+	if (sd_bus_creds_get_augmented_mask(creds) & SD_BUS_CREDS_EUID)
+		r = -EPERM;
+	else
+		r = sd_bus_creds_get_euid(creds, &euid);
+	sd_bus_creds_unref(creds);
+	if (r < 0 || euid != geteuid())
+		return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED,
+		                        "Only the user running mentord may change it");
+	return 0;
+}
+
+int bus_args_platform(const char *platform, sd_bus_error *error)
+{
+	char names[128];
+	if (net_platform_find(platform))
+		return 0;
+	net_platform_names(names, sizeof names);
+	return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_PLATFORM,
+	                         "Unknown platform '%.*s' (expected %s)", BUS_CUT(platform, 32), names);
+}
+
+int bus_args_handle(const char *platform, const char *in, char *out, sd_bus_error *error)
+{
+	const char *why;
+	int r;
+	if ((r = bus_args_platform(platform, error)) < 0)
+		return r;
+	if (net_handle_normalize(platform, in, out, &why) < 0)
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_HANDLE,
+		                         "Invalid %s handle '%.*s': %s", platform, BUS_CUT(in, 64), why);
+	return 0;
+}
+
+/* MENTOR as typed by the user → the mentor cache's entry, or a named error. */
+int bus_args_mentor(struct bus *b, const char *query, struct mentor_entry **out, sd_bus_error *error)
+{
+	int64_t id;
+	if (strlen(query) > MENTORD_MAX_NAME || !utf8_text_valid(query, strlen(query)))
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT, "Invalid mentor reference");
+	id = store_find_mentor(b->store, query);
+	if (id == -ENOTUNIQ)
+		return sd_bus_error_setf(error, MENTORD_ERROR_AMBIGUOUS_MENTOR,
+		                         "'%.*s' matches several mentors; use the id or more of the name", BUS_CUT(query, 64));
+	if (id == -ENOENT || (id > 0 && !mentor_cache_get(b->mentors, id)))
+		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_MENTOR, "No mentor '%.*s'", BUS_CUT(query, 64));
+	if (id < 0)
+		return bus_args_internal_error(error, (int)id);
+	*out = mentor_cache_get(b->mentors, id);
+	return 0;
+}
+
