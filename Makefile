@@ -35,6 +35,7 @@ DAEMON_SRC := $(wildcard daemon/*/*.c)
 CTL_SRC    := $(wildcard ctl/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
+FAKEAPI_SRC:= $(wildcard tests/tools/fakeapi/*.c)
 TCOMMON_SRC:= $(wildcard tests/common/*.c)
 SCHEMA_SQL := $(sort $(wildcard schema/[0-9][0-9][0-9]-*.sql))
 RULE_FILES := $(sort $(wildcard daemon/check/rules/*))
@@ -45,7 +46,8 @@ COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 CTL_OBJ    := $(CTL_SRC:%.c=$(BUILD)/%.o)
 TCOMMON_OBJ:= $(TCOMMON_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
+FAKEAPI_OBJ:= $(FAKEAPI_SRC:%.c=$(BUILD)/%.o)
+TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%) $(BUILD)/tests/fakeapi
 UNITS      := $(BUILD)/units/mentord.service $(BUILD)/units/org.mentord.Mentord1.service
 
 .PHONY: all run check test deps install uninstall clean check-asan check-valgrind
@@ -54,7 +56,7 @@ all: $(BUILD)/mentord $(BUILD)/mentorctl $(UNITS)
 
 # Named here so make never treats them as intermediate files (it would
 # delete them after the test summary, or skip rebuilding them).
-$(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) $(TCOMMON_OBJ) $(GEN_SRC) $(BUILD)/daemon/main.o:
+$(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) $(TCOMMON_OBJ) $(FAKEAPI_OBJ) $(GEN_SRC) $(BUILD)/daemon/main.o:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -93,6 +95,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/l
 $(BUILD)/tests/%: tests/tools/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+# The fake API server is one program from several files (tests/tools/fakeapi/).
+$(BUILD)/tests/tools/fakeapi/%.o: tests/tools/fakeapi/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/tools/fakeapi $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/fakeapi: $(FAKEAPI_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/units/%: units/%.in
 	@mkdir -p $(dir $@)

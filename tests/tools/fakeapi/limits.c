@@ -1,0 +1,165 @@
+/* limits.c — rate budgets and Bluesky's session tokens. Buckets are declared
+ * by the networks (struct fake_bucket) and live here as one array in network
+ * order; the windows, the counters and the rule that a scripted 429 never
+ * promises an earlier reset than a spent real window are the same for all,
+ * while the headers and the 429 body are each network's (fake_net hooks). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fakeapi.h"
+
+/* Every network's buckets, in network order: /_fake/stats lists them so. */
+void limits_init(struct fake *f)
+{
+	f->nbuckets = 0;
+	for (int n = 0; n < NNET; n++)
+		for (size_t i = 0; i < net_list[n]->nbuckets; i++) {
+			const struct fake_bucket *d = &net_list[n]->buckets[i];
+			if (f->nbuckets == MAX_BUCKETS) {
+				fprintf(stderr, "fakeapi: more than %d rate buckets\n", MAX_BUCKETS);
+				exit(2);
+			}
+			f->buckets[f->nbuckets++] = (struct bucket){ d->name, d->limit, d->window_s, d->limit, 0 };
+		}
+}
+
+struct bucket *limits_find(struct fake *f, const char *name)
+{
+	for (int i = 0; i < f->nbuckets; i++)
+		if (strcmp(f->buckets[i].name, name) == 0)
+			return &f->buckets[i];
+	return NULL;
+}
+
+/* Fixed windows that start with the first request after the previous one
+ * ended, like X's 15-minute windows. */
+void limits_roll(struct bucket *b, int64_t now)
+{
+	if (b->reset_s == 0 || now / 1000 >= b->reset_s) {
+		b->reset_s = now / 1000 + b->window_s;
+		b->remaining = b->limit;
+	}
+}
+
+static bool bucket_take(struct bucket *b, int64_t now)
+{
+	limits_roll(b, now);
+	if (b->remaining <= 0)
+		return false;
+	b->remaining--;
+	return true;
+}
+
+/* The request's network's bucket number `local` (its index in fake_net.buckets). */
+struct bucket *limits_bucket(struct rq *r, int local)
+{
+	return &r->f->buckets[net_bucket_base(r->net) + local];
+}
+
+/* The bucket a scripted 429 on this request shows. */
+struct bucket *limits_endpoint_bucket(struct rq *r)
+{
+	int net;
+	const struct fake_endpoint *e = net_endpoint_def(r->ep, &net);
+
+	if (e)
+		return &r->f->buckets[net_bucket_base(net) + e->bucket];
+	for (int i = 0; i < r->f->nbuckets; i++)
+		if (net_bucket_def(i, NULL)->unmatched)
+			return &r->f->buckets[i];
+	return &r->f->buckets[0];
+}
+
+/* --- rate-limit headers and 429s, each network's own --- */
+
+void limits_headers(struct rq *r, const struct bucket *b)
+{
+	const struct fake_net *net = net_get(r->net);
+
+	if (net)
+		net->rate_headers(r, b);
+}
+
+/* A scripted 429 never promises an earlier end than the real window's: a
+ * client trusting it must not run into that one. */
+static void honour_window(struct bucket *shown, struct bucket *rb, int64_t now)
+{
+	limits_roll(rb, now);
+	if (rb->remaining <= 0 && rb->reset_s > shown->reset_s)
+		shown->reset_s = rb->reset_s;
+}
+
+/* A 429 in the network's own shape. reset_in_s > 0: a scripted one, which
+ * shows that reset instead of b's. */
+void limits_too_many(struct rq *r, struct bucket *b, long reset_in_s)
+{
+	const struct fake_net *net = net_get(r->net);
+	struct bucket shown = *b;
+
+	shown.remaining = 0;
+	if (reset_in_s > 0) {
+		shown.reset_s = r->now / 1000 + reset_in_s;
+		honour_window(&shown, b, r->now);
+		for (size_t i = 0; net && i < net->nbuckets; i++)
+			if (net->buckets[i].shared)
+				honour_window(&shown, limits_bucket(r, (int)i), r->now);
+	}
+	limits_headers(r, &shown);
+	/* a path no network claims has always had Bluesky's body (and no rate headers) */
+	(net ? net : net_list[NET_B])->too_many(r, &shown);
+	r->f->st.ep_429[r->ep]++;
+}
+
+/* Refuses the request: b's window is spent. */
+void limits_refuse(struct rq *r, struct bucket *b)
+{
+	r->f->st.rate_limited++;
+	r->f->st.over[b - r->f->buckets]++;
+	limits_too_many(r, b, 0);
+}
+
+/* Takes one request from the network's bucket `local`; false (and a 429) when spent. */
+bool limits_check(struct rq *r, int local)
+{
+	struct bucket *b = limits_bucket(r, local);
+
+	if (!bucket_take(b, r->now)) {
+		limits_refuse(r, b);
+		return false;
+	}
+	limits_headers(r, b);
+	return true;
+}
+
+/* --- Bluesky session tokens: opaque JWT-shaped strings --- */
+
+const char *limits_token_new(struct fake *f, bool refresh, int64_t now)
+{
+	struct buf b = { 0 };
+	char did[40];
+	int64_t exp = now + (refresh ? 90 * DAY_MS : f->b_access_ttl_s * 1000);
+	struct token *t;
+
+	world_did_of(f, 0, did);
+	f->token_serial++;
+	buf_printf(&b, "eyJ0eXAiOiJhdCtqd3QiLCJhbGciOiJIUzI1NiJ9.%s-%s-%" PRIu64 "-%" PRId64 ".fakesig%08" PRIx64,
+		   refresh ? "refresh" : "access", did + 8, f->token_serial, exp / 1000,
+		   util_mix64(f->token_serial ^ f->seed) & 0xffffffffu);
+	if (f->ntokens == f->cap_tokens) {
+		f->cap_tokens = f->cap_tokens ? f->cap_tokens * 2 : 16;
+		f->tokens = util_realloc(f->tokens, f->cap_tokens * sizeof *f->tokens);
+	}
+	t = &f->tokens[f->ntokens++];
+	*t = (struct token){ b.p, refresh, false, exp };
+	return t->s;
+}
+
+struct token *limits_token_find(struct fake *f, const char *s)
+{
+	for (size_t i = 0; i < f->ntokens; i++)
+		if (strcmp(f->tokens[i].s, s) == 0)
+			return &f->tokens[i];
+	return NULL;
+}
