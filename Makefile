@@ -37,12 +37,14 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 FAKEAPI_SRC:= $(wildcard tests/tools/fakeapi/*.c)
 TCOMMON_SRC:= $(wildcard tests/common/*.c)
+FUZZH_SRC  := $(wildcard fuzz/harness_*.c)
 SCHEMA_SQL := $(sort $(wildcard schema/[0-9][0-9][0-9]-*.sql))
 RULE_FILES := $(sort $(wildcard daemon/check/rules/*))
 
 GEN_SRC    := $(BUILD)/gen/embedded_schema.c $(BUILD)/gen/embedded_rules.c
 LIB_OBJ    := $(DAEMON_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+FUZZH_OBJ  := $(FUZZH_SRC:%.c=$(BUILD)/%.o)
 CTL_OBJ    := $(CTL_SRC:%.c=$(BUILD)/%.o)
 TCOMMON_OBJ:= $(TCOMMON_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -56,7 +58,7 @@ all: $(BUILD)/mentord $(BUILD)/mentorctl $(UNITS)
 
 # Named here so make never treats them as intermediate files (it would
 # delete them after the test summary, or skip rebuilding them).
-$(LIB_OBJ) $(COMMON_OBJ) $(CTL_OBJ) $(TCOMMON_OBJ) $(FAKEAPI_OBJ) $(GEN_SRC) $(BUILD)/daemon/main.o:
+$(LIB_OBJ) $(COMMON_OBJ) $(FUZZH_OBJ) $(CTL_OBJ) $(TCOMMON_OBJ) $(FAKEAPI_OBJ) $(GEN_SRC) $(BUILD)/daemon/main.o:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -82,6 +84,12 @@ $(BUILD)/libcommon.a: $(COMMON_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The fuzz targets' harnesses: linked by the fuzzers (fuzz/fuzz.mk) and by
+# the regression test that replays what they found.
+$(BUILD)/libfuzzharness.a: $(FUZZH_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
 $(BUILD)/mentord: $(BUILD)/daemon/main.o $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
@@ -89,6 +97,11 @@ $(BUILD)/mentorctl: $(CTL_OBJ) $(BUILD)/libcommon.a
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: tests/unit/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/test_fuzz_regress: tests/unit/test_fuzz_regress.c $(TCOMMON_OBJ) $(BUILD)/libfuzzharness.a \
+		$(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 

@@ -1,7 +1,8 @@
 # fuzz.mk — libFuzzer targets for every parser of untrusted input (make fuzz).
-# Included by the top Makefile. The daemon sources are built with clang into
-# their own tree (FUZZ_BUILD, objects instrumented with fuzzer-no-link), each
-# fuzz/fuzz_*.c is linked with -fsanitize=fuzzer against them and the system
+# Included by the top Makefile. The daemon sources and the harnesses
+# (fuzz/harness_*.c) are built with clang into their own tree (FUZZ_BUILD,
+# objects instrumented with fuzzer-no-link), each fuzz/fuzz_*.c (an entry
+# point) is linked with -fsanitize=fuzzer against them and the system
 # libraries (cJSON included: the target is our code). fuzz/run.sh makes the
 # seed corpora from the fixtures and runs each target for FUZZ_SECONDS.
 #
@@ -38,11 +39,13 @@ fuzz-build: fuzz-deps
 
 fuzz-bins: $(FUZZ_ALL:%=$(FUZZ_BUILD)/fuzz/fuzz_%) $(FUZZ_BUILD)/fuzz/mkseed
 
-$(FUZZ_BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_net.h $(FUZZ_BUILD)/libmentord.a $(FUZZ_BUILD)/libcommon.a
+$(FUZZ_BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/harness.h $(FUZZ_BUILD)/libfuzzharness.a $(FUZZ_BUILD)/libmentord.a \
+		$(FUZZ_BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libmentord.a $(FUZZ_BUILD)/libcommon.a $(PKG_LIBS) -lm
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libfuzzharness.a \
+		$(FUZZ_BUILD)/libmentord.a $(FUZZ_BUILD)/libcommon.a $(PKG_LIBS) -lm
 
 # A plain program (ASan only): it runs once per `make fuzz` to write seeds.
-$(FUZZ_BUILD)/fuzz/mkseed: fuzz/mkseed.c fuzz/fuzz_net.h tests/unit/net_testutil.h
+$(FUZZ_BUILD)/fuzz/mkseed: fuzz/mkseed.c fuzz/harness_net.h tests/unit/net_testutil.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-unused-function -Itests/unit -Itests/common -o $@ $< $(PKG_LIBS)

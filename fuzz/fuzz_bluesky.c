@@ -1,10 +1,9 @@
-/* fuzz_bluesky.c — libFuzzer target: the bluesky page parser (net_parse with every
- * operation) on one recorded-format response; see fuzz_net.h. */
-#include "fuzz_net.h"
+/* fuzz_bluesky.c — the libFuzzer target bluesky: see harness.h. */
+#include "harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_net_run("bluesky", data, size);
+	return fuzz_net_one("bluesky", data, size);
 }

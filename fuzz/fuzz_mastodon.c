@@ -1,10 +1,9 @@
-/* fuzz_mastodon.c — libFuzzer target: the mastodon page parser (net_parse with every
- * operation) on one recorded-format response; see fuzz_net.h. */
-#include "fuzz_net.h"
+/* fuzz_mastodon.c — the libFuzzer target mastodon: see harness.h. */
+#include "harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_net_run("mastodon", data, size);
+	return fuzz_net_one("mastodon", data, size);
 }

@@ -1,10 +1,9 @@
-/* fuzz_x.c — libFuzzer target: the x page parser (net_parse with every
- * operation) on one recorded-format response; see fuzz_net.h. */
-#include "fuzz_net.h"
+/* fuzz_x.c — the libFuzzer target x: see harness.h. */
+#include "harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_net_run("x", data, size);
+	return fuzz_net_one("x", data, size);
 }

@@ -1,7 +1,7 @@
 /* mkseed.c — writes the seed corpora of the fuzz targets from the test
  * fixtures, so no copy of a fixture is ever committed under fuzz/.
  *
- *   mkseed net DIR WATERMARK FIXTURE...   fuzz_net.h inputs: every operation,
+ *   mkseed net DIR WATERMARK FIXTURE...   harness_net.h inputs: every operation,
  *                                         with and without a watermark
  *   mkseed headers DIR FIXTURE...         raw header blocks (fuzz_headers)
  *   mkseed html DIR FIXTURE...            every body string holding markup
@@ -20,7 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "net_testutil.h"
-#include "../fuzz/fuzz_net.h"
+#include "harness_net.h"
 
 #define BIG 16384
 #define KEEP_ITEMS 3

@@ -12,7 +12,10 @@
 #   2. calls: the symbols each object file of BUILD needs (nm) are defined in
 #      its own folder or below (this sees calls and data the includes hide);
 #   3. loops: no two modules (a .c with its .h) use each other, directly or
-#      through others.
+#      through others;
+#   4. names: what a module exports starts with its file's name, the first
+#      word of it, or its folder's name (store_posts.c: store_posts_*,
+#      store_*), so a name tells where it lives.
 # Prints one line per violation and exits 1 when there is any; -v also lists
 # the module graph. Needs nm (binutils) and a built tree.
 set -eu
@@ -182,8 +185,18 @@ END {
 	exit bad ? 1 : 0
 }' "$tmp/edges" > "$tmp/loops.out" || true
 
+# ---- 4. names -------------------------------------------------------------
+awk '$2 == "D" {
+	n = split($1, p, "/"); base = p[n]; folder = p[1] == "daemon" ? p[2] : p[1]
+	split(base, w, "_")
+	if (index($3, base "_") == 1 || $3 == base || index($3, w[1] "_") == 1 || index($3, folder "_") == 1)
+		next
+	if ($1 ~ /embedded_/) next          # generated data: schema_migrations, check_rules
+	printf "%s.o exports %s: name it %s_* (or %s_*)\n", $1, $3, base, folder
+}' "$tmp/syms" > "$tmp/names.out"
+
 status=0
-for part in inc calls loops; do
+for part in inc calls loops names; do
 	if [ -s "$tmp/$part.out" ]; then
 		cat "$tmp/$part.out"
 		status=1

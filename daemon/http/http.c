@@ -10,7 +10,7 @@
  * Callbacks run only from deliver_done(), which is reached from libevent
  * callbacks after curl has returned, so user code never runs inside a curl
  * callback and may call http_submit()/http_cancel() freely. */
-#include "http/http.h"
+#include "http/http_internal.h"
 
 #include "base/log.h"
 
@@ -23,84 +23,6 @@
 #include <strings.h>
 #include <time.h>
 
-#ifndef CURL_WRITEFUNC_ERROR
-#define CURL_WRITEFUNC_ERROR 0xFFFFFFFF
-#endif
-
-#define DEF_CONNECT_MS   10000L
-#define DEF_TOTAL_MS     30000L
-#define DEF_LOW_SPEED    1L
-#define DEF_LOW_TIME_S   20L
-#define DEF_MAX_BODY     ((size_t)8 << 20)
-#define DEF_MAX_HEADERS  ((size_t)64 << 10)
-#define DEF_PER_HOST     4U
-#define DEF_REDIRECTS    3
-#define BODY_INITIAL     16384
-
-enum hd_state { HD_QUEUED, HD_ACTIVE, HD_DONE, HD_CALLING };
-
-struct http_host {
-	struct http_host *next;
-	char *key;                       /* "scheme://host:port" */
-	unsigned active;
-	struct http_handle *q_head, *q_tail;
-};
-
-struct hdr_field { const char *name, *value; };
-
-struct http_handle {
-	struct http *http;
-	struct http_host *host;
-	struct http_handle *all_prev, *all_next;   /* http->all: every live handle */
-	struct http_handle *q_prev, *q_next;       /* host queue or http->done */
-	enum hd_state state;
-	CURL *easy;
-	struct curl_slist *req_headers;
-	char *url, *log_url;
-	enum http_method method;
-	char *req_body;
-	size_t req_body_len;
-	long timeout_ms;
-	http_done_fn cb;
-	void *userdata;
-	/* response */
-	char *body;
-	size_t body_len, body_cap;
-	char *hbuf;                      /* "Name: value\0" lines of the last response */
-	size_t hlen, hcap;
-	struct hdr_field *fields;
-	size_t nfields;
-	bool body_too_large, headers_too_large, oom, cancelled;
-	int curl_code;
-	long status, elapsed_ms, os_errno;
-	struct timespec t_start;
-	char errbuf[CURL_ERROR_SIZE];
-	char msg[CURL_ERROR_SIZE + 32];
-};
-
-struct http_sock {
-	struct http_sock *prev, *next;
-	struct http *http;
-	curl_socket_t fd;
-	short kind;
-	struct event *ev;
-};
-
-struct http {
-	struct event_base *base;
-	CURLM *multi;
-	struct event *timer;             /* curl's single timeout */
-	struct event *kick;              /* delivers http->done outside a drain */
-	struct http_options opt;
-	char *user_agent;
-	struct http_host *hosts;
-	struct http_handle *all;
-	struct http_handle *done_head, *done_tail;
-	struct http_sock *socks;
-	struct http_stats stats;
-	int calling;                     /* > 0 while a user callback runs */
-	bool closing, free_pending;
-};
 
 static void http_destroy(struct http *h);
 
@@ -264,47 +186,6 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 	return len;
 }
 
-/* Called once per header line of every response of the transfer (redirects,
- * 100-continue): a status line starts a new capture. */
-static size_t on_header(char *p, size_t size, size_t n, void *ud)
-{
-	struct http_handle *hd = ud;
-	size_t len = size * n, max = hd->http->opt.max_header_bytes;
-
-	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
-		hd->hlen = 0;
-		return len;
-	}
-	while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
-		len--;
-	/* A NUL would split the line in index_headers() into a piece without a
-	 * colon (a NULL dereference). curl 7.88 refuses NULs in header and
-	 * trailer lines itself; this does not rely on every version doing so. */
-	if (len == 0 || p[0] == ' ' || p[0] == '\t' || !memchr(p, ':', len) || memchr(p, '\0', len))
-		return size * n;     /* blank line, obsolete folding, junk */
-	if (hd->hlen + len + 1 > max) {
-		hd->headers_too_large = true;
-		return 0;
-	}
-	if (hd->hlen + len + 1 > hd->hcap) {
-		size_t cap = hd->hcap ? hd->hcap * 2 : 1024;
-		char *nb;
-		while (cap < hd->hlen + len + 1)
-			cap *= 2;
-		nb = realloc(hd->hbuf, cap);
-		if (!nb) {
-			hd->oom = true;
-			return 0;
-		}
-		hd->hbuf = nb;
-		hd->hcap = cap;
-	}
-	memcpy(hd->hbuf + hd->hlen, p, len);
-	hd->hbuf[hd->hlen + len] = '\0';
-	hd->hlen += len + 1;
-	return size * n;
-}
-
 /* ------------------------------------------------------ handle lifecycle */
 
 static void handle_free(struct http_handle *hd)
@@ -456,7 +337,7 @@ static int easy_setup(struct http_handle *hd)
 	SETOPT(e, CURLOPT_ERRORBUFFER, hd->errbuf);
 	SETOPT(e, CURLOPT_WRITEFUNCTION, on_body);
 	SETOPT(e, CURLOPT_WRITEDATA, hd);
-	SETOPT(e, CURLOPT_HEADERFUNCTION, on_header);
+	SETOPT(e, CURLOPT_HEADERFUNCTION, http_headers_line);
 	SETOPT(e, CURLOPT_HEADERDATA, hd);
 	SETOPT(e, CURLOPT_NOSIGNAL, 1L);
 	SETOPT(e, CURLOPT_USERAGENT, hd->http->user_agent);
@@ -550,57 +431,6 @@ static void handle_stop(struct http_handle *hd)
 
 /* ------------------------------------------------------------ results */
 
-static void index_headers(struct http_handle *hd)
-{
-	size_t n = 0, i = 0;
-
-	for (size_t off = 0; off < hd->hlen; off += strlen(hd->hbuf + off) + 1)
-		n++;
-	if (n == 0 || !(hd->fields = calloc(n, sizeof *hd->fields)))
-		return;
-	for (size_t off = 0; off < hd->hlen; ) {
-		char *line = hd->hbuf + off, *colon = strchr(line, ':'), *v, *end;
-		off += strlen(line) + 1;
-		*colon = '\0';
-		for (end = colon; end > line && (end[-1] == ' ' || end[-1] == '\t'); end--)
-			end[-1] = '\0';
-		for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
-			;
-		for (end = v + strlen(v); end > v && (end[-1] == ' ' || end[-1] == '\t'); end--)
-			end[-1] = '\0';
-		hd->fields[i].name = line;
-		hd->fields[i].value = v;
-		i++;
-	}
-	hd->nfields = i;
-}
-
-static const char *find_header(const struct http_handle *hd, const char *name)
-{
-	for (size_t i = 0; i < hd->nfields; i++)
-		if (strcasecmp(hd->fields[i].name, name) == 0)
-			return hd->fields[i].value;
-	return NULL;
-}
-
-static long parse_retry_after(const char *v)
-{
-	char *end;
-	long s;
-
-	if (!v || !*v)
-		return -1;
-	s = strtol(v, &end, 10);
-	if (end != v && *end == '\0')
-		return s < 0 ? 0 : s;
-	{
-		time_t t = curl_getdate(v, NULL), now = time(NULL);
-		if (t < 0)
-			return -1;
-		return t > now ? (long)(t - now) : 0;
-	}
-}
-
 static enum http_result classify(struct http_handle *hd)
 {
 	const struct http_options *o = &hd->http->opt;
@@ -659,7 +489,7 @@ static void deliver(struct http *h, struct http_handle *hd)
 		hd->body_len = 0;
 		h->stats.cancelled++;
 	} else {
-		index_headers(hd);
+		http_headers_index(hd);
 		r.result = classify(hd);
 		if (r.result == HTTP_RESULT_OK)
 			h->stats.completed++;
@@ -676,8 +506,7 @@ static void deliver(struct http *h, struct http_handle *hd)
 		r.body[hd->body_len] = '\0';
 	}
 	r.body_len = hd->body_len;
-	r.retry_after_s = parse_retry_after(find_header(hd, "Retry-After"));
-	r.link = find_header(hd, "Link");
+	r.link = http_headers_find(hd, "Link");
 	r.elapsed_ms = hd->elapsed_ms;
 	r.url = hd->url;
 	r.handle = hd;
@@ -953,7 +782,7 @@ const char *http_response_header(const struct http_response *resp, const char *n
 {
 	if (!resp || !resp->handle || !name)
 		return NULL;
-	return find_header(resp->handle, name);
+	return http_headers_find(resp->handle, name);
 }
 
 char *http_response_take_body(struct http_response *resp, size_t *len)

@@ -76,7 +76,6 @@ struct http_response {
 	long status;                /* HTTP status of the final response; 0 if none */
 	char *body;                 /* decoded body, NUL-terminated; never NULL */
 	size_t body_len;            /* excludes the NUL */
-	long retry_after_s;         /* Retry-After in seconds (HTTP-date converted), -1 if absent */
 	const char *link;           /* Link header value or NULL */
 	long elapsed_ms;            /* from transfer start to completion */
 	const char *url;            /* as submitted */

@@ -2,32 +2,20 @@
  * replayed through the same harness code with the normal build, plus the
  * fixed behaviour spelled out.
  *
- * The harnesses are compiled in here (their entry points renamed), so the
- * checks they make (no leak, no over-read under check-asan/valgrind, the
- * invariants they abort on) are the ones the fuzzers make. Inputs live in
+ * The harnesses (fuzz/harness.h) are linked in, so the checks they make
+ * (no leak, no over-read under check-asan/valgrind, the invariants they
+ * abort on) are the ones the fuzzers make. Inputs live in
  * tests/fuzz-regress/<target>/: to add a crash, copy libFuzzer's artifact
  * there under a name that says what it broke. */
-#define LLVMFuzzerTestOneInput fuzz_x_one
-#include "../../fuzz/fuzz_x.c"
-#undef LLVMFuzzerTestOneInput
-#define LLVMFuzzerTestOneInput fuzz_mastodon_one
-#include "../../fuzz/fuzz_mastodon.c"
-#undef LLVMFuzzerTestOneInput
-#define LLVMFuzzerTestOneInput fuzz_bluesky_one
-#include "../../fuzz/fuzz_bluesky.c"
-#undef LLVMFuzzerTestOneInput
-#define LLVMFuzzerTestOneInput fuzz_html_one
-#include "../../fuzz/fuzz_html.c"
-#undef LLVMFuzzerTestOneInput
-#define LLVMFuzzerTestOneInput fuzz_headers_one
-#include "../../fuzz/fuzz_headers.c"
-#undef LLVMFuzzerTestOneInput
-#define LLVMFuzzerTestOneInput fuzz_config_one
-#include "../../fuzz/fuzz_config.c"
-#undef LLVMFuzzerTestOneInput
-#define LLVMFuzzerTestOneInput fuzz_check_one
-#include "../../fuzz/fuzz_check.c"
-#undef LLVMFuzzerTestOneInput
+#include "fuzz/harness.h"
+#include "fuzz/harness_net.h"
+#include "config/config.h"
+#include "http/http_internal.h"
+#include "net/html.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <dirent.h>
 #include <stdio.h>
@@ -39,6 +27,10 @@ struct target {
 	const char *name;
 	int (*one)(const uint8_t *data, size_t size);
 };
+
+static int fuzz_x_one(const uint8_t *data, size_t size) { return fuzz_net_one("x", data, size); }
+static int fuzz_mastodon_one(const uint8_t *data, size_t size) { return fuzz_net_one("mastodon", data, size); }
+static int fuzz_bluesky_one(const uint8_t *data, size_t size) { return fuzz_net_one("bluesky", data, size); }
 
 static const struct target targets[] = {
 	{ "x", fuzz_x_one }, { "mastodon", fuzz_mastodon_one }, { "bluesky", fuzz_bluesky_one },
@@ -188,7 +180,7 @@ static void test_html_pre_start(void)
 }
 
 /* http.c: a header (trailer) line with a NUL before its colon made
- * index_headers() dereference strchr()'s NULL. Such lines are now junk. */
+ * http_headers_index() dereference strchr()'s NULL. Such lines are now junk. */
 static void test_http_nul_line(void)
 {
 #define LINE(s) { s, sizeof(s) - 1 }
@@ -201,10 +193,10 @@ static void test_http_nul_line(void)
 	struct http_handle hd = { .http = &h };
 
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
-		on_header((char *)lines[i].s, 1, lines[i].n, &hd);
-	index_headers(&hd);
+		http_headers_line((char *)lines[i].s, 1, lines[i].n, &hd);
+	http_headers_index(&hd);
 	is_int((long long)hd.nfields, 2, "http: the NUL line is dropped, the others kept");
-	is_str(find_header(&hd, "x-ratelimit-remaining"), "5", "http: a later header still found");
+	is_str(http_headers_find(&hd, "x-ratelimit-remaining"), "5", "http: a later header still found");
 	free(hd.fields);
 	free(hd.hbuf);
 }

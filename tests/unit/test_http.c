@@ -2,6 +2,7 @@
  * an evhttp server for normal, slow, hanging, chunked and gzip responses, and
  * a raw TCP server that sends canned bytes (1xx responses, junk headers). */
 #include "http/http.h"
+#include "net/time.h"
 #include "base/log.h"
 #include "tap.h"
 
@@ -100,7 +101,10 @@ static void on_done(struct http_response *r, void *ud)
 	res->calls++;
 	res->result = r->result;
 	res->status = r->status;
-	res->retry_after = r->retry_after_s;
+	/* Retry-After is read by net/time.c, the one parser the daemon uses. */
+	const char *ra = http_response_header(r, "Retry-After");
+	int64_t now = (int64_t)time(NULL), at;
+	res->retry_after = ra && net_time_parse_retry_after(ra, now, &at) == 0 ? (long)(at - now) : -1;
 	free(res->body);
 	res->body = http_response_take_body(r, &res->body_len);
 	snprintf(res->error, sizeof res->error, "%s", r->error);
