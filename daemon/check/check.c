@@ -6,7 +6,7 @@
  * (require/unless) and how hard (escalate). A rule never reports two
  * overlapping findings. Finally "combine" rules look at how many distinct
  * rules of a family fired: several quasi-identifiers together identify. */
-#include "check/check_impl.h"
+#include "check/check_internal.h"
 
 #include <errno.h>
 #include <stdio.h>

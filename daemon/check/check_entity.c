@@ -1,7 +1,7 @@
 /* check_entity.c — recognizes URLs, e-mail addresses and @mentions at a
  * position in the text. Pure byte scanners: ASCII only, because the address
  * forms people type in posts are. */
-#include "check/check_impl.h"
+#include "check/check_internal.h"
 
 #include <string.h>
 #include <strings.h>

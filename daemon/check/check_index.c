@@ -4,7 +4,7 @@
  * Instead each pattern's possible first tokens are computed once: literal
  * words and list entries go into a map from word to patterns, prefixes into a
  * short list, and classes ("<num>", "<cap>") into a bucket per token kind. */
-#include "check/check_impl.h"
+#include "check/check_internal.h"
 #include "common/utf8.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* check_list.c — word lists: one entry (a word or a phrase) per line, read
  * with the same tokenizer as drafts so "x-ray", "y/o" or "😂" mean the same
  * thing in a list as in a post. The file format is in docs/CHECK.md. */
-#include "check/check_impl.h"
+#include "check/check_internal.h"
 
 #include <errno.h>
 #include <limits.h>

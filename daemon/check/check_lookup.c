@@ -2,7 +2,7 @@
  * stored entries alone, without reading text, so the tokenizer can ask about
  * abbreviations while check_list.c, which reads list files with the
  * tokenizer, stays above it. */
-#include "check/check_impl.h"
+#include "check/check_internal.h"
 
 #include <string.h>
 

@@ -9,7 +9,7 @@
  * "loose" is whether whitespace may precede the next token consumed: it is
  * reset once a token is consumed and set again by a spaced join in the
  * pattern, so an optional item that matches nothing keeps the looser join. */
-#include "check/check_impl.h"
+#include "check/check_internal.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * spacing ("f u c k") and stretching ("fuuuck"). Each suspicious word gets a
  * skeleton that word lists marked %obfuscate are compared against; plain
  * words never get one, so "class", "assess" and "Scunthorpe" stay words. */
-#include "check/check_impl.h"
+#include "check/check_internal.h"
 
 #include <errno.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * about tokens, not characters: "mrn :? <id:4+>" is three token matchers.
  * Whitespace between two items means the text may or may not have whitespace
  * there; no whitespace means the tokens must touch ("<num:3>-<num:4>"). */
-#include "check/check_impl.h"
+#include "check/check_internal.h"
 #include "common/utf8.h"
 
 #include <errno.h>

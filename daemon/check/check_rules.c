@@ -1,7 +1,7 @@
 /* check_rules.c — loads word lists (*.words) and rules (*.rules) into an
  * engine. All lists are read first, so rules may name any list; macros
  * ("define") must come before their use, in file-name order. */
-#include "check/check_impl.h"
+#include "check/check_internal.h"
 
 #include <dirent.h>
 #include <errno.h>

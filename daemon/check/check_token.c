@@ -7,7 +7,7 @@
  * patterns can still ask for them written together. URLs, e-mail addresses
  * and @mentions are single tokens: their inner words are nobody's business
  * (a handle like @Dickens must not be read as a word). */
-#include "check/check_impl.h"
+#include "check/check_internal.h"
 #include "common/utf8.h"
 
 #include <errno.h>

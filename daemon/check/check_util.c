@@ -1,5 +1,5 @@
 /* check_util.c — the small containers the rule engine is built from. */
-#include "check/check_impl.h"
+#include "check/check_internal.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -112,7 +112,8 @@ struct sched {
 
 /* ---- sched_state.c ---- */
 int64_t sched_now(const struct sched *s);
-/* A value in [base*0.9, base*1.1). */
+/* A value in [base*0.9, base*1.1] (integer seconds): spreads targets
+ * that were due together. */
 int64_t sched_jitter(struct sched *s, int64_t base);
 void sched_set_error(struct sched_platform *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Runs dispatch (and a pending reload) on the next loop turn. */

@@ -1,4 +1,4 @@
-/* check_impl.h — internals shared by the check_*.c files. Not a contract:
+/* check_internal.h — internals shared by the check_*.c files. Not a contract:
  * only check.h is. The pieces, in the order a draft meets them:
  *
  *   check_token.c   text -> tokens (words, numbers, punctuation, URLs, ...)
@@ -12,8 +12,8 @@
  *   check_index.c   which patterns can start at which token
  *   check.c         check_text(): findings, conditions, verdict
  *   check_util.c    arena, growable arrays, hashing, string map */
-#ifndef MENTORD_CHECK_IMPL_H
-#define MENTORD_CHECK_IMPL_H
+#ifndef MENTORD_CHECK_CHECK_INTERNAL_H
+#define MENTORD_CHECK_CHECK_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
