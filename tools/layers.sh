@@ -99,7 +99,8 @@ END { exit bad ? 1 : 0 }' "$tmp/includes" > "$tmp/inc.out" || true
 
 # ---- 2. calls ------------------------------------------------------------
 # Objects of the daemon and of common/; the generated data belongs to the
-# folder whose files it embeds.
+# folder whose files it embeds. Names the compiler makes (__odr_asan.* under
+# ASan) are nobody's.
 : > "$tmp/objs"
 for o in $(cd "$build" && find common daemon gen -name '*.o' 2>/dev/null | sort); do
 	case "$o" in
@@ -117,7 +118,7 @@ fi
 while read -r o m; do
 	nm "$build/$o" | awk -v m="$m" '
 		$1 == "U" { print m, "U", $2; next }
-		NF == 3 && $2 ~ /^[TDBRCGSV]$/ { print m, "D", $3 }'
+		NF == 3 && $2 ~ /^[TDBRCGSV]$/ && $3 !~ /^__/ { print m, "D", $3 }'
 done < "$tmp/objs" > "$tmp/syms"
 
 awk -v order="$order" -v verbose="$verbose" -v out="$tmp/edges" '
