@@ -191,9 +191,17 @@ ctl poll --wait >/dev/null
 last_round=$(grep 'poll round finished' "$T/daemon.log" | tail -n 1 | sed 's/.*finished: //')
 case "$last_round" in *" 0 failed") r=0;; *) r=1;; esac
 ok $r "a round after the faults: $last_round"
-ctl --json status > "$T/status.json"
-is "$(jq -r '[.platforms[] | select(.enabled) | .state] | unique | join(",")' "$T/status.json")" idle \
-	"every network idle after the faults"
+# "polling" (a scheduled poll on the wire) and "paused" (a 429 of the
+# round's own, its window a fraction of a real second) pass by: a loaded
+# machine catches them now and then. Failure states do not.
+states=
+for try in 1 2 3 4 5 6 7 8 9 10; do
+	ctl --json status > "$T/status.json"
+	states=$(jq -r '[.platforms[] | select(.enabled) | .state] | unique | join(",")' "$T/status.json")
+	[ "$states" = idle ] && break
+	sleep 0.5
+done
+is "$states" idle "every network idle after the faults"
 
 # Memory: flat from the warm-up's end (the hours with new posts, and two
 # more) to the last round. Each end takes the smallest of three hourly
