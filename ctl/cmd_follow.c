@@ -2,6 +2,7 @@
  * change what mentord watches. */
 #include "ctl.h"
 #include "output.h"
+#include "common/duration.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -29,10 +30,12 @@ int ctl_follow(struct ctl *ctl, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "mentor", required_argument, NULL, 'm' },
+		{ "history", required_argument, NULL, 'H' },
 		{ 0 }
 	};
 	const char *name = "", *handle;
 	uint64_t mentor = 0, mid, aid;
+	int64_t history = -1;
 	sd_bus_message *reply = NULL;
 	int c, r;
 
@@ -43,16 +46,27 @@ int ctl_follow(struct ctl *ctl, int argc, char **argv)
 		else if (c == 'm') {
 			if (parse_id(optarg, &mentor) < 0)
 				return ctl_usage_error("follow", "--mentor needs a numeric mentor id, got '%s'", optarg);
+		} else if (c == 'H') {
+			if (duration_parse(optarg, 0, 3650LL * DURATION_DAY, &history) < 0)
+				return ctl_usage_error("follow", "--history is a duration from 0 to 3650d like 30d or 1w, "
+				                       "got '%s'", optarg);
 		} else
 			return CTL_EXIT_USAGE;
 	}
 	if (argc - optind != 2)
-		return ctl_usage_error("follow", "usage: follow PLATFORM HANDLE [--name NAME] [--mentor ID]");
+		return ctl_usage_error("follow", "usage: follow PLATFORM HANDLE [--name NAME] [--mentor ID] "
+		                       "[--history DURATION]");
 	if ((r = ctl_call(ctl, "Follow", &reply, "ssst", argv[optind], argv[optind + 1], name, mentor)) != 0)
 		return r;
 	if ((r = sd_bus_message_read(reply, "tts", &mid, &aid, &handle)) < 0) {
 		sd_bus_message_unref(reply);
 		return ctl_bad_reply("Follow", r);
+	}
+	/* Right behind Follow: the first sync then starts with this window, or
+	 * the back-fill follows it as when a window grows. */
+	if (history >= 0 && (r = ctl_call(ctl, "SetHistory", NULL, "ssx", argv[optind], handle, history)) != 0) {
+		sd_bus_message_unref(reply);
+		return r;
 	}
 	if (ctl->json) {
 		cJSON *o = cJSON_CreateObject();

@@ -15,6 +15,7 @@ struct platform_row {
 	const char *platform, *state, *last_error;
 	int enabled;
 	int64_t last_poll, next_poll, rate_remaining;
+	uint32_t backfilling;
 };
 
 static cJSON *platform_json(const struct platform_row *p)
@@ -33,6 +34,7 @@ static cJSON *platform_json(const struct platform_row *p)
 		cJSON_AddStringToObject(o, "last_error", p->last_error);
 	else
 		cJSON_AddNullToObject(o, "last_error");
+	cJSON_AddNumberToObject(o, "backfilling", (double)p->backfilling);
 	return o;
 }
 
@@ -47,6 +49,10 @@ static void platform_text(struct table *t, const struct platform_row *p, int64_t
 	table_add(t, p->enabled ? next : "-");
 	if (p->rate_remaining >= 0)
 		table_addf(t, "%lld", (long long)p->rate_remaining);
+	else
+		table_add(t, "-");
+	if (p->backfilling)
+		table_addf(t, "%u", p->backfilling);
 	else
 		table_add(t, "-");
 	table_add(t, *p->last_error ? p->last_error : "-");
@@ -90,19 +96,20 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 	rc = CTL_EXIT_DAEMON;
 	r = sd_bus_message_read(reply, "stttttt", &s.version, &s.uptime, &s.mentors, &s.accounts,
 	                        &s.hashtags, &s.posts, &s.events);
-	if (r < 0 || (r = sd_bus_message_enter_container(reply, 'a', "(sbsxxxs)")) < 0)
+	if (r < 0 || (r = sd_bus_message_enter_container(reply, 'a', "(sbsxxxsu)")) < 0)
 		goto fail;
 	if (ctl->json) {
 		doc = status_json(&s);
 		arr = cJSON_AddArrayToObject(doc, "platforms");
 	} else {
 		status_text(&s);
-		t = table_new(6);
+		t = table_new(7);
 		table_add(t, "PLATFORM"); table_add(t, "STATE"); table_add(t, "LAST POLL");
-		table_add(t, "NEXT POLL"); table_add(t, "RATE LEFT"); table_add(t, "LAST ERROR");
+		table_add(t, "NEXT POLL"); table_add(t, "RATE LEFT"); table_add(t, "BACKFILL");
+		table_add(t, "LAST ERROR");
 	}
-	while ((r = sd_bus_message_read(reply, "(sbsxxxs)", &p.platform, &p.enabled, &p.state,
-	                                &p.last_poll, &p.next_poll, &p.rate_remaining, &p.last_error)) > 0) {
+	while ((r = sd_bus_message_read(reply, "(sbsxxxsu)", &p.platform, &p.enabled, &p.state, &p.last_poll,
+	                                &p.next_poll, &p.rate_remaining, &p.last_error, &p.backfilling)) > 0) {
 		if (ctl->json)
 			cJSON_AddItemToArray(arr, platform_json(&p));
 		else

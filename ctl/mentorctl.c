@@ -13,7 +13,7 @@
 
 static const struct ctl_command commands[] = {
 	{ "status",   "",                                          ctl_status },
-	{ "follow",   "PLATFORM HANDLE [--name NAME] [--mentor ID]", ctl_follow },
+	{ "follow",   "PLATFORM HANDLE [--name NAME] [--mentor ID] [--history DURATION]", ctl_follow },
 	{ "unfollow", "PLATFORM HANDLE",                           ctl_unfollow },
 	{ "link",     "MENTOR PLATFORM HANDLE",                    ctl_link },
 	{ "unlink",   "MENTOR PLATFORM HANDLE",                    ctl_unlink },

@@ -2,6 +2,7 @@
  * watches. The scheduler is told; it rebuilds its targets on the next turn. */
 #include "bus/bus_internal.h"
 #include "mentors/mentor_cache.h"
+#include "config/config.h"
 #include "mentord-bus.h"
 #include "poll/sched.h"
 #include "store/store.h"
@@ -115,3 +116,31 @@ int bus_follow_untrack(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	return sd_bus_reply_method_return(msg, "");
 }
 
+
+/* SetHistory: how much of one followed account's past to back-fill;
+ * negative: the configured default. The scheduler starts or stops it. */
+int bus_follow_history(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct bus *b = userdata;
+	const char *platform, *handle;
+	char norm[MENTORD_MAX_HANDLE + 1];
+	int64_t seconds;
+	int r;
+
+	if ((r = sd_bus_message_read(msg, "ssx", &platform, &handle, &seconds)) < 0)
+		return r;
+	if ((r = bus_args_caller(msg, error)) < 0 ||
+	    (r = bus_args_handle(platform, handle, norm, error)) < 0)
+		return r;
+	if (seconds > CONFIG_HISTORY_MAX)
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
+		                         "History window out of range (at most 3650 days; negative: the default)");
+	r = store_set_history(b->store, platform, norm, seconds < 0 ? -1 : seconds);
+	if (r == -ENOENT)
+		return sd_bus_error_setf(error, MENTORD_ERROR_NOT_FOLLOWED, "Not following %s on %s", norm, platform);
+	if (r < 0)
+		return bus_args_internal_error(error, r);
+	log_info("history of %s on %s: %s", norm, platform, seconds < 0 ? "the default" : "its own window");
+	sched_reload(b->sched);
+	return sd_bus_reply_method_return(msg, "");
+}

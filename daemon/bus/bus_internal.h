@@ -86,6 +86,7 @@ int bus_daemon_status(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_daemon_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_daemon_poll(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_follow_add(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_follow_history(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_follow_remove(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_follow_track(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_follow_untrack(sd_bus_message *msg, void *userdata, sd_bus_error *error);

@@ -44,6 +44,8 @@ int config_init_defaults(struct config *c)
 	c->notify = true;
 	for (int k = 0; k < NOTIFY_KIND_COUNT; k++)
 		c->notify_kinds[k] = true;
+	c->history = CONFIG_HISTORY_DEFAULT;
+	c->history_share = 50;
 	c->notify_coalesce = 5;
 	c->notify_mentor_gap = 3600;
 	/* A section per network of the registry, in its order. */
@@ -210,6 +212,19 @@ static int notify_key(struct parser *p, const char *k, const char *v)
 	            "notify_nudges, notify_opportunities, notify_sync, notify_coalesce, notify_mentor_gap)", k);
 }
 
+/* history_share = 50 or 50%: the part of each rate window back-fill may use. */
+static int parse_share(struct parser *p, const char *v)
+{
+	char *end;
+	long n;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (end == v || errno || (*end == '%' ? end[1] != '\0' : *end != '\0') || n < 1 || n > 100)
+		return fail(p, "history_share: expected a percentage from 1 to 100 like 50%%, got '%s'", v);
+	p->c->history_share = (int)n;
+	return 0;
+}
+
 static int main_key(struct parser *p, const char *k, const char *v)
 {
 	struct config *c = p->c;
@@ -226,6 +241,13 @@ static int main_key(struct parser *p, const char *k, const char *v)
 			return fail(p, "http_timeout: expected a duration from 1s to 10m, got '%s'", v);
 		return 0;
 	}
+	if (strcmp(k, "history") == 0) {
+		if (duration_parse(v, 0, CONFIG_HISTORY_MAX, &c->history) < 0)
+			return fail(p, "history: expected a duration from 0 to 3650d like 30d, got '%s'", v);
+		return 0;
+	}
+	if (strcmp(k, "history_share") == 0)
+		return parse_share(p, v);
 	if (strcmp(k, "notify") == 0)
 		return parse_bool(v, &c->notify) < 0 ? fail(p, "notify: expected yes or no, got '%s'", v) : 0;
 	if (strcmp(k, "quiet_hours") == 0)

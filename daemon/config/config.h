@@ -15,6 +15,8 @@
 #include "notify/notify_text.h"
 
 #define CONFIG_MAX_PLATFORMS 8
+#define CONFIG_HISTORY_DEFAULT (30 * 86400)    /* history = 30d */
+#define CONFIG_HISTORY_MAX     (3650LL * 86400)
 
 struct config_platform {
 	char *name;              /* section name: "x", "mastodon", "bluesky" */
@@ -34,6 +36,8 @@ struct config {
 	int64_t poll_interval;   /* seconds, per followed account */
 	int64_t tag_interval;    /* seconds, per tracked hashtag */
 	int64_t http_timeout;    /* seconds, whole request */
+	int64_t history;         /* seconds of a new account's past to back-fill; 0: one page */
+	int history_share;       /* percent of each rate window back-fill may spend */
 	bool notify;
 	bool notify_kinds[NOTIFY_KIND_COUNT];   /* notify_posts, notify_replies... */
 	int64_t notify_coalesce;   /* seconds a burst is gathered into one digest */

@@ -34,6 +34,7 @@ const char *http_result_name(enum http_result r)
 	case HTTP_RESULT_TOO_LARGE: return "too_large";
 	case HTTP_RESULT_NETWORK: return "network";
 	case HTTP_RESULT_CANCELLED: return "cancelled";
+	case HTTP_RESULT_DEFERRED: return "deferred";
 	}
 	return "?";
 }
@@ -406,7 +407,12 @@ static void host_pump(struct http *h, struct http_host *ho)
 		struct http_handle *hd = ho->q_head;
 		fifo_unlink(&ho->q_head, &ho->q_tail, hd);
 		h->stats.queued--;
-		if (handle_start(hd) < 0) {
+		if (hd->gate && !hd->gate(hd->userdata)) {
+			/* Its budget closed while it waited: it never leaves. */
+			hd->deferred = true;
+			done_push(h, hd);
+			event_active(h->kick, EV_TIMEOUT, 0);
+		} else if (handle_start(hd) < 0) {
 			hd->curl_code = CURLE_OUT_OF_MEMORY;
 			hd->oom = true;
 			done_push(h, hd);
@@ -488,6 +494,12 @@ static void deliver(struct http *h, struct http_handle *hd)
 		hd->status = 0;
 		hd->body_len = 0;
 		h->stats.cancelled++;
+	} else if (hd->deferred) {
+		r.result = HTTP_RESULT_DEFERRED;
+		snprintf(hd->msg, sizeof hd->msg, "not sent: held back at the head of its queue");
+		hd->status = 0;
+		hd->body_len = 0;
+		h->stats.deferred++;
 	} else {
 		http_headers_index(hd);
 		r.result = classify(hd);
@@ -728,6 +740,7 @@ int http_submit(struct http *h, const struct http_request *req,
 	}
 	hd->http = h;
 	hd->cb = cb;
+	hd->gate = req->gate;
 	hd->userdata = userdata;
 	if (!(hd->host = host_get(h, key)) || (r = copy_request(hd, req)) < 0) {
 		r = r < 0 ? r : -ENOMEM;

@@ -57,6 +57,11 @@ struct http_request {
 	size_t body_len;
 	const char *content_type;       /* of body; NULL: application/json */
 	long timeout_ms;                /* 0: the options' total_timeout_ms */
+	/* Asked (with the callback's userdata) when the request leaves its
+	 * host's queue, not when it was queued: false means it is not sent
+	 * and completes as HTTP_RESULT_DEFERRED (say, a rate window closed
+	 * while it waited). NULL: always sent. */
+	bool (*gate)(void *userdata);
 };
 
 enum http_result {
@@ -65,6 +70,7 @@ enum http_result {
 	HTTP_RESULT_TOO_LARGE,  /* body or headers exceeded the cap */
 	HTTP_RESULT_NETWORK,    /* refused, DNS, reset, TLS, protocol, bad redirect... */
 	HTTP_RESULT_CANCELLED,  /* only from http_free(), see there */
+	HTTP_RESULT_DEFERRED,   /* never sent: its gate said no (struct http_request) */
 };
 
 /* Valid only during the callback (except a body taken with
@@ -122,6 +128,7 @@ struct http_stats {
 	uint64_t completed;  /* callbacks with HTTP_RESULT_OK */
 	uint64_t failed;     /* callbacks with TIMEOUT, TOO_LARGE or NETWORK */
 	uint64_t cancelled;  /* http_cancel() calls plus requests cancelled by http_free() */
+	uint64_t deferred;   /* queued requests their gate kept back */
 	uint64_t bytes_in;   /* decoded body bytes received */
 	unsigned active;     /* transfers running now */
 	unsigned queued;     /* requests waiting for a per-host slot */
@@ -129,7 +136,7 @@ struct http_stats {
 
 void http_get_stats(const struct http *h, struct http_stats *out);
 
-/* "ok", "timeout", "too_large", "network", "cancelled". */
+/* "ok", "timeout", "too_large", "network", "cancelled", "deferred". */
 const char *http_result_name(enum http_result r);
 
 #endif

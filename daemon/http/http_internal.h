@@ -51,6 +51,7 @@ struct http_handle {
 	size_t req_body_len;
 	long timeout_ms;
 	http_done_fn cb;
+	bool (*gate)(void *userdata);
 	void *userdata;
 	/* response */
 	char *body;
@@ -59,7 +60,7 @@ struct http_handle {
 	size_t hlen, hcap;
 	struct hdr_field *fields;
 	size_t nfields;
-	bool body_too_large, headers_too_large, oom, cancelled;
+	bool body_too_large, headers_too_large, oom, cancelled, deferred;
 	int curl_code;
 	long status, elapsed_ms, os_errno;
 	struct timespec t_start;

@@ -1,5 +1,6 @@
 /* adapter.c — helpers shared by the platform adapters (see adapter.h). */
 #include "net/adapter.h"
+#include "net/url.h"
 #include "common/str.h"
 
 #include <ctype.h>
@@ -11,6 +12,17 @@
 #include <strings.h>
 
 #include "net/time.h"
+
+int net_rate_key_origin(const char *url, char *out, size_t size)
+{
+	size_t n = url ? net_url_origin_len(url) : 0;
+	if (n == 0 || n >= size)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)url[i]);
+	out[n] = '\0';
+	return 0;
+}
 
 int net_cmp_opaque_id(const char *a, const char *b)
 {

@@ -15,6 +15,11 @@
 #include "common/str.h"
 #include "common/strbuf.h"
 
+/* The scheme and authority of url, lower-cased, into out: a rate key for
+ * networks that count per host. -EINVAL when url has none or it does not
+ * fit. */
+int net_rate_key_origin(const char *url, char *out, size_t size);
+
 /* Strings. */
 static inline bool net_has(const char *s) { return s && *s; }
 /* s, or NULL when empty: an empty display name means "absent". */
@@ -66,7 +71,7 @@ void net_rate_read(const struct net_response *resp, const char *limit_h,
 static inline bool net_walk_op(enum net_op op)
 {
 	return op == NET_OP_ACCOUNT || op == NET_OP_BATCH || op == NET_OP_TAG ||
-	       op == NET_OP_OWN || op == NET_OP_INTERACTIONS;
+	       op == NET_OP_OWN || op == NET_OP_INTERACTIONS || op == NET_OP_HISTORY;
 }
 
 /* Requests. */

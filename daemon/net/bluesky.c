@@ -80,6 +80,26 @@ static bool b_is_session(enum net_op op)
 	return op == NET_OP_SESSION_CREATE || op == NET_OP_SESSION_REFRESH;
 }
 
+/* ---- rate keys ----------------------------------------------------------- */
+
+/* Each host counts on its own: the AppView (public reads) and the PDS
+ * (search, notifications). Sessions have a far smaller budget of their
+ * own on the PDS (30 per 5 minutes): counted apart, they neither close
+ * the reads nor look like the reads' remaining count. */
+static int b_rate_key(const struct net_config *cfg, enum net_op op, char *out, size_t size)
+{
+	bool pds = b_is_session(op) || op == NET_OP_TAG || op == NET_OP_INTERACTIONS;
+	int r = net_rate_key_origin(pds ? cfg->pds_base : cfg->api_base, out, size);
+	size_t n = r < 0 ? 0 : strlen(out);
+
+	if (r < 0 || !b_is_session(op))
+		return r;
+	if (n + sizeof " session" > size)
+		return -EINVAL;
+	memcpy(out + n, " session", sizeof " session");
+	return 0;
+}
+
 /* Whether a request of op carries the access token: the PDS-only reads
  * always; public reads only when the configured AppView is the PDS itself. */
 static bool b_sends_token(const struct net_config *cfg, enum net_op op)
@@ -93,7 +113,7 @@ static bool b_sends_token(const struct net_config *cfg, enum net_op op)
 static bool b_can(const struct net_config *cfg, enum net_op op)
 {
 	switch (op) {
-	case NET_OP_LOOKUP: case NET_OP_ACCOUNT:
+	case NET_OP_LOOKUP: case NET_OP_ACCOUNT: case NET_OP_HISTORY:
 		return true;
 	case NET_OP_OWN:
 		return net_has(cfg->me_id) || net_has(cfg->me);
@@ -212,6 +232,7 @@ static int b_build_page(const struct net_config *cfg, const char *target,
 		actor = net_has(cfg->me_id) ? cfg->me_id : cfg->me;
 		/* fall through */
 	case NET_OP_ACCOUNT:
+	case NET_OP_HISTORY:
 		if (!b_valid_actor(actor))
 			return -EINVAL;
 		net_url_join(&b, cfg->api_base, "/xrpc/app.bsky.feed.getAuthorFeed");
@@ -248,7 +269,8 @@ static int b_build_page(const struct net_config *cfg, const char *target,
 	default:
 		return -ENOTSUP;
 	}
-	net_url_param_int(&b, "limit", b_page_size(cfg));
+	/* Back-fill reads the largest pages the feed serves. */
+	net_url_param_int(&b, "limit", w->op == NET_OP_HISTORY ? 100 : b_page_size(cfg));
 	net_url_param(&b, "cursor", w->page_token);
 	return b_finish(cfg, req, w->op, &b);
 }
@@ -708,6 +730,14 @@ static int b_advance(struct net_walk *w, struct b_walk *bw, const cJSON *body)
 		return -ENOMEM;
 	w->pages++;
 	w->done = !w->watermark || bw->stop || !net_has(cursor);
+	/* The feed's cursor is where back-fill goes on, after a first sync or
+	 * a history page; an empty page is the end of the history. */
+	if (w->op == NET_OP_HISTORY || (w->op == NET_OP_ACCOUNT && !w->watermark)) {
+		if (str_set(&w->older, bw->newest_key ? cursor : NULL) < 0)
+			return -ENOMEM;
+		if (w->op == NET_OP_HISTORY)
+			w->done = !net_has(w->older);
+	}
 	return 0;
 }
 
@@ -934,7 +964,6 @@ const struct net_platform net_bluesky = {
 	.pds_base = "https://bsky.social",
 	.enabled_by_default = true,
 	.max_batch = 0,
-	.rate_shared = true,
 	.max_lookup = BSKY_LOOKUP_MAX,
 	.can = b_can,
 	.build_lookup = b_build_lookup,
@@ -943,6 +972,7 @@ const struct net_platform net_bluesky = {
 	.parse = b_parse,
 	.read_rate = b_read_rate,
 	.cmp_id = strcmp,
+	.rate_key = b_rate_key,
 	.check_handle = b_check_handle,
 	.bio_handle = b_bio_handle,
 };

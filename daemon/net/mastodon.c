@@ -72,6 +72,14 @@ static bool m_bio_handle(const char *word, char *out, size_t size)
 	return k > 0 && (size_t)k < size;
 }
 
+/* ---- rate keys ----------------------------------------------------------- */
+
+/* Every endpoint of one instance shares its budget. */
+static int m_rate_key(const struct net_config *cfg, enum net_op op, char *out, size_t size)
+{
+	return net_rate_key_origin(cfg->api_base, out, size);
+}
+
 /* ---- request building ------------------------------------------------- */
 
 /* Ids and min_id values go into paths and queries: keep them to what
@@ -91,7 +99,7 @@ static bool m_valid_id(const char *s)
 static bool m_can(const struct net_config *cfg, enum net_op op)
 {
 	switch (op) {
-	case NET_OP_LOOKUP: case NET_OP_ACCOUNT: case NET_OP_TAG:
+	case NET_OP_LOOKUP: case NET_OP_ACCOUNT: case NET_OP_TAG: case NET_OP_HISTORY:
 		return true;
 	case NET_OP_OWN:
 		return net_has(cfg->me_id);
@@ -170,6 +178,11 @@ static int m_overlap_min_id(const struct net_config *cfg, const char *wm, char *
 	return 0;
 }
 
+static int m_history_below(const char *net_id, char *out, size_t size)
+{
+	return m_valid_id(net_id) && snprintf(out, size, "%s", net_id) < (int)size;
+}
+
 static int m_build_page(const struct net_config *cfg, const char *target,
 			const struct net_walk *w, struct net_request *req)
 {
@@ -179,7 +192,8 @@ static int m_build_page(const struct net_config *cfg, const char *target,
 
 	switch (w->op) {
 	case NET_OP_ACCOUNT:
-	case NET_OP_OWN: {
+	case NET_OP_OWN:
+	case NET_OP_HISTORY: {
 		const char *id = w->op == NET_OP_OWN ? cfg->me_id : target;
 
 		if (!m_valid_id(id))
@@ -206,6 +220,15 @@ static int m_build_page(const struct net_config *cfg, const char *target,
 		return -ENOTSUP;
 	}
 	net_url_param_int(&b, "limit", m_limit(cfg, w->op));
+	if (w->op == NET_OP_HISTORY) {
+		/* Downwards: below the oldest post seen (max_id is exclusive). */
+		r = !w->page_token || m_valid_id(w->page_token) ? 0 : -EINVAL;
+		if (r == 0)
+			net_url_param(&b, "max_id", w->page_token);
+		if (r < 0)
+			strbuf_free(&b);
+		return r < 0 ? r : m_finish(cfg, req, w->op, &b);
+	}
 	if (w->page_token) {
 		r = m_valid_id(w->page_token) ? 0 : -EINVAL;
 		min_id = r == 0 ? strdup(w->page_token) : NULL;
@@ -585,6 +608,19 @@ static int m_next_min_id(const struct net_response *resp, const char *max_id, ch
 	return 0;
 }
 
+/* Back-fill goes on below the oldest post of a first sync or of a
+ * history page; a history page that came back empty is the end. */
+static int m_history_advance(struct net_walk *w, size_t n_raw, const char *min_id)
+{
+	if (str_set(&w->older, n_raw ? min_id : NULL) < 0)
+		return -ENOMEM;
+	if (w->op == NET_OP_HISTORY) {
+		w->pages++;
+		w->done = !w->older;
+	}
+	return 0;
+}
+
 static int m_advance(const struct net_config *cfg, const struct net_response *resp,
 		     struct net_walk *w, size_t n_raw, const char *max_id)
 {
@@ -608,7 +644,7 @@ static int m_advance(const struct net_config *cfg, const struct net_response *re
 }
 
 static int m_items(const struct m_ctx *cx, enum net_op op, const cJSON *arr,
-		   struct net_page *pg, const char **max_id)
+		   struct net_page *pg, const char **max_id, const char **min_id)
 {
 	const cJSON *it;
 	int r = 0;
@@ -621,6 +657,8 @@ static int m_items(const struct m_ctx *cx, enum net_op op, const cJSON *arr,
 		/* The watermark counts every id the server sent, even of items we drop. */
 		if (id && m_valid_id(id) && net_cmp_opaque_id(id, *max_id) > 0)
 			*max_id = id;
+		if (id && m_valid_id(id) && (!*min_id || net_cmp_opaque_id(id, *min_id) < 0))
+			*min_id = id;
 		if (op == NET_OP_INTERACTIONS) {
 			r = m_notif(cx, it, &n);
 			if (r == 0)
@@ -649,7 +687,8 @@ static void m_http_error(const struct net_config *cfg, struct net_page *pg,
 	int st = net_status_of(resp);
 
 	if (st == 429)
-		net_err(pg, NET_ERR_RATE_LIMITED, NET_SCOPE_NETWORK, net_retry_at(pg, resp, 300),
+		/* The budget is the instance's (its rate key), not the network's. */
+		net_err(pg, NET_ERR_RATE_LIMITED, NET_SCOPE_ENDPOINT, net_retry_at(pg, resp, 300),
 			"Mastodon rate limit reached%s%s", e ? ": " : "", e ? e : "");
 	else if (st == 410)
 		net_err(pg, NET_ERR_NOT_FOUND, NET_SCOPE_TARGET, 0, "gone (suspended account)%s%s",
@@ -661,7 +700,7 @@ static void m_http_error(const struct net_config *cfg, struct net_page *pg,
 static int m_parse_body(const struct m_ctx *cx, enum net_op op, const struct net_response *resp,
 			const cJSON *body, struct net_walk *w, struct net_page *pg)
 {
-	const char *max_id = NULL;
+	const char *max_id = NULL, *min_id = NULL;
 	int r;
 
 	if (op == NET_OP_LOOKUP) {
@@ -678,9 +717,13 @@ static int m_parse_body(const struct m_ctx *cx, enum net_op op, const struct net
 			"Mastodon page: expected a JSON array");
 		return 0;
 	}
-	r = m_items(cx, op, body, pg, &max_id);
+	r = m_items(cx, op, body, pg, &max_id, &min_id);
+	if (r == 0 && op == NET_OP_HISTORY)
+		return m_history_advance(w, (size_t)cJSON_GetArraySize(body), min_id);
 	if (r == 0)
 		r = m_advance(cx->cfg, resp, w, (size_t)cJSON_GetArraySize(body), max_id);
+	if (r == 0 && op == NET_OP_ACCOUNT && !w->watermark)
+		r = m_history_advance(w, (size_t)cJSON_GetArraySize(body), min_id);
 	return r;
 }
 
@@ -717,7 +760,6 @@ const struct net_platform net_mastodon = {
 	.api_base = "https://mastodon.social",
 	.enabled_by_default = true,
 	.max_batch = 0,
-	.rate_shared = true,
 	.max_lookup = 1,
 	.can = m_can,
 	.build_lookup = m_build_lookup,
@@ -725,6 +767,8 @@ const struct net_platform net_mastodon = {
 	.parse = m_parse,
 	.read_rate = m_read_rate,
 	.cmp_id = net_cmp_opaque_id,
+	.rate_key = m_rate_key,
+	.history_below = m_history_below,
 	.check_handle = m_check_handle,
 	.bio_handle = m_bio_handle,
 };

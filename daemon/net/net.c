@@ -77,7 +77,7 @@ int net_build_page(const struct net_platform *p, const struct net_config *cfg,
 	if (!p || !cfg || !w || !net_walk_op(w->op) || w->op == NET_OP_BATCH ||
 	    !net_has(cfg->api_base))
 		return -EINVAL;
-	if ((w->op == NET_OP_ACCOUNT || w->op == NET_OP_TAG) && !net_has(target))
+	if ((w->op == NET_OP_ACCOUNT || w->op == NET_OP_TAG || w->op == NET_OP_HISTORY) && !net_has(target))
 		return -EINVAL;
 	if (!p->build_page)
 		return -ENOTSUP;
@@ -101,6 +101,17 @@ int net_build_batch(const struct net_platform *p, const struct net_config *cfg,
 	if (!p->build_batch || !p->max_batch)
 		return -ENOTSUP;
 	return built(req, p->build_batch(cfg, handles, n, w, req, n_used));
+}
+
+int net_rate_key(const struct net_platform *p, const struct net_config *cfg, enum net_op op,
+                 char *out, size_t size)
+{
+	if (!out || size == 0)
+		return -EINVAL;
+	out[0] = '\0';
+	if (!p || !cfg || !p->rate_key)
+		return -EINVAL;
+	return p->rate_key(cfg, op, out, size);
 }
 
 int net_build_session(const struct net_platform *p, const struct net_config *cfg,
@@ -147,6 +158,19 @@ static void scrub_all(char *msg, const struct net_config *cfg)
 	scrub(msg, cfg->password);
 }
 
+/* A back-fill page that reached below since is the walk's last, whatever
+ * the network offers beyond it. */
+static void history_bound(struct net_walk *w, const struct net_page *page)
+{
+	for (size_t i = 0; w->since > 0 && i < page->n_posts && !w->done; i++)
+		if (page->posts[i].created_at > 0 && page->posts[i].created_at < w->since)
+			w->done = true;
+	if (w->done) {
+		free(w->older);
+		w->older = NULL;
+	}
+}
+
 int net_parse(const struct net_platform *p, const struct net_config *cfg, enum net_op op,
 	      const struct net_response *resp, struct net_walk *w, struct net_page *page)
 {
@@ -166,6 +190,8 @@ int net_parse(const struct net_platform *p, const struct net_config *cfg, enum n
 	if (p->read_rate)
 		p->read_rate(resp, &page->rate);
 	r = p->parse(cfg, op, resp, net_walk_op(op) ? w : NULL, page);
+	if (r == 0 && page->err.code == NET_OK && op == NET_OP_HISTORY)
+		history_bound(w, page);
 	if (r < 0 && page->err.code == NET_OK)
 		net_err(page, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "%s while parsing",
 			r == -ENOMEM ? "out of memory" : "internal error");
@@ -250,6 +276,7 @@ void net_walk_clear(struct net_walk *w)
 	free(w->watermark);
 	free(w->page_token);
 	free(w->new_watermark);
+	free(w->older);
 	*w = (struct net_walk){ 0 };
 }
 
@@ -314,7 +341,7 @@ const char *net_op_name(enum net_op op)
 {
 	static const char *const names[] = {
 		"lookup", "account", "batch", "tag", "own", "interactions",
-		"session-create", "session-refresh",
+		"session-create", "session-refresh", "history",
 	};
 
 	return (unsigned)op < sizeof(names) / sizeof(names[0]) ? names[op] : "?";

@@ -21,6 +21,8 @@
  *   NET_OP_INTERACTIONS  what others did to the user: X mentions, Mastodon
  *                        notifications, Bluesky listNotifications → notifs
  *   NET_OP_SESSION_CREATE / NET_OP_SESSION_REFRESH   Bluesky login, refresh
+ *   NET_OP_HISTORY       older posts of one followed account (by stable id),
+ *                        a page at a time downwards: back-fill (below)
  *
  * ## Incremental walks (ACCOUNT, BATCH, TAG, OWN, INTERACTIONS)
  * Each target (account, tag, batch of accounts, own feed, interactions) keeps
@@ -55,7 +57,21 @@
  *             (minus 2 min skew), or a key w.is_known() reports; the new
  *             watermark ("<unix ms> <at:// URI>") is the newest item of the
  *             first page.
- * Without a watermark (first sync) a walk reads one page and is done.
+ * Without a watermark (first sync) a walk reads one page and is done; an
+ * ACCOUNT first sync also leaves in w.older where the next older page
+ * starts, for back-fill.
+ *
+ * ## Back-fill (HISTORY)
+ * A history walk starts with net_walk_start(&w, NET_OP_HISTORY, NULL), its
+ * page_token set to a stored `older` (or NULL: from the newest post down)
+ * and since to the oldest time wanted. Each page leaves the next one's
+ * start in w.older and ends the walk (w.done) when the network has no more
+ * or a post is older than since. Tokens are opaque to the caller:
+ *   X         "t:<pagination_token>" of the user timeline, or "u:<id>" to
+ *             restart below a post (until_id); start_time = since. The
+ *             timeline reaches the newest 3,200 posts only.
+ *   Mastodon  max_id = the oldest id seen.
+ *   Bluesky   the feed cursor.
  * Abandoning a walk before w.done and storing nothing is always safe (the
  * next poll re-reads; keys dedupe). Storing new_watermark before w.done
  * leaves a gap on X and Bluesky; on Mastodon it is safe (the watermark is
@@ -96,6 +112,7 @@ enum net_op {
 	NET_OP_INTERACTIONS,
 	NET_OP_SESSION_CREATE,
 	NET_OP_SESSION_REFRESH,
+	NET_OP_HISTORY,
 };
 
 /* What the caller knows about the user and the network. Strings are
@@ -257,6 +274,9 @@ struct net_walk {
 	char *new_watermark;       /* what to store once done; NULL = nothing to store */
 	unsigned pages;            /* pages parsed successfully */
 	bool done;                 /* no further page is needed */
+	char *older;               /* ACCOUNT first sync, HISTORY: where the next older page
+	                              starts (see Back-fill); NULL: nothing older */
+	int64_t since;             /* HISTORY: unix s, the oldest post wanted; 0: all */
 	/* Optional (Bluesky): true if this dedupe key is already stored. */
 	bool (*is_known)(void *ctx, const char *key);
 	void *known_ctx;
@@ -273,9 +293,6 @@ struct net_platform {
 	bool enabled_by_default;   /* read without any credential */
 	size_t max_batch;          /* handles per build_batch request; 0 = none */
 	size_t max_lookup;         /* keys per build_lookup request */
-	bool rate_shared;          /* one rate budget covers every endpoint (Mastodon's
-	                              per-account limit, Bluesky's per-IP limit); false:
-	                              a budget per endpoint (X) */
 	/* True when cfg holds what op needs (token, session, me_id). */
 	bool (*can)(const struct net_config *cfg, enum net_op op);
 	int (*build_lookup)(const struct net_config *cfg, enum net_lookup_by by,
@@ -296,6 +313,14 @@ struct net_platform {
 	void (*read_rate)(const struct net_response *resp, struct net_rate *rate);
 	/* Orders two post ids / watermarks of this network (<0, 0, >0). */
 	int (*cmp_id)(const char *a, const char *b);
+	/* Back-fill again below a stored post (its network id): writes the
+	 * HISTORY token that starts there and returns 1, or 0 when the network
+	 * can only start from its newest post (Bluesky's opaque cursors). */
+	int (*history_below)(const char *net_id, char *out, size_t size);
+	/* The rate budget a request of op with cfg draws on, as the network
+	 * keys it (X: the endpoint; Mastodon: the instance; Bluesky: the host,
+	 * AppView and PDS apart). Into out (NET_RATE_KEY_MAX); 0 or -EINVAL. */
+	int (*rate_key)(const struct net_config *cfg, enum net_op op, char *out, size_t size);
 	/* Checks handle h (n bytes, '@' already stripped) against the network's
 	 * rules, lower-casing in place what the network treats as
 	 * case-insensitive. 0, or -EINVAL with *why for the user. */
@@ -305,6 +330,12 @@ struct net_platform {
 	 * handle as written there into out and returns true. */
 	bool (*bio_handle)(const char *word, char *out, size_t size);
 };
+
+#define NET_RATE_KEY_MAX 128
+
+/* p->rate_key, checked (net.c). */
+int net_rate_key(const struct net_platform *p, const struct net_config *cfg, enum net_op op,
+                 char *out, size_t size);
 
 /* Registry (registry.c): NULL-terminated list in a fixed order, lookup by
  * name (NULL when unknown), a network's place in the list (-1 when

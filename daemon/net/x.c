@@ -27,6 +27,7 @@
 #define X_QUERY_MAX 512          /* recent search query limit (rate-limit page) */
 #define X_LOOKUP_MAX 100
 #define X_WEB "https://x.com/"
+#define X_FIRST_POST 1289001600  /* 2010-11-06: X refuses an earlier start_time */
 
 static const char x_tweet_fields[] =
 	"created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets,"
@@ -61,6 +62,23 @@ static bool x_bio_handle(const char *word, char *out, size_t size)
 	       net_url_segment_after(word, ".com/", out, size);
 }
 
+/* ---- rate keys ----------------------------------------------------------- */
+
+/* X counts per endpoint: hashtag searches and batches of accounts share
+ * search/recent, timelines users/:id/tweets. */
+static int x_rate_key(const struct net_config *cfg, enum net_op op, char *out, size_t size)
+{
+	const char *k;
+	switch (op) {
+	case NET_OP_LOOKUP: k = "users"; break;
+	case NET_OP_ACCOUNT: case NET_OP_OWN: case NET_OP_HISTORY: k = "users_tweets"; break;
+	case NET_OP_BATCH: case NET_OP_TAG: k = "search_recent"; break;
+	case NET_OP_INTERACTIONS: k = "users_mentions"; break;
+	default: return -EINVAL;
+	}
+	return snprintf(out, size, "%s", k) < (int)size ? 0 : -EINVAL;
+}
+
 /* ---- request building ------------------------------------------------- */
 
 static bool x_valid_username(const char *s, size_t n)
@@ -69,6 +87,18 @@ static bool x_valid_username(const char *s, size_t n)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+/* Pagination tokens are opaque but plain: printable ASCII, no space. */
+static bool x_valid_token(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 1 || n > 256)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] >= 0x7f)
 			return false;
 	return true;
 }
@@ -109,7 +139,7 @@ static bool x_can(const struct net_config *cfg, enum net_op op)
 	if (!net_has(cfg->token))
 		return false;
 	switch (op) {
-	case NET_OP_LOOKUP: case NET_OP_ACCOUNT: case NET_OP_BATCH: case NET_OP_TAG:
+	case NET_OP_LOOKUP: case NET_OP_ACCOUNT: case NET_OP_BATCH: case NET_OP_TAG: case NET_OP_HISTORY:
 		return true;
 	case NET_OP_OWN: case NET_OP_INTERACTIONS:
 		return net_has(cfg->me_id);
@@ -165,7 +195,7 @@ static int x_build_lookup(const struct net_config *cfg, enum net_lookup_by by,
  * a first sync, where every post on the page is billed. */
 static int x_page_size(const struct net_config *cfg, const struct net_walk *w, int lo)
 {
-	int n = w->watermark ? 100 : (cfg->page_size > 0 ? cfg->page_size : 20);
+	int n = w->watermark || w->op == NET_OP_HISTORY ? 100 : (cfg->page_size > 0 ? cfg->page_size : 20);
 
 	return n < lo ? lo : n > 100 ? 100 : n;
 }
@@ -181,6 +211,42 @@ static void x_common_params(struct strbuf *b, const struct net_walk *w, bool sea
 	net_url_param(b, "tweet.fields", x_tweet_fields);
 	net_url_param(b, "expansions", x_expansions);
 	net_url_param(b, "user.fields", x_user_fields);
+}
+
+/* Back-fill: the user timeline downwards (recent search reaches 7 days
+ * only), from a page token ("t:") or below a post ("u:"), no older than
+ * since. X gives no start_time before its first post (2010-11-06). */
+static int x_build_history(const struct net_config *cfg, const char *user,
+			   const struct net_walk *w, struct net_request *req)
+{
+	struct strbuf b = STRBUF_INIT;
+	const char *tok = w->page_token;
+
+	if (!x_valid_id(user) || (tok && strncmp(tok, "t:", 2) != 0 && strncmp(tok, "u:", 2) != 0) ||
+	    (tok && tok[0] == 'u' && !x_valid_id(tok + 2)))
+		return -EINVAL;
+	net_url_join(&b, cfg->api_base, "/2/users/");
+	strbuf_puts(&b, user);
+	strbuf_puts(&b, "/tweets");
+	net_url_param_int(&b, "max_results", x_page_size(cfg, w, 5));
+	if (tok && tok[0] == 't')
+		net_url_param(&b, "pagination_token", tok + 2);
+	else if (tok)
+		net_url_param(&b, "until_id", tok + 2);
+	if (w->since > X_FIRST_POST) {
+		char when[21];
+		net_time_format(w->since, when);
+		net_url_param(&b, "start_time", when);
+	}
+	net_url_param(&b, "tweet.fields", x_tweet_fields);
+	net_url_param(&b, "expansions", x_expansions);
+	net_url_param(&b, "user.fields", x_user_fields);
+	return x_finish(cfg, req, w->op, &b);
+}
+
+static int x_history_below(const char *net_id, char *out, size_t size)
+{
+	return x_valid_id(net_id) && snprintf(out, size, "u:%s", net_id) < (int)size;
 }
 
 static int x_build_page(const struct net_config *cfg, const char *target,
@@ -209,6 +275,8 @@ static int x_build_page(const struct net_config *cfg, const char *target,
 		x_common_params(&b, w, true, 10, cfg);
 		return x_finish(cfg, req, w->op, &b);
 	}
+	if (w->op == NET_OP_HISTORY)
+		return x_build_history(cfg, target, w, req);
 	if (!x_valid_id(user))
 		return -EINVAL;
 	net_url_join(&b, cfg->api_base, "/2/users/");
@@ -615,6 +683,18 @@ static int x_advance(struct net_walk *w, const cJSON *body)
 		return -ENOMEM;
 	w->pages++;
 	w->done = !w->watermark || !net_has(next);
+	/* A first sync's next page, or a history page's, is where back-fill
+	 * goes on. */
+	if (w->op == NET_OP_HISTORY || (w->op == NET_OP_ACCOUNT && !w->watermark)) {
+		free(w->older);
+		w->older = NULL;
+		if (net_has(next) && x_valid_token(next) && asprintf(&w->older, "t:%s", next) < 0) {
+			w->older = NULL;
+			return -ENOMEM;
+		}
+		if (w->op == NET_OP_HISTORY)
+			w->done = !w->older;
+	}
 	return 0;
 }
 
@@ -751,6 +831,8 @@ const struct net_platform net_x = {
 	.parse = x_parse,
 	.read_rate = x_read_rate,
 	.cmp_id = net_cmp_opaque_id,
+	.rate_key = x_rate_key,
+	.history_below = x_history_below,
 	.check_handle = x_check_handle,
 	.bio_handle = x_bio_handle,
 };

@@ -69,6 +69,31 @@ static int push_str(char ***v, size_t n, const char *s)
 	return (grown[n] = strdup(s)) ? 0 : -ENOMEM;
 }
 
+/* The account's back-fill, when its stored state says some is due. A
+ * failure to read that state only delays it to the next rebuild. */
+static int add_history(struct build *b, struct sched_platform *p, const struct store_followed *a,
+                       const char *key, int64_t window)
+{
+	struct sched_target *t;
+	int64_t since = 0, loaded = 0;
+	char *token = NULL;
+	int r = sched_history_plan(p, a, key, window, sched_now(b->s), &since, &loaded, &token);
+
+	if (r <= 0)
+		return r == -ENOMEM ? r : 0;
+	if (!(t = add_target(b, p, TARGET_HISTORY, NET_OP_HISTORY, key, a->stable_id,
+	                     b->s->config->poll_interval))) {
+		free(token);
+		return -ENOMEM;
+	}
+	t->mentor_id = a->mentor_id;
+	t->window = window;
+	t->since = since;
+	t->loaded = loaded;
+	t->token = token;
+	return 0;
+}
+
 static int on_followed(const struct store_followed *a, void *userdata)
 {
 	struct build *b = userdata;
@@ -93,6 +118,9 @@ static int on_followed(const struct store_followed *a, void *userdata)
 		return 0;
 	}
 	snprintf(key, sizeof key, "account:%.50s", a->stable_id);
+	int64_t window = sched_history_window(b->s, a->history);
+	if (add_history(b, p, a, key, window) < 0)
+		return -ENOMEM;
 	/* Batched networks: an account joins a batch once its own first sync
 	 * (one page of its timeline, as history) has given it a watermark. */
 	int64_t updated;
@@ -104,8 +132,13 @@ static int on_followed(const struct store_followed *a, void *userdata)
 		b->batch[i].n++;
 		return 0;
 	}
-	return add_target(b, p, TARGET_WALK, NET_OP_ACCOUNT, key, a->stable_id,
-	                  b->s->config->poll_interval) ? 0 : -ENOMEM;
+	struct sched_target *t = add_target(b, p, TARGET_WALK, NET_OP_ACCOUNT, key, a->stable_id,
+	                                    b->s->config->poll_interval);
+	if (!t)
+		return -ENOMEM;
+	t->mentor_id = a->mentor_id;
+	t->window = window;
+	return 0;
 }
 
 static int on_tag(const char *tag, const char *platform, void *userdata)
@@ -257,8 +290,8 @@ static void adopt(struct sched *s, struct build *b)
 			if (c == 0) { oi = mid; o = s->targets[mid]; break; }
 			if (c < 0) lo = mid + 1; else hi = mid;
 		}
-		if (o && kept && kept[oi])
-			o = NULL;   /* duplicate key in the new list: keep one */
+		if (o && ((kept && kept[oi]) || o->dead))
+			o = NULL;   /* a duplicate key in the new list, or a retired target */
 		if (!o) {
 			t->due = first_due(s, t, now);
 			t->in_round = s->round_active;
@@ -282,6 +315,11 @@ static void adopt(struct sched *s, struct build *b)
 		o->account_ids = t->account_ids;
 		o->n_handles = t->n_handles;
 		o->interval = t->interval;
+		o->mentor_id = t->mentor_id;
+		o->window = t->window;
+		/* A running back-fill is ahead of what its last commit stored;
+		 * only the window's bound comes from the new plan. */
+		o->since = t->since;
 		free(o->arg);
 		o->arg = t->arg;
 		t->handles = NULL;
@@ -345,6 +383,11 @@ static void do_reload(struct sched *s)
 	}
 	adopt(s, &b);
 	build_clear(&b);
+	/* Credentials may have moved a target to another host (a Bluesky
+	 * session): every target's budget is looked up again. */
+	for (size_t i = 0; i < s->n_targets; i++)
+		if (!s->targets[i]->dead && sched_target_rate(s->targets[i]) < 0)
+			s->targets[i]->rate = NULL;
 	log_debug("scheduler: %zu targets", s->n_targets);
 }
 
@@ -358,7 +401,9 @@ static int64_t ready_at(const struct sched_target *t, int64_t now)
 	int64_t at = t->due, until = 0;
 	if (t->p->paused_until > at)
 		at = t->p->paused_until;
-	if (!sched_bucket_open(t->p, t->op, now, &until) && until > at)
+	if (!sched_rate_open(t->rate, now, &until) && until > at)
+		at = until;
+	if (t->kind == TARGET_HISTORY && !sched_history_may_spend(t, now, &until) && until > at)
 		at = until;
 	return at;
 }
@@ -378,11 +423,15 @@ static void update_status(struct sched *s, int64_t now)
 			if (!next || at < next)
 				next = at;
 		}
-		for (size_t op = 0; op < SCHED_N_OPS; op++)
-			if (p->bucket[op].remaining >= 0 && p->bucket[op].reset > now &&
-			    (remaining < 0 || p->bucket[op].remaining < remaining))
-				remaining = p->bucket[op].remaining;
+		for (size_t k = 0; k < p->n_rates; k++)
+			if (p->rates[k]->remaining >= 0 && p->rates[k]->reset > now &&
+			    (remaining < 0 || p->rates[k]->remaining < remaining))
+				remaining = p->rates[k]->remaining;
 		st->next_poll = next == INT64_MAX ? 0 : next;
+		st->backfilling = 0;
+		for (size_t j = 0; j < s->n_targets; j++)
+			st->backfilling += s->targets[j]->p == p && s->targets[j]->kind == TARGET_HISTORY &&
+			                   !s->targets[j]->dead;
 		st->rate_remaining = remaining;
 		if (!p->cfg->enabled)
 			snprintf(st->state, sizeof st->state, "disabled");
@@ -404,7 +453,7 @@ static void arm_timer(struct sched *s, int64_t now)
 		struct sched_target *t = s->targets[i];
 		int64_t at;
 		if (t->running || t->dead || !t->p->cfg->enabled || t->p->inflight >= SCHED_MAX_INFLIGHT ||
-		    (t->p->me_wait && t->kind == TARGET_WALK))
+		    (t->p->me_wait && (t->kind == TARGET_WALK || t->kind == TARGET_HISTORY)))
 			continue;
 		at = ready_at(t, now);
 		if (at < next)
@@ -437,31 +486,43 @@ static void update_me_wait(struct sched *s)
 	}
 }
 
-static void dispatch(struct sched *s)
+static void dispatch_pass(struct sched *s, int64_t now, bool history)
 {
-	int64_t now = sched_now(s);
-	update_me_wait(s);
 	for (size_t i = 0; i < s->n_targets; i++) {
 		struct sched_target *t = s->targets[i];
 		struct sched_platform *p = t->p;
+		if ((t->kind == TARGET_HISTORY) != history)
+			continue;
 		if (t->in_round && !t->running && t->due <= now && ready_at(t, now) > now) {
 			/* Held by a rate window: a manual round does not wait for it. */
 			t->in_round = false;
 			continue;
 		}
 		if (t->running || t->dead || !p->cfg->enabled || ready_at(t, now) > now ||
-		    p->inflight >= SCHED_MAX_INFLIGHT || (p->me_wait && t->kind == TARGET_WALK))
+		    p->inflight >= SCHED_MAX_INFLIGHT || (p->me_wait && (t->kind == TARGET_WALK || t->kind == TARGET_HISTORY)))
 			continue;
-		if (sched_run_start(t) < 0 && !t->running) {
-			/* Not startable now (missing credential or id): try later. */
-			t->due = now + t->interval;
+		int r = sched_run_start(t);
+		if (r < 0 && !t->running) {
+			/* Not startable now (missing credential or id): try later;
+			 * a budget found closed has set its own time. */
+			if (r != -EAGAIN || t->due <= now)
+				t->due = now + t->interval;
 			target_done(t, false);
 		}
 	}
+}
+
+/* Refreshes first; back-fill gets what they leave of each network's
+ * requests in flight. */
+static void dispatch(struct sched *s)
+{
+	int64_t now = sched_now(s);
+	update_me_wait(s);
+	for (int pass = 0; pass < 2; pass++)
+		dispatch_pass(s, now, pass == 1);
 	update_status(s, now);
 	arm_timer(s, now);
 }
-
 /* Turns deferred batch joins into a rebuild once the last rebuild is a
  * second old (or at once, when force). */
 static void rejoin_due(struct sched *s, bool force)
@@ -572,8 +633,9 @@ int sched_poll_now(struct sched *s, sched_round_fn done, void *userdata)
 	for (size_t i = 0; i < s->n_targets; i++) {
 		struct sched_target *t = s->targets[i];
 		int64_t until;
-		if (t->dead || !t->p->cfg->enabled || t->p->paused_until > now ||
-		    !sched_bucket_open(t->p, t->op, now, &until))
+		/* Back-fill is no part of a round: a round is about news. */
+		if (t->dead || t->kind == TARGET_HISTORY || !t->p->cfg->enabled || t->p->paused_until > now ||
+		    !sched_rate_open(t->rate, now, &until))
 			continue;
 		if (!t->running && t->due > now)
 			t->due = now;   /* skips error backoff, never a rate window */
@@ -632,8 +694,6 @@ int sched_new(struct sched **out, const struct sched_deps *deps, const struct sc
 		p->net = net;
 		p->cfg = &c->platforms[i];
 		p->status.rate_remaining = -1;
-		for (size_t op = 0; op < SCHED_N_OPS; op++)
-			p->bucket[op].remaining = -1;
 		s->n_platforms++;
 	}
 	*out = s;
@@ -657,8 +717,10 @@ void sched_free(struct sched *s)
 		sched_target_free(s->targets[i]);
 	}
 	free(s->targets);
-	for (size_t i = 0; i < s->n_platforms; i++)
+	for (size_t i = 0; i < s->n_platforms; i++) {
 		sched_creds_clear(&s->platforms[i]);
+		sched_rates_clear(&s->platforms[i]);
+	}
 	/* Waiters (pending `poll --wait` replies) are told the round is over. */
 	for (size_t i = 0; i < s->n_waiters; i++)
 		s->waiters[i].fn(s->waiters[i].userdata, 0, 0);

@@ -73,6 +73,7 @@ struct sched_status {
 	int64_t last_poll;       /* unix seconds, 0 = never */
 	int64_t next_poll;
 	int64_t rate_remaining;  /* -1 = unknown */
+	unsigned backfilling;    /* accounts whose past is still being read */
 	char last_error[160];
 };
 

@@ -1,10 +1,12 @@
 /* sched_internal.h — the scheduler's private state, shared by its files
  * (and by tests/unit/test_sched.c). The files stack one way, lowest first:
  *
- *   sched_state.c   the shared state: clock, jitter, errors, rate buckets,
+ *   sched_state.c   the shared state: clock, jitter, errors, rate budgets,
  *                   lookups on hold, a target's removal, the wake-up
  *   sched_creds.c   tokens, app passwords, the Bluesky session, own id
  *   sched_lookup.c  what lookups answer: handles to stable ids
+ *   sched_history.c back-fill: what an account's past still needs, and
+ *                   its state, stored with each page
  *   sched_run.c     one target's requests and what its answers do
  *   sched.c         the target list, the timer, dispatch, manual rounds
  *
@@ -21,6 +23,7 @@
 struct event;
 struct http_handle;
 struct config_platform;
+struct store_followed;
 
 #define SCHED_MAX_INFLIGHT   4      /* walks in flight per network */
 #define SCHED_MAX_PLATFORMS  8
@@ -29,13 +32,23 @@ struct config_platform;
 #define SCHED_BACKOFF_BASE   30     /* seconds, doubled per failure */
 #define SCHED_BACKOFF_CAP    3600
 #define SCHED_LOOKUP_HOLD    (6 * 3600)   /* a handle that does not exist is asked again after this */
-#define SCHED_N_OPS          (NET_OP_SESSION_REFRESH + 1)
 
 enum target_kind {
 	TARGET_WALK,      /* ACCOUNT, BATCH, TAG, OWN, INTERACTIONS */
 	TARGET_LOOKUP,    /* resolve followed handles to stable ids */
 	TARGET_ME,        /* resolve the user's own handle */
 	TARGET_SESSION,   /* Bluesky createSession / refreshSession */
+	TARGET_HISTORY,   /* back-fill of one account: a page at a time, downwards */
+};
+
+/* One rate budget as the network keys it (X an endpoint, Mastodon an
+ * instance, Bluesky a host): the last answer's count less what was sent
+ * since, and a window a 429 closed. Allocated one by one, so targets may
+ * keep a pointer; freed with the platform. */
+struct sched_rate {
+	char key[NET_RATE_KEY_MAX];
+	int64_t limit, remaining, reset;  /* -1, -1, 0: unknown */
+	int64_t held_until;               /* nothing is sent on it before then */
 };
 
 struct sched_platform {
@@ -50,7 +63,8 @@ struct sched_platform {
 	char *me_id;
 	char *me_handle;
 	int64_t paused_until;             /* the whole network; INT64_MAX = until reload */
-	struct { int64_t remaining, reset; } bucket[SCHED_N_OPS];
+	struct sched_rate **rates;        /* every key seen */
+	size_t n_rates;
 	unsigned inflight;
 	uint64_t sent;                    /* requests submitted so far: their sequence */
 	uint64_t inflight_seq[16];        /* sequence numbers of requests in flight */
@@ -76,6 +90,11 @@ struct sched_target {
 	struct net_walk walk;
 	struct http_handle *http;
 	uint64_t seq;                     /* its request's place in p->sent */
+	struct sched_rate *rate;          /* the budget its requests draw on */
+	int64_t mentor_id;                /* ACCOUNT, HISTORY: whose account */
+	int64_t window;                   /* ACCOUNT, HISTORY: seconds of past to back-fill */
+	int64_t since, loaded;            /* HISTORY: down to this time; posts stored so far */
+	char *token;                      /* HISTORY: next older page ("": from the newest) */
 };
 
 struct sched {
@@ -122,20 +141,20 @@ void sched_target_free(struct sched_target *t);
 /* Unlists and frees a retired (dead) target whose request has ended. */
 void sched_target_remove(struct sched_target *t);
 const char *sched_target_label(const struct sched_target *t);
-/* The rate bucket an operation draws on (all share one on some networks). */
-static inline enum net_op sched_bucket(const struct sched_platform *p, enum net_op op)
-{
-	return p->net->rate_shared ? NET_OP_LOOKUP : op;
-}
-/* True when op may be sent at now; else *until is when its window resets. */
-bool sched_bucket_open(const struct sched_platform *p, enum net_op op, int64_t now, int64_t *until);
-/* A request of op is sent: one less in its bucket, in flight under the
- * sequence number returned. */
-uint64_t sched_request_sent(struct sched_platform *p, enum net_op op);
+/* The budget of key on p, created when first seen; NULL only without memory. */
+struct sched_rate *sched_rate_get(struct sched_platform *p, const char *key);
+void sched_rates_clear(struct sched_platform *p);
+/* True when r may be used at now; else *until is when it may. NULL: open. */
+bool sched_rate_open(const struct sched_rate *r, int64_t now, int64_t *until);
+/* Nothing more on r until `until` (a 429, a refusal). */
+void sched_rate_hold(struct sched_rate *r, int64_t until);
+/* A request on r is sent: one less left, in flight under the sequence
+ * number returned. */
+uint64_t sched_request_sent(struct sched_platform *p, struct sched_rate *r);
 /* Its answer (or its end) arrived: no longer in flight. */
 void sched_request_ended(struct sched_platform *p, uint64_t seq);
-/* The answer to request seq of op carried these rate headers. */
-void sched_bucket_note(struct sched_platform *p, enum net_op op, uint64_t seq, const struct net_rate *rate);
+/* The answer to request seq on r carried these rate headers. */
+void sched_rate_note(struct sched_platform *p, struct sched_rate *r, uint64_t seq, const struct net_rate *rate);
 /* Handles whose lookup found nothing are not asked again for a while. */
 void sched_hold_handle(struct sched_platform *p, const char *handle, int64_t until);
 bool sched_handle_held(const struct sched_platform *p, const char *handle, int64_t now);
@@ -162,7 +181,28 @@ void sched_lookup_page(struct sched_target *t, const struct net_page *page);
 /* The single handle a lookup asked for does not exist: skip it for a while. */
 void sched_lookup_failed(struct sched_target *t);
 
+/* ---- sched_history.c ---- */
+/* What back-fill an account (its watermark name key) needs now, from the
+ * stored state: 1 with since, loaded and a token (caller frees; "": from
+ * the newest post) when a history target should run, 0 when none. */
+int sched_history_plan(struct sched_platform *p, const struct store_followed *a, const char *key,
+                       int64_t window, int64_t now, int64_t *since, int64_t *loaded, char **token);
+/* The seconds of past an account wants back-filled. */
+int64_t sched_history_window(const struct sched *s, int64_t account_history);
+/* A first sync's page: starts the account's back-fill below it (in the
+ * caller's transaction). Returns 1 when more is to be read, 0 when the
+ * first page was all there is (or no back-fill is wanted), -errno. */
+int sched_history_start(struct sched_target *t, unsigned posts_new);
+/* A history page's state (in the caller's transaction): 1 when more is to
+ * be read, 0 when done. */
+int sched_history_advance(struct sched_target *t, unsigned posts_new);
+/* Back-fill leaves (100 - history_share)% of each window to refreshes:
+ * false with *until (the window's reset) when t must wait. */
+bool sched_history_may_spend(const struct sched_target *t, int64_t now, int64_t *until);
+
 /* ---- sched_run.c ---- */
 int sched_run_start(struct sched_target *t);
+/* Points t at the budget its next request draws on (-ENOMEM, -EINVAL). */
+int sched_target_rate(struct sched_target *t);
 
 #endif

@@ -10,6 +10,7 @@
 #include "common/macros.h"
 #include "base/clock.h"
 #include "common/utf8.h"
+#include "common/str.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,20 @@ static void on_done(struct http_response *resp, void *userdata);
 static const char *sched_http_header(void *ctx, const char *name)
 {
 	return http_response_header(ctx, name);
+}
+
+/* The budget is the network's business (net_rate_key): X keys it by
+ * endpoint, Mastodon by instance, Bluesky by host. */
+int sched_target_rate(struct sched_target *t)
+{
+	struct net_config cfg;
+	char key[NET_RATE_KEY_MAX];
+	int r;
+
+	sched_creds_net_config(t->p, &cfg);
+	if ((r = net_rate_key(t->p->net, &cfg, t->op, key, sizeof key)) < 0)
+		return r;
+	return (t->rate = sched_rate_get(t->p, key)) ? 0 : -ENOMEM;
 }
 
 static int build(struct sched_target *t, struct net_request *req)
@@ -44,8 +59,20 @@ static int build(struct sched_target *t, struct net_request *req)
 		return net_build_lookup(p->net, &cfg, NET_LOOKUP_HANDLE, &one, 1, req, &t->n_used);
 	case TARGET_SESSION:
 		return net_build_session(p->net, &cfg, t->op, req);
+	case TARGET_HISTORY:
+		return net_build_page(p->net, &cfg, t->arg, &t->walk, req);
 	}
 	return -EINVAL;
+}
+
+/* Asked by the HTTP layer as the request leaves its host's queue: a 429
+ * that arrived meanwhile (or a stopped network) keeps it back. */
+static bool may_leave(void *userdata)
+{
+	struct sched_target *t = userdata;
+	int64_t now = sched_now(t->s);
+	/* Not remaining == 0: that count already holds this request. */
+	return !t->dead && t->p->paused_until <= now && !(t->rate && t->rate->held_until > now);
 }
 
 static int submit(struct sched_target *t)
@@ -63,6 +90,7 @@ static int submit(struct sched_target *t)
 			.url = req.url, .headers = headers, .body = req.body, .body_len = req.body_len,
 			.content_type = req.content_type,
 			.timeout_ms = t->s->config->http_timeout * 1000,
+			.gate = may_leave,
 		};
 		r = http_submit(t->s->http, &hr, on_done, t, &t->http);
 	}
@@ -76,7 +104,7 @@ static int submit(struct sched_target *t)
 	if (r < 0)
 		return r;
 	t->running = true;
-	t->seq = sched_request_sent(p, t->op);
+	t->seq = sched_request_sent(p, t->rate);
 	return 0;
 }
 
@@ -127,6 +155,7 @@ int sched_run_start(struct sched_target *t)
 	int64_t now = sched_now(t->s);
 	struct net_config cfg;
 	char *wm = NULL;
+	int64_t until;
 	int r;
 
 	if (t->kind == TARGET_SESSION) {
@@ -134,6 +163,12 @@ int sched_run_start(struct sched_target *t)
 		if (!sched_creds_session_needed(p, now, &op))
 			return -EAGAIN;
 		t->op = op;
+	}
+	if ((r = sched_target_rate(t)) < 0)
+		return r;
+	if (!sched_rate_open(t->rate, now, &until)) {
+		t->due = until;      /* its budget: the dispatcher did not know it yet */
+		return -EAGAIN;
 	}
 	if (t->kind == TARGET_WALK) {
 		sched_creds_net_config(p, &cfg);
@@ -153,6 +188,16 @@ int sched_run_start(struct sched_target *t)
 		 * are stored but older new ones may not be, so only the stored
 		 * watermark may end a walk. */
 		t->history = t->walk.watermark == NULL;
+	}
+	if (t->kind == TARGET_HISTORY) {
+		/* One page per turn: refreshes get the next turn first. */
+		net_walk_clear(&t->walk);
+		if ((r = net_walk_start(&t->walk, NET_OP_HISTORY, NULL)) < 0)
+			return r;
+		if (t->token && *t->token && !(t->walk.page_token = strdup(t->token)))
+			return -ENOMEM;
+		t->walk.since = t->since;
+		t->history = true;
 	}
 	r = submit(t);
 	if (r < 0 && r != -ENOKEY)
@@ -206,8 +251,7 @@ static void rate_limited(struct sched_target *t, const struct net_error *e, int6
 		if (until > p->paused_until)
 			p->paused_until = until;
 	} else {
-		p->bucket[sched_bucket(p, t->op)].remaining = 0;
-		p->bucket[sched_bucket(p, t->op)].reset = until;
+		sched_rate_hold(t->rate, until);
 	}
 	clock_format_rfc3339(until, when);
 	sched_set_error(p, "rate limited (%s) until %s", net_op_name(t->op), when);
@@ -279,8 +323,7 @@ static void handle_error(struct sched_target *t, const struct net_error *e)
 		backoff(t, 3600, e->msg);
 		return;
 	case NET_ERR_BLOCKED:
-		p->bucket[sched_bucket(p, t->op)].remaining = 0;
-		p->bucket[sched_bucket(p, t->op)].reset = now + 900;
+		sched_rate_hold(t->rate, now + 900);
 		backoff(t, 900, e->msg);
 		return;
 	default:
@@ -320,14 +363,14 @@ static void collect_activity(const struct ingest_event *ev, void *userdata)
 static void announce_history(struct sched_target *t, const struct activity *a, unsigned posts)
 {
 	const struct sched_events *ev = &t->s->events;
-	int64_t mentor = 0;
-	for (size_t i = 0; i < a->n && !mentor; i++)
+	int64_t mentor = t->mentor_id;
+	for (size_t i = 0; a && i < a->n && !mentor; i++)
 		mentor = a->v[i].mentor;
 	if (!ev->history)
 		return;
 	if (t->op == NET_OP_TAG)
 		ev->history(ev->data, 0, t->arg, t->p->net->name, posts);
-	else if (t->op == NET_OP_ACCOUNT && mentor)
+	else if ((t->op == NET_OP_ACCOUNT || t->op == NET_OP_HISTORY) && mentor)
 		ev->history(ev->data, mentor, NULL, t->p->net->name, posts);
 }
 
@@ -357,7 +400,7 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->mentors, t->op == NET_OP_TAG };
 	struct ingest_stats stats = { 0 };
 	bool last = t->walk.done || t->walk.pages >= SCHED_MAX_PAGES;
-	int r = store_begin(st);
+	int more = 0, r = store_begin(st);
 
 	act.n = 0;
 	if (r >= 0 && page->n_posts)
@@ -367,11 +410,16 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 	/* The watermark commits with the walk's last page, or not at all. */
 	if (r >= 0 && t->walk.done && t->walk.new_watermark)
 		r = write_watermark(t, t->walk.new_watermark);
+	/* So does the start of the back-fill below a first sync's page. */
+	if (r >= 0 && t->history && t->op == NET_OP_ACCOUNT && (more = sched_history_start(t, stats.posts_new)) < 0)
+		r = more;
 	if (r >= 0)
 		r = store_commit(st);
 	else
 		store_rollback(st);
-	if (r >= 0 && t->history && last)
+	if (r >= 0 && more > 0)
+		t->s->reload_pending = true;    /* its history target */
+	else if (r >= 0 && t->history && last)
 		announce_history(t, &act, stats.posts_new);
 	announce_activity(t, &act, r >= 0);
 	if (r < 0) {
@@ -390,6 +438,50 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 		return;
 	}
 	succeed(t, sched_now(t->s) + sched_jitter(t->s, t->interval));
+}
+
+/* A back-fill page: its posts (history, never news) and how far down the
+ * account's past is read, in one transaction. The first sync's summary
+ * comes when the last page is in, with every post the back-fill loaded. */
+static void history_page(struct sched_target *t, const struct net_page *page)
+{
+	struct sched_platform *p = t->p;
+	struct store *st = t->s->store;
+	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->mentors, false };
+	struct ingest_stats stats = { 0 };
+	int more = 0, r = store_begin(st);
+
+	if (r >= 0 && page->n_posts)
+		r = ingest_posts(st, &me, page->posts, page->n_posts, &stats, NULL, NULL);
+	if (r >= 0 && (more = sched_history_advance(t, stats.posts_new)) < 0)
+		r = more;
+	if (r >= 0)
+		r = store_commit(st);
+	else
+		store_rollback(st);
+	if (r < 0) {
+		backoff(t, 0, "database write failed");
+		return;
+	}
+	t->loaded += stats.posts_new;
+	log_debug("%s: history %s: %u new posts, %u known; %lld loaded%s", p->net->name,
+	          sched_target_label(t), stats.posts_new, stats.posts_known, (long long)t->loaded,
+	          more ? "" : ", done");
+	if (more && str_set(&t->token, t->walk.older) < 0) {
+		backoff(t, 0, strerror(ENOMEM));
+		return;
+	}
+	if (!more) {
+		announce_history(t, NULL, (unsigned)t->loaded);
+		/* Done: the next rebuild finds nothing to do and retires it. */
+		t->dead = true;
+		t->s->reload_pending = true;
+		t->running = false;
+		t->failures = 0;
+		t->s->target_done(t, false);
+		return;
+	}
+	succeed(t, sched_now(t->s));
 }
 
 static void session_page(struct sched_target *t, struct net_page *page)
@@ -413,7 +505,18 @@ static void on_done(struct http_response *resp, void *userdata)
 
 	t->http = NULL;
 	sched_request_ended(p, t->seq);
-	if (t->dead || resp->result == HTTP_RESULT_CANCELLED) {
+	if (resp->result == HTTP_RESULT_DEFERRED && !t->dead) {
+		int64_t until = 0;
+		/* Never sent: it waits for its window like a target held at dispatch. */
+		sched_rate_open(t->rate, sched_now(t->s), &until);
+		t->running = false;
+		t->due = until > p->paused_until ? until : p->paused_until;
+		log_debug("%s: %s %s held back in the queue until its window resets", p->net->name,
+		          net_op_name(t->op), sched_target_label(t));
+		t->s->target_done(t, false);
+		return;
+	}
+	if (t->dead || resp->result == HTTP_RESULT_CANCELLED || resp->result == HTTP_RESULT_DEFERRED) {
 		t->running = false;
 		if (t->dead)
 			sched_target_remove(t);
@@ -428,14 +531,16 @@ static void on_done(struct http_response *resp, void *userdata)
 		.status = (int)resp->status, .header = sched_http_header, .header_ctx = resp,
 		.body = resp->body, .body_len = resp->body_len, .now = sched_now(t->s),
 	};
-	r = net_parse(p->net, &cfg, t->op, &nr, t->kind == TARGET_WALK ? &t->walk : NULL, &page);
-	sched_bucket_note(p, t->op, t->seq, &page.rate);
+	r = net_parse(p->net, &cfg, t->op, &nr, t->kind == TARGET_WALK || t->kind == TARGET_HISTORY ? &t->walk : NULL, &page);
+	sched_rate_note(p, t->rate, t->seq, &page.rate);
 	if (r < 0)
 		backoff(t, 0, strerror(-r));
 	else if (page.err.code != NET_OK)
 		handle_error(t, &page.err);
 	else if (t->kind == TARGET_WALK)
 		walk_page(t, &page);
+	else if (t->kind == TARGET_HISTORY)
+		history_page(t, &page);
 	else if (t->kind == TARGET_SESSION)
 		session_page(t, &page);
 	else {

@@ -1,12 +1,13 @@
 /* sched_state.c — the scheduler's shared state: its clock and jitter, the
- * errors `status` shows, each network's rate buckets and requests in
- * flight, handles on hold after a failed lookup, and the wake-up that runs
- * dispatch on the next loop turn. The bottom of poll/: it calls no other
+ * errors `status` shows, each network's rate budgets (by the network's
+ * own keys) and requests in flight, handles on hold after a failed
+ * lookup, and the wake-up that runs dispatch on the next loop turn. The bottom of poll/: it calls no other
  * file of the folder. */
 #include "poll/sched_internal.h"
 #include "base/clock.h"
 #include "common/macros.h"
 
+#include <errno.h>
 #include <event2/event.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,6 +59,7 @@ void sched_target_free(struct sched_target *t)
 	free(t->account_ids);
 	free(t->key);
 	free(t->arg);
+	free(t->token);
 	free(t);
 }
 
@@ -78,23 +80,63 @@ const char *sched_target_label(const struct sched_target *t)
 	return t->arg ? t->arg : t->key;
 }
 
-/* ---- rate buckets ---- */
+/* ---- rate budgets ---- */
 
-bool sched_bucket_open(const struct sched_platform *p, enum net_op op, int64_t now, int64_t *until)
+struct sched_rate *sched_rate_get(struct sched_platform *p, const char *key)
 {
-	op = sched_bucket(p, op);
-	int64_t rem = p->bucket[op].remaining, reset = p->bucket[op].reset;
-	/* remaining is already net of the requests in flight: a request sent
-	 * takes one from it, and sched_bucket_note() subtracts from the
-	 * server's count those the server had not seen yet (and never lets it
-	 * rise within a window). */
-	if (rem != 0 || reset <= now)
+	struct sched_rate *r, **grown;
+	for (size_t i = 0; i < p->n_rates; i++)
+		if (strcmp(p->rates[i]->key, key) == 0)
+			return p->rates[i];
+	if (!(grown = realloc(p->rates, (p->n_rates + 1) * sizeof *grown)))
+		return NULL;
+	p->rates = grown;
+	if (!(r = calloc(1, sizeof *r)))
+		return NULL;
+	snprintf(r->key, sizeof r->key, "%s", key);
+	r->limit = r->remaining = -1;
+	return p->rates[p->n_rates++] = r;
+}
+
+void sched_rates_clear(struct sched_platform *p)
+{
+	for (size_t i = 0; i < p->n_rates; i++)
+		free(p->rates[i]);
+	free(p->rates);
+	p->rates = NULL;
+	p->n_rates = 0;
+}
+
+bool sched_rate_open(const struct sched_rate *r, int64_t now, int64_t *until)
+{
+	if (!r)
 		return true;
-	*until = reset;
+	if (r->held_until > now) {
+		*until = r->held_until;
+		return false;
+	}
+	/* remaining is already net of the requests in flight: a request sent
+	 * takes one from it, and sched_rate_note() subtracts from the server's
+	 * count those the server had not seen yet (and never lets it rise
+	 * within a window). */
+	if (r->remaining != 0 || r->reset <= now)
+		return true;
+	*until = r->reset;
 	return false;
 }
 
-uint64_t sched_request_sent(struct sched_platform *p, enum net_op op)
+void sched_rate_hold(struct sched_rate *r, int64_t until)
+{
+	if (!r)
+		return;
+	if (until > r->held_until)
+		r->held_until = until;
+	r->remaining = 0;
+	if (until > r->reset)
+		r->reset = until;
+}
+
+uint64_t sched_request_sent(struct sched_platform *p, struct sched_rate *r)
 {
 	uint64_t seq = ++p->sent;
 	for (size_t i = 0; i < ARRAY_SIZE(p->inflight_seq); i++)
@@ -103,8 +145,8 @@ uint64_t sched_request_sent(struct sched_platform *p, enum net_op op)
 			break;
 		}
 	p->inflight++;
-	if (p->bucket[sched_bucket(p, op)].remaining > 0)
-		p->bucket[sched_bucket(p, op)].remaining--;
+	if (r && r->remaining > 0)
+		r->remaining--;
 	return seq;
 }
 
@@ -130,22 +172,22 @@ static int64_t sent_after(const struct sched_platform *p, uint64_t seq)
 	return n + ((int64_t)p->inflight - listed);
 }
 
-void sched_bucket_note(struct sched_platform *p, enum net_op op, uint64_t seq, const struct net_rate *rate)
+void sched_rate_note(struct sched_platform *p, struct sched_rate *r, uint64_t seq, const struct net_rate *rate)
 {
-	op = sched_bucket(p, op);
-	if (rate->remaining >= 0) {
-		int64_t left = rate->remaining - sent_after(p, seq);
-		if (left < 0)
-			left = 0;
-		/* Answers are not always handled in the order they were served:
-		 * a slower one carries an older, higher count. Within one window
-		 * the count only goes down. */
-		if (p->bucket[op].remaining >= 0 && p->bucket[op].reset == rate->reset &&
-		    left > p->bucket[op].remaining)
-			left = p->bucket[op].remaining;
-		p->bucket[op].remaining = left;
-		p->bucket[op].reset = rate->reset;
-	}
+	if (!r || rate->remaining < 0)
+		return;
+	int64_t left = rate->remaining - sent_after(p, seq);
+	if (left < 0)
+		left = 0;
+	/* Answers are not always handled in the order they were served: a
+	 * slower one carries an older, higher count. Within one window the
+	 * count only goes down. */
+	if (r->remaining >= 0 && r->reset == rate->reset && left > r->remaining)
+		left = r->remaining;
+	r->remaining = left;
+	r->reset = rate->reset;
+	if (rate->limit > 0)
+		r->limit = rate->limit;
 }
 
 /* ---- handles on hold ---- */

@@ -55,8 +55,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[ST_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 	[ST_FOLLOWED_LIST] =
-		"SELECT id, coalesce(mentor_id, 0), platform, handle, stable_id, coalesce(resolved_at, 0)"
-		" FROM accounts WHERE followed = 1 ORDER BY id",
+		"SELECT id, coalesce(mentor_id, 0), platform, handle, stable_id, coalesce(resolved_at, 0),"
+		" coalesce(history, -1) FROM accounts WHERE followed = 1 ORDER BY id",
 	[ST_POSTS_RELATED] =
 		"SELECT id, key, net_id, author_id, author_handle, created_at, kind, text, url,"
 		" reply_to, reply_to_author, ref_id, ref_author, mentions, mention_ids FROM posts"
@@ -153,6 +153,18 @@ static const char *const stmt_sql[ST__COUNT] = {
 		" LEFT JOIN accounts a ON a.id = e.account_id"
 		" LEFT JOIN posts p ON p.id = e.post_id"
 		" WHERE e.id > ?1 ORDER BY e.id LIMIT ?2",
+	[ST_BACKFILL_GET] = "SELECT since, loaded, token FROM backfill WHERE platform = ?1 AND target = ?2",
+	[ST_BACKFILL_SET] =
+		"INSERT INTO backfill (platform, target, since, loaded, token, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(platform, target) DO UPDATE SET"
+		" since = excluded.since, loaded = excluded.loaded, token = excluded.token,"
+		" updated_at = excluded.updated_at",
+	[ST_HISTORY_SET] = "UPDATE accounts SET history = ?3 WHERE platform = ?1 AND handle = ?2 AND followed = 1",
+	/* The oldest post of an account: where back-fill starts again when the
+	 * window grows. */
+	[ST_OLDEST_POST] =
+		"SELECT net_id, created_at FROM posts WHERE account_id = ?1 AND kind <> 1"
+		" ORDER BY created_at, id LIMIT 1",
 };
 
 int store_error(struct store *s, int rc, const char *what)

@@ -138,6 +138,7 @@ struct store_followed {
 	int64_t account_id, mentor_id;
 	const char *platform, *handle, *stable_id;   /* stable_id NULL until resolved */
 	int64_t resolved_at;
+	int64_t history;                 /* seconds of past to back-fill; -1: the default */
 };
 typedef int (*store_followed_fn)(const struct store_followed *a, void *userdata);
 /* Every followed account, in id order. */
@@ -152,6 +153,26 @@ int store_for_each_tag(struct store *s, store_tag_fn fn, void *userdata);
  * another row already holds that stable id or handle. */
 int store_account_resolved(struct store *s, int64_t account_id, const char *stable_id,
                            const char *handle, const char *display_name);
+
+/* ---- back-fill (store_history.c) ---- */
+
+/* How far down an account's past the back-fill has read. */
+struct store_backfill {
+	int64_t since;      /* read down to posts of this time (unix s) */
+	int64_t loaded;     /* earlier posts stored so far */
+	char *token;        /* where the next older page starts (caller frees); NULL: done */
+};
+/* 1 and *out when the target has a row, 0 when not. */
+int store_backfill_get(struct store *s, const char *platform, const char *target, struct store_backfill *out);
+/* token NULL: done down to since. In the caller's transaction, with the page. */
+int store_backfill_set(struct store *s, const char *platform, const char *target, int64_t since,
+                       int64_t loaded, const char *token);
+/* A followed account's own window (seconds; negative: the default).
+ * -ENOENT: not followed. */
+int store_set_history(struct store *s, const char *platform, const char *handle, int64_t seconds);
+/* The oldest stored post of an account (not a repost): 1 with its network
+ * id (caller frees) and time, 0 when it has none. */
+int store_oldest_post(struct store *s, int64_t account_id, char **net_id, int64_t *created_at);
 
 /* ---- the ledger (store_ledger.c) ---- */
 

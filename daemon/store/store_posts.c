@@ -236,6 +236,7 @@ int store_for_each_followed(struct store *s, store_followed_fn fn, void *userdat
 			.handle = (const char *)sqlite3_column_text(st, 3),
 			.stable_id = (const char *)sqlite3_column_text(st, 4),
 			.resolved_at = sqlite3_column_int64(st, 5),
+			.history = sqlite3_column_int64(st, 6),
 		};
 		if ((r = fn(&a, userdata)) < 0)
 			break;

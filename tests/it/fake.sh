@@ -28,6 +28,8 @@ fake_post() {  # fake_post PATH JSON
 }
 
 # fake_config [extra [mentord] lines] — tokens in 0600 files, all networks on.
+# Tests read one page of history per first sync (history = 0) unless their
+# extra lines ask for a back-fill.
 fake_config() {
 	extra=${1:-}
 	# mentord's clock runs at the fake server's (frozen) scenario time, so
@@ -42,6 +44,7 @@ fake_config() {
 [mentord]
 interests = cardiology, meded
 http_timeout = 2s
+history = 0
 $extra
 [x]
 enabled = yes

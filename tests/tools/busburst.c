@@ -60,6 +60,7 @@ static const struct method methods[] = {
 	{ "GetStatus",        "",     RO,   "",                                          NULL },
 	{ "Follow",           "ssst", MUT,  "~x|~newdoc|~Name|18446744073709551615",     "x|newdoc|~Name|~0" },
 	{ "Unfollow",         "ss",   MUT,  "~x|~nobodyfollowed",                        "~x|~known" },
+	{ "SetHistory",       "ssx",  MUT,  "~x|~known|9223372036854775807",             "~x|~known|~0" },
 	{ "Track",            "ss",   MUT,  "known|~",                                   "~newtag|~x" },
 	{ "Untrack",          "s",    MUT,  "~nevertracked",                             "~known" },
 	{ "ListMentors",      "suu",  RO,   "~score|~0|~10",                             NULL },
