@@ -81,12 +81,12 @@ static void wait_done(struct res *s, int ms)
 	event_free(g);
 }
 
-/* One request, run to completion. path may be a full URL (Link headers). */
-static void req(struct res *s, enum http_method m, const char *path, const char *hdr, const char *body)
+/* One request, run to completion, with a NULL-terminated list of extra
+ * header lines (or NULL). path may be a full URL (Link headers). */
+static void reqv(struct res *s, enum http_method m, const char *path, const char *const *hdrs, const char *body)
 {
 	char url[2048];
-	const char *hdrs[2] = { hdr, NULL };
-	struct http_request rq = { .method = m, .url = url, .headers = hdr ? hdrs : NULL,
+	struct http_request rq = { .method = m, .url = url, .headers = hdrs,
 				   .body = body, .body_len = body ? strlen(body) : 0, .timeout_ms = 3000 };
 
 	memset(s, 0, sizeof *s);
@@ -96,6 +96,14 @@ static void req(struct res *s, enum http_method m, const char *path, const char 
 		return;
 	}
 	wait_done(s, 5000);
+}
+
+/* One request with at most one extra header line. */
+static void req(struct res *s, enum http_method m, const char *path, const char *hdr, const char *body)
+{
+	const char *hdrs[2] = { hdr, NULL };
+
+	reqv(s, m, path, hdr ? hdrs : NULL, body);
 }
 
 static cJSON *get_json(struct res *s, const char *path, const char *hdr)
@@ -170,11 +178,14 @@ static bool newest_first(const cJSON *arr, const char *key)
 
 /* ------------------------------------------------------------ server */
 
-static int server_start(void)
+/* Starts the fake server with these options (NULL-terminated) and points
+ * base_url at it. */
+static int server_start(const char *const *opts)
 {
 	const char *bin = getenv("FAKEAPI");
 	char path[512], line[64];
-	int pfd[2];
+	const char *argv[64];
+	int pfd[2], argc = 0;
 	struct pollfd p;
 	ssize_t n;
 	size_t got = 0;
@@ -187,6 +198,10 @@ static int server_start(void)
 		tap_diag("fake server %s not found", bin);
 		return -1;
 	}
+	argv[argc++] = bin;
+	for (; *opts && argc < 63; opts++)
+		argv[argc++] = *opts;
+	argv[argc] = NULL;
 	if (pipe(pfd) < 0)
 		return -1;
 	server = fork();
@@ -194,8 +209,7 @@ static int server_start(void)
 		dup2(pfd[1], 1);
 		close(pfd[0]);
 		close(pfd[1]);
-		execl(bin, bin, "--accounts", "12", "--posts", "40", "--engaged", "4", "--seed", "7",
-		      "--end-time", "2026-11-20T00:00:00Z", "--now", "2026-11-20T06:00:00Z", (char *)NULL);
+		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	close(pfd[1]);
@@ -626,6 +640,350 @@ static void test_control(void)
 	res_free(&s);
 }
 
+/* ------------------------------------------------------------ deep timelines */
+
+#define X_DOC2 "1500000000000000002"
+
+/* one line of /_fake/posts */
+struct fpost {
+	char net[16], acct[96], key[192];
+	unsigned long long order;
+	long long ms;
+};
+
+struct fposts { struct fpost *v; size_t n; };
+
+/* Every visible post of one account on one network, oldest first. */
+static void fake_posts(const char *name, const char *net, struct fposts *out)
+{
+	struct res s;
+	char path[128];
+
+	snprintf(path, sizeof path, "/_fake/posts?name=%s", name);
+	req(&s, HTTP_GET, path, NULL, NULL);
+	out->v = NULL;
+	out->n = 0;
+	for (char *line = s.body, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		struct fpost p;
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (sscanf(line, "%15[^\t]\t%95[^\t]\t%191[^\t]\t%llu\t%lld", p.net, p.acct, p.key, &p.order, &p.ms) != 5 ||
+		    strcmp(p.net, net) != 0)
+			continue;
+		out->v = realloc(out->v, (out->n + 1) * sizeof *out->v);
+		out->v[out->n++] = p;
+	}
+	res_free(&s);
+}
+
+static void iso_of(long long sec, char out[32])
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Pages an X timeline request to its end; returns the number of posts,
+ * checks they come strictly newest first, keeps the last page's meta. */
+static int x_walk(const char *first, int max_pages, char *oldest, size_t olen, char *tok31, size_t tlen, bool *sorted)
+{
+	char path[768], prev[32] = "";
+	char tok[128] = "";
+	int total = 0, pages = 0;
+	struct res s;
+	cJSON *j;
+
+	*sorted = true;
+	do {
+		const cJSON *it;
+		snprintf(path, sizeof path, "%s%s%s", first, *tok ? "&pagination_token=" : "", tok);
+		j = get_json(&s, path, XTOK);
+		cJSON_ArrayForEach(it, jget(j, "data")) {
+			const char *id = jstr(it, "id");
+			if (*prev && (!id || idcmp(prev, id) <= 0))
+				*sorted = false;
+			snprintf(prev, sizeof prev, "%s", id ? id : "");
+			total++;
+		}
+		if (oldest && jstr(jget(j, "meta"), "oldest_id"))
+			snprintf(oldest, olen, "%s", jstr(jget(j, "meta"), "oldest_id"));
+		snprintf(tok, sizeof tok, "%s", jstr(jget(j, "meta"), "next_token") ? jstr(jget(j, "meta"), "next_token") : "");
+		if (tok31 && ++pages == max_pages - 1)
+			snprintf(tok31, tlen, "%s", tok);
+		cJSON_Delete(j);
+		res_free(&s);
+	} while (*tok && total < 100000);
+	return total;
+}
+
+/* X: the newest 3,200 posts of doc2 (of 3,500) and nothing past them */
+static void test_deep_x(const struct fposts *xp)
+{
+	char oldest[32] = "", tok31[128] = "", path[512], a[32], b[32];
+	struct fposts after;
+	bool sorted;
+	struct res s;
+	cJSON *j;
+	int n;
+
+	n = x_walk("/2/users/" X_DOC2 "/tweets?max_results=100", 32, oldest, sizeof oldest, tok31, sizeof tok31, &sorted);
+	is_int(n, 3200, "X timeline of 3,500 posts: pagination_token reaches exactly the newest 3,200");
+	ok(sorted, "X deep paging: ids strictly decreasing across all pages");
+	is_str(oldest, xp->n >= 3200 ? xp->v[xp->n - 3200].key : "", "X: the oldest reachable post is the 3,200th newest");
+
+	snprintf(path, sizeof path, "/2/users/" X_DOC2 "/tweets?max_results=5&until_id=%s", oldest);
+	req(&s, HTTP_GET, path, XTOK, NULL);
+	ok(s.status == 200 && s.body && !strcmp(s.body, "{\"meta\":{\"result_count\":0}}"),
+	   "X until_id at the 3,200 cut: 200 {\"meta\":{\"result_count\":0}} (%s)", s.body ? s.body : "");
+	res_free(&s);
+	snprintf(path, sizeof path, "/2/users/" X_DOC2 "/tweets?max_results=5&until_id=%s", xp->v[xp->n - 3199].key);
+	j = get_json(&s, path, XTOK);
+	ok(cJSON_GetArraySize(jget(j, "data")) == 1 && !jstr(jget(j, "meta"), "next_token") &&
+	   !strcmp(jstr(cJSON_GetArrayItem(jget(j, "data"), 0), "id"), oldest),
+	   "X until_id is exclusive: one post left above the cut, no next_token");
+	cJSON_Delete(j);
+	res_free(&s);
+
+	/* until_id together with pagination_token: the lower bound wins */
+	{
+		const char *u = xp->v[xp->n - 51].key, *u2 = xp->v[xp->n - 200].key;
+		char tok[128] = "", first_old[32] = "";
+		snprintf(path, sizeof path, "/2/users/" X_DOC2 "/tweets?max_results=10&until_id=%s", u);
+		j = get_json(&s, path, XTOK);
+		ok(cJSON_GetArraySize(jget(j, "data")) == 10 && idcmp(jstr(cJSON_GetArrayItem(jget(j, "data"), 0), "id"), u) < 0 &&
+		   !strcmp(jstr(cJSON_GetArrayItem(jget(j, "data"), 0), "id"), xp->v[xp->n - 52].key),
+		   "X until_id: the page starts right below it");
+		snprintf(tok, sizeof tok, "%s", jstr(jget(j, "meta"), "next_token") ? jstr(jget(j, "meta"), "next_token") : "");
+		snprintf(first_old, sizeof first_old, "%s", jstr(jget(j, "meta"), "oldest_id") ? jstr(jget(j, "meta"), "oldest_id") : "");
+		cJSON_Delete(j);
+		res_free(&s);
+		snprintf(path, sizeof path, "/2/users/" X_DOC2 "/tweets?max_results=10&until_id=%s&pagination_token=%s", u, tok);
+		j = get_json(&s, path, XTOK);
+		ok(cJSON_GetArraySize(jget(j, "data")) == 10 &&
+		   !strcmp(jstr(cJSON_GetArrayItem(jget(j, "data"), 0), "id"), xp->v[xp->n - 62].key) &&
+		   idcmp(jstr(cJSON_GetArrayItem(jget(j, "data"), 0), "id"), first_old) < 0,
+		   "X until_id + pagination_token: the next page continues below the first");
+		cJSON_Delete(j);
+		res_free(&s);
+		snprintf(path, sizeof path, "/2/users/" X_DOC2 "/tweets?max_results=10&until_id=%s&pagination_token=%s", u2, tok);
+		j = get_json(&s, path, XTOK);
+		ok(!strcmp(jstr(cJSON_GetArrayItem(jget(j, "data"), 0), "id") ? jstr(cJSON_GetArrayItem(jget(j, "data"), 0), "id") : "",
+			   xp->v[xp->n - 201].key),
+		   "X until_id below the token's bound: until_id decides");
+		cJSON_Delete(j);
+		res_free(&s);
+	}
+
+	/* start_time (inclusive) / end_time (exclusive), whole seconds */
+	{
+		const struct fpost *p = &xp->v[xp->n - 1000];
+		long long sec = p->ms / 1000;
+		int want = 0, got;
+		char q[256];
+
+		for (size_t i = xp->n - 3200; i < xp->n; i++)
+			want += xp->v[i].ms >= sec * 1000 && xp->v[i].ms < (sec + 7200) * 1000;
+		iso_of(sec, a);
+		iso_of(sec + 7200, b);
+		snprintf(q, sizeof q, "/2/users/" X_DOC2 "/tweets?max_results=5&start_time=%s&end_time=%s", a, b);
+		got = x_walk(q, 0, oldest, sizeof oldest, NULL, 0, &sorted);
+		ok(got == want && want > 5 && sorted, "X start_time/end_time window: %d posts, as many as created in it (%d)", got, want);
+		is_str(oldest, p->key, "X start_time is inclusive: the post created in that very second comes last");
+		iso_of(sec - 7200, a);
+		iso_of(sec, b);
+		snprintf(path, sizeof path, "/2/users/" X_DOC2 "/tweets?max_results=5&start_time=%s&end_time=%s", a, b);
+		j = get_json(&s, path, XTOK);
+		ok(jstr(jget(j, "meta"), "newest_id") && idcmp(jstr(jget(j, "meta"), "newest_id"), p->key) < 0,
+		   "X end_time is exclusive: the post of that second is left out");
+		cJSON_Delete(j);
+		res_free(&s);
+		snprintf(path, sizeof path, "/2/users/" X_DOC2 "/tweets?max_results=5&start_time=%s&end_time=%s", b, a);
+		j = get_json(&s, path, XTOK);
+		ok(s.status == 400 && jget(j, "errors") && strstr(s.body, "must be before"), "X start_time after end_time -> 400");
+		cJSON_Delete(j);
+		res_free(&s);
+		j = get_json(&s, "/2/users/" X_DOC2 "/tweets?start_time=yesterday", XTOK);
+		ok(s.status == 400 && jstr(j, "type") && strstr(jstr(j, "type"), "invalid-request"), "X start_time not RFC 3339 -> 400");
+		cJSON_Delete(j);
+		res_free(&s);
+		/* since_id wins over start_time */
+		iso_of(xp->v[xp->n - 20].ms / 1000 + 1, a);
+		snprintf(path, sizeof path, "/2/users/" X_DOC2 "/tweets?max_results=100&since_id=%s&start_time=%s",
+			 xp->v[xp->n - 50].key, a);
+		j = get_json(&s, path, XTOK);
+		is_int(cJSON_GetArraySize(jget(j, "data")), 49, "X since_id wins over start_time");
+		cJSON_Delete(j);
+		res_free(&s);
+		/* until_id and end_time: both bound the page */
+		iso_of(xp->v[xp->n - 30].ms / 1000, b);
+		snprintf(path, sizeof path, "/2/users/" X_DOC2 "/tweets?max_results=5&until_id=%s&end_time=%s",
+			 xp->v[xp->n - 10].key, b);
+		j = get_json(&s, path, XTOK);
+		is_str(jstr(jget(j, "meta"), "newest_id"), xp->v[xp->n - 31].key, "X until_id with an earlier end_time: end_time decides");
+		cJSON_Delete(j);
+		res_free(&s);
+	}
+
+	/* recent search keeps its 7-day reach */
+	{
+		long long now_ms = 0;
+		int want = 0;
+		j = get_json(&s, "/_fake/clock", NULL);
+		if (jget(j, "now_ms"))
+			now_ms = (long long)jget(j, "now_ms")->valuedouble;
+		cJSON_Delete(j);
+		res_free(&s);
+		for (size_t i = 0; i < xp->n; i++)
+			want += xp->v[i].ms >= now_ms - 7 * 86400000LL;
+		n = x_walk("/2/tweets/search/recent?query=from%3Adoc2&max_results=100", 0, oldest, sizeof oldest, NULL, 0, &sorted);
+		ok(n == want && sorted && want > 1000, "X search from:doc2 pages back 7 days only: %d of %zu (want %d)", n, xp->n, want);
+	}
+
+	/* posts added "now" push the oldest out of reach: an old token leads nowhere */
+	post_ok("/_fake/add_posts", "{\"network\":\"x\",\"account\":\"doc2\",\"count\":1000}");
+	post_ok("/_fake/add_posts", "{\"network\":\"x\",\"account\":\"doc2\",\"count\":1000}");
+	snprintf(path, sizeof path, "/2/users/" X_DOC2 "/tweets?max_results=100&pagination_token=%s", tok31);
+	req(&s, HTTP_GET, path, XTOK, NULL);
+	ok(*tok31 && s.status == 200 && s.body && !strcmp(s.body, "{\"meta\":{\"result_count\":0}}"),
+	   "X pagination_token past the 3,200 cut: 200 {\"meta\":{\"result_count\":0}}");
+	res_free(&s);
+	fake_posts("doc2", "x", &after);
+	n = x_walk("/2/users/" X_DOC2 "/tweets?max_results=100", 0, oldest, sizeof oldest, NULL, 0, &sorted);
+	ok(n == 3200 && after.n == 5500 && !strcmp(oldest, after.v[after.n - 3200].key),
+	   "X after 2,000 new posts: still the newest 3,200 reachable");
+	free(after.v);
+}
+
+/* Mastodon Link rel="next" walk; returns the number of statuses */
+static int m_walk(const char *first, bool *sorted, int *requests, bool *last_has_next, long *last_n)
+{
+	char url[1024], prev[32] = "";
+	int total = 0;
+	struct res s;
+	cJSON *j;
+
+	*sorted = true;
+	*requests = 0;
+	snprintf(url, sizeof url, "%s", first);
+	for (;;) {
+		const cJSON *it;
+		j = get_json(&s, url, NULL);
+		(*requests)++;
+		*last_n = cJSON_GetArraySize(j);
+		cJSON_ArrayForEach(it, j) {
+			const char *id = jstr(it, "id");
+			if (*prev && (!id || idcmp(prev, id) <= 0))
+				*sorted = false;
+			snprintf(prev, sizeof prev, "%s", id ? id : "");
+			total++;
+		}
+		cJSON_Delete(j);
+		*last_has_next = link_rel(s.h[LINK], "next", url, sizeof url) != NULL;
+		res_free(&s);
+		if (!*last_has_next || *requests > 1000)
+			break;
+	}
+	return total;
+}
+
+static void test_deep_mastodon(void)
+{
+	bool sorted, has_next;
+	int requests, n;
+	long last_n;
+
+	n = m_walk("/api/v1/accounts/" M_DOC2 "/statuses?limit=40", &sorted, &requests, &has_next, &last_n);
+	ok(n == 3500 && sorted && requests == 88 && last_n == 20 && !has_next,
+	   "Mastodon max_id paging (Link rel=next) goes through all 3,500 statuses: %d in %d requests, last page %ld, no next",
+	   n, requests, last_n);
+	n = m_walk("/api/v1/accounts/" M_DOC2 "/statuses?limit=35", &sorted, &requests, &has_next, &last_n);
+	ok(n == 3500 && sorted && requests == 101 && last_n == 0 && !has_next,
+	   "Mastodon: a full last page still links next, which is empty and links nothing (%d, %d requests)", n, requests);
+}
+
+static void test_deep_bluesky(void)
+{
+	char path[512], cursor[64] = "", prev_uri[160] = "";
+	int total = 0, pages = 0, with_cursor = 0;
+	bool sorted = true, cursors_down = true;
+	long long last_size = 0;
+	struct res s;
+	cJSON *j;
+
+	do {
+		const cJSON *it;
+		snprintf(path, sizeof path, "/xrpc/app.bsky.feed.getAuthorFeed?actor=doc2.bsky.social&limit=100%s%s",
+			 *cursor ? "&cursor=" : "", cursor);
+		j = get_json(&s, path, NULL);
+		pages++;
+		last_size = cJSON_GetArraySize(jget(j, "feed"));
+		cJSON_ArrayForEach(it, jget(j, "feed")) {
+			const char *t = jstr(jget(it, "post.record"), "createdAt");
+			const char *uri = jstr(jget(it, "reason"), "uri") ? jstr(jget(it, "reason"), "uri") : jstr(jget(it, "post"), "uri");
+			(void)t;
+			if (uri && !strcmp(uri, prev_uri))
+				sorted = false;
+			snprintf(prev_uri, sizeof prev_uri, "%s", uri ? uri : "");
+			total++;
+		}
+		if (jstr(j, "cursor")) {
+			if (*cursor && strcmp(jstr(j, "cursor"), cursor) >= 0)
+				cursors_down = false;
+			snprintf(cursor, sizeof cursor, "%s", jstr(j, "cursor"));
+			with_cursor++;
+		} else {
+			*cursor = '\0';
+		}
+		cJSON_Delete(j);
+		res_free(&s);
+	} while (*cursor && pages < 100);
+	ok(total == 3500 && pages == 35 && with_cursor == 34 && sorted && cursors_down,
+	   "Bluesky getAuthorFeed cursor paging goes through all 3,500 posts (%d in %d pages)", total, pages);
+	is_int(last_size, 100, "Bluesky: the last page is full and has no cursor");
+}
+
+static const char *const deep_opts[] = { "--accounts", "6", "--posts", "30", "--heavy", "doc2=3500", "--heavy", "me=60",
+	"--span-days", "10", "--seed", "5", "--end-time", "2026-11-20T00:00:00Z", "--now", "2026-11-20T06:00:00Z", NULL };
+
+static void test_deep(void)
+{
+	struct fposts xp;
+	struct res s;
+	cJSON *j;
+
+	if (!ok(server_start(deep_opts) == 0, "fake server with --heavy doc2=3500 started"))
+		return;
+	j = get_json(&s, "/_fake/account?name=doc2", NULL);
+	ok(jget(j, "x.posts") && jget(j, "x.posts")->valueint == 3500 && jget(j, "mastodon.posts")->valueint == 3500 &&
+	   jget(j, "bluesky.posts")->valueint == 3500, "--heavy doc2=3500: 3,500 posts on every network");
+	cJSON_Delete(j);
+	res_free(&s);
+	j = get_json(&s, "/_fake/account?name=doc3", NULL);
+	ok(jget(j, "x.posts") && jget(j, "x.posts")->valueint == 30, "other accounts keep --posts");
+	cJSON_Delete(j);
+	res_free(&s);
+	j = get_json(&s, "/_fake/scenario", NULL);
+	ok(jget(j, "heavy.doc2") && jget(j, "heavy.doc2")->valueint == 3500 && jget(j, "heavy.me")->valueint == 60,
+	   "/_fake/scenario lists the heavy accounts");
+	cJSON_Delete(j);
+	res_free(&s);
+	fake_posts("doc2", "x", &xp);
+	ok(xp.n == 3500 && xp.v[0].ms >= 1795132800000LL - 10 * 86400000LL && xp.v[xp.n - 1].ms <= 1795132800000LL,
+	   "the 3,500 posts are spread over the same 10-day span");
+	if (xp.n == 3500)
+		test_deep_x(&xp);
+	free(xp.v);
+	test_deep_mastodon();
+	test_deep_bluesky();
+	server_stop();
+}
+
+/* the scenario most checks run against */
+static const char *const main_opts[] = { "--accounts", "12", "--posts", "40", "--engaged", "4", "--seed", "7",
+	"--end-time", "2026-11-20T00:00:00Z", "--now", "2026-11-20T06:00:00Z", NULL };
+
 int main(void)
 {
 	log_set_max_level(LOG_WARNING);
@@ -633,7 +991,7 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	base = event_base_new();
 	if (!ok(base && http_new(&http, base, NULL) == 0, "http client") ||
-	    !ok(server_start() == 0, "fake server started"))
+	    !ok(server_start(main_opts) == 0, "fake server started"))
 		return tap_done();
 	tap_diag("fake server at %s", base_url);
 	test_x();
@@ -641,6 +999,7 @@ int main(void)
 	test_bluesky();
 	test_control();
 	server_stop();
+	test_deep();
 	http_free(http);
 	event_base_free(base);
 	curl_global_cleanup();

@@ -389,6 +389,15 @@ static void ctl_scenario(struct rq *r)
 	jw_kint(j, "accounts", f->naccounts);
 	jw_kint(j, "posts_per_account", f->nposts);
 	jw_kint(j, "my_posts", f->nmyposts);
+	if (f->nheavy) {
+		char name[24];
+		jw_kobj(j, "heavy");
+		for (int i = 0; i < f->nheavy; i++) {
+			world_acct_name(f, f->heavy[i].a, name);
+			jw_kint(j, name, f->heavy[i].n);
+		}
+		jw_end(j);
+	}
 	jw_kint(j, "engaged", f->nengaged);
 	clock_iso_ms(f->end_ms, iso);
 	jw_kstr(j, "end_time", iso);

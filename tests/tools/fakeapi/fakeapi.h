@@ -41,6 +41,7 @@
 #define DAY_MS         86400000LL
 #define MAX_EP         64       /* endpoints of all networks, plus "unknown" */
 #define MAX_BUCKETS    32       /* rate buckets of all networks */
+#define MAX_HEAVY      64       /* accounts given their own post count (--heavy) */
 
 /* The networks. A network's index is mixed into every generated value and
  * orders its data, counters and listings, so this order is part of the
@@ -210,6 +211,8 @@ struct fake {
 	/* scenario parameters */
 	uint64_t seed;
 	uint32_t naccounts, nposts, nmyposts, nengaged;
+	struct { uint32_t a, n; } heavy[MAX_HEAVY];   /* --heavy NAME=COUNT: a's posts instead of --posts */
+	int nheavy;
 	int64_t span_ms, end_ms;
 	char *tags[MAX_TAGS];
 	int ntags, ntags_gen;
@@ -313,6 +316,7 @@ struct stream {
 	uint32_t a;                  /* ST_ACCOUNT */
 	const struct refvec *rv;     /* ST_REFS */
 	size_t n;                    /* visible items, oldest first */
+	size_t first;                /* items before it are out of reach (X's 3,200) */
 	unsigned filter;             /* F_* for posts */
 	unsigned type_mask;          /* ST_NOTIFS: 1 << enum ntype allowed */
 	int64_t min_t;               /* items older than this are out of range */

@@ -99,7 +99,7 @@ static void build_likes_follows(struct fake *f, int net)
 	for (uint32_t d = 1; d <= f->nengaged; d++) {
 		notif_push(nv, (struct notif){ f->end_ms - f->span_ms +
 			(int64_t)(world_hash(f, net, d, 0, 21) % (uint64_t)(f->span_ms / 2 + 1)), N_FOLLOW, d, -1, -1 });
-		for (uint32_t j = 0; j < f->nmyposts; j++) {
+		for (uint32_t j = 0; j < world_gen_count(f, 0); j++) {
 			if (world_hash(f, net, d, j, 20) % 100 >= 15 || world_quick_type(f, net, 0, j) == P_REPOST)
 				continue;
 			int64_t t = world_gen_time(f, net, 0, j) + 1000 + (int64_t)(world_hash(f, net, d, j, 22) % (6 * 3600 * 1000));

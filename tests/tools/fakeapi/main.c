@@ -215,6 +215,8 @@ static void usage(FILE *out)
 "  --accounts N           doc1..docN per network (default 20, max 65535)\n"
 "  --posts N              posts per account (default 50)\n"
 "  --my-posts N           posts of \"me\" (default: --posts)\n"
+"  --heavy NAME=COUNT     COUNT posts for one account (me, docN) on every network, over the\n"
+"                         same span (repeatable), e.g. --heavy doc2=3000\n"
 "  --engaged K            doc1..docK interact with me (default 5)\n"
 "  --tags a,b,c           hashtags used by generated posts (default meded,cardiology,healthequity)\n"
 "  --span-days D          posts spread over D days (default 30)\n"
@@ -303,10 +305,34 @@ static int parse_rate_arg(struct fake *f, const char *s)
 	return 0;
 }
 
+/* NAME=COUNT: the account (me, docN) gets COUNT posts instead of --posts */
+static int parse_heavy_arg(struct fake *f, const char *s)
+{
+	char name[64];
+	const char *eq = strchr(s, '=');
+	uint32_t a;
+	long n;
+
+	if (!eq || (size_t)(eq - s) >= sizeof name)
+		return -1;
+	snprintf(name, sizeof name, "%.*s", (int)(eq - s), s);
+	if (!world_acct_by_name(f, name, &a) || strchr(name, '@') || strchr(name, '.') ||
+	    !util_parse_long(eq + 1, &n) || n < 0 || n > 1000000)
+		return -1;
+	for (int i = 0; i < f->nheavy; i++)
+		if (f->heavy[i].a == a) {
+			f->heavy[i].n = (uint32_t)n;
+			return 0;
+		}
+	f->heavy[f->nheavy].a = a;
+	f->heavy[f->nheavy++].n = (uint32_t)n;
+	return 0;
+}
+
 static int parse_args(struct fake *f, int argc, char **argv)
 {
 	enum { O_PORT = 256, O_PORTFILE, O_SCRIPT, O_GZIP, O_HANG, O_SEED, O_ACC, O_POSTS, O_MY, O_ENG, O_TAGS,
-	       O_SPAN, O_END, O_NOW, O_CLOCK, O_XT, O_MT, O_BP, O_TTL, O_RATE, O_SCALE, O_ANCHOR, O_SPANH };
+	       O_SPAN, O_END, O_NOW, O_CLOCK, O_XT, O_MT, O_BP, O_TTL, O_RATE, O_SCALE, O_ANCHOR, O_SPANH, O_HEAVY };
 	static const struct option opts[] = {
 		{ "port", 1, 0, O_PORT }, { "port-file", 1, 0, O_PORTFILE }, { "script", 1, 0, O_SCRIPT },
 		{ "gzip", 0, 0, O_GZIP }, { "hang-max", 1, 0, O_HANG }, { "verbose", 0, 0, 'v' },
@@ -316,10 +342,12 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		{ "now", 1, 0, O_NOW }, { "clock-file", 1, 0, O_CLOCK }, { "x-token", 1, 0, O_XT },
 		{ "mastodon-token", 1, 0, O_MT }, { "bsky-password", 1, 0, O_BP }, { "bsky-access-ttl", 1, 0, O_TTL },
 		{ "rate", 1, 0, O_RATE }, { "clock-scale", 1, 0, O_SCALE }, { "clock-anchor", 1, 0, O_ANCHOR },
-		{ "span-hours", 1, 0, O_SPANH },
+		{ "span-hours", 1, 0, O_SPANH }, { "heavy", 1, 0, O_HEAVY },
 		{ 0, 0, 0, 0 },
 	};
 	const char *tags = "meded,cardiology,healthequity";
+	const char *heavy[MAX_HEAVY];
+	int nheavy = 0;
 	long my_posts = -1, engaged = 5, span_days = 30, span_hours = 0, v;
 	bool end_set = false;
 	double anchor = 0;
@@ -342,6 +370,7 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		case O_ENG: okv = util_parse_long(optarg, &engaged) && engaged >= 0; break;
 		case O_TAGS: tags = optarg; break;
 		case O_SPAN: okv = util_parse_long(optarg, &span_days) && span_days > 0 && span_days < 3650; break;
+		case O_HEAVY: okv = nheavy < MAX_HEAVY; heavy[nheavy++] = optarg; break;
 		case O_SPANH: okv = util_parse_long(optarg, &span_hours) && span_hours > 0 && span_hours < 87600; break;
 		case O_END: okv = parse_time_arg(optarg, &f->end_ms); end_set = true; break;
 		case O_NOW: okv = parse_time_arg(optarg, &f->frozen_ms); f->frozen = true; break;
@@ -378,6 +407,12 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		f->frozen = false;
 	}
 	f->nmyposts = my_posts >= 0 ? (uint32_t)my_posts : f->nposts;
+	for (int i = 0; i < nheavy; i++)
+		if (parse_heavy_arg(f, heavy[i]) < 0) {
+			fprintf(stderr, "fakeapi: bad value for option --heavy: %s (want NAME=COUNT, NAME me or doc1..doc%u)\n",
+				heavy[i], f->naccounts);
+			return -1;
+		}
 	f->nengaged = (uint32_t)(engaged > (long)f->naccounts ? (long)f->naccounts : engaged);
 	f->span_ms = span_hours ? span_hours * 3600000 : span_days * DAY_MS;
 	if (!end_set)

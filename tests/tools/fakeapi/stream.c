@@ -110,7 +110,8 @@ size_t stream_from(const struct stream *s, uint64_t k)
 	return lo;
 }
 
-/* Selects up to limit items with lo < key < hi (either bound optional).
+/* Selects up to limit items with lo < key < hi (either bound optional) at
+ * or after index s->first.
  * Default: the newest such items. oldest_above (Mastodon min_id, X previous
  * page): the oldest items above lo. Output is newest first either way. */
 void stream_select(const struct stream *s, const uint64_t *lo, const uint64_t *hi, size_t limit,
@@ -118,6 +119,12 @@ void stream_select(const struct stream *s, const uint64_t *lo, const uint64_t *h
 {
 	size_t start = lo ? stream_after(s, *lo) : 0;
 	size_t end = hi ? stream_from(s, *hi) : s->n;
+
+	if (start < s->first) {
+		start = s->first;
+		if (end < start)
+			end = start;
+	}
 
 	pg->idx = util_malloc((limit * 2 + 2) * sizeof *pg->idx);
 	pg->n = 0;
@@ -141,7 +148,7 @@ void stream_select(const struct stream *s, const uint64_t *lo, const uint64_t *h
 		}
 		for (; i < end && !pg->more_newer; i++)
 			pg->more_newer = stream_keep(s, i);
-		pg->more_older = start > 0;
+		pg->more_older = start > s->first;
 		for (size_t a = 0, b = pg->n; a + 1 < b; a++, b--) {
 			size_t t = pg->idx[a];
 			pg->idx[a] = pg->idx[b - 1];
