@@ -640,6 +640,134 @@ static void test_control(void)
 	res_free(&s);
 }
 
+/* ------------------------------------------------------------ rate windows */
+
+/* buckets.<name>.<key> of /_fake/stats (bucket names hold dots) */
+static long bucket_stat(const char *name, const char *key)
+{
+	struct res s;
+	cJSON *j = get_json(&s, "/_fake/stats", NULL);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(jget(j, "buckets"), name), key);
+	long out = cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
+
+	cJSON_Delete(j);
+	res_free(&s);
+	return out;
+}
+
+static long stat_top(const char *key)
+{
+	struct res s;
+	cJSON *j = get_json(&s, "/_fake/stats", NULL);
+	long out = jget(j, key) ? (long)jget(j, key)->valuedouble : -1;
+
+	cJSON_Delete(j);
+	res_free(&s);
+	return out;
+}
+
+static void clock_to(long long epoch)
+{
+	char body[64];
+	snprintf(body, sizeof body, "{\"now\":%lld}", epoch);
+	post_ok("/_fake/clock", body);
+}
+
+static void test_windows(void)
+{
+	struct res s;
+	long over0, after0, limited0;
+	long long reset;
+	bool all429 = true;
+
+	/* a well-behaved client: one 429, then it waits for the announced reset */
+	post_ok("/_fake/rate", "{\"bucket\":\"x.search_recent\",\"limit\":1,\"window\":900,\"reset\":true}");
+	over0 = bucket_stat("x.search_recent", "over");
+	req(&s, HTTP_GET, "/2/tweets/search/recent?query=%23meded", XTOK, NULL);
+	is_int(s.status, 200, "search within its budget of 1");
+	res_free(&s);
+	req(&s, HTTP_GET, "/2/tweets/search/recent?query=%23meded", XTOK, NULL);
+	reset = atoll(s.h[XRESET]);
+	ok(s.status == 429 && reset > 0, "the second search: 429 announcing a reset");
+	res_free(&s);
+	clock_to(reset);
+	req(&s, HTTP_GET, "/2/tweets/search/recent?query=%23meded", XTOK, NULL);
+	is_int(s.status, 200, "at the announced reset the window is open again");
+	res_free(&s);
+	is_int(bucket_stat("x.search_recent", "after_429"), 0, "after_429 stays 0 for a client that waits for the reset");
+	is_int(bucket_stat("x.search_recent", "over") - over0, 1, "over counts the one refused request");
+
+	/* a misbehaving one: it keeps asking inside the spent window */
+	post_ok("/_fake/rate", "{\"bucket\":\"x.users\",\"limit\":1,\"window\":900,\"reset\":true}");
+	over0 = bucket_stat("x.users", "over");
+	after0 = bucket_stat("x.users", "after_429");
+	limited0 = stat_top("rate_limited");
+	req(&s, HTTP_GET, "/2/users/by/username/doc1", XTOK, NULL);
+	res_free(&s);
+	for (int i = 0; i < 4; i++) {
+		req(&s, HTTP_GET, i % 2 ? "/2/users/by/username/doc2" : "/2/users/" X_DOC1, XTOK, NULL);
+		all429 &= s.status == 429;
+		if (i == 0)
+			reset = atoll(s.h[XRESET]);
+		res_free(&s);
+		post_ok("/_fake/clock", "{\"advance\":100}");
+	}
+	ok(all429, "every request inside the spent window gets 429, whatever the endpoint of the bucket");
+	is_int(bucket_stat("x.users", "over") - over0, 4, "each counts as over");
+	is_int(stat_top("rate_limited") - limited0, 4, "... and as rate_limited");
+	is_int(bucket_stat("x.users", "after_429") - after0, 3, "after_429 counts the 3 that came after the first 429");
+	clock_to(reset);
+	req(&s, HTTP_GET, "/2/users/by/username/doc1", XTOK, NULL);
+	is_int(s.status, 200, "after the reset requests pass");
+	res_free(&s);
+	is_int(bucket_stat("x.users", "after_429") - after0, 3, "a request at the reset is not counted");
+
+	/* a scripted 429 announces a window too */
+	after0 = bucket_stat("mastodon.api", "after_429");
+	script("{\"path\":\"/api/v1/accounts/\",\"action\":\"429\",\"reset_in\":30}");
+	req(&s, HTTP_GET, "/api/v1/accounts/lookup?acct=doc1", NULL, NULL);
+	is_int(s.status, 429, "scripted Mastodon 429");
+	res_free(&s);
+	req(&s, HTTP_GET, "/api/v1/timelines/tag/meded", NULL, NULL);
+	is_int(s.status, 200, "the rule is spent: the retry is answered");
+	res_free(&s);
+	is_int(bucket_stat("mastodon.api", "after_429") - after0, 1, "... but it came inside the window the 429 announced");
+	post_ok("/_fake/clock", "{\"advance\":30}");
+	req(&s, HTTP_GET, "/api/v1/timelines/tag/meded", NULL, NULL);
+	res_free(&s);
+	is_int(bucket_stat("mastodon.api", "after_429") - after0, 1, "30 s later it no longer counts");
+
+	/* hold: the whole bucket answers 429 until the announced reset */
+	over0 = bucket_stat("bluesky.api", "over");
+	after0 = bucket_stat("bluesky.api", "after_429");
+	script("{\"path\":\"/xrpc/app.bsky.actor.getProfile\",\"action\":\"429\",\"hold\":true,\"reset_in\":20}");
+	{
+		struct res l;
+		cJSON *j = get_json(&l, "/_fake/script", NULL);
+		ok(cJSON_IsTrue(jget(cJSON_GetArrayItem(j, 0), "hold")), "GET /_fake/script shows hold");
+		cJSON_Delete(j);
+		res_free(&l);
+	}
+	req(&s, HTTP_GET, "/xrpc/app.bsky.actor.getProfile?actor=doc1.bsky.social", NULL, NULL);
+	ok(s.status == 429 && !strcmp(s.h[RETRY], "20"), "hold rule: 429, Retry-After 20");
+	res_free(&s);
+	post_ok("/_fake/clock", "{\"advance\":5}");
+	req(&s, HTTP_GET, "/xrpc/app.bsky.feed.getAuthorFeed?actor=doc1.bsky.social", NULL, NULL);
+	ok(s.status == 429 && !strcmp(s.h[RETRY], "15") && !strcmp(s.h[BR], "0"),
+	   "held: another endpoint of bluesky.api gets 429 with the same reset (Retry-After %s)", s.h[RETRY]);
+	res_free(&s);
+	req(&s, HTTP_GET, "/xrpc/app.bsky.actor.getProfile?actor=doc1.bsky.social", NULL, NULL);
+	is_int(s.status, 429, "held: the rule's own path too, though its count is spent");
+	res_free(&s);
+	is_int(bucket_stat("bluesky.api", "over") - over0, 2, "held refusals count as over");
+	is_int(bucket_stat("bluesky.api", "after_429") - after0, 2, "... and as after_429");
+	post_ok("/_fake/clock", "{\"advance\":15}");
+	req(&s, HTTP_GET, "/xrpc/app.bsky.feed.getAuthorFeed?actor=doc1.bsky.social", NULL, NULL);
+	is_int(s.status, 200, "at the announced reset the held bucket opens");
+	res_free(&s);
+	is_int(bucket_stat("bluesky.api", "after_429") - after0, 2, "and that request is not counted");
+}
+
 /* ------------------------------------------------------------ deep timelines */
 
 #define X_DOC2 "1500000000000000002"
@@ -998,6 +1126,7 @@ int main(void)
 	test_mastodon();
 	test_bluesky();
 	test_control();
+	test_windows();
 	server_stop();
 	test_deep();
 	http_free(http);

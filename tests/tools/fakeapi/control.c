@@ -81,6 +81,7 @@ static void ctl_stats(struct rq *r)
 		jw_kint(j, "window", f->buckets[b].window_s);
 		jw_kint(j, "reset", f->buckets[b].reset_s);
 		jw_kint(j, "over", (long long)f->st.over[b]);
+		jw_kint(j, "after_429", (long long)f->st.after_429[b]);
 		jw_end(j);
 	}
 	jw_end(j);
@@ -112,6 +113,8 @@ static void ctl_rules_list(struct rq *r)
 		jw_kint(j, "count", ru->count);
 		jw_kint(j, "skip", ru->skip);
 		jw_kint(j, "applied", (long long)ru->applied);
+		if (ru->hold)
+			jw_kbool(j, "hold", true);
 		jw_end(j);
 	}
 	jw_aend(j);
@@ -293,7 +296,7 @@ static void ctl_rate(struct rq *r)
 	if (util_jnum(j, "window", &v) && v > 0)
 		b->window_s = v;
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "reset")))
-		b->reset_s = 0;
+		b->reset_s = b->held_s = b->announced_s = 0;   /* a fresh window: nothing announced */
 	limits_roll(b, r->now);
 	if (util_jnum(j, "remaining", &v) && v >= 0)
 		b->remaining = v;

@@ -196,6 +196,8 @@ struct bucket {
 	const char *name;
 	long limit, window_s, remaining;
 	int64_t reset_s;                /* epoch seconds; 0 = window not started */
+	int64_t announced_s;            /* the latest reset a 429 for it announced (epoch s) */
+	int64_t held_s;                 /* a "hold" rule: every request gets 429 until then */
 };
 
 struct token { char *s; bool refresh, revoked; int64_t exp_ms; };
@@ -204,6 +206,7 @@ struct stats {
 	uint64_t requests, control, by_ep[MAX_EP], ep_429[MAX_EP], by_net[NNET + 1];
 	uint64_t status[600], rate_limited, scripted, bytes_out, conns_total;
 	uint64_t over[MAX_BUCKETS];  /* per bucket: requests refused for a spent window */
+	uint64_t after_429[MAX_BUCKETS];  /* per bucket: requests for it inside a window a 429 announced */
 	unsigned conns_open, conns_max, inflight, inflight_max;
 };
 
@@ -346,10 +349,13 @@ void stream_mangle(struct rq *r, struct page *pg);
 void limits_init(struct fake *f);
 struct bucket *limits_find(struct fake *f, const char *name);
 void limits_roll(struct bucket *b, int64_t now);
+bool limits_open(struct bucket *b, int64_t now);
 struct bucket *limits_bucket(struct rq *r, int local);
 struct bucket *limits_endpoint_bucket(struct rq *r);
+void limits_arrival(struct rq *r);
 void limits_headers(struct rq *r, const struct bucket *b);
-void limits_too_many(struct rq *r, struct bucket *b, long reset_in_s);
+int64_t limits_too_many(struct rq *r, struct bucket *b, long reset_in_s);
+void limits_hold(struct bucket *b, int64_t until_s);
 void limits_refuse(struct rq *r, struct bucket *b);
 bool limits_check(struct rq *r, int local);
 const char *limits_token_new(struct fake *f, bool refresh, int64_t now);
@@ -372,6 +378,7 @@ struct rule {
 	long count, skip;           /* count -1: forever */
 	int code;
 	long ms, bytes, interval_ms, reset_in;
+	bool hold;                  /* 429: the bucket answers 429 until the announced reset */
 	char *variant, *body, *ctype;
 	char **headers;             /* extra "Name: value" lines, NULL-terminated */
 	uint64_t applied;
@@ -451,6 +458,9 @@ struct fake_net {
 	void (*not_found)(struct rq *r);               /* NULL: error() with 404 */
 	void (*rate_headers)(struct rq *r, const struct bucket *b);
 	void (*too_many)(struct rq *r, const struct bucket *shown);   /* after rate_headers */
+	/* The network's buckets (bit i: buckets[i]) a request draws on; NULL:
+	 * its endpoint's bucket. Counts requests inside announced windows. */
+	unsigned (*rate_keys)(struct rq *r);
 	/* The control API's view of it. Tests compare what a client stored
 	 * with these, so they are the ids the API itself shows: the account's
 	 * fields in /_fake/account, its stable id and each post's storage key

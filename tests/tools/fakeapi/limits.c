@@ -21,7 +21,8 @@ void limits_init(struct fake *f)
 				fprintf(stderr, "fakeapi: more than %d rate buckets\n", MAX_BUCKETS);
 				exit(2);
 			}
-			f->buckets[f->nbuckets++] = (struct bucket){ d->name, d->limit, d->window_s, d->limit, 0 };
+			f->buckets[f->nbuckets++] = (struct bucket){ .name = d->name, .limit = d->limit, .window_s = d->window_s,
+								   .remaining = d->limit };
 		}
 }
 
@@ -43,13 +44,27 @@ void limits_roll(struct bucket *b, int64_t now)
 	}
 }
 
-static bool bucket_take(struct bucket *b, int64_t now)
+/* Rolls the window; true if a request may take from the bucket now (its
+ * window is not spent and no "hold" rule closed it). */
+bool limits_open(struct bucket *b, int64_t now)
 {
 	limits_roll(b, now);
-	if (b->remaining <= 0)
+	return b->remaining > 0 && now >= b->held_s * 1000;
+}
+
+static bool bucket_take(struct bucket *b, int64_t now)
+{
+	if (!limits_open(b, now))
 		return false;
 	b->remaining--;
 	return true;
+}
+
+/* A "hold" rule fired: every request on b gets 429 until until_s. */
+void limits_hold(struct bucket *b, int64_t until_s)
+{
+	if (until_s > b->held_s)
+		b->held_s = until_s;
 }
 
 /* The request's network's bucket number `local` (its index in fake_net.buckets). */
@@ -72,6 +87,26 @@ struct bucket *limits_endpoint_bucket(struct rq *r)
 	return &r->f->buckets[0];
 }
 
+/* An API request arrived: for every bucket it draws on, count it if it
+ * comes inside a window that a 429 for that bucket announced (a client
+ * that waits for the announced reset keeps these at 0). */
+void limits_arrival(struct rq *r)
+{
+	int net;
+	const struct fake_endpoint *e = net_endpoint_def(r->ep, &net);
+	const struct fake_net *nd = net_get(net);
+	unsigned keys;
+
+	if (!e || !nd)
+		return;
+	keys = nd->rate_keys ? nd->rate_keys(r) : 1u << e->bucket;
+	for (size_t i = 0; i < nd->nbuckets; i++) {
+		struct bucket *b = limits_bucket(r, (int)i);
+		if ((keys & (1u << i)) && r->now < b->announced_s * 1000)
+			r->f->st.after_429[b - r->f->buckets]++;
+	}
+}
+
 /* --- rate-limit headers and 429s, each network's own --- */
 
 void limits_headers(struct rq *r, const struct bucket *b)
@@ -89,11 +124,14 @@ static void honour_window(struct bucket *shown, struct bucket *rb, int64_t now)
 	limits_roll(rb, now);
 	if (rb->remaining <= 0 && rb->reset_s > shown->reset_s)
 		shown->reset_s = rb->reset_s;
+	if (rb->held_s > shown->reset_s)
+		shown->reset_s = rb->held_s;
 }
 
 /* A 429 in the network's own shape. reset_in_s > 0: a scripted one, which
- * shows that reset instead of b's. */
-void limits_too_many(struct rq *r, struct bucket *b, long reset_in_s)
+ * shows that reset instead of b's. The reset shown is announced for b;
+ * returns it. */
+int64_t limits_too_many(struct rq *r, struct bucket *b, long reset_in_s)
 {
 	const struct fake_net *net = net_get(r->net);
 	struct bucket shown = *b;
@@ -105,11 +143,18 @@ void limits_too_many(struct rq *r, struct bucket *b, long reset_in_s)
 		for (size_t i = 0; net && i < net->nbuckets; i++)
 			if (net->buckets[i].shared)
 				honour_window(&shown, limits_bucket(r, (int)i), r->now);
+	} else if (b->remaining > 0 && r->now < b->held_s * 1000) {
+		shown.reset_s = b->held_s;      /* held, not spent: open again at the hold's end */
 	}
+	if (b->held_s > shown.reset_s)
+		shown.reset_s = b->held_s;
 	limits_headers(r, &shown);
 	/* a path no network claims has always had Bluesky's body (and no rate headers) */
 	(net ? net : net_list[NET_B])->too_many(r, &shown);
 	r->f->st.ep_429[r->ep]++;
+	if (shown.reset_s > b->announced_s)
+		b->announced_s = shown.reset_s;
+	return shown.reset_s;
 }
 
 /* Refuses the request: b's window is spent. */

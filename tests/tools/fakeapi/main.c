@@ -149,6 +149,7 @@ static void serve_api(struct rq *r)
 	f->st.by_ep[r->ep]++;
 	f->st.by_net[r->net]++;
 	r->rc.net = r->net;
+	limits_arrival(r);
 	if ((r->rule = script_take(f, r))) {
 		f->st.scripted++;
 		if (script_replace(r, r->rule)) {

@@ -257,18 +257,28 @@ static void m_error(struct rq *r, int status, const char *msg)
 	jw_end(&r->j);
 }
 
+static bool m_paging(struct rq *r)
+{
+	return rq_param(r, "min_id") || rq_param(r, "max_id") || rq_param(r, "since_id");
+}
+
+/* the buckets a request draws on (limits_arrival) */
+static unsigned m_rate_keys(struct rq *r)
+{
+	return 1u << MB_API | (m_paging(r) ? 1u << MB_PAGING : 0);
+}
+
 /* Every call draws on mastodon.api; calls that page (max_id, min_id,
  * since_id) also on mastodon.paging. False (and a 429) when either is spent. */
 static bool m_rate_check(struct rq *r)
 {
 	struct bucket *b = limits_bucket(r, MB_API);
 
-	if (rq_param(r, "min_id") || rq_param(r, "max_id") || rq_param(r, "since_id")) {
+	if (m_paging(r)) {
 		struct bucket *pg = limits_bucket(r, MB_PAGING);
-		limits_roll(b, r->now);
-		limits_roll(pg, r->now);
-		if (b->remaining <= 0 || pg->remaining <= 0) {
-			limits_refuse(r, b->remaining <= 0 ? b : pg);
+		bool api_open = limits_open(b, r->now), pg_open = limits_open(pg, r->now);
+		if (!api_open || !pg_open) {
+			limits_refuse(r, !api_open ? b : pg);
 			return false;
 		}
 		b->remaining--;
@@ -691,6 +701,7 @@ const struct fake_net mastodon_net = {
 	.error = m_error_hook,
 	.rate_headers = m_rate_headers,
 	.too_many = m_too_many,
+	.rate_keys = m_rate_keys,
 	.ctl_account = m_ctl_account,
 	.ctl_account_id = m_ctl_account_id,
 	.ctl_post_id = m_ctl_post_id,

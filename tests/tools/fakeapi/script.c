@@ -91,6 +91,7 @@ static struct rule *rule_from_json(const cJSON *o, char *err, size_t errlen)
 		r->count = v <= 0 ? -1 : v;
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "forever")))
 		r->count = -1;
+	r->hold = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "hold"));
 	if (util_jnum(o, "skip", &v) || util_jnum(o, "after", &v))
 		r->skip = v > 0 ? v : 0;
 	if (util_jnum(o, "code", &v) || util_jnum(o, "status", &v))
@@ -248,9 +249,13 @@ bool script_replace(struct rq *r, struct rule *ru)
 	case A_STATUS:
 		rq_error(r, ru->code ? ru->code : 500);
 		break;
-	case A_429:
-		limits_too_many(r, limits_endpoint_bucket(r), ru->reset_in > 0 ? ru->reset_in : 60);
+	case A_429: {
+		struct bucket *b = limits_endpoint_bucket(r);
+		int64_t reset = limits_too_many(r, b, ru->reset_in > 0 ? ru->reset_in : 60);
+		if (ru->hold)        /* the whole bucket stays closed until that reset */
+			limits_hold(b, reset);
 		break;
+	}
 	case A_HTML:
 		code = ru->code ? ru->code : 503;
 		script_html_page(page, sizeof page, code, deliver_reason(code));
