@@ -845,7 +845,7 @@ static void b_ctl_auth(struct jw *j, const struct fake *f)
 	jw_kstr(j, "bluesky_password", f->b_password);
 }
 
-static uint64_t b_post_order(int64_t t, uint32_t a)
+static uint64_t b_post_order(const struct fake *f, int view, int64_t t, uint32_t a)
 {
 	return (uint64_t)t;
 }

@@ -85,6 +85,9 @@ static void ctl_stats(struct rq *r)
 		jw_end(j);
 	}
 	jw_end(j);
+	for (int n = 0; n < NNET; n++)
+		if (net_list[n]->ctl_stats)
+			net_list[n]->ctl_stats(j, f);
 	jw_end(j);
 }
 
@@ -96,6 +99,9 @@ static void ctl_stats_reset(struct rq *r)
 	memset(st, 0, sizeof *st);
 	st->conns_open = st->conns_max = open;
 	st->inflight = st->inflight_max = inflight;
+	for (int n = 0; n < NNET; n++)
+		if (net_list[n]->ctl_stats_reset)
+			net_list[n]->ctl_stats_reset(r->f);
 	ctl_ok(r);
 }
 
@@ -113,6 +119,8 @@ static void ctl_rules_list(struct rq *r)
 		jw_kint(j, "count", ru->count);
 		jw_kint(j, "skip", ru->skip);
 		jw_kint(j, "applied", (long long)ru->applied);
+		if (ru->host)
+			jw_kstr(j, "host", ru->host);
 		if (ru->hold)
 			jw_kbool(j, "hold", true);
 		jw_end(j);
@@ -217,6 +225,8 @@ static void ctl_add_posts(struct rq *r)
 			jw_kstr(&r->j, "network", net_list[n]->name);
 			jw_kstr(&r->j, "id", id);
 			jw_kint(&r->j, "index", jx);
+			if (net_list[n]->ctl_post_keys)
+				net_list[n]->ctl_post_keys(&r->j, f, a, world_post_time(f, n, a, jx));
 			jw_end(&r->j);
 		}
 	}
@@ -276,30 +286,36 @@ static void ctl_clock(struct rq *r)
 	jw_end(&r->j);
 }
 
-/* {"bucket":"x.users_tweets","limit":10,"window":900,"remaining":0} */
+/* {"bucket":"x.users_tweets","limit":10,"window":900,"remaining":0}; a
+ * bucket that exists per view (mastodon.api with instances) by its plain
+ * name sets every view's */
 static void ctl_rate(struct rq *r)
 {
 	struct fake *f = r->f;
 	cJSON *j = rq_body_json(r);
-	struct bucket *b = j && util_jstr(j, "bucket") ? limits_find(f, util_jstr(j, "bucket")) : NULL;
+	struct bucket *bs[MAX_BUCKETS];
+	int nb = j && util_jstr(j, "bucket") ? limits_select(f, util_jstr(j, "bucket"), bs, MAX_BUCKETS) : 0;
 	long v;
 
-	if (!b) {
+	if (!nb) {
 		ctl_error(r, 400, "need a known \"bucket\" (see GET /_fake/stats)");
 		cJSON_Delete(j);
 		return;
 	}
-	if (util_jnum(j, "limit", &v) && v >= 0) {
-		b->limit = v;
-		b->remaining = v;
+	for (int i = 0; i < nb; i++) {
+		struct bucket *b = bs[i];
+		if (util_jnum(j, "limit", &v) && v >= 0) {
+			b->limit = v;
+			b->remaining = v;
+		}
+		if (util_jnum(j, "window", &v) && v > 0)
+			b->window_s = v;
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "reset")))
+			b->reset_s = b->held_s = b->announced_s = 0;   /* a fresh window: nothing announced */
+		limits_roll(b, r->now);
+		if (util_jnum(j, "remaining", &v) && v >= 0)
+			b->remaining = v;
 	}
-	if (util_jnum(j, "window", &v) && v > 0)
-		b->window_s = v;
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "reset")))
-		b->reset_s = b->held_s = b->announced_s = 0;   /* a fresh window: nothing announced */
-	limits_roll(b, r->now);
-	if (util_jnum(j, "remaining", &v) && v >= 0)
-		b->remaining = v;
 	cJSON_Delete(j);
 	ctl_ok(r);
 }
@@ -361,7 +377,7 @@ static void ctl_posts(struct rq *r)
 				world_post_get(f, n, a, j, &p);
 				net_list[n]->ctl_post_ref(f, &p, key);
 				buf_printf(&r->body, "%s\t%s\t%s\t%" PRIu64 "\t%" PRId64 "\t", net_list[n]->name, sid, key,
-					   net_list[n]->post_order(p.t, a), p.t);
+					   net_list[n]->post_order(f, -1, p.t, a), p.t);
 				for (int g = 0; g < p.ntags; g++)
 					buf_printf(&r->body, "%s%s", g ? " " : "", f->tags[p.tags[g]]);
 				buf_puts(&r->body, "\n");
@@ -430,6 +446,15 @@ static void ctl_scenario(struct rq *r)
 	jw_end(j);
 }
 
+/* paths of the networks' own (fake_net.ctl_serve) */
+static bool ctl_net_serve(struct rq *r, const char *p)
+{
+	for (int n = 0; n < NNET; n++)
+		if (net_list[n]->ctl_serve && net_list[n]->ctl_serve(r, p))
+			return true;
+	return false;
+}
+
 void control_serve(struct rq *r)
 {
 	const char *p = r->path + strlen("/_fake");
@@ -468,6 +493,6 @@ void control_serve(struct rq *r)
 		struct timeval soon = { 0, 100000 };   /* let this reply go out first */
 		ctl_ok(r);
 		event_base_loopexit(r->f->base, &soon);
-	} else
+	} else if (!ctl_net_serve(r, p))
 		ctl_error(r, 404, "unknown control path; see fakeapi --help");
 }

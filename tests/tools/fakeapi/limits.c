@@ -10,28 +10,49 @@
 
 #include "fakeapi.h"
 
-/* Every network's buckets, in network order: /_fake/stats lists them so. */
+/* Every network's buckets, in network order, and within a network with
+ * views one set per view, view after view: /_fake/stats lists them so. A
+ * view's buckets are named "name@view". */
 void limits_init(struct fake *f)
 {
 	f->nbuckets = 0;
-	for (int n = 0; n < NNET; n++)
-		for (size_t i = 0; i < net_list[n]->nbuckets; i++) {
-			const struct fake_bucket *d = &net_list[n]->buckets[i];
-			if (f->nbuckets == MAX_BUCKETS) {
-				fprintf(stderr, "fakeapi: more than %d rate buckets\n", MAX_BUCKETS);
-				exit(2);
+	for (int n = 0; n < NNET; n++) {
+		const struct fake_net *net = net_list[n];
+		int views = net->views ? net->views(f) : 1;
+
+		f->bucket_base[n] = f->nbuckets;
+		for (int v = 0; v < views; v++)
+			for (size_t i = 0; i < net->nbuckets; i++) {
+				const struct fake_bucket *d = &net->buckets[i];
+				const char *vn = net->view_name ? net->view_name(f, v) : NULL;
+				struct bucket *b;
+				if (f->nbuckets == MAX_BUCKETS) {
+					fprintf(stderr, "fakeapi: more than %d rate buckets\n", MAX_BUCKETS);
+					exit(2);
+				}
+				b = &f->buckets[f->nbuckets++];
+				*b = (struct bucket){ .net = n, .view = v, .local = (int)i, .unmatched = d->unmatched,
+						      .shared = d->shared, .limit = d->limit, .window_s = d->window_s,
+						      .remaining = d->limit };
+				snprintf(b->name, sizeof b->name, vn ? "%s@%s" : "%s", d->name, vn);
 			}
-			f->buckets[f->nbuckets++] = (struct bucket){ .name = d->name, .limit = d->limit, .window_s = d->window_s,
-								   .remaining = d->limit };
-		}
+	}
+	f->bucket_base[NNET] = f->nbuckets;
 }
 
-struct bucket *limits_find(struct fake *f, const char *name)
+/* The buckets a name stands for (--rate, POST /_fake/rate): the one of
+ * that name, or, for a bucket that exists per view, every view's. */
+int limits_select(struct fake *f, const char *name, struct bucket **out, int max)
 {
-	for (int i = 0; i < f->nbuckets; i++)
-		if (strcmp(f->buckets[i].name, name) == 0)
-			return &f->buckets[i];
-	return NULL;
+	size_t n = strlen(name);
+	int got = 0;
+
+	for (int i = 0; i < f->nbuckets && got < max; i++) {
+		const char *bn = f->buckets[i].name;
+		if (strcmp(bn, name) == 0 || (strncmp(bn, name, n) == 0 && bn[n] == '@'))
+			out[got++] = &f->buckets[i];
+	}
+	return got;
 }
 
 /* Fixed windows that start with the first request after the previous one
@@ -67,24 +88,32 @@ void limits_hold(struct bucket *b, int64_t until_s)
 		b->held_s = until_s;
 }
 
-/* The request's network's bucket number `local` (its index in fake_net.buckets). */
+/* The request's network's bucket number `local` (its index in
+ * fake_net.buckets), for the request's view. */
 struct bucket *limits_bucket(struct rq *r, int local)
 {
-	return &r->f->buckets[net_bucket_base(r->net) + local];
+	const struct fake_net *net = net_get(r->net);
+
+	return &r->f->buckets[r->f->bucket_base[r->net] + r->view * (int)net->nbuckets + local];
 }
 
-/* The bucket a scripted 429 on this request shows. */
+/* The bucket a scripted 429 on this request shows: its endpoint's, else the
+ * one declared for unmatched paths (of the request's view, if its network
+ * has it). */
 struct bucket *limits_endpoint_bucket(struct rq *r)
 {
-	int net;
-	const struct fake_endpoint *e = net_endpoint_def(r->ep, &net);
+	struct fake *f = r->f;
+	const struct fake_endpoint *e = net_endpoint_def(r->ep, NULL);
 
 	if (e)
-		return &r->f->buckets[net_bucket_base(net) + e->bucket];
-	for (int i = 0; i < r->f->nbuckets; i++)
-		if (net_bucket_def(i, NULL)->unmatched)
-			return &r->f->buckets[i];
-	return &r->f->buckets[0];
+		return limits_bucket(r, e->bucket);
+	for (int i = 0; i < f->nbuckets; i++)
+		if (f->buckets[i].unmatched && f->buckets[i].net == r->net && f->buckets[i].view == r->view)
+			return &f->buckets[i];
+	for (int i = 0; i < f->nbuckets; i++)
+		if (f->buckets[i].unmatched)
+			return &f->buckets[i];
+	return &f->buckets[0];
 }
 
 /* An API request arrived: for every bucket it draws on, count it if it
@@ -92,9 +121,8 @@ struct bucket *limits_endpoint_bucket(struct rq *r)
  * that waits for the announced reset keeps these at 0). */
 void limits_arrival(struct rq *r)
 {
-	int net;
-	const struct fake_endpoint *e = net_endpoint_def(r->ep, &net);
-	const struct fake_net *nd = net_get(net);
+	const struct fake_endpoint *e = net_endpoint_def(r->ep, NULL);
+	const struct fake_net *nd = net_get(r->net);
 	unsigned keys;
 
 	if (!e || !nd)

@@ -28,6 +28,11 @@ static uint64_t m_id(int64_t t, uint32_t a)
 	return ((uint64_t)t << 16) | (a & 0xFFFF);
 }
 
+static uint64_t m_post_order(const struct fake *f, int view, int64_t t, uint32_t a)
+{
+	return m_id(t, a);
+}
+
 static bool m_post_by_id(const struct fake *f, uint64_t key, uint32_t *a, uint32_t *j, int64_t now)
 {
 	int64_t t = (int64_t)(key >> 16);
@@ -696,7 +701,7 @@ const struct fake_net mastodon_net = {
 	.buckets = m_buckets,
 	.nbuckets = sizeof m_buckets / sizeof m_buckets[0],
 	.reply_mention = true,
-	.post_order = m_id,
+	.post_order = m_post_order,
 	.notif_key = m_notif_key,
 	.error = m_error_hook,
 	.rate_headers = m_rate_headers,

@@ -38,6 +38,7 @@ static void rule_free(struct rule *r)
 	free(r->variant);
 	free(r->body);
 	free(r->ctype);
+	free(r->host);
 	free(r);
 }
 
@@ -108,6 +109,8 @@ static struct rule *rule_from_json(const cJSON *o, char *err, size_t errlen)
 		r->variant = util_strdup(util_jstr(o, "variant"));
 	if (util_jstr(o, "body"))
 		r->body = util_strdup(util_jstr(o, "body"));
+	if (util_jstr(o, "host"))
+		r->host = util_strdup(util_jstr(o, "host"));
 	if (util_jstr(o, "content_type"))
 		r->ctype = util_strdup(util_jstr(o, "content_type"));
 	if (util_jstr(o, "file") && !(r->body = util_read_file(util_jstr(o, "file")))) {
@@ -191,13 +194,25 @@ int script_add_json(struct fake *f, const cJSON *j, char *err, size_t errlen)
 	return n;
 }
 
+/* A rule's "host": the request's Host header (a name without a port matches
+ * any port), or the name of the view answering it (a Mastodon instance,
+ * which also answers requests whose Host names no instance). */
+static bool rule_host_ok(struct rq *r, const char *host)
+{
+	const struct fake_net *net = net_get(r->net);
+	const char *vn = net && net->view_name ? net->view_name(r->f, r->view) : NULL;
+
+	return util_host_match(host, rq_header(r, "Host")) || (vn && strcasecmp(vn, host) == 0);
+}
+
 struct rule *script_take(struct fake *f, struct rq *r)
 {
 	int method = evhttp_request_get_command(r->req);
 
 	for (struct rule **pp = &f->rules; *pp; pp = &(*pp)->next) {
 		struct rule *ru = *pp;
-		if (strncmp(r->path, ru->prefix, strlen(ru->prefix)) != 0 || (ru->method && ru->method != method))
+		if (strncmp(r->path, ru->prefix, strlen(ru->prefix)) != 0 || (ru->method && ru->method != method) ||
+		    (ru->host && !rule_host_ok(r, ru->host)))
 			continue;
 		if (ru->skip > 0) {
 			ru->skip--;

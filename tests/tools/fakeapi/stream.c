@@ -30,9 +30,9 @@ uint64_t stream_key(const struct stream *s, size_t i)
 	const struct fake_net *net = net_list[s->net];
 
 	if (s->kind == ST_ACCOUNT)
-		return net->post_order(world_post_time(s->f, s->net, s->a, (uint32_t)i), s->a);
+		return net->post_order(s->f, s->view, world_post_time(s->f, s->net, s->a, (uint32_t)i), s->a);
 	if (s->kind == ST_REFS)
-		return net->post_order(s->rv->v[i].t, s->rv->v[i].a);
+		return net->post_order(s->f, s->view, s->rv->v[i].t, s->rv->v[i].a);
 	return net->notif_key ? net->notif_key(i) : (uint64_t)s->f->nd[s->net].notifs.v[i].t;
 }
 
@@ -44,6 +44,9 @@ static bool stream_keep(const struct stream *s, size_t i)
 		return false;
 	if (s->kind == ST_NOTIFS)
 		return !s->type_mask || (s->type_mask & (1u << s->f->nd[s->net].notifs.v[i].type));
+	if (s->keep && !(s->kind == ST_ACCOUNT ? s->keep(s, world_post_time(s->f, s->net, s->a, (uint32_t)i), s->a)
+			 : s->keep(s, s->rv->v[i].t, s->rv->v[i].a)))
+		return false;
 	if (s->filter) {
 		uint8_t t = s->kind == ST_ACCOUNT ? world_quick_type(s->f, s->net, s->a, (uint32_t)i)
 			: world_quick_type(s->f, s->net, s->rv->v[i].a, s->rv->v[i].j);
@@ -56,13 +59,13 @@ static bool stream_keep(const struct stream *s, size_t i)
 
 void stream_account(struct stream *s, struct fake *f, int net, uint32_t a, int64_t now)
 {
-	*s = (struct stream){ .f = f, .kind = ST_ACCOUNT, .net = net, .a = a, .author = -1 };
+	*s = (struct stream){ .f = f, .kind = ST_ACCOUNT, .net = net, .a = a, .author = -1, .now = now };
 	s->n = world_count_upto(f, net, a, now);
 }
 
 void stream_refs(struct stream *s, struct fake *f, int net, const struct refvec *rv, int64_t now)
 {
-	*s = (struct stream){ .f = f, .kind = ST_REFS, .net = net, .rv = rv, .author = -1 };
+	*s = (struct stream){ .f = f, .kind = ST_REFS, .net = net, .rv = rv, .author = -1, .now = now };
 	s->n = index_refs_visible(rv, now);
 }
 
@@ -71,7 +74,7 @@ void stream_notifs(struct stream *s, struct fake *f, int net, int64_t now)
 	const struct notifvec *nv = &f->nd[net].notifs;
 	size_t lo = 0, hi = nv->n;
 
-	*s = (struct stream){ .f = f, .kind = ST_NOTIFS, .net = net, .author = -1 };
+	*s = (struct stream){ .f = f, .kind = ST_NOTIFS, .net = net, .author = -1, .now = now };
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (nv->v[mid].t <= now)

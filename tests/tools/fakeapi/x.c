@@ -37,6 +37,11 @@ static uint64_t x_id(int64_t t, uint32_t a)
 	return ((uint64_t)(t - TWEPOCH_MS) << 22) | (a & 0x3FFFFF);
 }
 
+static uint64_t x_post_order(const struct fake *f, int view, int64_t t, uint32_t a)
+{
+	return x_id(t, a);
+}
+
 static bool x_post_by_id(const struct fake *f, uint64_t key, uint32_t *a, uint32_t *j, int64_t now)
 {
 	int64_t t = (int64_t)(key >> 22) + TWEPOCH_MS;
@@ -1173,7 +1178,7 @@ const struct fake_net x_net = {
 	.astral_escape = true,
 	.reply_mention = true,
 	.quote_link = true,
-	.post_order = x_id,
+	.post_order = x_post_order,
 	.error = x_error,
 	.not_found = x_not_found,
 	.rate_headers = x_rate_headers,
