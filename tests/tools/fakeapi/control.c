@@ -170,7 +170,7 @@ static void ctl_add_posts(struct rq *r)
 	long count = 1;
 	uint32_t a, tgt = 0;
 	int tags[3], ntags = 0, k = -1;
-	char id[96];
+	char id[256];
 
 	if (!j || !world_acct_by_actor(f, util_jstr(j, "account"), &a)) {
 		ctl_error(r, 400, "need a known \"account\" (me, doc1..docN)");
@@ -357,7 +357,7 @@ static void ctl_posts(struct rq *r)
 	struct fake *f = r->f;
 	const char *name = rq_param(r, "name");
 	uint32_t only = 0, a0 = 0, a1 = world_nacc(f);
-	char sid[96], key[96];
+	char sid[256], key[256];
 
 	if (name) {
 		if (!world_acct_by_actor(f, name, &only)) {

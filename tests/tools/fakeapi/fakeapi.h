@@ -21,9 +21,11 @@
  *   control.c                   the /_fake/ control API
  *   net.c                       the list of networks, endpoint numbering
  *   main.c                      options, connections, dispatch, main
- *   x.c mastodon.c bluesky.c    one network each
+ *   x.c mastodon.c bluesky.c    one network each (Mastodon's several
+ *   mastodon_inst.c mastodon.h  instances in a second file, sharing a header)
  *
- * Functions shared between files carry their file's name as a prefix. */
+ * Functions shared between files carry their file's name as a prefix
+ * (mastodon_inst.c: minst_). */
 #ifndef FAKEAPI_H
 #define FAKEAPI_H
 
@@ -490,9 +492,9 @@ struct fake_net {
 	 * (a Bluesky repost: its repost record) in /_fake/posts, and the id
 	 * /_fake/add_posts answers for a new post. */
 	void (*ctl_account)(struct jw *j, const struct fake *f, uint32_t a);
-	void (*ctl_account_id)(const struct fake *f, uint32_t a, char out[96]);
-	void (*ctl_post_ref)(const struct fake *f, const struct post *p, char out[96]);
-	void (*ctl_post_id)(const struct fake *f, uint32_t a, int64_t t, char out[96]);
+	void (*ctl_account_id)(const struct fake *f, uint32_t a, char out[256]);
+	void (*ctl_post_ref)(const struct fake *f, const struct post *p, char out[256]);
+	void (*ctl_post_id)(const struct fake *f, uint32_t a, int64_t t, char out[256]);
 	void (*ctl_auth)(struct jw *j, const struct fake *f);  /* what a client logs in with */
 	/* everything below is optional (NULL) */
 	/* its own options (each takes a value) and their --help lines; setup

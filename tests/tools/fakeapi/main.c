@@ -263,7 +263,9 @@ static void usage(FILE *out)
 "  POST /_fake/script              add rule(s): {\"path\":\"/2/users/\",\"action\":\"429\",\"count\":2}\n"
 "       keys: path (prefix, required), action (required), method, count (default 1, -1 forever),\n"
 "       skip, code, ms, bytes, interval_ms, reset_in, variant, body, file (body from a file),\n"
-"       content_type, headers ({\"Name\":\"value\"}, added to the answer)\n"
+"       content_type, headers ({\"Name\":\"value\"}, added to the answer), host (only requests\n"
+"       to that Host, or to that Mastodon instance), hold (429: the bucket stays closed until\n"
+"       the announced reset)\n"
 "       actions: status (code, network error JSON) | 429 (network's headers; reset_in)\n"
 "                | html (code) | raw (code, content_type, body) | expired_token\n"
 "                | hang (never answer; ms: close after) | drop (close, no answer)\n"
@@ -279,6 +281,7 @@ static void usage(FILE *out)
 "  GET|POST /_fake/clock           {\"now\":EPOCH|ISO} freeze, {\"advance\":S}, {\"offset\":S}, {\"real\":true}\n"
 "  POST /_fake/rate                {\"bucket\":\"x.users_tweets\",\"limit\":N,\"window\":S,\"remaining\":N,\"reset\":true}\n"
 "  POST /_fake/expire_tokens       Bluesky access tokens expire now (refresh tokens stay valid)\n"
+"  GET  /_fake/instances           Mastodon instances: names, who lives where, flags, counters\n"
 "  POST /_fake/quit\n"
 "See docs/FAKEAPI.md.\n", out);
 }
@@ -367,6 +370,7 @@ static int parse_args(struct fake *f, int argc, char **argv)
 	};
 	struct option opts[128];
 	size_t nopts = 0;
+	int li = 0;
 	const char *tags = "meded,cardiology,healthequity";
 	const char *heavy[MAX_HEAVY];
 	int nheavy = 0;
@@ -382,7 +386,7 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		for (size_t i = 0; i < net_list[n]->noptions && nopts < 127; i++)
 			opts[nopts++] = (struct option){ net_list[n]->options[i].name, 1, 0, O_NET + n * 64 + (int)i };
 	opts[nopts] = (struct option){ 0, 0, 0, 0 };
-	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vh", opts, &li)) != -1) {
 		bool okv = true;
 		switch (c) {
 		case O_PORT: okv = util_parse_long(optarg, &v) && v >= 0 && v < 65536; f->port = (int)v; break;
@@ -433,7 +437,7 @@ static int parse_args(struct fake *f, int argc, char **argv)
 			return -1;
 		}
 		if (!okv) {
-			fprintf(stderr, "fakeapi: bad value for option %s: %s\n", argv[optind - 1], optarg);
+			fprintf(stderr, "fakeapi: bad value for option --%s: %s\n", opts[li].name, optarg);
 			return -1;
 		}
 	}
@@ -571,7 +575,7 @@ int main(int argc, char **argv)
 	f->b_password = "fake-app-password";
 	f->b_access_ttl_s = 7200;
 	if (parse_args(f, argc, argv) < 0)
-		return 2;
+		goto out;
 	for (int n = 0; n < NNET; n++)       /* networks set up from their options */
 		if (net_list[n]->setup && net_list[n]->setup(f) != 0)
 			goto out;

@@ -1116,17 +1116,17 @@ static void x_ctl_account(struct jw *j, const struct fake *f, uint32_t a)
 	jw_kstr(j, "username", name);
 }
 
-static void x_ctl_account_id(const struct fake *f, uint32_t a, char out[96])
+static void x_ctl_account_id(const struct fake *f, uint32_t a, char out[256])
 {
-	snprintf(out, 96, "%" PRIu64, X_USER_BASE + a);
+	snprintf(out, 256, "%" PRIu64, X_USER_BASE + a);
 }
 
-static void x_ctl_post_id(const struct fake *f, uint32_t a, int64_t t, char out[96])
+static void x_ctl_post_id(const struct fake *f, uint32_t a, int64_t t, char out[256])
 {
-	snprintf(out, 96, "%" PRIu64, x_id(t, a));
+	snprintf(out, 256, "%" PRIu64, x_id(t, a));
 }
 
-static void x_ctl_post_ref(const struct fake *f, const struct post *p, char out[96])
+static void x_ctl_post_ref(const struct fake *f, const struct post *p, char out[256])
 {
 	x_ctl_post_id(f, p->a, p->t, out);
 }
