@@ -823,18 +823,18 @@ static void b_ctl_account(struct jw *j, const struct fake *f, uint32_t a)
 	jw_kstr(j, "handle", b);
 }
 
-static void b_ctl_account_id(const struct fake *f, uint32_t a, char out[96])
+static void b_ctl_account_id(const struct fake *f, uint32_t a, char out[256])
 {
 	world_did_of(f, a, out);
 }
 
-static void b_ctl_post_id(const struct fake *f, uint32_t a, int64_t t, char out[96])
+static void b_ctl_post_id(const struct fake *f, uint32_t a, int64_t t, char out[256])
 {
 	post_uri(f, a, t, "app.bsky.feed.post", out);
 }
 
 /* a repost is stored under its repost record's URI */
-static void b_ctl_post_ref(const struct fake *f, const struct post *p, char out[96])
+static void b_ctl_post_ref(const struct fake *f, const struct post *p, char out[256])
 {
 	post_uri(f, p->a, p->t, p->type == P_REPOST ? "app.bsky.feed.repost" : "app.bsky.feed.post", out);
 }
@@ -845,7 +845,7 @@ static void b_ctl_auth(struct jw *j, const struct fake *f)
 	jw_kstr(j, "bluesky_password", f->b_password);
 }
 
-static uint64_t b_post_order(int64_t t, uint32_t a)
+static uint64_t b_post_order(const struct fake *f, int view, int64_t t, uint32_t a)
 {
 	return (uint64_t)t;
 }

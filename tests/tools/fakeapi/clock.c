@@ -102,6 +102,19 @@ bool clock_parse_iso(const char *s, int64_t *ms)
 	return true;
 }
 
+/* A time given as an option: epoch seconds (fractions allowed) or ISO 8601. */
+bool clock_parse_arg(const char *s, int64_t *ms)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end != s && *end == '\0') {
+		*ms = (int64_t)(v * 1000);
+		return true;
+	}
+	return clock_parse_iso(s, ms);
+}
+
 /* --- the fake clock --- */
 
 static void clock_reload(struct fake *f)

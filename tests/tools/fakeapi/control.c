@@ -81,9 +81,13 @@ static void ctl_stats(struct rq *r)
 		jw_kint(j, "window", f->buckets[b].window_s);
 		jw_kint(j, "reset", f->buckets[b].reset_s);
 		jw_kint(j, "over", (long long)f->st.over[b]);
+		jw_kint(j, "after_429", (long long)f->st.after_429[b]);
 		jw_end(j);
 	}
 	jw_end(j);
+	for (int n = 0; n < NNET; n++)
+		if (net_list[n]->ctl_stats)
+			net_list[n]->ctl_stats(j, f);
 	jw_end(j);
 }
 
@@ -95,6 +99,9 @@ static void ctl_stats_reset(struct rq *r)
 	memset(st, 0, sizeof *st);
 	st->conns_open = st->conns_max = open;
 	st->inflight = st->inflight_max = inflight;
+	for (int n = 0; n < NNET; n++)
+		if (net_list[n]->ctl_stats_reset)
+			net_list[n]->ctl_stats_reset(r->f);
 	ctl_ok(r);
 }
 
@@ -112,6 +119,10 @@ static void ctl_rules_list(struct rq *r)
 		jw_kint(j, "count", ru->count);
 		jw_kint(j, "skip", ru->skip);
 		jw_kint(j, "applied", (long long)ru->applied);
+		if (ru->host)
+			jw_kstr(j, "host", ru->host);
+		if (ru->hold)
+			jw_kbool(j, "hold", true);
 		jw_end(j);
 	}
 	jw_aend(j);
@@ -159,7 +170,7 @@ static void ctl_add_posts(struct rq *r)
 	long count = 1;
 	uint32_t a, tgt = 0;
 	int tags[3], ntags = 0, k = -1;
-	char id[96];
+	char id[256];
 
 	if (!j || !world_acct_by_actor(f, util_jstr(j, "account"), &a)) {
 		ctl_error(r, 400, "need a known \"account\" (me, doc1..docN)");
@@ -214,6 +225,8 @@ static void ctl_add_posts(struct rq *r)
 			jw_kstr(&r->j, "network", net_list[n]->name);
 			jw_kstr(&r->j, "id", id);
 			jw_kint(&r->j, "index", jx);
+			if (net_list[n]->ctl_post_keys)
+				net_list[n]->ctl_post_keys(&r->j, f, a, world_post_time(f, n, a, jx));
 			jw_end(&r->j);
 		}
 	}
@@ -273,30 +286,36 @@ static void ctl_clock(struct rq *r)
 	jw_end(&r->j);
 }
 
-/* {"bucket":"x.users_tweets","limit":10,"window":900,"remaining":0} */
+/* {"bucket":"x.users_tweets","limit":10,"window":900,"remaining":0}; a
+ * bucket that exists per view (mastodon.api with instances) by its plain
+ * name sets every view's */
 static void ctl_rate(struct rq *r)
 {
 	struct fake *f = r->f;
 	cJSON *j = rq_body_json(r);
-	struct bucket *b = j && util_jstr(j, "bucket") ? limits_find(f, util_jstr(j, "bucket")) : NULL;
+	struct bucket *bs[MAX_BUCKETS];
+	int nb = j && util_jstr(j, "bucket") ? limits_select(f, util_jstr(j, "bucket"), bs, MAX_BUCKETS) : 0;
 	long v;
 
-	if (!b) {
+	if (!nb) {
 		ctl_error(r, 400, "need a known \"bucket\" (see GET /_fake/stats)");
 		cJSON_Delete(j);
 		return;
 	}
-	if (util_jnum(j, "limit", &v) && v >= 0) {
-		b->limit = v;
-		b->remaining = v;
+	for (int i = 0; i < nb; i++) {
+		struct bucket *b = bs[i];
+		if (util_jnum(j, "limit", &v) && v >= 0) {
+			b->limit = v;
+			b->remaining = v;
+		}
+		if (util_jnum(j, "window", &v) && v > 0)
+			b->window_s = v;
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "reset")))
+			b->reset_s = b->held_s = b->announced_s = 0;   /* a fresh window: nothing announced */
+		limits_roll(b, r->now);
+		if (util_jnum(j, "remaining", &v) && v >= 0)
+			b->remaining = v;
 	}
-	if (util_jnum(j, "window", &v) && v > 0)
-		b->window_s = v;
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "reset")))
-		b->reset_s = 0;
-	limits_roll(b, r->now);
-	if (util_jnum(j, "remaining", &v) && v >= 0)
-		b->remaining = v;
 	cJSON_Delete(j);
 	ctl_ok(r);
 }
@@ -338,7 +357,7 @@ static void ctl_posts(struct rq *r)
 	struct fake *f = r->f;
 	const char *name = rq_param(r, "name");
 	uint32_t only = 0, a0 = 0, a1 = world_nacc(f);
-	char sid[96], key[96];
+	char sid[256], key[256];
 
 	if (name) {
 		if (!world_acct_by_actor(f, name, &only)) {
@@ -358,7 +377,7 @@ static void ctl_posts(struct rq *r)
 				world_post_get(f, n, a, j, &p);
 				net_list[n]->ctl_post_ref(f, &p, key);
 				buf_printf(&r->body, "%s\t%s\t%s\t%" PRIu64 "\t%" PRId64 "\t", net_list[n]->name, sid, key,
-					   net_list[n]->post_order(p.t, a), p.t);
+					   net_list[n]->post_order(f, -1, p.t, a), p.t);
 				for (int g = 0; g < p.ntags; g++)
 					buf_printf(&r->body, "%s%s", g ? " " : "", f->tags[p.tags[g]]);
 				buf_puts(&r->body, "\n");
@@ -389,6 +408,15 @@ static void ctl_scenario(struct rq *r)
 	jw_kint(j, "accounts", f->naccounts);
 	jw_kint(j, "posts_per_account", f->nposts);
 	jw_kint(j, "my_posts", f->nmyposts);
+	if (f->nheavy) {
+		char name[24];
+		jw_kobj(j, "heavy");
+		for (int i = 0; i < f->nheavy; i++) {
+			world_acct_name(f, f->heavy[i].a, name);
+			jw_kint(j, name, f->heavy[i].n);
+		}
+		jw_end(j);
+	}
 	jw_kint(j, "engaged", f->nengaged);
 	clock_iso_ms(f->end_ms, iso);
 	jw_kstr(j, "end_time", iso);
@@ -416,6 +444,15 @@ static void ctl_scenario(struct rq *r)
 	}
 	jw_end(j);
 	jw_end(j);
+}
+
+/* paths of the networks' own (fake_net.ctl_serve) */
+static bool ctl_net_serve(struct rq *r, const char *p)
+{
+	for (int n = 0; n < NNET; n++)
+		if (net_list[n]->ctl_serve && net_list[n]->ctl_serve(r, p))
+			return true;
+	return false;
 }
 
 void control_serve(struct rq *r)
@@ -456,6 +493,6 @@ void control_serve(struct rq *r)
 		struct timeval soon = { 0, 100000 };   /* let this reply go out first */
 		ctl_ok(r);
 		event_base_loopexit(r->f->base, &soon);
-	} else
+	} else if (!ctl_net_serve(r, p))
 		ctl_error(r, 404, "unknown control path; see fakeapi --help");
 }

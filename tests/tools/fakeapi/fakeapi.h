@@ -21,9 +21,11 @@
  *   control.c                   the /_fake/ control API
  *   net.c                       the list of networks, endpoint numbering
  *   main.c                      options, connections, dispatch, main
- *   x.c mastodon.c bluesky.c    one network each
+ *   x.c mastodon.c bluesky.c    one network each (Mastodon's several
+ *   mastodon_inst.c mastodon.h  instances in a second file, sharing a header)
  *
- * Functions shared between files carry their file's name as a prefix. */
+ * Functions shared between files carry their file's name as a prefix
+ * (mastodon_inst.c: minst_). */
 #ifndef FAKEAPI_H
 #define FAKEAPI_H
 
@@ -40,7 +42,9 @@
 #define CONN_BUCKETS   1024
 #define DAY_MS         86400000LL
 #define MAX_EP         64       /* endpoints of all networks, plus "unknown" */
-#define MAX_BUCKETS    32       /* rate buckets of all networks */
+#define MAX_BUCKETS    64       /* rate buckets of all networks and their views */
+#define MAX_VIEWS      16       /* views of one network (Mastodon instances) */
+#define MAX_HEAVY      64       /* accounts given their own post count (--heavy) */
 
 /* The networks. A network's index is mixed into every generated value and
  * orders its data, counters and listings, so this order is part of the
@@ -71,6 +75,7 @@ void util_b32_fill(char *out, size_t n, uint64_t seed);
 char *util_read_file(const char *path);
 const char *util_jstr(const cJSON *o, const char *k);
 bool util_jnum(const cJSON *o, const char *k, long *out);
+bool util_host_match(const char *name, const char *host);
 
 /* ------------------------------------------------ buf.c */
 
@@ -119,6 +124,7 @@ void clock_iso_ms(int64_t ms, char out[32]);
 void clock_iso_us(int64_t ms, char out[40]);
 void clock_iso_date(int64_t ms, char out[16]);
 bool clock_parse_iso(const char *s, int64_t *ms);
+bool clock_parse_arg(const char *s, int64_t *ms);
 int64_t clock_now(struct fake *f);
 
 /* ------------------------------------------------ world.c, index.c: the scenario */
@@ -192,9 +198,13 @@ void index_add_event(struct fake *f, int net, uint32_t from, uint8_t type, int64
 /* ------------------------------------------------ the server's state */
 
 struct bucket {
-	const char *name;
+	char name[160];                 /* "x.users_tweets", "mastodon.api@a.example" */
+	int net, view, local;           /* its network, view and index in fake_net.buckets */
+	bool unmatched, shared;         /* as declared (struct fake_bucket) */
 	long limit, window_s, remaining;
 	int64_t reset_s;                /* epoch seconds; 0 = window not started */
+	int64_t announced_s;            /* the latest reset a 429 for it announced (epoch s) */
+	int64_t held_s;                 /* a "hold" rule: every request gets 429 until then */
 };
 
 struct token { char *s; bool refresh, revoked; int64_t exp_ms; };
@@ -203,6 +213,7 @@ struct stats {
 	uint64_t requests, control, by_ep[MAX_EP], ep_429[MAX_EP], by_net[NNET + 1];
 	uint64_t status[600], rate_limited, scripted, bytes_out, conns_total;
 	uint64_t over[MAX_BUCKETS];  /* per bucket: requests refused for a spent window */
+	uint64_t after_429[MAX_BUCKETS];  /* per bucket: requests for it inside a window a 429 announced */
 	unsigned conns_open, conns_max, inflight, inflight_max;
 };
 
@@ -210,6 +221,8 @@ struct fake {
 	/* scenario parameters */
 	uint64_t seed;
 	uint32_t naccounts, nposts, nmyposts, nengaged;
+	struct { uint32_t a, n; } heavy[MAX_HEAVY];   /* --heavy NAME=COUNT: a's posts instead of --posts */
+	int nheavy;
 	int64_t span_ms, end_ms;
 	char *tags[MAX_TAGS];
 	int ntags, ntags_gen;
@@ -235,8 +248,10 @@ struct fake {
 	struct timespec clock_mtime;
 	/* state */
 	struct netdata nd[NNET];
-	struct bucket buckets[MAX_BUCKETS];   /* every network's, in network order */
+	struct bucket buckets[MAX_BUCKETS];   /* every network's, in network order, view after view */
 	int nbuckets;
+	int bucket_base[NNET + 1];            /* where each network's buckets start */
+	void *net_state[NNET];                /* a network's own state (fake_net.setup) */
 	struct token *tokens;
 	size_t ntokens, cap_tokens;
 	uint64_t token_serial;
@@ -255,6 +270,7 @@ struct rctx {
 	struct jw *j;
 	int64_t now;
 	bool authed;          /* Mastodon: a user token was sent (viewer fields appear) */
+	int view;             /* the view answering (Mastodon: the instance) */
 	unsigned tf, ex, uf;  /* X: tweet.fields, expansions, user.fields */
 	bool ids_numeric;     /* script "wrong_types": ids as numbers */
 	bool nulls;           /* script "wrong_types"/"nulls": text fields null */
@@ -287,6 +303,7 @@ struct rq {
 	struct rule *rule;        /* script rule applied to this request, if any */
 	struct jw j;
 	struct rctx rc;
+	int view;                 /* the view (Mastodon instance) that answers it, 0 by default */
 	int64_t now;
 	bool dup, shuffle;        /* script: duplicated / out-of-order items */
 	bool wrong_container;     /* script: object where an array belongs */
@@ -313,10 +330,15 @@ struct stream {
 	uint32_t a;                  /* ST_ACCOUNT */
 	const struct refvec *rv;     /* ST_REFS */
 	size_t n;                    /* visible items, oldest first */
+	size_t first;                /* items before it are out of reach (X's 3,200) */
 	unsigned filter;             /* F_* for posts */
 	unsigned type_mask;          /* ST_NOTIFS: 1 << enum ntype allowed */
 	int64_t min_t;               /* items older than this are out of range */
 	int32_t author;              /* ST_REFS: only this author, -1 any */
+	int view;                    /* whose ids order the items (fake_net.post_order) */
+	int64_t now;                 /* the stream's "now" */
+	/* a network's own filter on posts (Mastodon: what an instance knows), or NULL */
+	bool (*keep)(const struct stream *s, int64_t t, uint32_t a);
 };
 
 struct page {
@@ -340,12 +362,15 @@ void stream_mangle(struct rq *r, struct page *pg);
 /* ------------------------------------------------ limits.c */
 
 void limits_init(struct fake *f);
-struct bucket *limits_find(struct fake *f, const char *name);
 void limits_roll(struct bucket *b, int64_t now);
+bool limits_open(struct bucket *b, int64_t now);
+int limits_select(struct fake *f, const char *name, struct bucket **out, int max);
 struct bucket *limits_bucket(struct rq *r, int local);
 struct bucket *limits_endpoint_bucket(struct rq *r);
+void limits_arrival(struct rq *r);
 void limits_headers(struct rq *r, const struct bucket *b);
-void limits_too_many(struct rq *r, struct bucket *b, long reset_in_s);
+int64_t limits_too_many(struct rq *r, struct bucket *b, long reset_in_s);
+void limits_hold(struct bucket *b, int64_t until_s);
 void limits_refuse(struct rq *r, struct bucket *b);
 bool limits_check(struct rq *r, int local);
 const char *limits_token_new(struct fake *f, bool refresh, int64_t now);
@@ -368,7 +393,9 @@ struct rule {
 	long count, skip;           /* count -1: forever */
 	int code;
 	long ms, bytes, interval_ms, reset_in;
+	bool hold;                  /* 429: the bucket answers 429 until the announced reset */
 	char *variant, *body, *ctype;
+	char *host;                 /* only requests to this host (Host header, or a view's name) */
 	char **headers;             /* extra "Name: value" lines, NULL-terminated */
 	uint64_t applied;
 };
@@ -412,8 +439,15 @@ struct fake_route {
 	fake_handler fn;
 };
 
+/* A network's own command-line option (it always takes a value). */
+struct fake_option {
+	const char *name;                             /* "mastodon-instances" */
+	int (*set)(struct fake *f, const char *arg);  /* -1: a bad value */
+};
+
 struct fake_bucket {
-	const char *name;      /* "x.users_tweets": --rate, /_fake/rate, /_fake/stats */
+	const char *name;      /* "x.users_tweets": --rate, /_fake/rate, /_fake/stats
+	                        * (with views: one per view, "name@view") */
 	long limit, window_s;
 	/* Paths that match no endpoint have no bucket; a scripted 429 on one
 	 * (of any network) has always shown this bucket's numbers. */
@@ -439,24 +473,54 @@ struct fake_net {
 	bool astral_escape;            /* JSON escapes non-BMP characters as surrogate pairs */
 	bool reply_mention;            /* a reply's text starts with @target */
 	bool quote_link;               /* a quote's text ends with a link to the quoted post */
-	/* paging keys: ids, or times where the network pages by time */
-	uint64_t (*post_order)(int64_t t, uint32_t a);
+	/* paging keys: ids as view `view` shows them (< 0: as the account's own
+	 * home does; the control API's view), or times where the network pages
+	 * by time */
+	uint64_t (*post_order)(const struct fake *f, int view, int64_t t, uint32_t a);
 	uint64_t (*notif_key)(size_t i);               /* NULL: the notification's time */
 	/* answers in the network's own shape */
 	void (*error)(struct rq *r, int status, const char *reason);
 	void (*not_found)(struct rq *r);               /* NULL: error() with 404 */
 	void (*rate_headers)(struct rq *r, const struct bucket *b);
 	void (*too_many)(struct rq *r, const struct bucket *shown);   /* after rate_headers */
+	/* The network's buckets (bit i: buckets[i]) a request draws on; NULL:
+	 * its endpoint's bucket. Counts requests inside announced windows. */
+	unsigned (*rate_keys)(struct rq *r);
 	/* The control API's view of it. Tests compare what a client stored
 	 * with these, so they are the ids the API itself shows: the account's
 	 * fields in /_fake/account, its stable id and each post's storage key
 	 * (a Bluesky repost: its repost record) in /_fake/posts, and the id
 	 * /_fake/add_posts answers for a new post. */
 	void (*ctl_account)(struct jw *j, const struct fake *f, uint32_t a);
-	void (*ctl_account_id)(const struct fake *f, uint32_t a, char out[96]);
-	void (*ctl_post_ref)(const struct fake *f, const struct post *p, char out[96]);
-	void (*ctl_post_id)(const struct fake *f, uint32_t a, int64_t t, char out[96]);
+	void (*ctl_account_id)(const struct fake *f, uint32_t a, char out[256]);
+	void (*ctl_post_ref)(const struct fake *f, const struct post *p, char out[256]);
+	void (*ctl_post_id)(const struct fake *f, uint32_t a, int64_t t, char out[256]);
 	void (*ctl_auth)(struct jw *j, const struct fake *f);  /* what a client logs in with */
+	/* everything below is optional (NULL) */
+	/* its own options (each takes a value) and their --help lines; setup
+	 * runs once every option is read, before the buckets and indexes are
+	 * built (non-zero: refuse to start), teardown at exit */
+	const struct fake_option *options;
+	size_t noptions;
+	const char *usage;
+	int (*setup)(struct fake *f);
+	void (*teardown)(struct fake *f);
+	/* Views: one server answering as several (Mastodon instances). Buckets
+	 * are per view; view_name NULL or returning NULL: no views. route picks
+	 * the view of an API request (before scripts and counters). */
+	int (*views)(const struct fake *f);
+	const char *(*view_name)(const struct fake *f, int view);
+	int (*route)(struct rq *r);
+	/* a notification from `from` becomes visible this long after the post
+	 * (ms); < 0: the network keeps the original ordering rules */
+	int64_t (*notif_delay)(const struct fake *f, uint32_t from);
+	/* the control API: extra keys in /_fake/stats and their reset, extra
+	 * keys per post added by /_fake/add_posts, extra /_fake/ paths (true:
+	 * answered) */
+	void (*ctl_stats)(struct jw *j, struct fake *f);
+	void (*ctl_stats_reset)(struct fake *f);
+	void (*ctl_post_keys)(struct jw *j, const struct fake *f, uint32_t a, int64_t t);
+	bool (*ctl_serve)(struct rq *r, const char *path);
 };
 
 #define FAKE_NET_DECLARE(id, table) extern const struct fake_net table;
@@ -472,8 +536,6 @@ int net_endpoint(int net, int local);
 int net_unknown_endpoint(void);
 const char *net_endpoint_name(int ep);
 const struct fake_endpoint *net_endpoint_def(int ep, int *net);
-int net_bucket_base(int net);
-const struct fake_bucket *net_bucket_def(int bi, int *net);
 
 /* ------------------------------------------------ bluesky.c, beyond its table */
 

@@ -58,6 +58,33 @@ static int notif_cmp(const void *x, const void *y)
 	return r->from < s->from ? -1 : r->from > s->from;
 }
 
+/* How long after the post a notification from `from` arrives (ms), or -1:
+ * the network has no such delays (and keeps the original rules: added
+ * notifications go last). */
+static int64_t notif_delay(const struct fake *f, int net, uint32_t from)
+{
+	const struct fake_net *nd = net_list[net];
+	return nd->notif_delay ? nd->notif_delay(f, from) : -1;
+}
+
+/* A notification, late by its delay; added at run time with delays on, it
+ * goes into its place by time (it may arrive after later ones). */
+static void notif_add(struct fake *f, int net, struct notif n, bool sorted_insert)
+{
+	struct notifvec *v = &f->nd[net].notifs;
+	int64_t d = notif_delay(f, net, n.from);
+	size_t i;
+
+	if (d > 0)
+		n.t += d;
+	notif_push(v, n);
+	if (!sorted_insert || d < 0)
+		return;
+	for (i = v->n - 1; i > 0 && notif_cmp(&v->v[i - 1], &n) > 0; i--)
+		v->v[i] = v->v[i - 1];
+	v->v[i] = n;
+}
+
 /* Adds a post to the tag, mention and notification indexes. */
 static void index_post(struct fake *f, const struct post *p, bool sorted_insert)
 {
@@ -75,11 +102,11 @@ static void index_post(struct fake *f, const struct post *p, bool sorted_insert)
 	if (p->a == 0)
 		return;
 	if (p->mention == 0 && p->type != P_REPOST)
-		notif_push(&nd->notifs, (struct notif){ p->t, N_MENTION, p->a, (int32_t)p->j, -1 });
+		notif_add(f, p->net, (struct notif){ p->t, N_MENTION, p->a, (int32_t)p->j, -1 }, sorted_insert);
 	else if (p->tgt_a == 0)
-		notif_push(&nd->notifs, (struct notif){ p->t,
+		notif_add(f, p->net, (struct notif){ p->t,
 			p->type == P_REPLY ? N_REPLY : p->type == P_QUOTE ? N_QUOTE : N_REPOST,
-			p->a, (int32_t)p->j, p->tgt_j });
+			p->a, (int32_t)p->j, p->tgt_j }, sorted_insert);
 }
 
 /* Event times must be unique: Bluesky cursors are timestamps. */
@@ -94,17 +121,15 @@ static void notifs_finish(struct notifvec *v)
 
 static void build_likes_follows(struct fake *f, int net)
 {
-	struct notifvec *nv = &f->nd[net].notifs;
-
 	for (uint32_t d = 1; d <= f->nengaged; d++) {
-		notif_push(nv, (struct notif){ f->end_ms - f->span_ms +
-			(int64_t)(world_hash(f, net, d, 0, 21) % (uint64_t)(f->span_ms / 2 + 1)), N_FOLLOW, d, -1, -1 });
-		for (uint32_t j = 0; j < f->nmyposts; j++) {
+		notif_add(f, net, (struct notif){ f->end_ms - f->span_ms +
+			(int64_t)(world_hash(f, net, d, 0, 21) % (uint64_t)(f->span_ms / 2 + 1)), N_FOLLOW, d, -1, -1 }, false);
+		for (uint32_t j = 0; j < world_gen_count(f, 0); j++) {
 			if (world_hash(f, net, d, j, 20) % 100 >= 15 || world_quick_type(f, net, 0, j) == P_REPOST)
 				continue;
 			int64_t t = world_gen_time(f, net, 0, j) + 1000 + (int64_t)(world_hash(f, net, d, j, 22) % (6 * 3600 * 1000));
 			if (t <= f->end_ms)     /* additions must land after every generated event */
-				notif_push(nv, (struct notif){ t, N_LIKE, d, -1, (int32_t)j });
+				notif_add(f, net, (struct notif){ t, N_LIKE, d, -1, (int32_t)j }, false);
 		}
 	}
 }
@@ -234,8 +259,9 @@ uint32_t index_add_post(struct fake *f, int net, uint32_t a, uint8_t type, int32
 	x->text = text ? util_strdup(text) : NULL;
 	world_post_get(f, net, a, n, &p);
 	index_post(f, &p, true);
-	/* notifs were sorted; a new one may need to move into place */
-	{
+	/* notifs were sorted; a new one may need to move into place (with
+	 * delays, notif_add put it there) */
+	if (notif_delay(f, net, a) < 0) {
 		struct notifvec *nv = &f->nd[net].notifs;
 		if (nv->n > 1 && nv->v[nv->n - 1].t <= nv->v[nv->n - 2].t)
 			nv->v[nv->n - 1].t = nv->v[nv->n - 2].t + 1;
@@ -257,6 +283,10 @@ void index_add_event(struct fake *f, int net, uint32_t from, uint8_t type, int64
 			my_j--;
 		if (my_j < 0)
 			return;
+	}
+	if (notif_delay(f, net, from) >= 0) {   /* into its place; late by the sender's delay */
+		notif_add(f, net, (struct notif){ t, type, from, -1, my_j }, true);
+		return;
 	}
 	if (nv->n && nv->v[nv->n - 1].t >= t)
 		t = nv->v[nv->n - 1].t + 1;

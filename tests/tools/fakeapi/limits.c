@@ -10,27 +10,49 @@
 
 #include "fakeapi.h"
 
-/* Every network's buckets, in network order: /_fake/stats lists them so. */
+/* Every network's buckets, in network order, and within a network with
+ * views one set per view, view after view: /_fake/stats lists them so. A
+ * view's buckets are named "name@view". */
 void limits_init(struct fake *f)
 {
 	f->nbuckets = 0;
-	for (int n = 0; n < NNET; n++)
-		for (size_t i = 0; i < net_list[n]->nbuckets; i++) {
-			const struct fake_bucket *d = &net_list[n]->buckets[i];
-			if (f->nbuckets == MAX_BUCKETS) {
-				fprintf(stderr, "fakeapi: more than %d rate buckets\n", MAX_BUCKETS);
-				exit(2);
+	for (int n = 0; n < NNET; n++) {
+		const struct fake_net *net = net_list[n];
+		int views = net->views ? net->views(f) : 1;
+
+		f->bucket_base[n] = f->nbuckets;
+		for (int v = 0; v < views; v++)
+			for (size_t i = 0; i < net->nbuckets; i++) {
+				const struct fake_bucket *d = &net->buckets[i];
+				const char *vn = net->view_name ? net->view_name(f, v) : NULL;
+				struct bucket *b;
+				if (f->nbuckets == MAX_BUCKETS) {
+					fprintf(stderr, "fakeapi: more than %d rate buckets\n", MAX_BUCKETS);
+					exit(2);
+				}
+				b = &f->buckets[f->nbuckets++];
+				*b = (struct bucket){ .net = n, .view = v, .local = (int)i, .unmatched = d->unmatched,
+						      .shared = d->shared, .limit = d->limit, .window_s = d->window_s,
+						      .remaining = d->limit };
+				snprintf(b->name, sizeof b->name, vn ? "%s@%s" : "%s", d->name, vn);
 			}
-			f->buckets[f->nbuckets++] = (struct bucket){ d->name, d->limit, d->window_s, d->limit, 0 };
-		}
+	}
+	f->bucket_base[NNET] = f->nbuckets;
 }
 
-struct bucket *limits_find(struct fake *f, const char *name)
+/* The buckets a name stands for (--rate, POST /_fake/rate): the one of
+ * that name, or, for a bucket that exists per view, every view's. */
+int limits_select(struct fake *f, const char *name, struct bucket **out, int max)
 {
-	for (int i = 0; i < f->nbuckets; i++)
-		if (strcmp(f->buckets[i].name, name) == 0)
-			return &f->buckets[i];
-	return NULL;
+	size_t n = strlen(name);
+	int got = 0;
+
+	for (int i = 0; i < f->nbuckets && got < max; i++) {
+		const char *bn = f->buckets[i].name;
+		if (strcmp(bn, name) == 0 || (strncmp(bn, name, n) == 0 && bn[n] == '@'))
+			out[got++] = &f->buckets[i];
+	}
+	return got;
 }
 
 /* Fixed windows that start with the first request after the previous one
@@ -43,33 +65,74 @@ void limits_roll(struct bucket *b, int64_t now)
 	}
 }
 
-static bool bucket_take(struct bucket *b, int64_t now)
+/* Rolls the window; true if a request may take from the bucket now (its
+ * window is not spent and no "hold" rule closed it). */
+bool limits_open(struct bucket *b, int64_t now)
 {
 	limits_roll(b, now);
-	if (b->remaining <= 0)
+	return b->remaining > 0 && now >= b->held_s * 1000;
+}
+
+static bool bucket_take(struct bucket *b, int64_t now)
+{
+	if (!limits_open(b, now))
 		return false;
 	b->remaining--;
 	return true;
 }
 
-/* The request's network's bucket number `local` (its index in fake_net.buckets). */
-struct bucket *limits_bucket(struct rq *r, int local)
+/* A "hold" rule fired: every request on b gets 429 until until_s. */
+void limits_hold(struct bucket *b, int64_t until_s)
 {
-	return &r->f->buckets[net_bucket_base(r->net) + local];
+	if (until_s > b->held_s)
+		b->held_s = until_s;
 }
 
-/* The bucket a scripted 429 on this request shows. */
+/* The request's network's bucket number `local` (its index in
+ * fake_net.buckets), for the request's view. */
+struct bucket *limits_bucket(struct rq *r, int local)
+{
+	const struct fake_net *net = net_get(r->net);
+
+	return &r->f->buckets[r->f->bucket_base[r->net] + r->view * (int)net->nbuckets + local];
+}
+
+/* The bucket a scripted 429 on this request shows: its endpoint's, else the
+ * one declared for unmatched paths (of the request's view, if its network
+ * has it). */
 struct bucket *limits_endpoint_bucket(struct rq *r)
 {
-	int net;
-	const struct fake_endpoint *e = net_endpoint_def(r->ep, &net);
+	struct fake *f = r->f;
+	const struct fake_endpoint *e = net_endpoint_def(r->ep, NULL);
 
 	if (e)
-		return &r->f->buckets[net_bucket_base(net) + e->bucket];
-	for (int i = 0; i < r->f->nbuckets; i++)
-		if (net_bucket_def(i, NULL)->unmatched)
-			return &r->f->buckets[i];
-	return &r->f->buckets[0];
+		return limits_bucket(r, e->bucket);
+	for (int i = 0; i < f->nbuckets; i++)
+		if (f->buckets[i].unmatched && f->buckets[i].net == r->net && f->buckets[i].view == r->view)
+			return &f->buckets[i];
+	for (int i = 0; i < f->nbuckets; i++)
+		if (f->buckets[i].unmatched)
+			return &f->buckets[i];
+	return &f->buckets[0];
+}
+
+/* An API request arrived: for every bucket it draws on, count it if it
+ * comes inside a window that a 429 for that bucket announced (a client
+ * that waits for the announced reset keeps these at 0). */
+void limits_arrival(struct rq *r)
+{
+	const struct fake_endpoint *e = net_endpoint_def(r->ep, NULL);
+	const struct fake_net *nd = net_get(r->net);
+	unsigned keys;
+
+	if (!e || !nd)
+		return;
+	keys = nd->rate_keys ? nd->rate_keys(r) : 1u << e->bucket;
+	for (size_t i = 0; i < nd->nbuckets; i++) {
+		struct bucket *b = limits_bucket(r, (int)i);
+		if ((keys & (1u << i)) && r->now < b->announced_s * 1000)
+			r->f->st.after_429[b - r->f->buckets]++;
+	}
 }
 
 /* --- rate-limit headers and 429s, each network's own --- */
@@ -89,11 +152,14 @@ static void honour_window(struct bucket *shown, struct bucket *rb, int64_t now)
 	limits_roll(rb, now);
 	if (rb->remaining <= 0 && rb->reset_s > shown->reset_s)
 		shown->reset_s = rb->reset_s;
+	if (rb->held_s > shown->reset_s)
+		shown->reset_s = rb->held_s;
 }
 
 /* A 429 in the network's own shape. reset_in_s > 0: a scripted one, which
- * shows that reset instead of b's. */
-void limits_too_many(struct rq *r, struct bucket *b, long reset_in_s)
+ * shows that reset instead of b's. The reset shown is announced for b;
+ * returns it. */
+int64_t limits_too_many(struct rq *r, struct bucket *b, long reset_in_s)
 {
 	const struct fake_net *net = net_get(r->net);
 	struct bucket shown = *b;
@@ -105,11 +171,18 @@ void limits_too_many(struct rq *r, struct bucket *b, long reset_in_s)
 		for (size_t i = 0; net && i < net->nbuckets; i++)
 			if (net->buckets[i].shared)
 				honour_window(&shown, limits_bucket(r, (int)i), r->now);
+	} else if (b->remaining > 0 && r->now < b->held_s * 1000) {
+		shown.reset_s = b->held_s;      /* held, not spent: open again at the hold's end */
 	}
+	if (b->held_s > shown.reset_s)
+		shown.reset_s = b->held_s;
 	limits_headers(r, &shown);
 	/* a path no network claims has always had Bluesky's body (and no rate headers) */
 	(net ? net : net_list[NET_B])->too_many(r, &shown);
 	r->f->st.ep_429[r->ep]++;
+	if (shown.reset_s > b->announced_s)
+		b->announced_s = shown.reset_s;
+	return shown.reset_s;
 }
 
 /* Refuses the request: b's window is spent. */

@@ -145,10 +145,13 @@ static void serve_api(struct rq *r)
 				r->ep = net_endpoint(r->net, rt->ep);
 				break;
 			}
+	r->view = net && net->route ? net->route(r) : 0;
+	r->rc.view = r->view;
 	f->st.requests++;
 	f->st.by_ep[r->ep]++;
 	f->st.by_net[r->net]++;
 	r->rc.net = r->net;
+	limits_arrival(r);
 	if ((r->rule = script_take(f, r))) {
 		f->st.scripted++;
 		if (script_replace(r, r->rule)) {
@@ -215,6 +218,8 @@ static void usage(FILE *out)
 "  --accounts N           doc1..docN per network (default 20, max 65535)\n"
 "  --posts N              posts per account (default 50)\n"
 "  --my-posts N           posts of \"me\" (default: --posts)\n"
+"  --heavy NAME=COUNT     COUNT posts for one account (me, docN) on every network, over the\n"
+"                         same span (repeatable), e.g. --heavy doc2=3000\n"
 "  --engaged K            doc1..docK interact with me (default 5)\n"
 "  --tags a,b,c           hashtags used by generated posts (default meded,cardiology,healthequity)\n"
 "  --span-days D          posts spread over D days (default 30)\n"
@@ -233,8 +238,12 @@ static void usage(FILE *out)
 "  --bsky-access-ttl S    access JWT lifetime in seconds (default 7200)\n"
 "  --rate NAME=LIMIT[/WINDOW]  set a rate bucket: x.users_tweets, x.users_mentions,\n"
 "                         x.search_recent, x.users, x.tweets, mastodon.api, mastodon.paging,\n"
-"                         bluesky.api, bluesky.createSession\n"
-"\n"
+"                         bluesky.api, bluesky.createSession (per-instance buckets: NAME@HOST;\n"
+"                         the plain name sets every instance's)\n", out);
+	for (int n = 0; n < NNET; n++)
+		if (net_list[n]->usage)
+			fputs(net_list[n]->usage, out);
+	fputs("\n"
 "Endpoints: X /2/users/by/username/:u, /2/users/by?usernames=, /2/users/:id,\n"
 "  /2/users/:id/tweets, /2/users/:id/mentions, /2/tweets/search/recent, /2/tweets?ids=;\n"
 "  Mastodon /api/v1/accounts/lookup, /api/v1/accounts/:id[/statuses], /api/v1/timelines/tag/:tag,\n"
@@ -254,7 +263,9 @@ static void usage(FILE *out)
 "  POST /_fake/script              add rule(s): {\"path\":\"/2/users/\",\"action\":\"429\",\"count\":2}\n"
 "       keys: path (prefix, required), action (required), method, count (default 1, -1 forever),\n"
 "       skip, code, ms, bytes, interval_ms, reset_in, variant, body, file (body from a file),\n"
-"       content_type, headers ({\"Name\":\"value\"}, added to the answer)\n"
+"       content_type, headers ({\"Name\":\"value\"}, added to the answer), host (only requests\n"
+"       to that Host, or to that Mastodon instance), hold (429: the bucket stays closed until\n"
+"       the announced reset)\n"
 "       actions: status (code, network error JSON) | 429 (network's headers; reset_in)\n"
 "                | html (code) | raw (code, content_type, body) | expired_token\n"
 "                | hang (never answer; ms: close after) | drop (close, no answer)\n"
@@ -270,44 +281,82 @@ static void usage(FILE *out)
 "  GET|POST /_fake/clock           {\"now\":EPOCH|ISO} freeze, {\"advance\":S}, {\"offset\":S}, {\"real\":true}\n"
 "  POST /_fake/rate                {\"bucket\":\"x.users_tweets\",\"limit\":N,\"window\":S,\"remaining\":N,\"reset\":true}\n"
 "  POST /_fake/expire_tokens       Bluesky access tokens expire now (refresh tokens stay valid)\n"
+"  GET  /_fake/instances           Mastodon instances: names, who lives where, flags, counters\n"
 "  POST /_fake/quit\n"
 "See docs/FAKEAPI.md.\n", out);
 }
 
-static bool parse_time_arg(const char *s, int64_t *ms)
+/* --rate NAME=LIMIT[/WINDOW]: checked when read, applied once the buckets
+ * exist (they depend on other options, e.g. Mastodon instances) */
+#define MAX_RATE_ARGS 64
+static const char *rate_args[MAX_RATE_ARGS];
+static int nrate_args;
+
+static int split_rate_arg(const char *s, char name[160], long *limit, long *window)
 {
-	char *end;
-	double v = strtod(s, &end);
-	if (end != s && *end == '\0') {
-		*ms = (int64_t)(v * 1000);
-		return true;
-	}
-	return clock_parse_iso(s, ms);
+	const char *eq = strchr(s, '=');
+
+	*window = 0;
+	if (!eq || eq == s || (size_t)(eq - s) >= 160)
+		return -1;
+	snprintf(name, 160, "%.*s", (int)(eq - s), s);
+	if (sscanf(eq + 1, "%ld/%ld", limit, window) < 1 || *limit < 0)
+		return -1;
+	return 0;
 }
 
-static int parse_rate_arg(struct fake *f, const char *s)
+static int apply_rate_args(struct fake *f)
 {
-	char name[40];
-	long limit, window = 0;
+	for (int i = 0; i < nrate_args; i++) {
+		char name[160];
+		long limit, window;
+		struct bucket *bs[MAX_BUCKETS];
+		int nb;
+
+		if (split_rate_arg(rate_args[i], name, &limit, &window) < 0 ||
+		    !(nb = limits_select(f, name, bs, MAX_BUCKETS))) {
+			fprintf(stderr, "fakeapi: bad value for option --rate: %s (unknown bucket?)\n", rate_args[i]);
+			return -1;
+		}
+		for (int k = 0; k < nb; k++) {
+			bs[k]->limit = bs[k]->remaining = limit;
+			if (window > 0)
+				bs[k]->window_s = window;
+		}
+	}
+	return 0;
+}
+
+/* NAME=COUNT: the account (me, docN) gets COUNT posts instead of --posts */
+static int parse_heavy_arg(struct fake *f, const char *s)
+{
+	char name[64];
 	const char *eq = strchr(s, '=');
-	struct bucket *b;
+	uint32_t a;
+	long n;
 
 	if (!eq || (size_t)(eq - s) >= sizeof name)
 		return -1;
 	snprintf(name, sizeof name, "%.*s", (int)(eq - s), s);
-	if (!(b = limits_find(f, name)) || sscanf(eq + 1, "%ld/%ld", &limit, &window) < 1 || limit < 0)
+	if (!world_acct_by_name(f, name, &a) || strchr(name, '@') || strchr(name, '.') ||
+	    !util_parse_long(eq + 1, &n) || n < 0 || n > 1000000)
 		return -1;
-	b->limit = b->remaining = limit;
-	if (window > 0)
-		b->window_s = window;
+	for (int i = 0; i < f->nheavy; i++)
+		if (f->heavy[i].a == a) {
+			f->heavy[i].n = (uint32_t)n;
+			return 0;
+		}
+	f->heavy[f->nheavy].a = a;
+	f->heavy[f->nheavy++].n = (uint32_t)n;
 	return 0;
 }
 
 static int parse_args(struct fake *f, int argc, char **argv)
 {
 	enum { O_PORT = 256, O_PORTFILE, O_SCRIPT, O_GZIP, O_HANG, O_SEED, O_ACC, O_POSTS, O_MY, O_ENG, O_TAGS,
-	       O_SPAN, O_END, O_NOW, O_CLOCK, O_XT, O_MT, O_BP, O_TTL, O_RATE, O_SCALE, O_ANCHOR, O_SPANH };
-	static const struct option opts[] = {
+	       O_SPAN, O_END, O_NOW, O_CLOCK, O_XT, O_MT, O_BP, O_TTL, O_RATE, O_SCALE, O_ANCHOR, O_SPANH, O_HEAVY,
+	       O_NET = 1000 };
+	static const struct option core_opts[] = {
 		{ "port", 1, 0, O_PORT }, { "port-file", 1, 0, O_PORTFILE }, { "script", 1, 0, O_SCRIPT },
 		{ "gzip", 0, 0, O_GZIP }, { "hang-max", 1, 0, O_HANG }, { "verbose", 0, 0, 'v' },
 		{ "help", 0, 0, 'h' }, { "seed", 1, 0, O_SEED }, { "accounts", 1, 0, O_ACC },
@@ -316,16 +365,28 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		{ "now", 1, 0, O_NOW }, { "clock-file", 1, 0, O_CLOCK }, { "x-token", 1, 0, O_XT },
 		{ "mastodon-token", 1, 0, O_MT }, { "bsky-password", 1, 0, O_BP }, { "bsky-access-ttl", 1, 0, O_TTL },
 		{ "rate", 1, 0, O_RATE }, { "clock-scale", 1, 0, O_SCALE }, { "clock-anchor", 1, 0, O_ANCHOR },
-		{ "span-hours", 1, 0, O_SPANH },
+		{ "span-hours", 1, 0, O_SPANH }, { "heavy", 1, 0, O_HEAVY },
 		{ 0, 0, 0, 0 },
 	};
+	struct option opts[128];
+	size_t nopts = 0;
+	int li = 0;
 	const char *tags = "meded,cardiology,healthequity";
+	const char *heavy[MAX_HEAVY];
+	int nheavy = 0;
 	long my_posts = -1, engaged = 5, span_days = 30, span_hours = 0, v;
 	bool end_set = false;
 	double anchor = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+	/* the core's options, then each network's own (values from O_NET on) */
+	while (core_opts[nopts].name)
+		opts[nopts] = core_opts[nopts], nopts++;
+	for (int n = 0; n < NNET; n++)
+		for (size_t i = 0; i < net_list[n]->noptions && nopts < 127; i++)
+			opts[nopts++] = (struct option){ net_list[n]->options[i].name, 1, 0, O_NET + n * 64 + (int)i };
+	opts[nopts] = (struct option){ 0, 0, 0, 0 };
+	while ((c = getopt_long(argc, argv, "vh", opts, &li)) != -1) {
 		bool okv = true;
 		switch (c) {
 		case O_PORT: okv = util_parse_long(optarg, &v) && v >= 0 && v < 65536; f->port = (int)v; break;
@@ -342,15 +403,23 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		case O_ENG: okv = util_parse_long(optarg, &engaged) && engaged >= 0; break;
 		case O_TAGS: tags = optarg; break;
 		case O_SPAN: okv = util_parse_long(optarg, &span_days) && span_days > 0 && span_days < 3650; break;
+		case O_HEAVY: okv = nheavy < MAX_HEAVY; heavy[nheavy++] = optarg; break;
 		case O_SPANH: okv = util_parse_long(optarg, &span_hours) && span_hours > 0 && span_hours < 87600; break;
-		case O_END: okv = parse_time_arg(optarg, &f->end_ms); end_set = true; break;
-		case O_NOW: okv = parse_time_arg(optarg, &f->frozen_ms); f->frozen = true; break;
+		case O_END: okv = clock_parse_arg(optarg, &f->end_ms); end_set = true; break;
+		case O_NOW: okv = clock_parse_arg(optarg, &f->frozen_ms); f->frozen = true; break;
 		case O_CLOCK: f->clock_file = optarg; break;
 		case O_XT: f->x_token = optarg; break;
 		case O_MT: f->m_token = optarg; break;
 		case O_BP: f->b_password = optarg; break;
 		case O_TTL: okv = util_parse_long(optarg, &f->b_access_ttl_s) && f->b_access_ttl_s > 0; break;
-		case O_RATE: okv = parse_rate_arg(f, optarg) == 0; break;
+		case O_RATE: {
+			char name[160];
+			long lim, win;
+			okv = nrate_args < MAX_RATE_ARGS && split_rate_arg(optarg, name, &lim, &win) == 0;
+			if (okv)
+				rate_args[nrate_args++] = optarg;
+			break;
+		}
 		case O_SCALE: okv = util_parse_long(optarg, &v) && v >= 1 && v <= 1000000; f->scale = v; break;
 		case O_ANCHOR: {
 			char *end;
@@ -358,10 +427,17 @@ static int parse_args(struct fake *f, int argc, char **argv)
 			okv = end != optarg && !*end && anchor > 0;
 			break;
 		}
-		default: usage(stderr); return -1;
+		default:
+			if (c >= O_NET && c < O_NET + NNET * 64) {
+				const struct fake_net *net = net_list[(c - O_NET) / 64];
+				okv = net->options[(c - O_NET) % 64].set(f, optarg) == 0;
+				break;
+			}
+			usage(stderr);
+			return -1;
 		}
 		if (!okv) {
-			fprintf(stderr, "fakeapi: bad value for option %s: %s\n", argv[optind - 1], optarg);
+			fprintf(stderr, "fakeapi: bad value for option --%s: %s\n", opts[li].name, optarg);
 			return -1;
 		}
 	}
@@ -378,6 +454,12 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		f->frozen = false;
 	}
 	f->nmyposts = my_posts >= 0 ? (uint32_t)my_posts : f->nposts;
+	for (int i = 0; i < nheavy; i++)
+		if (parse_heavy_arg(f, heavy[i]) < 0) {
+			fprintf(stderr, "fakeapi: bad value for option --heavy: %s (want NAME=COUNT, NAME me or doc1..doc%u)\n",
+				heavy[i], f->naccounts);
+			return -1;
+		}
 	f->nengaged = (uint32_t)(engaged > (long)f->naccounts ? (long)f->naccounts : engaged);
 	f->span_ms = span_hours ? span_hours * 3600000 : span_days * DAY_MS;
 	if (!end_set)
@@ -478,7 +560,7 @@ int main(int argc, char **argv)
 {
 	static struct fake fk;   /* the tool's one state struct */
 	struct fake *f = &fk;
-	int rc = 1;
+	int rc = 2;             /* bad options */
 
 	signal(SIGPIPE, SIG_IGN);
 	if (net_unknown_endpoint() >= MAX_EP) {     /* the request counters are fixed arrays */
@@ -492,9 +574,15 @@ int main(int argc, char **argv)
 	f->m_token = "fake-mastodon-token";
 	f->b_password = "fake-app-password";
 	f->b_access_ttl_s = 7200;
-	limits_init(f);
 	if (parse_args(f, argc, argv) < 0)
-		return 2;
+		goto out;
+	for (int n = 0; n < NNET; n++)       /* networks set up from their options */
+		if (net_list[n]->setup && net_list[n]->setup(f) != 0)
+			goto out;
+	limits_init(f);
+	if (apply_rate_args(f) < 0)
+		goto out;
+	rc = 1;
 	util_b32_fill(f->tco, 10, f->seed ^ 0x5eedd1dULL);
 	f->did_mask = util_mix64(f->seed ^ 0xd1d) & ((1ULL << 55) - 1);
 	snprintf(f->base_url, sizeof f->base_url, "http://127.0.0.1:%d", f->port);
@@ -514,6 +602,9 @@ out:
 		free(f->tokens[i].s);
 	free(f->tokens);
 	index_free(f);
+	for (int n = 0; n < NNET; n++)
+		if (net_list[n]->teardown)
+			net_list[n]->teardown(f);
 	if (f->base)
 		event_base_free(f->base);
 	return rc;

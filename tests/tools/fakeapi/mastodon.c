@@ -4,7 +4,10 @@
  * with a token). Newest first always; max_id/since_id/min_id with min_id
  * giving the oldest page above the id; Link header with rel="next" (older,
  * only when the page is full) and rel="prev" (newer, when the page is not
- * empty). Requests that page draw on a second budget, as on mastodon.social. */
+ * empty). Requests that page draw on a second budget, as on mastodon.social.
+ * Everything is rendered as one instance shows it (rctx.view): with
+ * --mastodon-instances, mastodon_inst.c says where accounts live, which ids
+ * an instance gives them and what it knows (mastodon.h). */
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,28 +15,26 @@
 #include <string.h>
 #include <strings.h>
 
-#include "fakeapi.h"
-
-#define M_ACCT_BASE    ((uint64_t)109000000000000000ULL)
-#define M_NOTIF_BASE   ((uint64_t)1000000ULL)
+#include "mastodon.h"
 
 /* rate buckets and endpoints, indexes into the tables at the end */
 enum { MB_API, MB_PAGING };
 enum { ME_LOOKUP, ME_ACCOUNT, ME_STATUSES, ME_TAG, ME_NOTIFS, ME_STATUS };
 
-/* --- ids --- */
+/* --- ids: (ms << 16) | N, or per instance (mastodon_inst.c) --- */
 
-static uint64_t m_id(int64_t t, uint32_t a)
+static uint64_t m_post_order(const struct fake *f, int view, int64_t t, uint32_t a)
 {
-	return ((uint64_t)t << 16) | (a & 0xFFFF);
+	return minst_status_id(f, view, t, a);
 }
 
-static bool m_post_by_id(const struct fake *f, uint64_t key, uint32_t *a, uint32_t *j, int64_t now)
+/* the post a status id names on instance v, if v knows it by now */
+static bool m_post_by_id(const struct fake *f, int v, uint64_t key, uint32_t *a, uint32_t *j, int64_t now)
 {
-	int64_t t = (int64_t)(key >> 16);
+	int64_t t;
 
-	*a = (uint32_t)(key & 0xFFFF);
-	return world_post_by_time(f, NET_M, *a, t, now, j);
+	return minst_status_of(f, v, key, &t, a) && world_post_by_time(f, NET_M, *a, t, now, j) &&
+	       minst_knows(f, v, *a, t, now);
 }
 
 /* --- rendering --- */
@@ -44,16 +45,19 @@ static void m_account(struct rctx *c, uint32_t a)
 {
 	struct jw *j = c->j;
 	struct fake *f = c->f;
-	char id[24], name[24], dname[64], u[160], ts[32], d[16];
+	char id[24], name[24], dname[64], u[256], ts[32], d[16], acct[160], home[160], here[160];
 	uint32_t vis = world_count_upto(f, NET_M, a, c->now);
 
 	world_acct_name(f, a, name);
 	world_display_name(f, a, dname);
-	snprintf(id, sizeof id, "%" PRIu64, M_ACCT_BASE + a);
+	minst_acct(f, c->view, a, acct);
+	minst_base(f, minst_home(f, a), home);
+	minst_base(f, c->view, here);
+	snprintf(id, sizeof id, "%" PRIu64, minst_account_id(f, c->view, a));
 	jw_obj(j);
 	render_kid(c, "id", id);
 	jw_kstr(j, "username", name);
-	jw_kstr(j, "acct", name);
+	jw_kstr(j, "acct", acct);
 	render_ktext(c, "display_name", dname);
 	jw_kbool(j, "locked", false);
 	jw_kbool(j, "bot", false);
@@ -72,14 +76,14 @@ static void m_account(struct rctx *c, uint32_t a)
 	} else {
 		jw_kstr(j, "note", "<p>Resident, learning every day.</p>");
 	}
-	snprintf(u, sizeof u, "%s/@%s", f->base_url, name);
+	snprintf(u, sizeof u, "%s/@%s", home, name);
 	jw_kstr(j, "url", u);
-	snprintf(u, sizeof u, "%s/users/%s", f->base_url, name);
+	snprintf(u, sizeof u, "%s/users/%s", home, name);
 	jw_kstr(j, "uri", u);
-	snprintf(u, sizeof u, "%s/system/accounts/avatars/%u/original/avatar.png", f->base_url, a);
+	snprintf(u, sizeof u, "%s/system/accounts/avatars/%u/original/avatar.png", here, a);
 	jw_kstr(j, "avatar", u);
 	jw_kstr(j, "avatar_static", u);
-	snprintf(u, sizeof u, "%s/headers/original/missing.png", f->base_url);
+	snprintf(u, sizeof u, "%s/headers/original/missing.png", here);
 	jw_kstr(j, "header", u);
 	jw_kstr(j, "header_static", u);
 	jw_kint(j, "followers_count", (long long)(util_mix64(a + 7) % 5000));
@@ -102,7 +106,7 @@ static void m_account(struct rctx *c, uint32_t a)
 static void m_content(struct rctx *c, const struct post *p, struct buf *html)
 {
 	struct segs sg;
-	char name[24];
+	char name[24], base[160];
 
 	render_compose(c->f, p, &sg);
 	buf_puts(html, "<p>");
@@ -115,14 +119,16 @@ static void m_content(struct rctx *c, const struct post *p, struct buf *html)
 		case S_TEXT:
 			render_html_escape(html, s->s, true);
 			break;
-		case S_MENTION:
+		case S_MENTION:      /* the content is the author's home's: links to homes */
 			world_acct_name(c->f, (uint32_t)s->v, name);
+			minst_base(c->f, minst_home(c->f, (uint32_t)s->v), base);
 			buf_printf(html, "<span class=\"h-card\" translate=\"no\"><a href=\"%s/@%s\" class=\"u-url mention\">@<span>%s</span></a></span>",
-				   c->f->base_url, name, name);
+				   base, name, name);
 			break;
 		case S_TAG:
+			minst_base(c->f, minst_home(c->f, p->a), base);
 			buf_printf(html, "<a href=\"%s/tags/%s\" class=\"mention hashtag\" rel=\"tag\">#<span>%s</span></a>",
-				   c->f->base_url, c->f->tags[s->v], c->f->tags[s->v]);
+				   base, c->f->tags[s->v], c->f->tags[s->v]);
 			break;
 		}
 	}
@@ -132,7 +138,7 @@ static void m_content(struct rctx *c, const struct post *p, struct buf *html)
 static void m_mentions_tags(struct rctx *c, const struct post *p)
 {
 	struct jw *j = c->j;
-	char name[24], id[24], u[128];
+	char name[24], id[24], u[256], base[160], acct[160];
 	int32_t who[2] = { p->type == P_REPLY ? p->tgt_a : -1, p->mention };
 
 	jw_karr(j, "mentions");
@@ -140,19 +146,22 @@ static void m_mentions_tags(struct rctx *c, const struct post *p)
 		if (who[i] < 0 || (i == 1 && who[1] == who[0]))
 			continue;
 		world_acct_name(c->f, (uint32_t)who[i], name);
-		snprintf(id, sizeof id, "%" PRIu64, M_ACCT_BASE + (uint64_t)who[i]);
-		snprintf(u, sizeof u, "%s/@%s", c->f->base_url, name);
+		minst_acct(c->f, c->view, (uint32_t)who[i], acct);
+		minst_base(c->f, minst_home(c->f, (uint32_t)who[i]), base);
+		snprintf(id, sizeof id, "%" PRIu64, minst_account_id(c->f, c->view, (uint32_t)who[i]));
+		snprintf(u, sizeof u, "%s/@%s", base, name);
 		jw_obj(j);
 		jw_kstr(j, "id", id);
 		jw_kstr(j, "username", name);
 		jw_kstr(j, "url", u);
-		jw_kstr(j, "acct", name);
+		jw_kstr(j, "acct", acct);
 		jw_end(j);
 	}
 	jw_aend(j);
+	minst_base(c->f, c->view, base);
 	jw_karr(j, "tags");
 	for (int i = 0; i < p->ntags; i++) {
-		snprintf(u, sizeof u, "%s/tags/%s", c->f->base_url, c->f->tags[p->tags[i]]);
+		snprintf(u, sizeof u, "%s/tags/%s", base, c->f->tags[p->tags[i]]);
 		jw_obj(j);
 		jw_kstr(j, "name", c->f->tags[p->tags[i]]);
 		jw_kstr(j, "url", u);
@@ -165,24 +174,23 @@ static void m_status(struct rctx *c, const struct post *p, int depth)
 {
 	struct jw *j = c->j;
 	struct fake *f = c->f;
-	char id[24], name[24], ts[32], u[160], tid_s[24];
+	char id[24], ts[32], uri[256], url[256], tid_s[24];
 	struct buf html = { 0 };
 	struct post t;
 	long m[6];
 	bool cw = util_mix64(p->seed ^ 99) % 100 < 3 && p->type != P_REPOST;
 
-	world_acct_name(f, p->a, name);
-	snprintf(id, sizeof id, "%" PRIu64, m_id(p->t, p->a));
+	snprintf(id, sizeof id, "%" PRIu64, minst_status_id(f, c->view, p->t, p->a));
 	render_metrics(p, m);
 	jw_obj(j);
 	render_kid(c, "id", id);
 	clock_iso_ms(p->t, ts);
 	jw_kstr(j, "created_at", ts);
 	if (p->type == P_REPLY) {
-		snprintf(tid_s, sizeof tid_s, "%" PRIu64,
-			 m_id(world_post_time(f, NET_M, (uint32_t)p->tgt_a, (uint32_t)p->tgt_j), (uint32_t)p->tgt_a));
+		snprintf(tid_s, sizeof tid_s, "%" PRIu64, minst_status_id(f, c->view,
+			 world_post_time(f, NET_M, (uint32_t)p->tgt_a, (uint32_t)p->tgt_j), (uint32_t)p->tgt_a));
 		jw_kstr(j, "in_reply_to_id", tid_s);
-		snprintf(tid_s, sizeof tid_s, "%" PRIu64, M_ACCT_BASE + (uint64_t)p->tgt_a);
+		snprintf(tid_s, sizeof tid_s, "%" PRIu64, minst_account_id(f, c->view, (uint32_t)p->tgt_a));
 		jw_kstr(j, "in_reply_to_account_id", tid_s);
 	} else {
 		jw_knull(j, "in_reply_to_id");
@@ -192,10 +200,9 @@ static void m_status(struct rctx *c, const struct post *p, int depth)
 	jw_kstr(j, "spoiler_text", cw ? "case discussion" : "");
 	jw_kstr(j, "visibility", "public");
 	jw_kstr(j, "language", "en");
-	snprintf(u, sizeof u, "%s/users/%s/statuses/%s%s", f->base_url, name, id, p->type == P_REPOST ? "/activity" : "");
-	jw_kstr(j, "uri", u);
-	snprintf(u, sizeof u, "%s/@%s/%s", f->base_url, name, id);
-	jw_kstr(j, "url", p->type == P_REPOST ? NULL : u);
+	minst_status_uri(f, p, uri, url);       /* the author's home's, seen from anywhere */
+	jw_kstr(j, "uri", uri);
+	jw_kstr(j, "url", *url ? url : NULL);
 	jw_kint(j, "replies_count", p->type == P_REPOST ? 0 : m[1]);
 	jw_kint(j, "reblogs_count", p->type == P_REPOST ? 0 : m[0]);
 	jw_kint(j, "favourites_count", p->type == P_REPOST ? 0 : m[2]);
@@ -257,18 +264,28 @@ static void m_error(struct rq *r, int status, const char *msg)
 	jw_end(&r->j);
 }
 
+static bool m_paging(struct rq *r)
+{
+	return rq_param(r, "min_id") || rq_param(r, "max_id") || rq_param(r, "since_id");
+}
+
+/* the buckets a request draws on (limits_arrival) */
+static unsigned m_rate_keys(struct rq *r)
+{
+	return 1u << MB_API | (m_paging(r) ? 1u << MB_PAGING : 0);
+}
+
 /* Every call draws on mastodon.api; calls that page (max_id, min_id,
  * since_id) also on mastodon.paging. False (and a 429) when either is spent. */
 static bool m_rate_check(struct rq *r)
 {
 	struct bucket *b = limits_bucket(r, MB_API);
 
-	if (rq_param(r, "min_id") || rq_param(r, "max_id") || rq_param(r, "since_id")) {
+	if (m_paging(r)) {
 		struct bucket *pg = limits_bucket(r, MB_PAGING);
-		limits_roll(b, r->now);
-		limits_roll(pg, r->now);
-		if (b->remaining <= 0 || pg->remaining <= 0) {
-			limits_refuse(r, b->remaining <= 0 ? b : pg);
+		bool api_open = limits_open(b, r->now), pg_open = limits_open(pg, r->now);
+		if (!api_open || !pg_open) {
+			limits_refuse(r, !api_open ? b : pg);
 			return false;
 		}
 		b->remaining--;
@@ -282,14 +299,25 @@ static bool m_rate_check(struct rq *r)
 
 /* --- endpoints --- */
 
+/* The user token is HOME's (instance 0): any other instance answers it as
+ * an unknown token (and counts it). A closed instance wants a token even
+ * where one is optional. */
 static bool m_auth(struct rq *r, bool required)
 {
 	const char *t = rq_bearer(r);
+	bool mine = t && strcmp(t, r->f->m_token) == 0;
 
 	r->rc.authed = false;
-	if (t && strcmp(t, r->f->m_token) == 0) {
+	if (mine && r->view == 0) {
 		r->rc.authed = true;
 		return true;
+	}
+	if (mine)
+		minst_note(r->f, r->view, MI_FOREIGN_TOKEN);
+	if (!t && !required && minst_closed(r->f, r->view)) {
+		minst_note(r->f, r->view, MI_REFUSED);
+		m_error(r, 401, "This API requires an authenticated user");
+		return false;
 	}
 	if (!t && !required)
 		return true;
@@ -349,15 +377,16 @@ static void m_link_url(struct rq *r, struct buf *b, const char *key, uint64_t id
 {
 	struct kv kv[32];
 	size_t n = 0;
-	char idb[24];
+	char idb[24], base[160];
 
 	snprintf(idb, sizeof idb, "%" PRIu64, id);
+	minst_link_base(r, base);
 	for (struct evkeyval *e = r->q.tqh_first; e && n < 31; e = e->next.tqe_next)
 		if (strcmp(e->key, "max_id") && strcmp(e->key, "min_id") && strcmp(e->key, "since_id"))
 			kv[n++] = (struct kv){ e->key, e->value };
 	kv[n++] = (struct kv){ key, idb };
 	qsort(kv, n, sizeof kv[0], kv_cmp);
-	buf_printf(b, "<%s%s?", r->f->base_url, r->path);
+	buf_printf(b, "<%s%s?", base, r->path);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_putc(b, '&');
@@ -415,23 +444,23 @@ static void m_render_statuses(struct rq *r, const struct stream *s, size_t limit
 	free(pg.idx);
 }
 
+/* an account id as this instance gives them */
 static bool m_account_id(struct rq *r, const char *s, uint32_t *a)
 {
 	uint64_t id;
-	if (!util_parse_u64(s, &id) || id < M_ACCT_BASE || id - M_ACCT_BASE > r->f->naccounts)
-		return false;
-	*a = (uint32_t)(id - M_ACCT_BASE);
-	return true;
+	return util_parse_u64(s, &id) && minst_account_of(r->f, r->view, id, a);
 }
 
+/* acct=doc3 or doc3@DOMAIN (with instances: the account's home) */
 static void m_lookup(struct rq *r, const char *arg)
 {
 	uint32_t a;
-	const char *acct = rq_param(r, "acct");
+	const char *acct = rq_param(r, "acct"), *at;
 
 	if (!m_auth(r, false) || !m_rate_check(r))
 		return;
-	if (!acct || !world_acct_by_name(r->f, acct, &a) || strstr(acct, ".bsky")) {
+	at = acct ? strchr(acct + (*acct == '@'), '@') : NULL;
+	if (!acct || !world_acct_by_name(r->f, acct, &a) || strstr(acct, ".bsky") || (at && !minst_domain_ok(r->f, a, at + 1))) {
 		m_error(r, 404, "Record not found");
 		return;
 	}
@@ -468,13 +497,17 @@ static void m_statuses(struct rq *r, const char *id)
 	}
 	if (tagged && (tag = index_tag_find(r->f, tagged[0] == '#' ? tagged + 1 : tagged)) >= 0) {
 		stream_refs(&s, r->f, NET_M, &r->f->nd[NET_M].tags[tag], r->now);
+		minst_refs_stream(&s, r->view);
 		s.author = (int32_t)a;
 	} else if (tagged) {
 		stream_refs(&s, r->f, NET_M, &r->f->nd[NET_M].tags[0], 0);   /* unknown tag: nothing */
 		s.n = 0;
 	} else {
 		stream_account(&s, r->f, NET_M, a, r->now);
+		minst_account_stream(&s, r->view);      /* what this instance has of it */
 	}
+	if (minst_empty(r->f, r->view))
+		s.n = 0;     /* limited federation: no statuses */
 	if (rq_param(r, "exclude_replies") && strcasecmp(rq_param(r, "exclude_replies"), "false") != 0)
 		s.filter |= F_NO_REPLIES;
 	if (rq_param(r, "exclude_reblogs") && strcasecmp(rq_param(r, "exclude_reblogs"), "false") != 0)
@@ -498,7 +531,9 @@ static void m_tag(struct rq *r, const char *name)
 		return;
 	}
 	stream_refs(&s, r->f, NET_M, &r->f->nd[NET_M].tags[tag], r->now);
-	if (rq_param(r, "only_media") && strcasecmp(rq_param(r, "only_media"), "false") != 0)
+	minst_refs_stream(&s, r->view);             /* local posts and the remote ones it knows */
+	if ((rq_param(r, "only_media") && strcasecmp(rq_param(r, "only_media"), "false") != 0) ||
+	    minst_empty(r->f, r->view))
 		s.n = 0;
 	m_render_statuses(r, &s, m_limit(r, 20, 40));
 }
@@ -511,7 +546,7 @@ static void m_status_ep(struct rq *r, const char *id)
 
 	if (!m_auth(r, false) || !m_rate_check(r))
 		return;
-	if (!util_parse_u64(id, &key) || !m_post_by_id(r->f, key, &a, &j, r->now)) {
+	if (!util_parse_u64(id, &key) || minst_empty(r->f, r->view) || !m_post_by_id(r->f, r->view, key, &a, &j, r->now)) {
 		m_error(r, 404, "Record not found");
 		return;
 	}
@@ -619,32 +654,8 @@ static void m_rate_headers(struct rq *r, const struct bucket *b)
 /* Mastodon sends no Retry-After */
 static void m_too_many(struct rq *r, const struct bucket *shown)
 {
+	minst_note(r->f, r->view, MI_429);
 	m_error(r, 429, "Too many requests");
-}
-
-static void m_ctl_account(struct jw *j, const struct fake *f, uint32_t a)
-{
-	char id[24], name[24];
-
-	world_acct_name(f, a, name);
-	snprintf(id, sizeof id, "%" PRIu64, M_ACCT_BASE + a);
-	jw_kstr(j, "id", id);
-	jw_kstr(j, "acct", name);
-}
-
-static void m_ctl_account_id(const struct fake *f, uint32_t a, char out[96])
-{
-	snprintf(out, 96, "%" PRIu64, M_ACCT_BASE + a);
-}
-
-static void m_ctl_post_id(const struct fake *f, uint32_t a, int64_t t, char out[96])
-{
-	snprintf(out, 96, "%" PRIu64, m_id(t, a));
-}
-
-static void m_ctl_post_ref(const struct fake *f, const struct post *p, char out[96])
-{
-	m_ctl_post_id(f, p->a, p->t, out);
 }
 
 static void m_ctl_auth(struct jw *j, const struct fake *f)
@@ -686,14 +697,29 @@ const struct fake_net mastodon_net = {
 	.buckets = m_buckets,
 	.nbuckets = sizeof m_buckets / sizeof m_buckets[0],
 	.reply_mention = true,
-	.post_order = m_id,
+	.post_order = m_post_order,
 	.notif_key = m_notif_key,
 	.error = m_error_hook,
 	.rate_headers = m_rate_headers,
 	.too_many = m_too_many,
-	.ctl_account = m_ctl_account,
-	.ctl_account_id = m_ctl_account_id,
-	.ctl_post_id = m_ctl_post_id,
-	.ctl_post_ref = m_ctl_post_ref,
+	.rate_keys = m_rate_keys,
+	.ctl_account = minst_ctl_account,
+	.ctl_account_id = minst_ctl_account_id,
+	.ctl_post_id = minst_ctl_post_id,
+	.ctl_post_ref = minst_ctl_post_ref,
 	.ctl_auth = m_ctl_auth,
+	/* several instances: mastodon_inst.c */
+	.options = minst_options,
+	.noptions = MINST_NOPTIONS,
+	.usage = minst_usage,
+	.setup = minst_setup,
+	.teardown = minst_teardown,
+	.views = minst_views,
+	.view_name = minst_view_name,
+	.route = minst_route,
+	.notif_delay = minst_notif_delay,
+	.ctl_stats = minst_ctl_stats,
+	.ctl_stats_reset = minst_ctl_stats_reset,
+	.ctl_post_keys = minst_ctl_post_keys,
+	.ctl_serve = minst_ctl_serve,
 };

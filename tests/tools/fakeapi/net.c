@@ -1,7 +1,8 @@
 /* net.c — the list of networks (FAKE_NETS in fakeapi.h) and the numbering
  * that turns each network's own endpoint and bucket indexes into the global
  * ones the counters use. Endpoints and buckets are numbered network after
- * network, in table order, so /_fake/stats lists them in that order. */
+ * network, in table order, so /_fake/stats lists them in that order (rate
+ * buckets, which may exist once per view, are numbered by limits.c). */
 #include <string.h>
 
 #include "fakeapi.h"
@@ -66,28 +67,4 @@ const char *net_endpoint_name(int ep)
 {
 	const struct fake_endpoint *e = net_endpoint_def(ep, NULL);
 	return e ? e->name : "unknown";
-}
-
-/* where the network's buckets start in struct fake's buckets[] */
-int net_bucket_base(int net)
-{
-	int bi = 0;
-
-	for (int n = 0; n < net; n++)
-		bi += (int)net_list[n]->nbuckets;
-	return bi;
-}
-
-/* The declaration of bucket bi (global) and its network. */
-const struct fake_bucket *net_bucket_def(int bi, int *net)
-{
-	for (int n = 0; n < NNET; n++) {
-		if (bi >= 0 && (size_t)bi < net_list[n]->nbuckets) {
-			if (net)
-				*net = n;
-			return &net_list[n]->buckets[bi];
-		}
-		bi -= (int)net_list[n]->nbuckets;
-	}
-	return NULL;
 }

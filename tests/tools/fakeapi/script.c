@@ -38,6 +38,7 @@ static void rule_free(struct rule *r)
 	free(r->variant);
 	free(r->body);
 	free(r->ctype);
+	free(r->host);
 	free(r);
 }
 
@@ -91,6 +92,7 @@ static struct rule *rule_from_json(const cJSON *o, char *err, size_t errlen)
 		r->count = v <= 0 ? -1 : v;
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "forever")))
 		r->count = -1;
+	r->hold = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "hold"));
 	if (util_jnum(o, "skip", &v) || util_jnum(o, "after", &v))
 		r->skip = v > 0 ? v : 0;
 	if (util_jnum(o, "code", &v) || util_jnum(o, "status", &v))
@@ -107,6 +109,8 @@ static struct rule *rule_from_json(const cJSON *o, char *err, size_t errlen)
 		r->variant = util_strdup(util_jstr(o, "variant"));
 	if (util_jstr(o, "body"))
 		r->body = util_strdup(util_jstr(o, "body"));
+	if (util_jstr(o, "host"))
+		r->host = util_strdup(util_jstr(o, "host"));
 	if (util_jstr(o, "content_type"))
 		r->ctype = util_strdup(util_jstr(o, "content_type"));
 	if (util_jstr(o, "file") && !(r->body = util_read_file(util_jstr(o, "file")))) {
@@ -190,13 +194,25 @@ int script_add_json(struct fake *f, const cJSON *j, char *err, size_t errlen)
 	return n;
 }
 
+/* A rule's "host": the request's Host header (a name without a port matches
+ * any port), or the name of the view answering it (a Mastodon instance,
+ * which also answers requests whose Host names no instance). */
+static bool rule_host_ok(struct rq *r, const char *host)
+{
+	const struct fake_net *net = net_get(r->net);
+	const char *vn = net && net->view_name ? net->view_name(r->f, r->view) : NULL;
+
+	return util_host_match(host, rq_header(r, "Host")) || (vn && strcasecmp(vn, host) == 0);
+}
+
 struct rule *script_take(struct fake *f, struct rq *r)
 {
 	int method = evhttp_request_get_command(r->req);
 
 	for (struct rule **pp = &f->rules; *pp; pp = &(*pp)->next) {
 		struct rule *ru = *pp;
-		if (strncmp(r->path, ru->prefix, strlen(ru->prefix)) != 0 || (ru->method && ru->method != method))
+		if (strncmp(r->path, ru->prefix, strlen(ru->prefix)) != 0 || (ru->method && ru->method != method) ||
+		    (ru->host && !rule_host_ok(r, ru->host)))
 			continue;
 		if (ru->skip > 0) {
 			ru->skip--;
@@ -248,9 +264,13 @@ bool script_replace(struct rq *r, struct rule *ru)
 	case A_STATUS:
 		rq_error(r, ru->code ? ru->code : 500);
 		break;
-	case A_429:
-		limits_too_many(r, limits_endpoint_bucket(r), ru->reset_in > 0 ? ru->reset_in : 60);
+	case A_429: {
+		struct bucket *b = limits_endpoint_bucket(r);
+		int64_t reset = limits_too_many(r, b, ru->reset_in > 0 ? ru->reset_in : 60);
+		if (ru->hold)        /* the whole bucket stays closed until that reset */
+			limits_hold(b, reset);
 		break;
+	}
 	case A_HTML:
 		code = ru->code ? ru->code : 503;
 		script_html_page(page, sizeof page, code, deliver_reason(code));

@@ -30,9 +30,9 @@ uint64_t stream_key(const struct stream *s, size_t i)
 	const struct fake_net *net = net_list[s->net];
 
 	if (s->kind == ST_ACCOUNT)
-		return net->post_order(world_post_time(s->f, s->net, s->a, (uint32_t)i), s->a);
+		return net->post_order(s->f, s->view, world_post_time(s->f, s->net, s->a, (uint32_t)i), s->a);
 	if (s->kind == ST_REFS)
-		return net->post_order(s->rv->v[i].t, s->rv->v[i].a);
+		return net->post_order(s->f, s->view, s->rv->v[i].t, s->rv->v[i].a);
 	return net->notif_key ? net->notif_key(i) : (uint64_t)s->f->nd[s->net].notifs.v[i].t;
 }
 
@@ -44,6 +44,9 @@ static bool stream_keep(const struct stream *s, size_t i)
 		return false;
 	if (s->kind == ST_NOTIFS)
 		return !s->type_mask || (s->type_mask & (1u << s->f->nd[s->net].notifs.v[i].type));
+	if (s->keep && !(s->kind == ST_ACCOUNT ? s->keep(s, world_post_time(s->f, s->net, s->a, (uint32_t)i), s->a)
+			 : s->keep(s, s->rv->v[i].t, s->rv->v[i].a)))
+		return false;
 	if (s->filter) {
 		uint8_t t = s->kind == ST_ACCOUNT ? world_quick_type(s->f, s->net, s->a, (uint32_t)i)
 			: world_quick_type(s->f, s->net, s->rv->v[i].a, s->rv->v[i].j);
@@ -56,13 +59,13 @@ static bool stream_keep(const struct stream *s, size_t i)
 
 void stream_account(struct stream *s, struct fake *f, int net, uint32_t a, int64_t now)
 {
-	*s = (struct stream){ .f = f, .kind = ST_ACCOUNT, .net = net, .a = a, .author = -1 };
+	*s = (struct stream){ .f = f, .kind = ST_ACCOUNT, .net = net, .a = a, .author = -1, .now = now };
 	s->n = world_count_upto(f, net, a, now);
 }
 
 void stream_refs(struct stream *s, struct fake *f, int net, const struct refvec *rv, int64_t now)
 {
-	*s = (struct stream){ .f = f, .kind = ST_REFS, .net = net, .rv = rv, .author = -1 };
+	*s = (struct stream){ .f = f, .kind = ST_REFS, .net = net, .rv = rv, .author = -1, .now = now };
 	s->n = index_refs_visible(rv, now);
 }
 
@@ -71,7 +74,7 @@ void stream_notifs(struct stream *s, struct fake *f, int net, int64_t now)
 	const struct notifvec *nv = &f->nd[net].notifs;
 	size_t lo = 0, hi = nv->n;
 
-	*s = (struct stream){ .f = f, .kind = ST_NOTIFS, .net = net, .author = -1 };
+	*s = (struct stream){ .f = f, .kind = ST_NOTIFS, .net = net, .author = -1, .now = now };
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (nv->v[mid].t <= now)
@@ -110,7 +113,8 @@ size_t stream_from(const struct stream *s, uint64_t k)
 	return lo;
 }
 
-/* Selects up to limit items with lo < key < hi (either bound optional).
+/* Selects up to limit items with lo < key < hi (either bound optional) at
+ * or after index s->first.
  * Default: the newest such items. oldest_above (Mastodon min_id, X previous
  * page): the oldest items above lo. Output is newest first either way. */
 void stream_select(const struct stream *s, const uint64_t *lo, const uint64_t *hi, size_t limit,
@@ -118,6 +122,12 @@ void stream_select(const struct stream *s, const uint64_t *lo, const uint64_t *h
 {
 	size_t start = lo ? stream_after(s, *lo) : 0;
 	size_t end = hi ? stream_from(s, *hi) : s->n;
+
+	if (start < s->first) {
+		start = s->first;
+		if (end < start)
+			end = start;
+	}
 
 	pg->idx = util_malloc((limit * 2 + 2) * sizeof *pg->idx);
 	pg->n = 0;
@@ -141,7 +151,7 @@ void stream_select(const struct stream *s, const uint64_t *lo, const uint64_t *h
 		}
 		for (; i < end && !pg->more_newer; i++)
 			pg->more_newer = stream_keep(s, i);
-		pg->more_older = start > 0;
+		pg->more_older = start > s->first;
 		for (size_t a = 0, b = pg->n; a + 1 < b; a++, b--) {
 			size_t t = pg->idx[a];
 			pg->idx[a] = pg->idx[b - 1];

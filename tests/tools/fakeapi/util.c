@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fakeapi.h"
 
@@ -113,4 +114,17 @@ bool util_jnum(const cJSON *o, const char *k, long *out)
 	if (cJSON_IsString(v) && util_parse_long(v->valuestring, out))
 		return true;
 	return false;
+}
+
+/* Does a Host header match a host name? "a.example" matches "a.example" and
+ * "a.example:8080" (any port); "b.example:8443" only "b.example:8443". */
+bool util_host_match(const char *name, const char *host)
+{
+	size_t n = strlen(name);
+
+	if (!host || !*name)
+		return false;
+	if (strchr(name, ':'))
+		return strcasecmp(name, host) == 0;
+	return strncasecmp(name, host, n) == 0 && (host[n] == '\0' || host[n] == ':');
 }

@@ -6,10 +6,11 @@
  *
  * Accounts: index 0 is the user ("me"), 1..N are "doc1".."docN"; accounts
  * 1..K ("engaged") interact with me and me with them. Each account has M posts
- * (me: --my-posts) spread over --span-days ending at --end-time. Kinds for
- * engaged docs: replies to me (10%), mentions of me (5%), quotes of me (4%),
- * reposts of me (4%); for all docs: replies (10%), reposts (5%) and quotes
- * (2%) of other docs, mentions of other docs (5%). Me: replies (25%),
+ * (me: --my-posts; any account: its --heavy count) spread over --span-days
+ * ending at --end-time. Kinds for engaged docs: replies to me (10%),
+ * mentions of me (5%), quotes of me (4%), reposts of me (4%); for all docs:
+ * replies (10%), reposts (5%) and quotes (2%) of other docs, mentions of
+ * other docs (5%). Me: replies (25%),
  * mentions (10%), quotes (8%), reposts (8%) aimed at engaged docs mostly.
  * ~25% of non-repost posts carry one or two hashtags. Posts whose time is
  * after the fake clock's "now" are not visible yet, so a scenario can also
@@ -145,8 +146,12 @@ bool world_acct_by_actor(const struct fake *f, const char *actor, uint32_t *a)
 
 /* --- post times and kinds --- */
 
+/* Generated posts of a: --posts (me: --my-posts), or its --heavy count. */
 uint32_t world_gen_count(const struct fake *f, uint32_t a)
 {
+	for (int i = 0; i < f->nheavy; i++)
+		if (f->heavy[i].a == a)
+			return f->heavy[i].n;
 	return a == 0 ? f->nmyposts : f->nposts;
 }
 

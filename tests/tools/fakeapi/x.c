@@ -16,6 +16,8 @@
 
 #define TWEPOCH_MS     1288834974657LL     /* X snowflake epoch */
 #define X_USER_BASE    ((uint64_t)1500000000000000000ULL)
+#define X_TIMELINE_REACH 3200               /* users/:id/tweets: the newest 3,200 posts */
+#define X_MIN_TIME_S   1288998000LL         /* start_time/end_time: not before 2010-11-06T00:00Z */
 
 /* rate buckets and endpoints, indexes into the tables at the end */
 enum { XB_TWEETS, XB_MENTIONS, XB_SEARCH, XB_USERS, XB_LOOKUP };
@@ -33,6 +35,11 @@ enum { UF_CREATED = 1, UF_DESCRIPTION = 2, UF_METRICS = 4, UF_IMAGE = 8, UF_VERI
 static uint64_t x_id(int64_t t, uint32_t a)
 {
 	return ((uint64_t)(t - TWEPOCH_MS) << 22) | (a & 0x3FFFFF);
+}
+
+static uint64_t x_post_order(const struct fake *f, int view, int64_t t, uint32_t a)
+{
+	return x_id(t, a);
 }
 
 static bool x_post_by_id(const struct fake *f, uint64_t key, uint32_t *a, uint32_t *j, int64_t now)
@@ -343,6 +350,33 @@ static void x_invalid(struct rq *r, const char *param, const char *value, const 
 	jw_end(&r->j);
 }
 
+/* start_time after end_time: both parameters are named, like the real answer */
+static void x_invalid_times(struct rq *r, const char *start, const char *end)
+{
+	char msg[200];
+
+	snprintf(msg, sizeof msg, "Invalid 'start_time':'%s'. 'start_time' must be before 'end_time':%s", start, end);
+	rq_json(r, 400);
+	jw_obj(&r->j);
+	jw_karr(&r->j, "errors");
+	jw_obj(&r->j);
+	jw_kobj(&r->j, "parameters");
+	jw_karr(&r->j, "start_time");
+	jw_str(&r->j, start);
+	jw_aend(&r->j);
+	jw_karr(&r->j, "end_time");
+	jw_str(&r->j, end);
+	jw_aend(&r->j);
+	jw_end(&r->j);
+	jw_kstr(&r->j, "message", msg);
+	jw_end(&r->j);
+	jw_aend(&r->j);
+	jw_kstr(&r->j, "title", "Invalid Request");
+	jw_kstr(&r->j, "detail", "One or more parameters to your request was invalid.");
+	jw_kstr(&r->j, "type", "https://api.twitter.com/2/problems/invalid-request");
+	jw_end(&r->j);
+}
+
 /* --- endpoints --- */
 
 #define X_TOKEN_PREFIX "7140dibdnow9"
@@ -603,8 +637,59 @@ static bool x_bound_id(struct rq *r, const char *param, uint64_t *out)
 	return false;
 }
 
-/* Returns false after writing a 400. */
-static bool x_bounds(struct rq *r, long min_res, long max_res, struct xbounds *b)
+/* start_time / end_time: RFC 3339, in whole seconds; false after a 400 */
+static bool x_time_param(struct rq *r, const char *param, int64_t *sec, bool *has)
+{
+	const char *v = rq_param(r, param);
+	char msg[200];
+	int64_t ms;
+
+	*has = false;
+	if (!v)
+		return true;
+	if (!clock_parse_iso(v, &ms) || ms < X_MIN_TIME_S * 1000) {
+		snprintf(msg, sizeof msg, "Invalid '%s':'%s'. '%s' must be a valid RFC 3339 date-time on or after "
+			 "2010-11-06T00:00Z", param, v, param);
+		x_invalid(r, param, v, msg);
+		return false;
+	}
+	*sec = ms / 1000;
+	*has = true;
+	return true;
+}
+
+/* start_time (inclusive) and end_time (exclusive) narrow the id range as the
+ * ids of the first post of those seconds would; since_id wins over
+ * start_time. False after a 400. */
+static bool x_time_bounds(struct rq *r, struct xbounds *b)
+{
+	int64_t start, end;
+	bool has_start, has_end;
+
+	if (!x_time_param(r, "start_time", &start, &has_start) || !x_time_param(r, "end_time", &end, &has_end))
+		return false;
+	if (has_start && has_end && start >= end) {
+		x_invalid_times(r, rq_param(r, "start_time"), rq_param(r, "end_time"));
+		return false;
+	}
+	if (has_start && !rq_param(r, "since_id")) {
+		uint64_t lo = x_id(start * 1000, 0) - 1;
+		if (!b->has_lo || lo > b->lo)
+			b->lo = lo;
+		b->has_lo = true;
+	}
+	if (has_end) {
+		uint64_t hi = x_id(end * 1000, 0);
+		if (!b->has_hi || hi < b->hi)
+			b->hi = hi;
+		b->has_hi = true;
+	}
+	return true;
+}
+
+/* Returns false after writing a 400. times: the endpoint takes start_time
+ * and end_time (the timelines). */
+static bool x_bounds(struct rq *r, long min_res, long max_res, bool times, struct xbounds *b)
 {
 	const char *v, *tp = rq_param(r, "pagination_token") ? "pagination_token" : "next_token";
 	char dir, msg[160];
@@ -620,6 +705,8 @@ static bool x_bounds(struct rq *r, long min_res, long max_res, struct xbounds *b
 	if (rq_param(r, "since_id") && !(b->has_lo = x_bound_id(r, "since_id", &b->lo)))
 		return false;
 	if (rq_param(r, "until_id") && !(b->has_hi = x_bound_id(r, "until_id", &b->hi)))
+		return false;
+	if (times && !x_time_bounds(r, b))
 		return false;
 	if (!(v = rq_param(r, tp)))
 		return true;
@@ -645,7 +732,7 @@ static void x_timeline(struct rq *r, struct stream *s, bool exclude_allowed)
 	struct postsrc src = { s, NULL };
 	const char *ex = rq_param(r, "exclude");
 
-	if (!x_bounds(r, 5, 100, &b))
+	if (!x_bounds(r, 5, 100, true, &b))
 		return;
 	if (exclude_allowed && ex) {
 		if (strstr(ex, "replies"))
@@ -671,6 +758,8 @@ static void x_users_tweets(struct rq *r, const char *id)
 		return;
 	}
 	stream_account(&s, r->f, NET_X, a, r->now);
+	if (s.n > X_TIMELINE_REACH)        /* older posts are out of reach: pages past them are empty */
+		s.first = s.n - X_TIMELINE_REACH;
 	x_timeline(r, &s, true);
 }
 
@@ -955,7 +1044,7 @@ static void x_search(struct rq *r, const char *arg)
 		x_invalid(r, "query", "", "The `query` query parameter can not be empty");
 		return;
 	}
-	if (!x_bounds(r, 10, 100, &b) || !x_search_since_ok(r, &b))
+	if (!x_bounds(r, 10, 100, false, &b) || !x_search_since_ok(r, &b))
 		return;
 	qcopy = util_strdup(query);
 	for (char *rest = qcopy, *or; rest; rest = or ? or + 4 : NULL) {
@@ -1027,17 +1116,17 @@ static void x_ctl_account(struct jw *j, const struct fake *f, uint32_t a)
 	jw_kstr(j, "username", name);
 }
 
-static void x_ctl_account_id(const struct fake *f, uint32_t a, char out[96])
+static void x_ctl_account_id(const struct fake *f, uint32_t a, char out[256])
 {
-	snprintf(out, 96, "%" PRIu64, X_USER_BASE + a);
+	snprintf(out, 256, "%" PRIu64, X_USER_BASE + a);
 }
 
-static void x_ctl_post_id(const struct fake *f, uint32_t a, int64_t t, char out[96])
+static void x_ctl_post_id(const struct fake *f, uint32_t a, int64_t t, char out[256])
 {
-	snprintf(out, 96, "%" PRIu64, x_id(t, a));
+	snprintf(out, 256, "%" PRIu64, x_id(t, a));
 }
 
-static void x_ctl_post_ref(const struct fake *f, const struct post *p, char out[96])
+static void x_ctl_post_ref(const struct fake *f, const struct post *p, char out[256])
 {
 	x_ctl_post_id(f, p->a, p->t, out);
 }
@@ -1089,7 +1178,7 @@ const struct fake_net x_net = {
 	.astral_escape = true,
 	.reply_mention = true,
 	.quote_link = true,
-	.post_order = x_id,
+	.post_order = x_post_order,
 	.error = x_error,
 	.not_found = x_not_found,
 	.rate_headers = x_rate_headers,
