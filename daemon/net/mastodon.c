@@ -10,8 +10,8 @@
  * not full. Remote posts that federate late get ids from their (older)
  * creation time, so the first request starts overlap_s below the watermark.
  * Handles are normalised to user@domain (local accounts get the instance's
- * host). Content HTML is turned into plain text; a content warning is kept
- * as a "CW: …" first paragraph. */
+ * host, and its port when api_base names one). Content HTML is turned into
+ * plain text; a content warning is kept as a "CW: …" first paragraph. */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -34,7 +34,8 @@ extern const struct net_platform net_mastodon;
 /* ---- handles ------------------------------------------------------------ */
 
 /* user or user@instance; the instance part is case-insensitive, the user
- * part is kept as typed. */
+ * part is kept as typed. An instance on its own port keeps it
+ * (user@localhost:3000): that is what the adapter makes of a local acct. */
 static int m_check_handle(char *h, size_t n, const char **why)
 {
 	char *at = memchr(h, '@', n);
@@ -49,8 +50,8 @@ static int m_check_handle(char *h, size_t n, const char **why)
 			return -EINVAL;
 		}
 	}
-	if (at && !net_url_valid_host(at + 1, n - user - 1)) {
-		*why = "expected user@instance.domain";
+	if (at && !net_url_valid_authority(at + 1, n - user - 1)) {
+		*why = "expected user@instance.domain (or user@instance.domain:port)";
 		return -EINVAL;
 	}
 	return 0;
@@ -240,7 +241,7 @@ static void m_read_rate(const struct net_response *resp, struct net_rate *rate)
 
 struct m_ctx {
 	const struct net_config *cfg;
-	char *host;                 /* instance host, for local accts */
+	char *host;                 /* instance host[:port], for local accts */
 };
 
 /* user@domain for an Account's acct (local accounts carry no domain). */
@@ -687,7 +688,7 @@ static int m_parse_body(const struct m_ctx *cx, enum net_op op, const struct net
 static int m_parse(const struct net_config *cfg, enum net_op op, const struct net_response *resp,
 		   struct net_walk *w, struct net_page *pg)
 {
-	struct m_ctx cx = { .cfg = cfg, .host = net_url_host(cfg->api_base) };
+	struct m_ctx cx = { .cfg = cfg, .host = net_url_authority(cfg->api_base) };
 	int st = net_status_of(resp);
 	cJSON *body = NULL;
 	int r = 0;

@@ -241,6 +241,51 @@ static void test_opaque_ids(void)
 	cfg.page_size = 0;
 }
 
+/* One inline status page parsed as ACCOUNT with c; the caller clears pg. */
+static void parse_inline(const struct net_config *c, const char *body, struct net_page *pg)
+{
+	struct net_walk w;
+	struct net_response resp = fx_inline(200, body, NULL, NOW);
+
+	net_walk_start(&w, NET_OP_ACCOUNT, NULL);
+	net_parse(M, c, NET_OP_ACCOUNT, &resp, &w, pg);
+	net_walk_clear(&w);
+}
+
+#define ST(id, extra) "{\"id\":\"" id "\",\"created_at\":\"2025-07-01T10:00:00.000Z\"," \
+	"\"account\":{\"id\":\"100\",\"acct\":\"alice\"},\"content\":\"<p>Look</p>\"" extra "}"
+
+/* Local accts take the configured instance's host, port included. */
+static void test_instance_port(void)
+{
+	struct net_config c = cfg;
+	struct net_page pg;
+	const char *body = "[" ST("1", ",\"mentions\":[{\"id\":\"101\",\"acct\":\"bob\"},"
+				     "{\"id\":\"300\",\"acct\":\"carol@other.example\"}]") "]";
+	static const char *const bases[][2] = {
+		{ "http://localhost:3000", "alice@localhost:3000" },
+		{ "https://Med.Example:8443/", "alice@med.example:8443" },
+		{ "https://med.example:443", "alice@med.example" },
+		{ "http://med.example:80", "alice@med.example" },
+		{ "https://med.example", "alice@med.example" },
+	};
+
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		c.api_base = bases[i][0];
+		parse_inline(&c, body, &pg);
+		if (ok(pg.n_posts == 1, "instance %s", bases[i][0]))
+			is_str(pg.posts[0].author_handle, bases[i][1], "  local acct qualified");
+		net_page_clear(&pg);
+	}
+	c.api_base = "http://localhost:3000";
+	parse_inline(&c, body, &pg);
+	if (ok(pg.n_posts == 1 && pg.posts[0].n_mentions == 2, "mentions on a local instance")) {
+		is_str(pg.posts[0].mentions[0], "bob@localhost:3000", "  local mention keeps the port");
+		is_str(pg.posts[0].mentions[1], "carol@other.example", "  remote mention as sent");
+	}
+	net_page_clear(&pg);
+}
+
 static void test_notifications(void)
 {
 	struct net_walk w;
@@ -351,6 +396,7 @@ int main(void)
 	test_build();
 	test_statuses();
 	test_opaque_ids();
+	test_instance_port();
 	test_notifications();
 	test_lookup_and_errors();
 	return tap_done();
