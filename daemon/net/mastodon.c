@@ -11,7 +11,8 @@
  * creation time, so the first request starts overlap_s below the watermark.
  * Handles are normalised to user@domain (local accounts get the instance's
  * host, and its port when api_base names one). Content HTML is turned into
- * plain text; a content warning is kept as a "CW: …" first paragraph. */
+ * plain text; a content warning (plain text already) is kept as a "CW: …"
+ * first paragraph. */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -286,11 +287,13 @@ static int m_ref_from_status(const struct m_ctx *cx, struct post_ref *ref, const
 			     &ref->author_handle, NULL) == -ENOMEM ? -ENOMEM : 0;
 }
 
-/* Plain text of a status: "CW: spoiler" paragraph, then the content. */
+/* Plain text of a status: "CW: spoiler" paragraph, then the content. The
+ * content is HTML; spoiler_text is plain text, so an "&amp;" in it is what
+ * the author typed. */
 static int m_text(const cJSON *src, char **out)
 {
 	const char *html = "", *cw = "";
-	char *body, *warn;
+	char *body;
 	int r;
 
 	if ((r = net_json_str(src, "content", &html)) == -EINVAL ||
@@ -303,11 +306,9 @@ static int m_text(const cJSON *src, char **out)
 		*out = body;
 		return 0;
 	}
-	warn = html_unescape(cw, strlen(cw));
-	r = warn && asprintf(out, "CW: %s%s%s", warn, *body ? "\n\n" : "", body) >= 0 ? 0 : -ENOMEM;
+	r = asprintf(out, "CW: %s%s%s", cw, *body ? "\n\n" : "", body) >= 0 ? 0 : -ENOMEM;
 	if (r < 0)
 		*out = NULL;
-	free(warn);
 	free(body);
 	return r;
 }

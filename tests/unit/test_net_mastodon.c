@@ -255,6 +255,21 @@ static void parse_inline(const struct net_config *c, const char *body, struct ne
 #define ST(id, extra) "{\"id\":\"" id "\",\"created_at\":\"2025-07-01T10:00:00.000Z\"," \
 	"\"account\":{\"id\":\"100\",\"acct\":\"alice\"},\"content\":\"<p>Look</p>\"" extra "}"
 
+/* spoiler_text is plain text: what looks like an entity stays as typed. */
+static void test_spoiler_plain(void)
+{
+	struct net_page pg;
+
+	parse_inline(&cfg, "[" ST("1", ",\"spoiler_text\":\"Fish &amp; chips <3\"")
+		     ",{\"id\":\"2\",\"account\":{\"id\":\"100\",\"acct\":\"alice\"},\"content\":\"\","
+		     "\"spoiler_text\":\"Caf\u00e9 \u2615 & more\"}]", &pg);
+	if (ok(pg.n_posts == 2, "spoilers: both statuses")) {
+		is_str(pg.posts[0].text, "CW: Fish &amp; chips <3\n\nLook", "  spoiler_text not unescaped");
+		is_str(pg.posts[1].text, "CW: Caf\xC3\xA9 \xE2\x98\x95 & more", "  no content: the CW alone");
+	}
+	net_page_clear(&pg);
+}
+
 /* Local accts take the configured instance's host, port included. */
 static void test_instance_port(void)
 {
@@ -396,6 +411,7 @@ int main(void)
 	test_build();
 	test_statuses();
 	test_opaque_ids();
+	test_spoiler_plain();
 	test_instance_port();
 	test_notifications();
 	test_lookup_and_errors();
