@@ -369,7 +369,10 @@ static int m_reply(const struct m_ctx *cx, const cJSON *st, struct post *p)
 }
 
 /* Quotes (Mastodon 4.5+): {state, quoted_status: Status|null} or the shallow
- * {state, quoted_status_id}. */
+ * {state, quoted_status_id}. Any quote object makes the status a quote, also
+ * while its target is unknown (pending approval, revoked, deleted, or not
+ * sent): it was written as one. quote_of then holds what is known, maybe
+ * nothing. */
 static int m_quote(const struct m_ctx *cx, const cJSON *src, struct post *p)
 {
 	const cJSON *q = net_json_obj(src, "quote"), *qs;
@@ -377,18 +380,14 @@ static int m_quote(const struct m_ctx *cx, const cJSON *src, struct post *p)
 
 	if (!q)
 		return 0;
+	p->kind = POST_QUOTE;
 	if ((qs = net_json_obj(q, "quoted_status"))) {
 		int r = m_ref_from_status(cx, &p->quote_of, qs);
 
-		if (r == -ENOMEM)
-			return r;
-		if (r == 0)
-			p->kind = POST_QUOTE;
-	} else if (net_json_str(q, "quoted_status_id", &qid) == 0) {
-		if (str_set(&p->quote_of.id, qid) < 0)
-			return -ENOMEM;
-		p->kind = POST_QUOTE;
+		return r == -ENOMEM ? r : 0;
 	}
+	if (net_json_str(q, "quoted_status_id", &qid) == 0 && *qid && str_set(&p->quote_of.id, qid) < 0)
+		return -ENOMEM;
 	return 0;
 }
 

@@ -12,7 +12,8 @@
 enum post_kind {
 	POST_ORIGINAL = 0,  /* a post of its own (may still be a reply) */
 	POST_REPOST,        /* a boost/retweet/repost: repost_of_* names the target */
-	POST_QUOTE,         /* a post quoting another: quote_of_* names the target */
+	POST_QUOTE,         /* a post quoting another: quote_of_* names the target as far
+	                       as it is known, which may be not at all */
 };
 
 struct post_ref {          /* another post this one points at */
@@ -36,7 +37,9 @@ struct post {
 	enum post_kind kind;
 	struct post_ref reply_to;   /* id NULL when not a reply */
 	struct post_ref repost_of;  /* id NULL unless kind == POST_REPOST */
-	struct post_ref quote_of;   /* id NULL unless kind == POST_QUOTE */
+	struct post_ref quote_of;   /* NULL unless kind == POST_QUOTE; a quote's target may
+	                               be unknown (a Mastodon quote pending approval,
+	                               revoked, deleted): kind POST_QUOTE, id NULL */
 	char **mentions;       /* handles mentioned (without '@'), n_mentions entries */
 	size_t n_mentions;
 	char **mention_ids;    /* stable ids parallel to mentions where known (else NULL entries) */

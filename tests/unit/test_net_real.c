@@ -128,7 +128,8 @@ static bool page_sane(const struct net_page *pg, const char *net)
 			return false;
 		if (p->kind == POST_REPOST && !p->repost_of.id)
 			return false;
-		if (p->kind == POST_QUOTE && !p->quote_of.id)
+		/* Only Mastodon has quotes whose target is not known yet. */
+		if (p->kind == POST_QUOTE && !p->quote_of.id && strcmp(net, "mastodon") != 0)
 			return false;
 		for (size_t k = 0; k < p->n_tags; k++)
 			if (!p->tags[k][0] || p->tags[k][0] == '#')
