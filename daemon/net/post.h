@@ -29,7 +29,10 @@ struct post {
 	char *author_id;
 	char *author_handle;
 	char *author_name;
-	char *text;            /* plain UTF-8, HTML stripped, entities decoded */
+	char *text;            /* plain UTF-8, HTML stripped, entities decoded; links
+	                          whole (Bluesky: each shortened link label replaced by
+	                          its facet's URL, a link card's URL not in the text
+	                          appended as a last line of its own) */
 	int64_t created_at;    /* unix seconds UTC */
 	int64_t edited_at;     /* unix seconds of the version seen when edited, else 0
 	                          (Mastodon edited_at; X: a later version's created_at) */
