@@ -14,7 +14,11 @@
  *
  * Unions are dispatched on $type and unknown variants skipped: feed reasons
  * (repost, pin), reply refs (postView, notFoundPost, blockedPost), embeds
- * (record, recordWithMedia; viewRecord/NotFound/Blocked/Detached). */
+ * (record, recordWithMedia; viewRecord/NotFound/Blocked/Detached; external).
+ *
+ * A post's text gets its links whole: each link facet's URL replaces the
+ * shortened label it covers, and a link card's URL that the text lacks is
+ * appended on a line of its own. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +28,7 @@
 
 #include "net/adapter.h"
 #include "common/str.h"
+#include "common/utf8.h"
 #include "net/json.h"
 #include "net/jwt.h"
 #include "net/time.h"
@@ -35,6 +40,11 @@
 #define B_WEB "https://bsky.app/profile/"
 #define BSKY_SKEW_MS (120 * 1000)
 #define BSKY_LOOKUP_MAX 25
+/* Links put back into a post's text: a longer URI stays as its label, and
+ * the text grows only up to B_TEXT_MAX (the lexicon caps a record's text at
+ * 3000 bytes; a crafted record must not make it balloon). */
+#define B_URI_MAX 2048
+#define B_TEXT_MAX 8192
 /* Used when a token's expiry cannot be read: refresh well inside the ~2 h
  * access lifetime; assume the refresh token lasts a month. */
 #define BSKY_ACCESS_GUESS_S 3600
@@ -440,6 +450,159 @@ static int b_facets(const cJSON *rec, const char *text, struct post *p)
 	return 0;
 }
 
+/* ---- links in the text ------------------------------------------------ */
+
+/* Bluesky shortens link labels in the text ("doi.org/10.5281/zeno...") and
+ * keeps the full URL only in the link facet or the link card; people need
+ * the URL itself in notifications and exports. */
+
+struct b_link {
+	size_t start, end;         /* byte range of the label in the original text */
+	size_t order;              /* place in facets[], to break ties the same way every time */
+	const char *uri;
+};
+
+/* Fit to stand in the text: valid UTF-8 with no space or control character
+ * (a URI never holds one) and not too long. */
+static bool b_uri_ok(const char *uri)
+{
+	size_t n = uri ? strlen(uri) : 0;
+
+	if (n == 0 || n > B_URI_MAX || !utf8_text_valid(uri, n))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)uri[i] <= ' ')
+			return false;
+	return true;
+}
+
+/* A cut at byte at does not split a UTF-8 character. */
+static bool b_char_edge(const char *text, size_t len, size_t at)
+{
+	return at == len || (at < len && ((unsigned char)text[at] & 0xC0) != 0x80);
+}
+
+static const char *b_facet_uri(const cJSON *facet)
+{
+	const cJSON *ft;
+
+	cJSON_ArrayForEach(ft, net_json_arr(facet, "features"))
+		if (b_type_is(ft, "app.bsky.richtext.facet#link"))
+			return net_json_str_or(ft, "uri", NULL);
+	return NULL;
+}
+
+/* A link facet that can replace its label: a range inside the text that
+ * cuts no character, a usable URI, a label that is not that URI already. */
+static bool b_link_of(const cJSON *facet, const char *text, size_t len, struct b_link *l)
+{
+	const cJSON *idx = net_json_obj(facet, "index");
+	int64_t bs = net_json_i64_or(idx, "byteStart", -1), be = net_json_i64_or(idx, "byteEnd", -1);
+
+	l->uri = b_facet_uri(facet);
+	if (!b_uri_ok(l->uri) || bs < 0 || be <= bs || (uint64_t)be > len)
+		return false;
+	l->start = (size_t)bs;
+	l->end = (size_t)be;
+	if (!b_char_edge(text, len, l->start) || !b_char_edge(text, len, l->end))
+		return false;
+	return strlen(l->uri) != l->end - l->start || memcmp(text + l->start, l->uri, l->end - l->start) != 0;
+}
+
+static int b_link_cmp(const void *a, const void *b)
+{
+	const struct b_link *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Writes text with each label replaced by its URI into b. Facets should
+ * not overlap; when they do, the one starting first wins and the other
+ * keeps its label. */
+static void b_splice(struct strbuf *b, const char *text, size_t len, const struct b_link *v, size_t n)
+{
+	size_t at = 0, grown = len;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t ul = strlen(v[i].uri), label = v[i].end - v[i].start;
+
+		if (v[i].start < at || grown - label + ul > (len > B_TEXT_MAX ? len : B_TEXT_MAX))
+			continue;
+		strbuf_append(b, text + at, v[i].start - at);
+		strbuf_puts(b, v[i].uri);
+		at = v[i].end;
+		grown = grown - label + ul;
+	}
+	strbuf_append(b, text + at, len - at);
+}
+
+/* p->text (the record's text) with the full URL of every link facet in
+ * place of its label. Facets are byte ranges into the original text, so
+ * this runs on it as the record gave it. */
+static int b_link_text(const cJSON *rec, struct post *p)
+{
+	const cJSON *facets = net_json_arr(rec, "facets"), *f;
+	size_t len = strlen(p->text), n = 0, k = 0;
+	struct strbuf b = STRBUF_INIT;
+	struct b_link *v;
+
+	if (!facets || !cJSON_GetArraySize(facets))
+		return 0;
+	if (!(v = calloc((size_t)cJSON_GetArraySize(facets), sizeof(*v))))
+		return -ENOMEM;
+	cJSON_ArrayForEach(f, facets) {
+		v[n].order = k++;
+		if (b_link_of(f, p->text, len, &v[n]))
+			n++;
+	}
+	qsort(v, n, sizeof(*v), b_link_cmp);
+	if (n)
+		b_splice(&b, p->text, len, v, n);
+	free(v);
+	if (!n)
+		return 0;
+	if (b.err) {
+		strbuf_free(&b);
+		return -ENOMEM;
+	}
+	free(p->text);
+	p->text = strbuf_steal(&b);
+	return 0;
+}
+
+/* The link card's URI (app.bsky.embed.external, alone or as the media of a
+ * recordWithMedia) of one embed, in its record or its view form. */
+static const char *b_card_in(const cJSON *embed, const char *card, const char *with_media)
+{
+	if (b_type_is(embed, with_media))
+		embed = net_json_obj(embed, "media");
+	if (!b_type_is(embed, card))
+		return NULL;
+	return net_json_str_or(net_json_obj(embed, "external"), "uri", NULL);
+}
+
+/* A link that exists only as a card becomes the post's link: appended on a
+ * line of its own unless the text already holds it. The hydrated view is
+ * read first, the record's own embed when there is no view (notifications). */
+static int b_card_text(const cJSON *view, const cJSON *rec_embed, struct post *p)
+{
+	const char *uri = b_card_in(view, "app.bsky.embed.external#view", "app.bsky.embed.recordWithMedia#view");
+	size_t len = strlen(p->text);
+	char *out;
+
+	if (!uri)
+		uri = b_card_in(rec_embed, "app.bsky.embed.external", "app.bsky.embed.recordWithMedia");
+	if (!b_uri_ok(uri) || strstr(p->text, uri) || len + 1 + strlen(uri) > (len > B_TEXT_MAX ? len : B_TEXT_MAX))
+		return 0;
+	if (asprintf(&out, "%s%s%s", p->text, len ? "\n" : "", uri) < 0)
+		return -ENOMEM;
+	free(p->text);
+	p->text = out;
+	return 0;
+}
+
 /* The quoted post: from the hydrated embed view when there is one, else from
  * the record's own embed (strongRef). Feeds, lists and other embedded
  * records are not quotes. */
@@ -526,7 +689,8 @@ static int b_post_core(const char *uri, const cJSON *author, const cJSON *rec,
 	p->created_at = ms_to_s(*created_ms);
 	if ((r = b_reply(rec, reply_ctx, p)) < 0 ||
 	    (r = b_quote(embed_view, net_json_obj(rec, "embed"), p)) < 0 ||
-	    (r = b_facets(rec, text, p)) < 0 || (r = b_url(p, uri)) < 0)
+	    (r = b_facets(rec, text, p)) < 0 || (r = b_url(p, uri)) < 0 ||
+	    (r = b_link_text(rec, p)) < 0 || (r = b_card_text(embed_view, net_json_obj(rec, "embed"), p)) < 0)
 		return r;
 	return 0;
 }

@@ -10,8 +10,9 @@
  * not full. Remote posts that federate late get ids from their (older)
  * creation time, so the first request starts overlap_s below the watermark.
  * Handles are normalised to user@domain (local accounts get the instance's
- * host). Content HTML is turned into plain text; a content warning is kept
- * as a "CW: …" first paragraph. */
+ * host, and its port when api_base names one). Content HTML is turned into
+ * plain text; a content warning (plain text already) is kept as a "CW: …"
+ * first paragraph. */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -34,7 +35,8 @@ extern const struct net_platform net_mastodon;
 /* ---- handles ------------------------------------------------------------ */
 
 /* user or user@instance; the instance part is case-insensitive, the user
- * part is kept as typed. */
+ * part is kept as typed. An instance on its own port keeps it
+ * (user@localhost:3000): that is what the adapter makes of a local acct. */
 static int m_check_handle(char *h, size_t n, const char **why)
 {
 	char *at = memchr(h, '@', n);
@@ -49,8 +51,8 @@ static int m_check_handle(char *h, size_t n, const char **why)
 			return -EINVAL;
 		}
 	}
-	if (at && !net_url_valid_host(at + 1, n - user - 1)) {
-		*why = "expected user@instance.domain";
+	if (at && !net_url_valid_authority(at + 1, n - user - 1)) {
+		*why = "expected user@instance.domain (or user@instance.domain:port)";
 		return -EINVAL;
 	}
 	return 0;
@@ -263,7 +265,7 @@ static void m_read_rate(const struct net_response *resp, struct net_rate *rate)
 
 struct m_ctx {
 	const struct net_config *cfg;
-	char *host;                 /* instance host, for local accts */
+	char *host;                 /* instance host[:port], for local accts */
 };
 
 /* user@domain for an Account's acct (local accounts carry no domain). */
@@ -308,11 +310,13 @@ static int m_ref_from_status(const struct m_ctx *cx, struct post_ref *ref, const
 			     &ref->author_handle, NULL) == -ENOMEM ? -ENOMEM : 0;
 }
 
-/* Plain text of a status: "CW: spoiler" paragraph, then the content. */
+/* Plain text of a status: "CW: spoiler" paragraph, then the content. The
+ * content is HTML; spoiler_text is plain text, so an "&amp;" in it is what
+ * the author typed. */
 static int m_text(const cJSON *src, char **out)
 {
 	const char *html = "", *cw = "";
-	char *body, *warn;
+	char *body;
 	int r;
 
 	if ((r = net_json_str(src, "content", &html)) == -EINVAL ||
@@ -325,11 +329,9 @@ static int m_text(const cJSON *src, char **out)
 		*out = body;
 		return 0;
 	}
-	warn = html_unescape(cw, strlen(cw));
-	r = warn && asprintf(out, "CW: %s%s%s", warn, *body ? "\n\n" : "", body) >= 0 ? 0 : -ENOMEM;
+	r = asprintf(out, "CW: %s%s%s", cw, *body ? "\n\n" : "", body) >= 0 ? 0 : -ENOMEM;
 	if (r < 0)
 		*out = NULL;
-	free(warn);
 	free(body);
 	return r;
 }
@@ -390,7 +392,10 @@ static int m_reply(const struct m_ctx *cx, const cJSON *st, struct post *p)
 }
 
 /* Quotes (Mastodon 4.5+): {state, quoted_status: Status|null} or the shallow
- * {state, quoted_status_id}. */
+ * {state, quoted_status_id}. Any quote object makes the status a quote, also
+ * while its target is unknown (pending approval, revoked, deleted, or not
+ * sent): it was written as one. quote_of then holds what is known, maybe
+ * nothing. */
 static int m_quote(const struct m_ctx *cx, const cJSON *src, struct post *p)
 {
 	const cJSON *q = net_json_obj(src, "quote"), *qs;
@@ -398,18 +403,14 @@ static int m_quote(const struct m_ctx *cx, const cJSON *src, struct post *p)
 
 	if (!q)
 		return 0;
+	p->kind = POST_QUOTE;
 	if ((qs = net_json_obj(q, "quoted_status"))) {
 		int r = m_ref_from_status(cx, &p->quote_of, qs);
 
-		if (r == -ENOMEM)
-			return r;
-		if (r == 0)
-			p->kind = POST_QUOTE;
-	} else if (net_json_str(q, "quoted_status_id", &qid) == 0) {
-		if (str_set(&p->quote_of.id, qid) < 0)
-			return -ENOMEM;
-		p->kind = POST_QUOTE;
+		return r == -ENOMEM ? r : 0;
 	}
+	if (net_json_str(q, "quoted_status_id", &qid) == 0 && *qid && str_set(&p->quote_of.id, qid) < 0)
+		return -ENOMEM;
 	return 0;
 }
 
@@ -730,7 +731,7 @@ static int m_parse_body(const struct m_ctx *cx, enum net_op op, const struct net
 static int m_parse(const struct net_config *cfg, enum net_op op, const struct net_response *resp,
 		   struct net_walk *w, struct net_page *pg)
 {
-	struct m_ctx cx = { .cfg = cfg, .host = net_url_host(cfg->api_base) };
+	struct m_ctx cx = { .cfg = cfg, .host = net_url_authority(cfg->api_base) };
 	int st = net_status_of(resp);
 	cJSON *body = NULL;
 	int r = 0;

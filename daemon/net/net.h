@@ -247,7 +247,8 @@ struct net_session {
  * the target's text, tags, mentions and URL (counts -1: they would be the
  * target's). A Bluesky repost's key is the repost record's URI (or
  * "repost:<did>:<post uri>" from AppViews that omit it). Mastodon handles
- * are user@domain; X handles have no '@'. */
+ * are user@domain (user@host:port for a local account of an instance on its
+ * own port); X handles have no '@'. */
 struct net_page {
 	enum net_op op;
 	struct post *posts;        /* ACCOUNT, BATCH, TAG, OWN; newest first as sent */

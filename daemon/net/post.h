@@ -12,7 +12,8 @@
 enum post_kind {
 	POST_ORIGINAL = 0,  /* a post of its own (may still be a reply) */
 	POST_REPOST,        /* a boost/retweet/repost: repost_of_* names the target */
-	POST_QUOTE,         /* a post quoting another: quote_of_* names the target */
+	POST_QUOTE,         /* a post quoting another: quote_of_* names the target as far
+	                       as it is known, which may be not at all */
 };
 
 struct post_ref {          /* another post this one points at */
@@ -28,7 +29,10 @@ struct post {
 	char *author_id;
 	char *author_handle;
 	char *author_name;
-	char *text;            /* plain UTF-8, HTML stripped, entities decoded */
+	char *text;            /* plain UTF-8, HTML stripped, entities decoded; links
+	                          whole (Bluesky: each shortened link label replaced by
+	                          its facet's URL, a link card's URL not in the text
+	                          appended as a last line of its own) */
 	int64_t created_at;    /* unix seconds UTC */
 	int64_t edited_at;     /* unix seconds of the version seen when edited, else 0
 	                          (Mastodon edited_at; X: a later version's created_at) */
@@ -36,7 +40,9 @@ struct post {
 	enum post_kind kind;
 	struct post_ref reply_to;   /* id NULL when not a reply */
 	struct post_ref repost_of;  /* id NULL unless kind == POST_REPOST */
-	struct post_ref quote_of;   /* id NULL unless kind == POST_QUOTE */
+	struct post_ref quote_of;   /* NULL unless kind == POST_QUOTE; a quote's target may
+	                               be unknown (a Mastodon quote pending approval,
+	                               revoked, deleted): kind POST_QUOTE, id NULL */
 	char **mentions;       /* handles mentioned (without '@'), n_mentions entries */
 	size_t n_mentions;
 	char **mention_ids;    /* stable ids parallel to mentions where known (else NULL entries) */

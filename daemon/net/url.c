@@ -105,6 +105,69 @@ char *net_url_host(const char *url)
 	return out;
 }
 
+/* The scheme's own port, which a handle never spells out. */
+static bool url_default_port(const char *url, const char *port, size_t n)
+{
+	return (n == 3 && memcmp(port, "443", 3) == 0 && strncasecmp(url, "https://", 8) == 0) ||
+	       (n == 2 && memcmp(port, "80", 2) == 0 && strncasecmp(url, "http://", 7) == 0);
+}
+
+char *net_url_authority(const char *url)
+{
+	size_t len = net_url_origin_len(url), hl, n;
+	const char *auth, *end, *at, *h, *port;
+	char *host, *out;
+
+	if (!len || !(host = net_url_host(url)))
+		return NULL;
+	auth = strstr(url, "://") + 3;
+	end = url + len;
+	at = memchr(auth, '@', (size_t)(end - auth));
+	h = at ? at + 1 : auth;
+	hl = strlen(host);
+	port = h + hl < end && h[hl] == ':' ? h + hl + 1 : end;
+	n = (size_t)(end - port);
+	if (!net_url_valid_port(port, n) || url_default_port(url, port, n))
+		return host;
+	out = malloc(hl + 1 + n + 1);
+	if (out) {
+		memcpy(out, host, hl);
+		out[hl] = ':';
+		memcpy(out + hl + 1, port, n);
+		out[hl + 1 + n] = '\0';
+	}
+	free(host);
+	return out;
+}
+
+bool net_url_valid_port(const char *s, size_t n)
+{
+	unsigned long v = 0;
+
+	if (n < 1 || n > 5)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return v >= 1 && v <= 65535;
+}
+
+bool net_url_valid_authority(const char *d, size_t n)
+{
+	const char *colon = memchr(d, ':', n);
+	size_t hl = colon ? (size_t)(colon - d) : n;
+
+	if (!colon)
+		return net_url_valid_host(d, n);
+	if (!net_url_valid_port(colon + 1, n - hl - 1))
+		return false;
+	/* A development instance (Mastodon's own is http://localhost:3000)
+	 * is only ever reached through a port. */
+	return net_url_valid_host(d, hl) || (hl == 9 && strncasecmp(d, "localhost", 9) == 0);
+}
+
 bool net_url_valid_host(const char *d, size_t n)
 {
 	size_t label = 0;

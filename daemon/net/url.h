@@ -27,10 +27,20 @@ bool net_url_same_origin(const char *a, const char *b);
 /* The host of url (no userinfo, no port), lower-cased, heap-allocated;
  * NULL if url has no authority or on allocation failure. */
 char *net_url_host(const char *url);
+/* The authority of url as a handle names an instance: the host as
+ * net_url_host() gives it, then ":port" when the URL has a port other than
+ * its scheme's default (https 443, http 80). Heap-allocated; NULL if url has
+ * no authority or on allocation failure. */
+char *net_url_authority(const char *url);
 
 /* True for an RFC 1123 host name of at least two labels whose last label
  * is not all digits ("med.social", not "localhost" or "10.0.0.1"). */
 bool net_url_valid_host(const char *d, size_t n);
+/* A port as written after a host: 1 to 5 digits, 1..65535. */
+bool net_url_valid_port(const char *s, size_t n);
+/* "host" or "host:port": a host net_url_valid_host() accepts, or, with a
+ * port, "localhost". */
+bool net_url_valid_authority(const char *d, size_t n);
 /* The path segment that follows prefix (searched case-insensitively) in
  * word, up to '/', '?' or '#', copied into seg; false when there is none
  * or it does not fit. */

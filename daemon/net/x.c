@@ -427,6 +427,39 @@ static void x_errors_only(struct net_page *pg, const cJSON *body)
 			text ? text : "errors without data");
 }
 
+/* Whether a partial error is about what the request asked for (the users
+ * looked up, the user whose posts were read) rather than about something
+ * an expansion pulled in (a pinned post, a mentioned user): X lists both
+ * in errors[], in no useful order. */
+static bool x_err_about_request(const struct net_config *cfg, enum net_op op, const cJSON *e)
+{
+	static const char *const params[] = { "ids", "id", "usernames", "username" };
+	const char *param = net_json_str_or(e, "parameter", "");
+	const char *value = net_json_str_or(e, "value", net_json_str_or(e, "resource_id", NULL));
+	bool own = op == NET_OP_OWN || op == NET_OP_INTERACTIONS;
+
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+		if (strcmp(param, params[i]) == 0)
+			return true;
+	if (strcmp(net_json_str_or(e, "section", ""), "includes") == 0)
+		return false;
+	if (own && value && ((net_has(cfg->me_id) && strcmp(value, cfg->me_id) == 0) ||
+			     (net_has(cfg->me) && strcasecmp(value, skip_prefix(cfg->me, '@')) == 0)))
+		return true;
+	return op == NET_OP_LOOKUP && strcmp(net_json_str_or(e, "resource_type", ""), "user") == 0;
+}
+
+/* The partial error worth a note: the first about the request, else the first. */
+static const cJSON *x_err_noted(const struct net_config *cfg, enum net_op op, const cJSON *errors)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, errors)
+		if (x_err_about_request(cfg, op, e))
+			return e;
+	return cJSON_GetArrayItem(errors, 0);
+}
+
 /* ---- posts ------------------------------------------------------------- */
 
 struct x_ctx {
@@ -760,10 +793,11 @@ static int x_parse_ok(const struct net_config *cfg, enum net_op op, const cJSON 
 		x_errors_only(pg, body);
 		return 0;
 	}
-	if (errors)
-		net_page_note(pg, "X partial error: %s",
-			      x_err_text(cJSON_GetArrayItem(errors, 0)) ?
-			      x_err_text(cJSON_GetArrayItem(errors, 0)) : "unspecified");
+	if (errors) {
+		const char *why = x_err_text(x_err_noted(cfg, op, errors));
+
+		net_page_note(pg, "X partial error: %s", why ? why : "unspecified");
+	}
 	if (op == NET_OP_LOOKUP) {
 		if (!cJSON_IsObject(data) && !cJSON_IsArray(data)) {
 			net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "X user lookup without data");

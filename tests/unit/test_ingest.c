@@ -180,10 +180,34 @@ int main(void)
 	store_commit(s);
 	ok(saw(&seen7, "my_mention") && seen7.n == 1, "the user's earlier mention is back-filled by id");
 
+	/* Quotes whose target is not known yet (a Mastodon quote pending
+	 * approval): kind POST_QUOTE with quote_of all NULL, from Alice, from
+	 * the user, and as a quote notification without a subject. */
+	struct post q_alice = mk("40", "100", "alice"), q_mine = mk("41", "900", "me");
+	q_alice.kind = q_mine.kind = POST_QUOTE;
+	struct post q_notif_post = mk("42", "100", "alice");
+	q_notif_post.kind = POST_QUOTE;
+	struct notif qn = { .network = "mastodon", .id = (char *)"n40", .kind = NOTIF_QUOTE,
+	                    .actor_id = (char *)"100", .created_at = 1700000200, .post = &q_notif_post };
+	struct seen seen8 = { 0 };
+	store_begin(s);
+	ok(ingest_posts(s, &me, &q_alice, 1, &st, on_event, &seen8) == 0 &&
+	   ingest_posts(s, &me, &q_mine, 1, &st, on_event, &seen8) == 0 &&
+	   ingest_notifs(s, &me, &qn, 1, &st, on_event, &seen8) == 0, "quotes of an unknown target ingest");
+	store_commit(s);
+	ok(saw(&seen8, "post") && !saw(&seen8, "my_quote"), "  a mentor's is a post; the user's aims at no one");
+	ok(saw(&seen8, "quote_of_mine"), "  the notification still says the user was quoted");
+	is_int(seen8.n, 3, "  Alice's two posts and the notification's quote");
+	struct seen seen9 = { 0 };
+	store_begin(s);
+	ok(ingest_backfill(s, &me, "100", acc, &st, on_event, &seen9) == 0 && seen9.n == 0,
+	   "  back-fill reads them back (NULL target) and adds nothing");
+	store_commit(s);
+
 	struct store_counts c;
 	store_counts(s, &c);
-	is_int(c.posts, 11, "eleven posts stored in all");
-	is_int(c.events, 9 + 4 + 2 + 2 + 1, "eighteen ledger events in all");
+	is_int(c.posts, 14, "fourteen posts stored in all");
+	is_int(c.events, 9 + 4 + 2 + 2 + 1 + 3, "twenty-one ledger events in all");
 	store_close(s);
 	return tap_done();
 }

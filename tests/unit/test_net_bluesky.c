@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/utf8.h"
 #include "net/net.h"
 #include "net_testutil.h"
 #include "tap.h"
@@ -280,6 +281,81 @@ static void test_search(void)
 	net_walk_clear(&w);
 }
 
+#define LINK_URI(rkey) "at://did:plc:hana/app.bsky.feed.post/" rkey
+
+static void link_text(const struct net_page *pg, const char *rkey, const char *want, const char *name)
+{
+	const struct post *p = find_post(pg, rkey);
+
+	if (!ok(p != NULL, "%s: present", name))
+		return;
+	is_str(p->text, want, name);
+	ok(utf8_text_valid(p->text, strlen(p->text)), "  valid UTF-8");
+}
+
+/* Shortened link labels give way to the facet's full URL; link cards add
+ * their URL on a last line; nothing malformed is applied. */
+static void test_links(void)
+{
+	struct net_walk w;
+	struct net_page pg;
+	const struct post *p;
+
+	net_walk_start(&w, NET_OP_TAG, NULL);
+	parse_fixture("links.json", NET_OP_TAG, &w, &pg);
+	ok(pg.err.code == NET_OK && pg.n_posts == 12 && pg.n_invalid == 0, "links: 12 posts, none dropped");
+	link_text(&pg, LINK_URI("3llinkutf8001"), "Caf\xC3\xA9 \xE2\x98\x95 see https://doi.org/10.5281/zenodo.1234567 and "
+		  "https://r\xC3\xA9.example/\xC3\xA7\xC3\xA0/r\xC3\xA9sum\xC3\xA9 #MedEd @carol.bsky.social",
+		  "multi-byte text before and inside the labels: both replaced");
+	p = find_post(&pg, LINK_URI("3llinkutf8001"));
+	ok(p && p->n_mentions == 1 && strcmp(p->mentions[0], "carol.bsky.social") == 0 && p->n_tags == 1,
+	   "  mention and tag still read from the original offsets");
+	link_text(&pg, LINK_URI("3llinkbad0002"), "Caf\xC3\xA9 \xE2\x98\x95 doi.org/a... ok",
+		  "malformed facets (range, cut character, types, URI) leave the label");
+	link_text(&pg, LINK_URI("3llinkorder03"), "see https://a.example/xxx and https://b.example/yyy end",
+		  "unsorted facets applied in text order; overlapping ones skipped");
+	link_text(&pg, LINK_URI("3llinknone004"), "Hello @carol.bsky.social #tag", "mentions and tags only: unchanged");
+	link_text(&pg, LINK_URI("3llinkfull005"), "see https://example.org/x now",
+		  "label already the URL, card the same: unchanged");
+	link_text(&pg, LINK_URI("3llinkcard006"), "Read this\nhttps://example.org/card", "card: URL on a last line");
+	p = find_post(&pg, LINK_URI("3llinkrwm0007"));
+	ok(p && p->kind == POST_QUOTE && strcmp(p->text, "Quote with a card\nhttps://example.org/rwm") == 0,
+	   "recordWithMedia: still a quote, its card's URL appended");
+	link_text(&pg, LINK_URI("3llinkboth008"), "see https://example.org/long/path",
+		  "card URL already in the rebuilt text: not repeated");
+	link_text(&pg, LINK_URI("3llinkempty09"), "https://example.org/only", "empty text: the card URL alone");
+	link_text(&pg, LINK_URI("3llinkrec0010"), "No view here\nhttps://example.org/recordonly",
+		  "no view: the record's own embed");
+	link_text(&pg, LINK_URI("3llinkbadc011"), "Bad cards", "unusable card URLs: nothing appended");
+	link_text(&pg, LINK_URI("3llinkimgs012"), "Pictures", "images are no card");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+}
+
+/* Notifications carry only the record: facets and its embed still apply. */
+static void test_links_notif(void)
+{
+	struct net_walk w;
+	struct net_page pg;
+	struct net_response resp = fx_inline(200, "{\"notifications\":[{\"uri\":\"at://did:plc:bob/app.bsky.feed.post/3lnlinks00001\","
+		"\"cid\":\"n1\",\"author\":{\"did\":\"did:plc:bob\",\"handle\":\"bob.bsky.social\"},\"reason\":\"mention\","
+		"\"record\":{\"$type\":\"app.bsky.feed.post\",\"text\":\"hi @alice.med.example see ex.org/a...\","
+		"\"createdAt\":\"2025-07-01T10:00:00Z\",\"facets\":["
+		"{\"index\":{\"byteStart\":3,\"byteEnd\":21},\"features\":[{\"$type\":\"app.bsky.richtext.facet#mention\",\"did\":\"did:plc:alice\"}]},"
+		"{\"index\":{\"byteStart\":26,\"byteEnd\":37},\"features\":[{\"$type\":\"app.bsky.richtext.facet#link\",\"uri\":\"https://ex.org/abc\"}]}],"
+		"\"embed\":{\"$type\":\"app.bsky.embed.external\",\"external\":{\"uri\":\"https://card.example/\",\"title\":\"t\",\"description\":\"\"}}},"
+		"\"isRead\":false,\"indexedAt\":\"2025-07-01T10:00:01Z\"}]}", NULL, NOW);
+
+	net_walk_start(&w, NET_OP_INTERACTIONS, NULL);
+	net_parse(B, &cfg, NET_OP_INTERACTIONS, &resp, &w, &pg);
+	ok(pg.n_notifs == 1 && pg.notifs[0].post &&
+	   strcmp(pg.notifs[0].post->text, "hi @alice.med.example see https://ex.org/abc\nhttps://card.example/") == 0,
+	   "mention notification: link rebuilt, card appended");
+	ok(pg.n_notifs == 1 && pg.notifs[0].post && pg.notifs[0].post->n_mentions == 1, "  mention kept");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+}
+
 static void test_notifications(void)
 {
 	struct net_walk w;
@@ -421,6 +497,8 @@ int main(void)
 	test_feed();
 	test_walk();
 	test_search();
+	test_links();
+	test_links_notif();
 	test_notifications();
 	test_lookup_session();
 	test_errors();

@@ -46,6 +46,18 @@ int main(void)
 	handle_bad("mastodon", "alice@bad_domain.org");
 	handle_bad("mastodon", "alice@-x.org");
 	handle_bad("mastodon", "alice@x.org/../../etc");
+	handle_ok("mastodon", "user@localhost:3000", "user@localhost:3000");
+	handle_ok("mastodon", "@User@Host.Example:8443", "User@host.example:8443");
+	handle_ok("mastodon", "user@host.example:1", "user@host.example:1");
+	handle_ok("mastodon", "user@host.example:65535", "user@host.example:65535");
+	handle_bad("mastodon", "user@host.example:0");
+	handle_bad("mastodon", "user@host.example:65536");
+	handle_bad("mastodon", "user@host.example:");
+	handle_bad("mastodon", "user@host.example:80a");
+	handle_bad("mastodon", "user@host.example:-80");
+	handle_bad("mastodon", "user@localhost");
+	handle_bad("mastodon", "user@127.0.0.1:3000");
+	handle_bad("mastodon", "user:3000");
 	handle_ok("bluesky", "Carol.BSKY.Social", "carol.bsky.social");
 	handle_ok("bluesky", "@carol.example.com", "carol.example.com");
 	handle_ok("bluesky", "did:plc:abcdefghijklmnopqrstuvwx", "did:plc:abcdefghijklmnopqrstuvwx");

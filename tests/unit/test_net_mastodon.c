@@ -241,6 +241,118 @@ static void test_opaque_ids(void)
 	cfg.page_size = 0;
 }
 
+/* One inline status page parsed as ACCOUNT with c; the caller clears pg. */
+static void parse_inline(const struct net_config *c, const char *body, struct net_page *pg)
+{
+	struct net_walk w;
+	struct net_response resp = fx_inline(200, body, NULL, NOW);
+
+	net_walk_start(&w, NET_OP_ACCOUNT, NULL);
+	net_parse(M, c, NET_OP_ACCOUNT, &resp, &w, pg);
+	net_walk_clear(&w);
+}
+
+#define ST(id, extra) "{\"id\":\"" id "\",\"created_at\":\"2025-07-01T10:00:00.000Z\"," \
+	"\"account\":{\"id\":\"100\",\"acct\":\"alice\"},\"content\":\"<p>Look</p>\"" extra "}"
+
+/* Mastodon 4.5+ quotes whose target is not (yet) known are quotes all the same. */
+static void test_quote_states(void)
+{
+	struct net_page pg;
+	const struct post *p;
+
+	parse_inline(&cfg, "[" ST("1", ",\"quote\":{\"state\":\"pending\",\"quoted_status\":null}")
+		     "," ST("2", ",\"quote\":{\"state\":\"revoked\",\"quoted_status\":null}")
+		     "," ST("3", ",\"quote\":{\"state\":\"pending\",\"quoted_status_id\":\"77\"}")
+		     "," ST("4", ",\"quote\":{\"state\":\"deleted\",\"quoted_status_id\":null}")
+		     "," ST("5", ",\"quote\":null")
+		     "," ST("6", ",\"quote\":{\"state\":\"accepted\",\"quoted_status\":"
+			    "{\"id\":\"88\",\"account\":{\"id\":\"300\",\"acct\":\"bob@other.example\"}}}")
+		     "]", &pg);
+	is_int(pg.n_posts, 6, "quote states: every status kept");
+	p = &pg.posts[0];
+	ok(p->kind == POST_QUOTE && !p->quote_of.id && !p->quote_of.author_id && !p->quote_of.author_handle,
+	   "pending, quoted_status null: a quote, target unknown");
+	p = &pg.posts[1];
+	ok(p->kind == POST_QUOTE && !p->quote_of.id, "revoked, no status: a quote, target unknown");
+	p = &pg.posts[2];
+	ok(p->kind == POST_QUOTE && p->quote_of.id && strcmp(p->quote_of.id, "77") == 0 && !p->quote_of.author_id,
+	   "shallow quote while pending: the id is what is known");
+	p = &pg.posts[3];
+	ok(p->kind == POST_QUOTE && !p->quote_of.id, "deleted, quoted_status_id null: a quote, target unknown");
+	p = &pg.posts[4];
+	ok(p->kind == POST_ORIGINAL && !p->quote_of.id, "quote: null is an original post");
+	p = &pg.posts[5];
+	ok(p->kind == POST_QUOTE && p->quote_of.id && strcmp(p->quote_of.id, "88") == 0 &&
+	   p->quote_of.author_handle && strcmp(p->quote_of.author_handle, "bob@other.example") == 0,
+	   "accepted with its status: target known");
+	net_page_clear(&pg);
+}
+
+/* A quote notification whose quote is pending names no subject. */
+static void test_quote_notif_pending(void)
+{
+	struct net_walk w;
+	struct net_page pg;
+	struct net_response resp = fx_inline(200, "[{\"id\":\"9\",\"type\":\"quote\","
+		"\"created_at\":\"2025-07-01T10:00:00.000Z\",\"account\":{\"id\":\"300\",\"acct\":\"bob@other.example\"},"
+		"\"status\":" ST("50", ",\"quote\":{\"state\":\"pending\",\"quoted_status\":null}") "}]", NULL, NOW);
+
+	net_walk_start(&w, NET_OP_INTERACTIONS, NULL);
+	net_parse(M, &cfg, NET_OP_INTERACTIONS, &resp, &w, &pg);
+	ok(pg.n_notifs == 1 && pg.notifs[0].kind == NOTIF_QUOTE && pg.notifs[0].post &&
+	   pg.notifs[0].post->kind == POST_QUOTE && !pg.notifs[0].subject_id,
+	   "quote notification, quote pending: kept, no subject");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+}
+
+/* spoiler_text is plain text: what looks like an entity stays as typed. */
+static void test_spoiler_plain(void)
+{
+	struct net_page pg;
+
+	parse_inline(&cfg, "[" ST("1", ",\"spoiler_text\":\"Fish &amp; chips <3\"")
+		     ",{\"id\":\"2\",\"account\":{\"id\":\"100\",\"acct\":\"alice\"},\"content\":\"\","
+		     "\"spoiler_text\":\"Caf\u00e9 \u2615 & more\"}]", &pg);
+	if (ok(pg.n_posts == 2, "spoilers: both statuses")) {
+		is_str(pg.posts[0].text, "CW: Fish &amp; chips <3\n\nLook", "  spoiler_text not unescaped");
+		is_str(pg.posts[1].text, "CW: Caf\xC3\xA9 \xE2\x98\x95 & more", "  no content: the CW alone");
+	}
+	net_page_clear(&pg);
+}
+
+/* Local accts take the configured instance's host, port included. */
+static void test_instance_port(void)
+{
+	struct net_config c = cfg;
+	struct net_page pg;
+	const char *body = "[" ST("1", ",\"mentions\":[{\"id\":\"101\",\"acct\":\"bob\"},"
+				     "{\"id\":\"300\",\"acct\":\"carol@other.example\"}]") "]";
+	static const char *const bases[][2] = {
+		{ "http://localhost:3000", "alice@localhost:3000" },
+		{ "https://Med.Example:8443/", "alice@med.example:8443" },
+		{ "https://med.example:443", "alice@med.example" },
+		{ "http://med.example:80", "alice@med.example" },
+		{ "https://med.example", "alice@med.example" },
+	};
+
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		c.api_base = bases[i][0];
+		parse_inline(&c, body, &pg);
+		if (ok(pg.n_posts == 1, "instance %s", bases[i][0]))
+			is_str(pg.posts[0].author_handle, bases[i][1], "  local acct qualified");
+		net_page_clear(&pg);
+	}
+	c.api_base = "http://localhost:3000";
+	parse_inline(&c, body, &pg);
+	if (ok(pg.n_posts == 1 && pg.posts[0].n_mentions == 2, "mentions on a local instance")) {
+		is_str(pg.posts[0].mentions[0], "bob@localhost:3000", "  local mention keeps the port");
+		is_str(pg.posts[0].mentions[1], "carol@other.example", "  remote mention as sent");
+	}
+	net_page_clear(&pg);
+}
+
 static void test_notifications(void)
 {
 	struct net_walk w;
@@ -351,6 +463,10 @@ int main(void)
 	test_build();
 	test_statuses();
 	test_opaque_ids();
+	test_quote_states();
+	test_quote_notif_pending();
+	test_spoiler_plain();
+	test_instance_port();
 	test_notifications();
 	test_lookup_and_errors();
 	return tap_done();

@@ -130,6 +130,47 @@ static void t_url(void)
 	ok(net_url_host("nope") == NULL, "no host");
 }
 
+static void authority_case(const char *url, const char *want)
+{
+	char *a = net_url_authority(url), name[200];
+
+	snprintf(name, sizeof name, "authority of %s", url);
+	is_str(a, want, name);
+	free(a);
+}
+
+/* Instance authorities for handles: the port stays unless it is the
+ * scheme's own; net_url_host() keeps dropping it for its callers. */
+static void t_url_authority(void)
+{
+	char *host = net_url_host("http://localhost:3000");
+
+	is_str(host, "localhost", "net_url_host still drops the port");
+	free(host);
+	authority_case("http://localhost:3000", "localhost:3000");
+	authority_case("https://User:pw@Med.Example:8443/api/", "med.example:8443");
+	authority_case("https://med.example:443", "med.example");
+	authority_case("http://med.example:80/", "med.example");
+	authority_case("http://med.example:443", "med.example:443");
+	authority_case("https://med.example:", "med.example");
+	authority_case("https://med.example:99999", "med.example");
+	authority_case("https://med.example:8x", "med.example");
+	authority_case("https://[::1]:99/", "[::1]:99");
+	authority_case("https://med.example", "med.example");
+	ok(net_url_authority("nope") == NULL, "no authority");
+	ok(net_url_valid_port("1", 1) && net_url_valid_port("65535", 5) && net_url_valid_port("08443", 5),
+	   "ports 1..65535");
+	ok(!net_url_valid_port("0", 1) && !net_url_valid_port("65536", 5) && !net_url_valid_port("", 0) &&
+	   !net_url_valid_port("123456", 6) && !net_url_valid_port("+80", 3) && !net_url_valid_port("8 0", 3),
+	   "0, too big, empty, signs and spaces refused");
+	ok(net_url_valid_authority("localhost:3000", 14) && net_url_valid_authority("host.example:8443", 17) &&
+	   net_url_valid_authority("host.example", 12), "host, host:port, localhost:port");
+	ok(!net_url_valid_authority("localhost", 9) && !net_url_valid_authority("host.example:", 13) &&
+	   !net_url_valid_authority("host.example:0", 14) && !net_url_valid_authority("127.0.0.1:80", 12) &&
+	   !net_url_valid_authority("host.example:80:80", 18) && !net_url_valid_authority(":80", 3),
+	   "bare localhost, empty or zero port, IP literal, two ports, no host refused");
+}
+
 static void t_json(void)
 {
 	const char *doc = "{\"s\":\"x\",\"n\":42,\"f\":1.5,\"big\":1e300,\"neg\":-7,\"b\":true,\"z\":null,"
@@ -415,6 +456,7 @@ int main(void)
 	t_time();
 	t_link();
 	t_url();
+	t_url_authority();
 	t_json();
 	t_html();
 	t_jwt_buf_post();

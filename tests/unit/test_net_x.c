@@ -356,6 +356,64 @@ static void test_parse_lookup(void)
 	net_page_clear(&pg);
 }
 
+#define X_PINNED "{\"value\":\"1400000000000000009\",\"detail\":\"Could not find tweet with pinned_tweet_id: " \
+	"[1400000000000000009].\",\"title\":\"Not Found Error\",\"resource_type\":\"tweet\"," \
+	"\"parameter\":\"pinned_tweet_id\",\"resource_id\":\"1400000000000000009\",\"section\":\"includes\"," \
+	"\"type\":\"https://api.twitter.com/2/problems/resource-not-found\"}"
+#define X_MENTIONED "{\"value\":\"brown_b\",\"detail\":\"Sorry, you are not authorized to see the user with " \
+	"entities.mentions.username: [brown_b].\",\"title\":\"Authorization Error\",\"resource_type\":\"user\"," \
+	"\"parameter\":\"entities.mentions.username\",\"section\":\"includes\"," \
+	"\"type\":\"https://api.twitter.com/2/problems/not-authorized-for-resource\"}"
+#define X_USER_DATA "\"data\":[{\"id\":\"1700000000000000003\",\"username\":\"dr_carol\",\"name\":\"Carol\"," \
+	"\"pinned_tweet_id\":\"1400000000000000009\"}]"
+#define X_POST_DATA "\"data\":[{\"id\":\"20\",\"text\":\"hi @brown_b\"}],\"meta\":{\"newest_id\":\"20\"}"
+
+/* The note a page with data and errors[] gets, parsed as op. */
+static void partial_case(enum net_op op, const char *body, const char *want, const char *name)
+{
+	struct net_walk w;
+	struct net_page pg;
+	struct net_response resp = fx_inline(200, body, NULL, NOW);
+
+	net_walk_start(&w, op == NET_OP_LOOKUP ? NET_OP_ACCOUNT : op, NULL);
+	net_parse(X, &cfg, op, &resp, &w, &pg);
+	ok(pg.err.code == NET_OK && pg.n_posts + pg.n_accounts + pg.n_notifs == 1, "%s: data kept", name);
+	if (!ok(strstr(pg.note, want) != NULL, "  note names it"))
+		tap_diag("  note: %s", pg.note);
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+}
+
+/* X lists errors about expansions (a pinned post, a mentioned user) next to
+ * the one about what was asked; the note must name the latter. */
+static void test_partial_errors(void)
+{
+	partial_case(NET_OP_LOOKUP, "{" X_USER_DATA ",\"errors\":[" X_PINNED ",{\"value\":\"nosuchuser\","
+		     "\"detail\":\"Could not find user with usernames: [nosuchuser].\",\"title\":\"Not Found Error\","
+		     "\"resource_type\":\"user\",\"parameter\":\"usernames\",\"resource_id\":\"nosuchuser\","
+		     "\"type\":\"https://api.twitter.com/2/problems/resource-not-found\"}]}",
+		     "[nosuchuser]", "lookup: the usernames error, not the pinned post listed first");
+	partial_case(NET_OP_LOOKUP, "{" X_USER_DATA ",\"errors\":[" X_PINNED ",{\"value\":\"17\","
+		     "\"detail\":\"Could not find user with ids: [17].\",\"resource_type\":\"user\",\"parameter\":\"ids\"}]}",
+		     "ids: [17]", "lookup by id: the ids error");
+	partial_case(NET_OP_LOOKUP, "{" X_USER_DATA ",\"errors\":[" X_PINNED ",{\"value\":\"ghost\","
+		     "\"detail\":\"User ghost is suspended.\",\"resource_type\":\"user\"}]}",
+		     "ghost is suspended", "lookup: a user error without a parameter");
+	partial_case(NET_OP_LOOKUP, "{" X_USER_DATA ",\"errors\":[" X_PINNED "]}",
+		     "pinned_tweet_id", "lookup: only an expansion error: the first is noted");
+	partial_case(NET_OP_ACCOUNT, "{" X_POST_DATA ",\"errors\":[" X_MENTIONED ",{\"value\":\"1700000000000000003\","
+		     "\"detail\":\"Could not find user with id: [1700000000000000003].\",\"resource_type\":\"user\","
+		     "\"parameter\":\"id\"}]}",
+		     "id: [1700000000000000003]", "timeline: the id error, not the mentioned user");
+	partial_case(NET_OP_OWN, "{" X_POST_DATA ",\"errors\":[" X_MENTIONED ",{\"value\":\"" ME "\","
+		     "\"detail\":\"Your account is limited.\",\"resource_type\":\"user\"}]}",
+		     "account is limited", "own posts: the error whose value is me_id");
+	partial_case(NET_OP_ACCOUNT, "{" X_POST_DATA ",\"errors\":[{\"detail\":\"first\",\"section\":\"includes\"},"
+		     X_MENTIONED "]}", "first", "timeline: no error about the request: the first");
+	partial_case(NET_OP_ACCOUNT, "{" X_POST_DATA ",\"errors\":[17,\"x\",{}]}", "unspecified",
+		     "errors of the wrong shape: still a note");
+}
+
 static void test_inline(void)
 {
 	struct net_walk w;
@@ -430,6 +488,7 @@ int main(void)
 	test_parse_mentions();
 	test_parse_errors();
 	test_parse_lookup();
+	test_partial_errors();
 	test_inline();
 	return tap_done();
 }
