@@ -217,6 +217,7 @@ void net_account_clear(struct net_account *a)
 	free(a->name);
 	free(a->bio);
 	free(a->url);
+	free(a->local_id);
 	*a = (struct net_account){ 0 };
 }
 

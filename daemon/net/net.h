@@ -134,6 +134,14 @@ struct net_config {
 	                              endpoint's range */
 	int overlap_s;             /* Mastodon min_id overlap in seconds; 0 = default
 	                              (NET_DEFAULT_OVERLAP_S), negative = none */
+	const char *host;          /* the server's own name ("a.example", "b.example:8443")
+	                              when api_base stands in for it (a test hook:
+	                              [mastodon] instance_override): sent as the Host
+	                              header, and the domain of the server's local
+	                              accounts; NULL: api_base's own authority */
+	bool foreign;              /* api_base is another server than the user's own (a
+	                              Mastodon account's home instance): its public API,
+	                              read without any credential */
 };
 
 #define NET_DEFAULT_OVERLAP_S 300
@@ -231,6 +239,11 @@ struct net_account {
 	char *bio;                 /* profile text, plain; Mastodon profile fields
 	                              appended as "name: value" lines */
 	char *url;                 /* profile web URL / website where given */
+	char *local_id;            /* what the answering server calls the account when
+	                              that is not id (Mastodon: id is user@domain, the
+	                              same from every instance; local_id the instance's
+	                              number, for its URLs); NULL: id */
+	int64_t n_posts;           /* posts the server says it has; -1 unknown */
 };
 
 /* Bluesky session (NET_OP_SESSION_*). Secrets: store in a 0600 file only. */
@@ -330,6 +343,11 @@ struct net_platform {
 	 * network ("https://bsky.app/profile/NAME", "@user@host"), writes the
 	 * handle as written there into out and returns true. */
 	bool (*bio_handle)(const char *word, char *out, size_t size);
+	/* The account's own server, when it is another than cfg's (Mastodon:
+	 * the domain of user@domain): writes its name ("a.example",
+	 * "b.example:8443") into out and returns 1; 0 when cfg's server is its
+	 * home, or the network has one server. */
+	int (*home)(const struct net_config *cfg, const char *stable_id, char *out, size_t size);
 };
 
 #define NET_RATE_KEY_MAX 128
