@@ -165,6 +165,15 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_OLDEST_POST] =
 		"SELECT net_id, created_at FROM posts WHERE account_id = ?1 AND kind <> 1"
 		" ORDER BY created_at, id LIMIT 1",
+	/* instance is stored lower-cased: host names are case-insensitive. */
+	[ST_LOCAL_ID_GET] =
+		"SELECT local_id FROM local_ids WHERE platform = ?1 AND instance = lower(?2) AND stable_id = ?3",
+	[ST_LOCAL_ID_SET] =
+		"INSERT INTO local_ids(platform, instance, stable_id, local_id, updated_at)"
+		" VALUES (?1, lower(?2), ?3, ?4, ?5) ON CONFLICT(platform, instance, stable_id) DO UPDATE SET"
+		" local_id = excluded.local_id, updated_at = excluded.updated_at",
+	[ST_LOCAL_ID_DELETE] =
+		"DELETE FROM local_ids WHERE platform = ?1 AND instance = lower(?2) AND stable_id = ?3",
 };
 
 int store_error(struct store *s, int rc, const char *what)

@@ -174,6 +174,24 @@ int store_set_history(struct store *s, const char *platform, const char *handle,
  * id (caller frees) and time, 0 when it has none. */
 int store_oldest_post(struct store *s, int64_t account_id, char **net_id, int64_t *created_at);
 
+/* ---- what each server calls an account (store_local_ids.c) ---- */
+
+/* An account's id at one server, where that differs from its stable id
+ * (Mastodon: the stable id is the lower-cased acct user@domain, the same
+ * from every instance; each instance numbers the account its own way and
+ * wants that number in its URLs). instance is host[:port], compared without
+ * regard to case (stored lower-cased). Lookups learn these; nothing else
+ * does, so a missing one means "look the account up there".
+ * get: 1 and *local_id (caller frees), 0 when not known (*local_id NULL).
+ * set: records or replaces it, with the store's time; local_id NULL forgets
+ * it (the server no longer knows the account). -EINVAL: a NULL key part or
+ * an empty local_id. Accounts are never deleted (unfollow keeps the row),
+ * so nothing removes these with an account. */
+int store_local_id_get(struct store *s, const char *platform, const char *instance, const char *stable_id,
+                       char **local_id);
+int store_local_id_set(struct store *s, const char *platform, const char *instance, const char *stable_id,
+                       const char *local_id);
+
 /* ---- the ledger (store_ledger.c) ---- */
 
 struct store_mentor_rec {
