@@ -120,11 +120,15 @@ static const char *const stmt_sql[ST__COUNT] = {
 		" AND NOT EXISTS (SELECT 1 FROM dismissed d WHERE d.platform = c.platform AND d.handle = c.handle)"
 		" ORDER BY c.seen_in_tags + c.seen_in_threads DESC, c.last_seen DESC LIMIT ?1",
 	[ST_DISMISS] = "INSERT INTO dismissed(platform, handle, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-	/* The mentor's recent posts, and whether the user answered each. */
+	/* The mentor's recent posts, and whether the user answered each. A
+	 * reply names its parent by the instance's id (net_id); a quote names
+	 * its target by key (a Mastodon uri since schema 009), or by the id in
+	 * older rows. */
 	[ST_MENTOR_RECENT_POSTS] =
 		"SELECT p.id, p.url, p.text, p.tags, p.created_at, p.kind, p.reply_to_author,"
 		" EXISTS (SELECT 1 FROM events e JOIN posts m ON m.id = e.post_id WHERE e.mentor_id = ?1"
-		"  AND e.kind IN ('my_reply', 'my_quote') AND (m.reply_to = p.net_id OR m.ref_id = p.net_id))"
+		"  AND e.kind IN ('my_reply', 'my_quote')"
+		"  AND (m.reply_to = p.net_id OR m.ref_id = p.net_id OR m.ref_id = p.key))"
 		" FROM posts p JOIN accounts a ON a.id = p.account_id"
 		" WHERE a.mentor_id = ?1 AND p.created_at >= ?2 ORDER BY p.created_at DESC LIMIT 50",
 	[ST_ACCOUNT_BIO] = "UPDATE accounts SET bio = ?2 WHERE id = ?1",
@@ -174,6 +178,54 @@ static const char *const stmt_sql[ST__COUNT] = {
 		" local_id = excluded.local_id, updated_at = excluded.updated_at",
 	[ST_LOCAL_ID_DELETE] =
 		"DELETE FROM local_ids WHERE platform = ?1 AND instance = lower(?2) AND stable_id = ?3",
+	/* Mastodon rows still under an instance's status id (schema 009). The
+	 * partial index posts_legacy_key holds these rows only; left to itself
+	 * SQLite would walk every Mastodon key to find there is none. */
+	[ST_LEGACY_ANY] =
+		"SELECT 1 FROM posts INDEXED BY posts_legacy_key"
+		" WHERE platform = 'mastodon' AND instr(key, '://') = 0 LIMIT 1",
+	/* Read again through the same instance: the old key is its id. An
+	 * author that was converted must be the same (ids of two instances may
+	 * meet, being times in ms). */
+	[ST_LEGACY_BY_ID] =
+		"SELECT id, kind, key FROM posts WHERE platform = 'mastodon' AND key = ?1 AND created_at = ?2"
+		" AND (author_id IS NULL OR instr(author_id, '@') = 0 OR author_id = ?3)",
+	/* Read through another instance (another id): the same author, time
+	 * and kind, and the same url (a post) or target (a boost, whose url is
+	 * its target's). Two matches: too close to tell, no re-key. */
+	[ST_LEGACY_BY_AUTHOR] =
+		"SELECT id, kind, key FROM posts WHERE platform = 'mastodon' AND instr(key, '://') = 0"
+		" AND author_id = ?1 AND created_at = ?2 AND kind = ?3"
+		" AND CASE WHEN ?3 = 1 THEN ref_id = ?4 ELSE url = ?5 END LIMIT 2",
+	/* The key, and the ids the row holds as the post now gives them. */
+	[ST_LEGACY_REKEY] =
+		"UPDATE posts SET key = ?2, author_id = coalesce(?3, author_id),"
+		" reply_to_author = coalesce(?4, reply_to_author), ref_id = coalesce(?5, ref_id),"
+		" ref_author = coalesce(?6, ref_author), mention_ids = coalesce(?7, mention_ids) WHERE id = ?1",
+	/* Ledger events whose dedupe (ingest.c record()) ends in the old key,
+	 * found through the unique index on dedupe. OR IGNORE: one that would
+	 * meet an event already under the new key keeps the old string. */
+	[ST_LEGACY_EVENTS] =
+		"UPDATE OR IGNORE events SET dedupe = substr(dedupe, 1, length(dedupe) - length(?1)) || ?2"
+		" WHERE dedupe IN ('post|mastodon|' || ?1, 'reply_to_me|mastodon|' || ?1,"
+		" 'mention_of_me|mastodon|' || ?1, 'quote_of_mine|mastodon|' || ?1, 'my_reply|mastodon|' || ?1,"
+		" 'my_quote|mastodon|' || ?1, 'my_repost|mastodon|' || ?1)",
+	/* "my_mention|mastodon|KEY|MENTOR": a range of the index. */
+	[ST_LEGACY_MENTIONS] =
+		"UPDATE OR IGNORE events SET dedupe = 'my_mention|mastodon|' || ?2"
+		" || substr(dedupe, length('my_mention|mastodon|' || ?1) + 1)"
+		" WHERE dedupe >= 'my_mention|mastodon|' || ?1 || '|' AND dedupe < 'my_mention|mastodon|' || ?1 || '}'",
+	/* "like_of_mine|mastodon|ACTOR|KEY" (and repost_of_mine): the user's
+	 * post is the last part; the range is every such event. */
+	[ST_LEGACY_TARGETS] =
+		"UPDATE OR IGNORE events SET dedupe = substr(dedupe, 1, length(dedupe) - length(?1)) || ?2"
+		" WHERE (dedupe > 'like_of_mine|mastodon|' AND dedupe < 'like_of_mine|mastodon}'"
+		"  OR dedupe > 'repost_of_mine|mastodon|' AND dedupe < 'repost_of_mine|mastodon}')"
+		" AND substr(dedupe, -length(?1) - 1) = '|' || ?1",
+	[ST_LEGACY_NOTIFS] =
+		"UPDATE notifs SET post_key = CASE WHEN post_key = ?1 THEN ?2 ELSE post_key END,"
+		" subject_id = CASE WHEN subject_id = ?1 THEN ?2 ELSE subject_id END"
+		" WHERE platform = 'mastodon' AND (post_key = ?1 OR subject_id = ?1)",
 };
 
 int store_error(struct store *s, int rc, const char *what)
@@ -283,6 +335,18 @@ fail:
 	return r;
 }
 
+int store_legacy_check(struct store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_LEGACY_ANY);
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_error(s, rc, "look for posts to re-key");
+	s->legacy_keys = rc == SQLITE_ROW;
+	return 0;
+}
+
 /* Creates the file 0600 before SQLite does, so it is never briefly readable
  * by others whatever the umask, and tightens an existing one. */
 static int prepare_file(const char *path)
@@ -351,7 +415,8 @@ int store_open(struct store **out, const char *path)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	if ((r = configure(s)) < 0 || (r = migrate(s)) < 0 || (r = prepare_all(s)) < 0)
+	if ((r = configure(s)) < 0 || (r = migrate(s)) < 0 || (r = prepare_all(s)) < 0 ||
+	    (r = store_legacy_check(s)) < 0)
 		goto fail;
 	*out = s;
 	return 0;

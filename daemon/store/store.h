@@ -80,7 +80,14 @@ int store_find_account(struct store *s, const char *platform, const char *stable
                        const char *handle, struct store_account_key *out);
 
 /* Inserts a post under its (platform, key). Returns 1 and the new row id when
- * the post is new, 0 when the key is already stored (nothing changes). */
+ * the post is new, 0 when the key is already stored (nothing changes).
+ * A Mastodon post keyed by its uri that is stored under its old key (an
+ * instance's status id, from before schema 009: the row's net_id, or the
+ * same author, time and url or boost target when read through another
+ * instance) counts as stored: that row takes the uri (and the ids the post
+ * now gives: author, reply and target authors, target, mentions), and so do
+ * the dedupe strings of its ledger events and the notifications naming it;
+ * 0 is returned. */
 int store_insert_post(struct store *s, const struct post *p, int64_t account_id, int64_t *out_id);
 
 /* Posts that ingest could not tie to an account when they arrived (their

@@ -27,6 +27,8 @@ enum stmt_id {
 	ST_EXPORT_EVENTS,
 	ST_BACKFILL_GET, ST_BACKFILL_SET, ST_HISTORY_SET, ST_OLDEST_POST,
 	ST_LOCAL_ID_GET, ST_LOCAL_ID_SET, ST_LOCAL_ID_DELETE,
+	ST_LEGACY_ANY, ST_LEGACY_BY_ID, ST_LEGACY_BY_AUTHOR, ST_LEGACY_REKEY,
+	ST_LEGACY_EVENTS, ST_LEGACY_MENTIONS, ST_LEGACY_TARGETS, ST_LEGACY_NOTIFS,
 	ST__COUNT
 };
 
@@ -41,7 +43,14 @@ struct store {
 	struct store_counts counts;
 	int64_t counts_changes;
 	bool counts_valid;
+	/* Mastodon posts still keyed by an instance's status id (schema 009
+	 * left them): only while there are any does an insert look for one to
+	 * re-key (store_posts.c). */
+	bool legacy_keys;
 };
+
+/* Sets s->legacy_keys from the database (at open, and after a re-key). */
+int store_legacy_check(struct store *s);
 
 /* The daemon's clock (store_set_clock), for stored times. */
 int64_t store_now(const struct store *s);

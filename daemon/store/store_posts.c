@@ -113,18 +113,123 @@ static char *join_ids(const struct post *p)
 	return out;
 }
 
+/* One row of ST_LEGACY_BY_*: its id, kind and (copied) key. */
+static int legacy_row(sqlite3_stmt *st, int64_t *id, int *kind, char **key)
+{
+	free(*key);
+	*id = sqlite3_column_int64(st, 0);
+	*kind = sqlite3_column_int(st, 1);
+	*key = strdup((const char *)sqlite3_column_text(st, 2));
+	return *key ? 0 : -ENOMEM;
+}
+
+/* The legacy row that is the post p (read again, maybe through another
+ * instance): 1 with its id, kind and key, 0 when there is none. */
+static int find_legacy(struct store *s, const struct post *p, const char *ref_id, int64_t *id, int *kind,
+                       char **key)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_LEGACY_BY_ID);
+	int rc, n = 0, r = 0;
+
+	sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, p->created_at);
+	bind_text_or_null(st, 3, p->author_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = legacy_row(st, id, kind, key);
+		n = 1;
+	}
+	sqlite3_reset(st);
+	if (r < 0)
+		return r;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_error(s, rc, "find a post to re-key");
+	if (n || !p->author_id || (p->kind == POST_REPOST ? !ref_id : !p->url))
+		return n;
+	st = store_stmt(s, ST_LEGACY_BY_AUTHOR);
+	sqlite3_bind_text(st, 1, p->author_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, p->created_at);
+	sqlite3_bind_int(st, 3, (int)p->kind);
+	bind_text_or_null(st, 4, ref_id);
+	bind_text_or_null(st, 5, p->url);
+	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = legacy_row(st, id, kind, key);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (r < 0)
+		return r;
+	if (rc != SQLITE_DONE)
+		return store_error(s, rc, "find a post to re-key");
+	return n == 1;
+}
+
+static int rekey_step(struct store *s, enum stmt_id id, const char *old_key, const char *key, const char *what)
+{
+	sqlite3_stmt *st = store_stmt(s, id);
+	sqlite3_bind_text(st, 1, old_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	return store_exec_stmt(s, st, what);
+}
+
+/* Schema 009 could not give every Mastodon post its uri (a boost's is
+ * nowhere in its row; other servers' URLs have other shapes): such a row
+ * takes the uri when the post is read again, instead of a second row
+ * beside it. Its ledger events and notifications follow the key. Returns 1
+ * when p was such a row (now re-keyed), 0 when not. */
+static int rekey_legacy(struct store *s, const struct post *p, const char *reply_author, const char *ref_id,
+                        const char *ref_author, const char *mention_ids)
+{
+	_cleanup_free_ char *old_key = NULL;
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	int kind = 0, r;
+
+	if (strcmp(p->network, "mastodon") != 0 || !strstr(p->key, "://"))
+		return 0;
+	if ((r = store_post_exists(s, p->network, p->key)) != 0 ||
+	    (r = find_legacy(s, p, ref_id, &id, &kind, &old_key)) <= 0)
+		return r < 0 ? r : 0;
+	st = store_stmt(s, ST_LEGACY_REKEY);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, p->key, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 3, p->author_id);
+	bind_text_or_null(st, 4, reply_author);
+	bind_text_or_null(st, 5, ref_id);
+	bind_text_or_null(st, 6, ref_author);
+	bind_text_or_null(st, 7, mention_ids);
+	if ((r = store_exec_stmt(s, st, "re-key a post")) < 0 ||
+	    (r = rekey_step(s, ST_LEGACY_EVENTS, old_key, p->key, "re-key events")) < 0 ||
+	    (r = rekey_step(s, ST_LEGACY_MENTIONS, old_key, p->key, "re-key events")) < 0)
+		return r;
+	/* Likes, boosts and notifications name the user's own posts and the
+	 * acting posts: never a boost, so a boost skips these scans. */
+	if (kind != POST_REPOST &&
+	    ((r = rekey_step(s, ST_LEGACY_TARGETS, old_key, p->key, "re-key events")) < 0 ||
+	     (r = rekey_step(s, ST_LEGACY_NOTIFS, old_key, p->key, "re-key notifications")) < 0))
+		return r;
+	if ((r = store_legacy_check(s)) < 0)
+		return r;
+	return 1;
+}
+
 int store_insert_post(struct store *s, const struct post *p, int64_t account_id, int64_t *out_id)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_POST_INSERT);
+	sqlite3_stmt *st;
 	const struct post_ref *ref = p->kind == POST_REPOST ? &p->repost_of :
 	                             p->kind == POST_QUOTE ? &p->quote_of : NULL;
 	_cleanup_free_ char *tags = join_words(p->tags, p->n_tags);
 	_cleanup_free_ char *mentions = join_words(p->mentions, p->n_mentions);
 	_cleanup_free_ char *mention_ids = join_ids(p);
+	const char *reply_author = p->reply_to.author_id ? p->reply_to.author_id : p->reply_to.author_handle;
+	const char *ref_author = ref ? (ref->author_id ? ref->author_id : ref->author_handle) : NULL;
 	int r;
 
 	if (!p->key || !p->id)
 		return -EINVAL;
+	if (s->legacy_keys &&
+	    (r = rekey_legacy(s, p, reply_author, ref ? ref->id : NULL, ref_author, mention_ids)) != 0)
+		return r < 0 ? r : 0;   /* a known post: its events exist */
+	st = store_stmt(s, ST_POST_INSERT);
 	sqlite3_bind_text(st, 1, p->network, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, p->key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, p->id, -1, SQLITE_STATIC);
@@ -138,9 +243,9 @@ int store_insert_post(struct store *s, const struct post *p, int64_t account_id,
 	sqlite3_bind_text(st, 10, p->text ? p->text : "", -1, SQLITE_STATIC);
 	bind_text_or_null(st, 11, p->url);
 	bind_text_or_null(st, 12, p->reply_to.id);
-	bind_text_or_null(st, 13, p->reply_to.author_id ? p->reply_to.author_id : p->reply_to.author_handle);
+	bind_text_or_null(st, 13, reply_author);
 	bind_text_or_null(st, 14, ref ? ref->id : NULL);
-	bind_text_or_null(st, 15, ref ? (ref->author_id ? ref->author_id : ref->author_handle) : NULL);
+	bind_text_or_null(st, 15, ref_author);
 	bind_text_or_null(st, 16, tags);
 	bind_text_or_null(st, 17, mentions);
 	bind_count(st, 18, p->n_likes);
