@@ -116,7 +116,7 @@ WITH a AS (
 	  FROM posts WHERE platform = 'mastodon' AND url IS NOT NULL
 ), b AS (
 	SELECT *, substr(url, 1, sk - 1) AS scheme, substr(url, sk) AS rest FROM a WHERE sk > 0
-), c AS (
+), c AS MATERIALIZED (   -- else every use of path re-evaluates the substr chain
 	SELECT *, substr(rest, 1, instr(rest, '/') - 1) AS host, substr(rest, instr(rest, '/') + 1) AS path,
 	       length(rest) - length(replace(rest, '/', '')) - 1 AS slashes
 	  FROM b WHERE instr(rest, '/') > 1 AND instr(rest, '?') = 0 AND instr(rest, '#') = 0
