@@ -1,9 +1,10 @@
-/* mastodon.c — Mastodon REST adapter (one configured instance, optional token).
+/* mastodon.c — Mastodon REST adapter (one instance per config, optional token).
  *
- * Endpoints: accounts/lookup?acct= and accounts/:id (lookup);
- * accounts/:id/statuses (account, own); timelines/tag/:tag (tag);
+ * Endpoints: accounts/lookup?acct= (lookup, by handle and by stable id);
+ * accounts/:id/statuses (account, history, own); timelines/tag/:tag (tag);
  * notifications (interactions, user token). The token, when configured, is
- * sent on every request (private posts the user may see, restricted tag feeds).
+ * sent on every request to the user's own instance (private posts the user
+ * may see, restricted tag feeds) and never to a foreign one (cfg->foreign).
  *
  * Ids are opaque strings ordered by length then bytes. Walks use min_id, which
  * returns the page just above the watermark, so pages go upwards until one is
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "net/adapter.h"
 #include "common/str.h"
@@ -74,12 +76,76 @@ static bool m_bio_handle(const char *word, char *out, size_t size)
 	return k > 0 && (size_t)k < size;
 }
 
-/* ---- rate keys ----------------------------------------------------------- */
+/* ---- the server ---------------------------------------------------------- */
+
+/* The authority of the server that answers, lower-cased: its own name when
+ * api_base only stands in for it (cfg->host), else api_base's. It is the
+ * domain of the server's local accounts and the key of its budget, so
+ * several instances behind one stand-in address stay apart. NULL: api_base
+ * has no authority (-EINVAL), or no memory. */
+static char *m_server(const struct net_config *cfg)
+{
+	char *s;
+
+	if (!net_has(cfg->host))
+		return net_url_authority(cfg->api_base);
+	if ((s = strdup(cfg->host)))
+		for (char *c = s; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+	return s;
+}
+
+static int m_server_err(const struct net_config *cfg)
+{
+	return net_has(cfg->host) || (cfg->api_base && net_url_origin_len(cfg->api_base)) ?
+	       -ENOMEM : -EINVAL;
+}
 
 /* Every endpoint of one instance shares its budget. */
 static int m_rate_key(const struct net_config *cfg, enum net_op op, char *out, size_t size)
 {
-	return net_rate_key_origin(cfg->api_base, out, size);
+	char *server = m_server(cfg);
+	size_t n;
+
+	if (!server)
+		return m_server_err(cfg);
+	n = strlen(server);
+	if (n < size)
+		memcpy(out, server, n + 1);
+	free(server);
+	return n < size ? 0 : -EINVAL;
+}
+
+/* An acct names its home in its domain part; a bare user lives on the
+ * server asked. Only a valid authority is written out: the caller makes
+ * the next api_base of it. */
+static int m_home(const struct net_config *cfg, const char *stable_id, char *out, size_t size)
+{
+	const char *domain;
+	char *server;
+	size_t n;
+	int r;
+
+	while (*stable_id == '@')
+		stable_id++;
+	domain = strchr(stable_id, '@');
+	if (!domain || !domain[1])
+		return 0;
+	domain++;
+	n = strlen(domain);
+	if (!(server = m_server(cfg)))
+		return m_server_err(cfg);
+	if (strcasecmp(domain, server) == 0) {
+		r = 0;
+	} else if (!net_url_valid_authority(domain, n) || n >= size) {
+		r = -EINVAL;
+	} else {
+		for (size_t i = 0; i <= n; i++)
+			out[i] = (char)tolower((unsigned char)domain[i]);
+		r = 1;
+	}
+	free(server);
+	return r;
 }
 
 /* ---- request building ------------------------------------------------- */
@@ -98,15 +164,20 @@ static bool m_valid_id(const char *s)
 	return true;
 }
 
+/* On a foreign server only what is public about one of its own accounts
+ * makes sense: the user is not known there, and its tag feed would only
+ * repeat the user's own instance's. */
 static bool m_can(const struct net_config *cfg, enum net_op op)
 {
 	switch (op) {
-	case NET_OP_LOOKUP: case NET_OP_ACCOUNT: case NET_OP_TAG: case NET_OP_HISTORY:
+	case NET_OP_LOOKUP: case NET_OP_ACCOUNT: case NET_OP_HISTORY:
 		return true;
+	case NET_OP_TAG:
+		return !cfg->foreign;
 	case NET_OP_OWN:
-		return net_has(cfg->me_id);
+		return !cfg->foreign && net_has(cfg->me_id);
 	case NET_OP_INTERACTIONS:
-		return net_has(cfg->token);
+		return !cfg->foreign && net_has(cfg->token);
 	default:
 		return false;
 	}
@@ -117,11 +188,16 @@ static int m_finish(const struct net_config *cfg, struct net_request *req, enum 
 {
 	int r = net_req_get(req, op, b);
 
-	if (r == 0 && net_has(cfg->token))
+	/* The token belongs to the user's own instance: another one must
+	 * never see it. */
+	if (r == 0 && net_has(cfg->token) && !cfg->foreign)
 		r = net_req_bearer(req, cfg->token);
 	return r;
 }
 
+/* By handle or by stable id, both an acct: accounts/lookup answers either
+ * (a local user bare or with the server's domain). accounts/:id would take
+ * only the number the answering server gave, which no other server shares. */
 static int m_build_lookup(const struct net_config *cfg, enum net_lookup_by by,
 			  const char *const *keys, size_t n, struct net_request *req,
 			  size_t *n_used)
@@ -129,19 +205,12 @@ static int m_build_lookup(const struct net_config *cfg, enum net_lookup_by by,
 	struct strbuf b = STRBUF_INIT;
 	const char *k = keys[0];
 
-	if (by == NET_LOOKUP_ID) {
-		if (!m_valid_id(k))
-			return -EINVAL;
-		net_url_join(&b, cfg->api_base, "/api/v1/accounts/");
-		strbuf_puts(&b, k);
-	} else {
-		while (k && *k == '@')
-			k++;
-		if (!net_has(k) || strpbrk(k, " \t\r\n/?#&"))
-			return -EINVAL;
-		net_url_join(&b, cfg->api_base, "/api/v1/accounts/lookup");
-		net_url_param(&b, "acct", k);
-	}
+	while (k && *k == '@')
+		k++;
+	if (!net_has(k) || strpbrk(k, " \t\r\n/?#&"))
+		return -EINVAL;
+	net_url_join(&b, cfg->api_base, "/api/v1/accounts/lookup");
+	net_url_param(&b, "acct", k);
 	*n_used = 1;
 	return m_finish(cfg, req, NET_OP_LOOKUP, &b);
 }
@@ -192,6 +261,8 @@ static int m_build_page(const struct net_config *cfg, const char *target,
 	char *min_id = NULL;
 	int r;
 
+	if (cfg->foreign && (w->op == NET_OP_OWN || w->op == NET_OP_INTERACTIONS || w->op == NET_OP_TAG))
+		return -ENOTSUP;
 	switch (w->op) {
 	case NET_OP_ACCOUNT:
 	case NET_OP_OWN:
@@ -694,8 +765,9 @@ static void m_http_error(const struct net_config *cfg, struct net_page *pg,
 	else if (st == 410)
 		net_err(pg, NET_ERR_NOT_FOUND, NET_SCOPE_TARGET, 0, "gone (suspended account)%s%s",
 			e ? ": " : "", e ? e : "");
-	else   /* without a token a 401/403 is this endpoint's rule, not a bad token */
-		net_err_http(pg, resp, net_has(cfg->token) ? NET_SCOPE_NETWORK : NET_SCOPE_ENDPOINT, e);
+	else   /* without a token sent a 401/403 is this endpoint's rule, not a bad token */
+		net_err_http(pg, resp, net_has(cfg->token) && !cfg->foreign ? NET_SCOPE_NETWORK :
+			     NET_SCOPE_ENDPOINT, e);
 }
 
 static int m_parse_body(const struct m_ctx *cx, enum net_op op, const struct net_response *resp,
@@ -772,4 +844,5 @@ const struct net_platform net_mastodon = {
 	.history_below = m_history_below,
 	.check_handle = m_check_handle,
 	.bio_handle = m_bio_handle,
+	.home = m_home,
 };

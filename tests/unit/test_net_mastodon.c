@@ -58,17 +58,19 @@ static void test_build(void)
 	struct net_request req;
 	struct net_walk w;
 	size_t used;
-	const char *h[] = { "@carol@other.example" }, *id[] = { "200" }, *bad[] = { "a/b" };
+	const char *h[] = { "@carol@other.example" }, *id[] = { "carol@other.example" }, *bad[] = { "a/b" };
 	const char *tok = cfg.token;
 
 	is_int(net_build_lookup(M, &cfg, NET_LOOKUP_HANDLE, h, 1, &req, &used), 0, "lookup by handle");
 	is_str(req.url, "https://med.example/api/v1/accounts/lookup?acct=carol%40other.example", "  lookup URL");
 	ok(has_header(&req, "Authorization: Bearer " TOKEN), "  token sent when configured");
 	net_request_clear(&req);
-	is_int(net_build_lookup(M, &cfg, NET_LOOKUP_ID, id, 1, &req, &used), 0, "lookup by id");
-	is_str(req.url, "https://med.example/api/v1/accounts/200", "  account URL");
+	is_int(net_build_lookup(M, &cfg, NET_LOOKUP_ID, id, 1, &req, &used), 0, "lookup by id (an acct)");
+	is_str(req.url, "https://med.example/api/v1/accounts/lookup?acct=carol%40other.example",
+	       "  the same lookup: an acct names the account on every instance");
 	net_request_clear(&req);
 	is_int(net_build_lookup(M, &cfg, NET_LOOKUP_HANDLE, bad, 1, &req, &used), -EINVAL, "bad acct refused");
+	is_int(net_build_lookup(M, &cfg, NET_LOOKUP_ID, bad, 1, &req, &used), -EINVAL, "  also as an id");
 
 	check_url(build(NET_OP_ACCOUNT, "200", NULL, NULL),
 		  "https://med.example/api/v1/accounts/200/statuses?limit=40", "first sync: newest page");
@@ -455,6 +457,148 @@ static void test_lookup_and_errors(void)
 	net_walk_clear(&w);
 }
 
+static bool header_is(const struct net_request *r, const char *line)
+{
+	for (size_t i = 0; i < r->n_headers; i++)
+		if (strcmp(r->headers[i], line) == 0)
+			return true;
+	return false;
+}
+
+/* cfg->host: the Host header and the domain of local accounts; foreign:
+ * no credential, only what is public about one of the server's accounts. */
+static void test_host_and_foreign(void)
+{
+	struct net_config c = { .api_base = "http://127.0.0.1:4000", .host = "b.example:8443", .token = TOKEN,
+				.me = "alice@med.example", .me_id = "100" };
+	const char *acct[] = { "bob@b.example:8443" };
+	struct net_request req;
+	struct net_walk w;
+	struct net_page pg;
+	struct net_response resp;
+	size_t used;
+
+	net_walk_start(&w, NET_OP_ACCOUNT, NULL);
+	is_int(net_build_page(M, &c, "77", &w, &req), 0, "host: account page");
+	is_str(req.url, "http://127.0.0.1:4000/api/v1/accounts/77/statuses?limit=40", "  to the stand-in address");
+	ok(header_is(&req, "Host: b.example:8443"), "  Host names the server");
+	ok(has_header(&req, "Authorization: Bearer " TOKEN), "  not foreign: the token goes along");
+	net_request_clear(&req);
+	net_walk_clear(&w);
+	is_int(net_build_lookup(M, &c, NET_LOOKUP_ID, acct, 1, &req, &used), 0, "host: lookup");
+	ok(header_is(&req, "Host: b.example:8443"), "  Host on the lookup too");
+	net_request_clear(&req);
+
+	c.foreign = true;
+	is_int(net_build_lookup(M, &c, NET_LOOKUP_ID, acct, 1, &req, &used), 0, "foreign: lookup");
+	ok(!has_header(&req, "Authorization"), "  no Authorization, whatever the token");
+	ok(header_is(&req, "Host: b.example:8443"), "  still the Host");
+	net_request_clear(&req);
+	static const enum net_op walks[] = { NET_OP_ACCOUNT, NET_OP_HISTORY };
+	for (size_t i = 0; i < 2; i++) {
+		net_walk_start(&w, walks[i], NULL);
+		ok(net_build_page(M, &c, "77", &w, &req) == 0 && !has_header(&req, "Authorization"),
+		   "foreign %s: built, no Authorization", net_op_name(walks[i]));
+		net_request_clear(&req);
+		net_walk_clear(&w);
+	}
+	ok(M->can(&c, NET_OP_LOOKUP) && M->can(&c, NET_OP_ACCOUNT) && M->can(&c, NET_OP_HISTORY),
+	   "foreign can(): lookup, account, history");
+	ok(!M->can(&c, NET_OP_OWN) && !M->can(&c, NET_OP_INTERACTIONS) && !M->can(&c, NET_OP_TAG),
+	   "foreign can(): not own, interactions, tag");
+	static const enum net_op refused[] = { NET_OP_OWN, NET_OP_INTERACTIONS, NET_OP_TAG };
+	for (size_t i = 0; i < 3; i++) {
+		net_walk_start(&w, refused[i], NULL);
+		ok(net_build_page(M, &c, refused[i] == NET_OP_TAG ? "meded" : NULL, &w, &req) == -ENOTSUP,
+		   "foreign %s: not built", net_op_name(refused[i]));
+		net_walk_clear(&w);
+	}
+	net_walk_start(&w, NET_OP_ACCOUNT, NULL);
+	resp = fx_inline(401, "{\"error\":\"This API requires an authenticated user\"}", NULL, NOW);
+	net_parse(M, &c, NET_OP_ACCOUNT, &resp, &w, &pg);
+	ok(pg.err.code == NET_ERR_AUTH && pg.err.scope == NET_SCOPE_ENDPOINT,
+	   "foreign 401: this endpoint's rule, not the user's token");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+
+	c.foreign = false;
+	c.host = "b.example\r\nX-Evil: 1";
+	net_walk_start(&w, NET_OP_ACCOUNT, NULL);
+	ok(net_build_page(M, &c, "77", &w, &req) == -EINVAL && req.url == NULL && req.n_headers == 0,
+	   "a host that would break the header line is refused");
+	net_walk_clear(&w);
+}
+
+static void rate_case(const char *base, const char *host, const char *want)
+{
+	struct net_config c = { .api_base = base, .host = host };
+	char key[NET_RATE_KEY_MAX];
+
+	if (ok(net_rate_key(M, &c, NET_OP_ACCOUNT, key, sizeof key) == 0, "rate key of %s (host %s)", base,
+	       host ? host : "-"))
+		is_str(key, want, "  the instance's authority");
+}
+
+static void test_rate_keys(void)
+{
+	struct net_config c = { .api_base = "https://med.example", .host = "a-rather-long-name.example" };
+	char key[NET_RATE_KEY_MAX], small[8], tag[NET_RATE_KEY_MAX];
+
+	rate_case("https://Med.Example", NULL, "med.example");
+	rate_case("https://med.example:8443/", NULL, "med.example:8443");
+	rate_case("https://med.example:443", NULL, "med.example");
+	rate_case("http://127.0.0.1:4000", "A.Example", "a.example");
+	rate_case("http://127.0.0.1:4000", "b.example:8443", "b.example:8443");
+	ok(net_rate_key(M, &c, NET_OP_TAG, tag, sizeof tag) == 0 &&
+	   net_rate_key(M, &c, NET_OP_INTERACTIONS, key, sizeof key) == 0 && strcmp(tag, key) == 0,
+	   "every endpoint of one instance shares its key");
+	is_int(net_rate_key(M, &c, NET_OP_ACCOUNT, small, sizeof small), -EINVAL, "a key that does not fit");
+	c.host = NULL;
+	c.api_base = "not a url";
+	is_int(net_rate_key(M, &c, NET_OP_ACCOUNT, key, sizeof key), -EINVAL, "no authority, no key");
+}
+
+static void home_case(const struct net_config *c, const char *id, int want, const char *want_out)
+{
+	char out[64] = "junk";
+	int r = net_home(M, c, id, out, sizeof out);
+
+	if (!ok(r == want, "home(%s) on %s = %d", id, c->host ? c->host : c->api_base, want))
+		tap_diag("  got %d", r);
+	else if (want == 1)
+		is_str(out, want_out, "  its domain, lower-cased, port kept");
+}
+
+static void test_home(void)
+{
+	struct net_config c = { .api_base = "https://med.example" };
+	char tiny[4];
+
+	home_case(&c, "alice@med.example", 0, NULL);
+	home_case(&c, "Alice@MED.Example", 0, NULL);
+	home_case(&c, "alice", 0, NULL);
+	home_case(&c, "@alice", 0, NULL);
+	home_case(&c, "@bob@other.example", 1, "other.example");
+	home_case(&c, "bob@Other.Example", 1, "other.example");
+	home_case(&c, "bob@other.example:8443", 1, "other.example:8443");
+	home_case(&c, "bob@med.example:8443", 1, "med.example:8443");
+	home_case(&c, "bob@bad/host", -EINVAL, NULL);
+	home_case(&c, "bob@x@y.example", -EINVAL, NULL);
+	is_int(net_home(M, &c, "bob@other.example", tiny, sizeof tiny), -EINVAL, "home: out too small");
+	c.host = "B.Example:8443";
+	c.api_base = "http://127.0.0.1:4000";
+	home_case(&c, "x@b.example:8443", 0, NULL);
+	home_case(&c, "x@b.example", 1, "b.example");
+	home_case(&c, "x@med.example", 1, "med.example");
+	c.host = NULL;
+	c.api_base = "http://localhost:3000";
+	home_case(&c, "u@localhost:3000", 0, NULL);
+	home_case(&c, "u@Med.Example", 1, "med.example");
+	is_int(net_home(M, &c, "", tiny, sizeof tiny), -EINVAL, "home of nothing");
+	is_int(net_home(net_platform_find("x"), &c, "12", tiny, sizeof tiny), 0, "X: no home");
+	is_int(net_home(net_platform_find("bluesky"), &c, "did:plc:abc", tiny, sizeof tiny), 0, "Bluesky: no home");
+}
+
 int main(void)
 {
 	M = net_platform_find("mastodon");
@@ -469,5 +613,8 @@ int main(void)
 	test_instance_port();
 	test_notifications();
 	test_lookup_and_errors();
+	test_host_and_foreign();
+	test_rate_keys();
+	test_home();
 	return tap_done();
 }
