@@ -488,6 +488,33 @@ static void mastodon_identity(const char *dir)
 	net_page_clear(&pg);
 }
 
+/* Post counts of the other networks' lookups. */
+static void lookup_counts(const char *dir)
+{
+	const struct net_config cfg = { .api_base = "https://example.invalid", .token = "t" };
+	static const struct { const char *net, *file; long long n; } v[] = {
+		{ "bluesky", "get-profile-1.json", 506 },
+		{ "bluesky", "resolve-handle-1.json", -1 },
+		{ "x", "users-by-username-1.json", -1 },
+	};
+	char path[4096];
+	struct fixture fx;
+	struct net_response resp;
+	struct net_page pg;
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s/%s", dir, v[i].net, v[i].file);
+		if (fx_load(&fx, path) != 0)
+			continue;
+		resp = fx_response(&fx, NOW);
+		net_parse(net_platform_find(v[i].net), &cfg, NET_OP_LOOKUP, &resp, NULL, &pg);
+		ok(pg.n_accounts == 1 && pg.accounts[0].n_posts == v[i].n, "%s real %s: n_posts %lld", v[i].net,
+		   v[i].file, v[i].n);
+		net_page_clear(&pg);
+		fx_free(&fx);
+	}
+}
+
 /* ---- Bluesky links: facets and cards against the recorded records ---- */
 
 struct bsky_src { const char *uri; const cJSON *view; };   /* a postView or notification */
@@ -690,6 +717,7 @@ int main(void)
 	   (int)(sizeof(table) / sizeof(table[0])), seen);
 	spot_checks(dir);
 	mastodon_identity(dir);
+	lookup_counts(dir);
 	bsky_links(dir);
 	return tap_done();
 }
