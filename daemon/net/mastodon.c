@@ -871,6 +871,12 @@ static int m_parse(const struct net_config *cfg, enum net_op op, const struct ne
 		net_err(pg, NET_ERR_BAD_REQUEST, NET_SCOPE_ENDPOINT, 0, "not a Mastodon operation");
 		goto done;
 	}
+	/* Without the server's name local accounts would get ids no other
+	 * instance gives them: better no page than a wrong one. */
+	if (!cx.host && m_server_err(cfg) == -ENOMEM) {
+		r = -ENOMEM;
+		goto done;
+	}
 	/* Notifications come from the user's own server (never a foreign one),
 	 * so a bare configured handle takes the answering server's domain. */
 	if (op == NET_OP_INTERACTIONS && net_has(cfg->me) &&
