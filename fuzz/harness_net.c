@@ -185,12 +185,46 @@ static void fuzz_net_check_page(const struct net_page *pg)
 		fuzz_net_touch(a->name);
 		fuzz_net_touch(a->bio);
 		fuzz_net_touch(a->url);
+		fuzz_net_touch(a->local_id);
 	}
 	fuzz_net_touch(pg->session.did);
 	fuzz_net_touch(pg->session.handle);
 	fuzz_net_touch(pg->session.access_jwt);
 	fuzz_net_touch(pg->session.refresh_jwt);
 	fuzz_net_touch(pg->session.pds_base);
+}
+
+/* What the caller does with a parsed stable id: ask where the account
+ * lives, and look it up by id there. The id came from the server: it may
+ * not break out of its parameter, and a home is only ever an authority. */
+static void fuzz_net_follow_id(const struct net_platform *p, const struct net_config *cfg,
+			       const char *id)
+{
+	struct net_request req = { 0 };
+	char home[256];
+	size_t used = 0;
+
+	if (!id)
+		return;
+	if (net_home(p, cfg, id, home, sizeof home) == 1 && (!home[0] || strpbrk(home, " /?#@\r\n")))
+		abort();
+	(void)net_build_lookup(p, cfg, NET_LOOKUP_ID, &id, 1, &req, &used);
+	if (req.url && strpbrk(req.url, " \r\n"))
+		abort();
+	net_request_clear(&req);
+}
+
+static void fuzz_net_follow_ids(const struct net_platform *p, const struct net_config *cfg,
+				const struct net_page *pg)
+{
+	for (size_t i = 0; i < pg->n_accounts; i++)
+		fuzz_net_follow_id(p, cfg, pg->accounts[i].id);
+	for (size_t i = 0; i < pg->n_posts; i++) {
+		fuzz_net_follow_id(p, cfg, pg->posts[i].author_id);
+		fuzz_net_follow_id(p, cfg, pg->posts[i].reply_to.author_id);
+	}
+	for (size_t i = 0; i < pg->n_notifs; i++)
+		fuzz_net_follow_id(p, cfg, pg->notifs[i].actor_id);
 }
 
 /* A session parsed from the network is stored and read back from the
@@ -267,6 +301,7 @@ int fuzz_net_one(const char *network, const uint8_t *data, size_t size)
 
 		(void)net_parse(p, &cfg, in.op, &resp, walk ? &w : NULL, &pg);
 		fuzz_net_check_page(&pg);
+		fuzz_net_follow_ids(p, &cfg, &pg);
 		if (pg.err.code == NET_OK)
 			fuzz_net_session_roundtrip(&pg.session);
 		net_page_clear(&pg);

@@ -960,10 +960,12 @@ static int b_items(enum net_op op, const cJSON *body, const cJSON *arr, bool fee
 
 static int b_profile(const cJSON *pr, struct net_page *pg)
 {
-	struct net_account a = { 0 };
+	struct net_account a = { .n_posts = net_json_i64_or(pr, "postsCount", -1) };
 	const char *desc = net_json_str_or(pr, "description", NULL);
 	int r = b_author(pr, &a.id, &a.handle, &a.name);
 
+	if (a.n_posts < 0)
+		a.n_posts = -1;
 	if (r == 0 && str_set(&a.bio, net_nz(desc)) < 0)
 		r = -ENOMEM;
 	if (r == 0 && a.handle && asprintf(&a.url, B_WEB "%s", a.handle) < 0) {

@@ -1,16 +1,23 @@
-/* mastodon.c — Mastodon REST adapter (one configured instance, optional token).
+/* mastodon.c — Mastodon REST adapter (one instance per config, optional token).
  *
- * Endpoints: accounts/lookup?acct= and accounts/:id (lookup);
- * accounts/:id/statuses (account, own); timelines/tag/:tag (tag);
+ * Endpoints: accounts/lookup?acct= (lookup, by handle and by stable id);
+ * accounts/:id/statuses (account, history, own); timelines/tag/:tag (tag);
  * notifications (interactions, user token). The token, when configured, is
- * sent on every request (private posts the user may see, restricted tag feeds).
+ * sent on every request to the user's own instance (private posts the user
+ * may see, restricted tag feeds) and never to a foreign one (cfg->foreign).
+ *
+ * Identity is what every instance agrees on: an account is its acct
+ * (user@domain, lower-cased), a status its uri. The numbers in ids and
+ * paths are the answering instance's own (local ids): used for paging and
+ * URLs, never to identify.
  *
  * Ids are opaque strings ordered by length then bytes. Walks use min_id, which
  * returns the page just above the watermark, so pages go upwards until one is
  * not full. Remote posts that federate late get ids from their (older)
  * creation time, so the first request starts overlap_s below the watermark.
- * Handles are normalised to user@domain (local accounts get the instance's
- * host, and its port when api_base names one). Content HTML is turned into
+ * Handles are normalised to user@domain (local accounts get the answering
+ * server's name: cfg->host, else api_base's host and its port when it names
+ * one); ids are the handles lower-cased. Content HTML is turned into
  * plain text; a content warning (plain text already) is kept as a "CW: …"
  * first paragraph. */
 #include <ctype.h>
@@ -19,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "net/adapter.h"
 #include "common/str.h"
@@ -74,12 +82,76 @@ static bool m_bio_handle(const char *word, char *out, size_t size)
 	return k > 0 && (size_t)k < size;
 }
 
-/* ---- rate keys ----------------------------------------------------------- */
+/* ---- the server ---------------------------------------------------------- */
+
+/* The authority of the server that answers, lower-cased: its own name when
+ * api_base only stands in for it (cfg->host), else api_base's. It is the
+ * domain of the server's local accounts and the key of its budget, so
+ * several instances behind one stand-in address stay apart. NULL: api_base
+ * has no authority (-EINVAL), or no memory. */
+static char *m_server(const struct net_config *cfg)
+{
+	char *s;
+
+	if (!net_has(cfg->host))
+		return net_url_authority(cfg->api_base);
+	if ((s = strdup(cfg->host)))
+		for (char *c = s; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+	return s;
+}
+
+static int m_server_err(const struct net_config *cfg)
+{
+	return net_has(cfg->host) || (cfg->api_base && net_url_origin_len(cfg->api_base)) ?
+	       -ENOMEM : -EINVAL;
+}
 
 /* Every endpoint of one instance shares its budget. */
 static int m_rate_key(const struct net_config *cfg, enum net_op op, char *out, size_t size)
 {
-	return net_rate_key_origin(cfg->api_base, out, size);
+	char *server = m_server(cfg);
+	size_t n;
+
+	if (!server)
+		return m_server_err(cfg);
+	n = strlen(server);
+	if (n < size)
+		memcpy(out, server, n + 1);
+	free(server);
+	return n < size ? 0 : -EINVAL;
+}
+
+/* An acct names its home in its domain part; a bare user lives on the
+ * server asked. Only a valid authority is written out: the caller makes
+ * the next api_base of it. */
+static int m_home(const struct net_config *cfg, const char *stable_id, char *out, size_t size)
+{
+	const char *domain;
+	char *server;
+	size_t n;
+	int r;
+
+	while (*stable_id == '@')
+		stable_id++;
+	domain = strchr(stable_id, '@');
+	if (!domain || !domain[1])
+		return 0;
+	domain++;
+	n = strlen(domain);
+	if (!(server = m_server(cfg)))
+		return m_server_err(cfg);
+	if (strcasecmp(domain, server) == 0) {
+		r = 0;
+	} else if (!net_url_valid_authority(domain, n) || n >= size) {
+		r = -EINVAL;
+	} else {
+		for (size_t i = 0; i <= n; i++)
+			out[i] = (char)tolower((unsigned char)domain[i]);
+		r = 1;
+	}
+	free(server);
+	return r;
 }
 
 /* ---- request building ------------------------------------------------- */
@@ -98,15 +170,20 @@ static bool m_valid_id(const char *s)
 	return true;
 }
 
+/* On a foreign server only what is public about one of its own accounts
+ * makes sense: the user is not known there, and its tag feed would only
+ * repeat the user's own instance's. */
 static bool m_can(const struct net_config *cfg, enum net_op op)
 {
 	switch (op) {
-	case NET_OP_LOOKUP: case NET_OP_ACCOUNT: case NET_OP_TAG: case NET_OP_HISTORY:
+	case NET_OP_LOOKUP: case NET_OP_ACCOUNT: case NET_OP_HISTORY:
 		return true;
+	case NET_OP_TAG:
+		return !cfg->foreign;
 	case NET_OP_OWN:
-		return net_has(cfg->me_id);
+		return !cfg->foreign && net_has(cfg->me_id);
 	case NET_OP_INTERACTIONS:
-		return net_has(cfg->token);
+		return !cfg->foreign && net_has(cfg->token);
 	default:
 		return false;
 	}
@@ -117,11 +194,16 @@ static int m_finish(const struct net_config *cfg, struct net_request *req, enum 
 {
 	int r = net_req_get(req, op, b);
 
-	if (r == 0 && net_has(cfg->token))
+	/* The token belongs to the user's own instance: another one must
+	 * never see it. */
+	if (r == 0 && net_has(cfg->token) && !cfg->foreign)
 		r = net_req_bearer(req, cfg->token);
 	return r;
 }
 
+/* By handle or by stable id, both an acct: accounts/lookup answers either
+ * (a local user bare or with the server's domain). accounts/:id would take
+ * only the number the answering server gave, which no other server shares. */
 static int m_build_lookup(const struct net_config *cfg, enum net_lookup_by by,
 			  const char *const *keys, size_t n, struct net_request *req,
 			  size_t *n_used)
@@ -129,19 +211,12 @@ static int m_build_lookup(const struct net_config *cfg, enum net_lookup_by by,
 	struct strbuf b = STRBUF_INIT;
 	const char *k = keys[0];
 
-	if (by == NET_LOOKUP_ID) {
-		if (!m_valid_id(k))
-			return -EINVAL;
-		net_url_join(&b, cfg->api_base, "/api/v1/accounts/");
-		strbuf_puts(&b, k);
-	} else {
-		while (k && *k == '@')
-			k++;
-		if (!net_has(k) || strpbrk(k, " \t\r\n/?#&"))
-			return -EINVAL;
-		net_url_join(&b, cfg->api_base, "/api/v1/accounts/lookup");
-		net_url_param(&b, "acct", k);
-	}
+	while (k && *k == '@')
+		k++;
+	if (!net_has(k) || strpbrk(k, " \t\r\n/?#&"))
+		return -EINVAL;
+	net_url_join(&b, cfg->api_base, "/api/v1/accounts/lookup");
+	net_url_param(&b, "acct", k);
 	*n_used = 1;
 	return m_finish(cfg, req, NET_OP_LOOKUP, &b);
 }
@@ -192,6 +267,8 @@ static int m_build_page(const struct net_config *cfg, const char *target,
 	char *min_id = NULL;
 	int r;
 
+	if (cfg->foreign && (w->op == NET_OP_OWN || w->op == NET_OP_INTERACTIONS || w->op == NET_OP_TAG))
+		return -ENOTSUP;
 	switch (w->op) {
 	case NET_OP_ACCOUNT:
 	case NET_OP_OWN:
@@ -265,49 +342,94 @@ static void m_read_rate(const struct net_response *resp, struct net_rate *rate)
 
 struct m_ctx {
 	const struct net_config *cfg;
-	char *host;                 /* instance host[:port], for local accts */
+	char *host;                 /* the answering server's authority (m_server), the
+	                               domain of its local accts */
+	char *me;                   /* cfg->me as an id (m_acct), for INTERACTIONS */
 };
 
-/* user@domain for an Account's acct (local accounts carry no domain). */
-static char *m_acct(const struct m_ctx *cx, const char *acct)
+/* An acct as the server sent it ("user" for its own accounts, "user@domain"
+ * for others) → the handle (user@domain, the user part as written) and/or
+ * the id (the same, lower-cased: Mastodon matches user names and domains
+ * case-insensitively, and so every instance names the account alike).
+ * -EINVAL: not an acct. */
+static int m_acct(const struct m_ctx *cx, const char *acct, char **handle, char **id)
 {
-	char *out;
+	const char *at;
+	char *h;
+	int k;
 
 	if (!acct)
-		return NULL;
+		return -EINVAL;
 	while (*acct == '@')
 		acct++;
-	if (strchr(acct, '@') || !cx->host)
-		return strdup(acct);
-	return asprintf(&out, "%s@%s", acct, cx->host) < 0 ? NULL : out;
+	at = strchr(acct, '@');
+	if (!*acct || at == acct || (at && (!at[1] || strchr(at + 1, '@'))))
+		return -EINVAL;
+	for (const char *c = acct; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f)
+			return -EINVAL;
+	k = at || !cx->host ? asprintf(&h, "%s", acct) : asprintf(&h, "%s@%s", acct, cx->host);
+	if (k < 0)
+		return -ENOMEM;
+	if (id && !(*id = strdup(h))) {
+		free(h);
+		return -ENOMEM;
+	}
+	for (char *c = id ? *id : NULL; c && *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (handle)
+		*handle = h;
+	else
+		free(h);
+	return 0;
 }
 
-/* Sets *id / *acct from an Account object. -EINVAL: no string id. */
+/* Sets *id / *acct from an Account object (and *local, borrowed, to the
+ * answering server's number for it). -EINVAL: no string id or no acct. A
+ * bare username is not taken for a missing acct: it would name a remote
+ * account as a local one. */
 static int m_account_ids(const struct m_ctx *cx, const cJSON *acc, char **id, char **acct,
-			 char **name)
+			 char **name, const char **local)
 {
 	const char *s, *a;
+	int r;
 
-	if (!cJSON_IsObject(acc) || net_json_str(acc, "id", &s) < 0 || !*s)
+	if (!cJSON_IsObject(acc) || net_json_str(acc, "id", &s) < 0 || !*s ||
+	    net_json_str(acc, "acct", &a) < 0)
 		return -EINVAL;
-	a = net_json_str_or(acc, "acct", net_json_str_or(acc, "username", NULL));
-	if (str_set(id, s) < 0 || (a && !(*acct = m_acct(cx, a))))
-		return -ENOMEM;
+	if ((r = m_acct(cx, a, acct, id)) < 0)
+		return r;
+	if (local)
+		*local = s;
 	if (name && str_set(name, net_nz(net_json_str_or(acc, "display_name", NULL))) < 0)
 		return -ENOMEM;
 	return 0;
 }
 
+/* What names a status alike on every instance: its ActivityPub uri (a
+ * boost's is the Announce's, ".../activity"); the web url, then the
+ * answering instance's own id, when a server leaves it out. */
+static const char *m_key(const cJSON *st)
+{
+	const char *k = net_nz(net_json_str_or(st, "uri", NULL));
+
+	if (!k)
+		k = net_nz(net_json_str_or(st, "url", NULL));
+	return k ? k : net_nz(net_json_str_or(st, "id", NULL));
+}
+
+/* A boosted or quoted status, named by its key: a boost seen in a feed and
+ * the reblog notification of it then agree, whichever server answered. */
 static int m_ref_from_status(const struct m_ctx *cx, struct post_ref *ref, const cJSON *st)
 {
-	const char *id;
+	const char *key = m_key(st);
 
-	if (net_json_str(st, "id", &id) < 0)
+	if (!key)
 		return -EINVAL;
-	if (str_set(&ref->id, id) < 0)
+	if (str_set(&ref->id, key) < 0)
 		return -ENOMEM;
 	return m_account_ids(cx, net_json_obj(st, "account"), &ref->author_id,
-			     &ref->author_handle, NULL) == -ENOMEM ? -ENOMEM : 0;
+			     &ref->author_handle, NULL, NULL) == -ENOMEM ? -ENOMEM : 0;
 }
 
 /* Plain text of a status: "CW: spoiler" paragraph, then the content. The
@@ -342,15 +464,14 @@ static int m_mentions_tags(const struct m_ctx *cx, const cJSON *src, struct post
 	const char *s;
 
 	cJSON_ArrayForEach(e, net_json_arr(src, "mentions")) {
-		char *acct;
-		int r;
+		char *handle = NULL, *id = NULL;
+		int r = m_acct(cx, net_json_str_or(e, "acct", NULL), &handle, &id);
 
-		if (net_json_str(e, "acct", &s) < 0)
-			continue;
-		acct = m_acct(cx, s);
-		r = acct ? post_add_mention(p, acct, strlen(acct), net_json_str_or(e, "id", NULL)) : -ENOMEM;
-		free(acct);
-		if (r < 0)
+		if (r == 0)
+			r = post_add_mention(p, handle, strlen(handle), id);
+		free(handle);
+		free(id);
+		if (r == -ENOMEM)
 			return r;
 	}
 	cJSON_ArrayForEach(e, net_json_arr(src, "tags"))
@@ -359,21 +480,15 @@ static int m_mentions_tags(const struct m_ctx *cx, const cJSON *src, struct post
 	return 0;
 }
 
-/* The reply parent's handle: the mention whose id is in_reply_to_account_id. */
-static const char *m_reply_acct(const cJSON *st, const char *account_id)
-{
-	const cJSON *e;
-
-	cJSON_ArrayForEach(e, net_json_arr(st, "mentions"))
-		if (strcmp(net_json_str_or(e, "id", ""), account_id) == 0)
-			return net_json_str_or(e, "acct", NULL);
-	return NULL;
-}
-
+/* in_reply_to_account_id is the answering instance's number for the
+ * parent's author; only accounts of the same answer can translate it: the
+ * author (a thread) or a mention (the parent's author is mentioned when the
+ * reply is written). Otherwise the parent's author stays unknown. */
 static int m_reply(const struct m_ctx *cx, const cJSON *st, struct post *p)
 {
-	const char *pid, *aid = NULL, *acct;
-	char *full = NULL;
+	const char *pid, *aid = NULL, *self;
+	char *handle = NULL, *id = NULL;
+	const cJSON *e;
 	int r;
 
 	if ((r = net_json_str(st, "in_reply_to_id", &pid)) == -EINVAL)
@@ -382,12 +497,19 @@ static int m_reply(const struct m_ctx *cx, const cJSON *st, struct post *p)
 		return 0;
 	if (net_json_str(st, "in_reply_to_account_id", &aid) == -EINVAL)
 		return -EINVAL;
-	if (aid && net_has(p->author_id) && strcmp(aid, p->author_id) == 0)
-		full = str_dup(p->author_handle);             /* a self-reply (thread) */
-	else if (aid && (acct = m_reply_acct(st, aid)))
-		full = m_acct(cx, acct);
-	r = post_ref_set(&p->reply_to, pid, aid, full);
-	free(full);
+	self = net_json_str_or(net_json_obj(st, "account"), "id", NULL);
+	if (aid && self && strcmp(aid, self) == 0)
+		return post_ref_set(&p->reply_to, pid, p->author_id, p->author_handle);
+	cJSON_ArrayForEach(e, net_json_arr(st, "mentions")) {
+		if (!aid || strcmp(net_json_str_or(e, "id", ""), aid) != 0)
+			continue;
+		if (m_acct(cx, net_json_str_or(e, "acct", NULL), &handle, &id) == -ENOMEM)
+			return -ENOMEM;
+		break;
+	}
+	r = post_ref_set(&p->reply_to, pid, id, handle);
+	free(handle);
+	free(id);
 	return r;
 }
 
@@ -409,6 +531,7 @@ static int m_quote(const struct m_ctx *cx, const cJSON *src, struct post *p)
 
 		return r == -ENOMEM ? r : 0;
 	}
+	/* A shallow quote names its target by the local id alone. */
 	if (net_json_str(q, "quoted_status_id", &qid) == 0 && *qid && str_set(&p->quote_of.id, qid) < 0)
 		return -ENOMEM;
 	return 0;
@@ -422,8 +545,8 @@ static void m_counts(struct post *p, const cJSON *st)
 	p->n_quotes = net_json_i64_or(st, "quotes_count", -1);
 }
 
-/* One Status → p. A boost keeps its own id, author and time; text, tags,
- * mentions, quote and URL come from the boosted status. */
+/* One Status → p. A boost keeps its own id, key, author and time; text,
+ * tags, mentions, quote and URL come from the boosted status. */
 static int m_status(const struct m_ctx *cx, const cJSON *st, struct post *p)
 {
 	const cJSON *reblog, *src;
@@ -434,9 +557,9 @@ static int m_status(const struct m_ctx *cx, const cJSON *st, struct post *p)
 	if (!cJSON_IsObject(st) || net_json_str(st, "id", &id) < 0 || !*id)
 		return -EINVAL;
 	if ((r = m_account_ids(cx, net_json_obj(st, "account"), &p->author_id, &p->author_handle,
-			       &p->author_name)) < 0)
+			       &p->author_name, NULL)) < 0)
 		return r;
-	if (str_set(&p->id, id) < 0 || str_set(&p->key, id) < 0)
+	if (str_set(&p->id, id) < 0 || str_set(&p->key, m_key(st)) < 0)
 		return -ENOMEM;
 	reblog = cJSON_GetObjectItemCaseSensitive(st, "reblog");
 	if (reblog && !cJSON_IsNull(reblog) && !cJSON_IsObject(reblog))
@@ -479,14 +602,15 @@ static enum notif_kind m_notif_kind(const char *type)
 
 /* The post part of a notification: the acting post for mentions and quotes
  * (also "status", "update", "poll" — kept for context), the user's post for
- * likes and boosts (then it is the subject, not attached). */
+ * likes and boosts (then it is the subject, not attached). A reply names no
+ * subject: its Status gives the parent's local id only, not its uri. */
 static int m_notif_status(const struct m_ctx *cx, const cJSON *st, struct notif *n)
 {
 	struct post p;
 	int r;
 
 	if (n->kind == NOTIF_LIKE || n->kind == NOTIF_REPOST)
-		return str_set(&n->subject_id, net_json_str_or(st, "id", NULL));
+		return str_set(&n->subject_id, m_key(st));
 	r = m_status(cx, st, &p);
 	if (r == 0 && !(n->post = malloc(sizeof(*n->post))))
 		r = -ENOMEM;
@@ -495,11 +619,11 @@ static int m_notif_status(const struct m_ctx *cx, const cJSON *st, struct notif 
 		return r;
 	}
 	*n->post = p;
-	if (n->kind == NOTIF_MENTION && p.reply_to.id && net_has(cx->cfg->me_id) &&
-	    p.reply_to.author_id && strcmp(p.reply_to.author_id, cx->cfg->me_id) == 0)
+	/* By acct, not by me_id: that is the user's number on the configured
+	 * server, which is one way of naming the user among many. */
+	if (n->kind == NOTIF_MENTION && p.reply_to.id && cx->me && p.reply_to.author_id &&
+	    strcmp(p.reply_to.author_id, cx->me) == 0)
 		n->kind = NOTIF_REPLY;
-	if (n->kind == NOTIF_REPLY)
-		return str_set(&n->subject_id, p.reply_to.id);
 	if (n->kind == NOTIF_QUOTE)
 		return str_set(&n->subject_id, p.quote_of.id);
 	return 0;
@@ -521,7 +645,7 @@ static int m_notif(const struct m_ctx *cx, const cJSON *o, struct notif *n)
 	    (r == 0 && net_time_parse(s, &n->created_at) < 0))
 		return -EINVAL;
 	r = m_account_ids(cx, net_json_obj(o, "account"), &n->actor_id, &n->actor_handle,
-			  &n->actor_name);
+			  &n->actor_name, NULL);
 	if (r == -ENOMEM)
 		return r;
 	st = cJSON_GetObjectItemCaseSensitive(o, "status");
@@ -562,17 +686,23 @@ static int m_bio(const cJSON *acc, char **out)
 
 static int m_lookup(const struct m_ctx *cx, const cJSON *acc, struct net_page *pg)
 {
-	struct net_account a = { 0 };
-	int r = m_account_ids(cx, acc, &a.id, &a.handle, &a.name);
+	struct net_account a = { .n_posts = -1 };
+	const char *local = NULL;
+	int r = m_account_ids(cx, acc, &a.id, &a.handle, &a.name, &local);
+	int64_t n = net_json_i64_or(acc, "statuses_count", -1);
 
+	if (r == 0)
+		r = str_set(&a.local_id, local);
 	if (r == 0)
 		r = m_bio(acc, &a.bio);
 	if (r == 0)
 		r = str_set(&a.url, net_json_str_or(acc, "url", NULL));
+	a.n_posts = n >= 0 ? n : -1;
 	if (r == 0)
 		r = net_page_push_account(pg, &a);
 	if (r == -EINVAL) {
-		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "Mastodon account without an id");
+		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0,
+			"Mastodon account without an id or acct");
 		r = 0;
 	}
 	net_account_clear(&a);
@@ -694,8 +824,9 @@ static void m_http_error(const struct net_config *cfg, struct net_page *pg,
 	else if (st == 410)
 		net_err(pg, NET_ERR_NOT_FOUND, NET_SCOPE_TARGET, 0, "gone (suspended account)%s%s",
 			e ? ": " : "", e ? e : "");
-	else   /* without a token a 401/403 is this endpoint's rule, not a bad token */
-		net_err_http(pg, resp, net_has(cfg->token) ? NET_SCOPE_NETWORK : NET_SCOPE_ENDPOINT, e);
+	else   /* without a token sent a 401/403 is this endpoint's rule, not a bad token */
+		net_err_http(pg, resp, net_has(cfg->token) && !cfg->foreign ? NET_SCOPE_NETWORK :
+			     NET_SCOPE_ENDPOINT, e);
 }
 
 static int m_parse_body(const struct m_ctx *cx, enum net_op op, const struct net_response *resp,
@@ -731,13 +862,26 @@ static int m_parse_body(const struct m_ctx *cx, enum net_op op, const struct net
 static int m_parse(const struct net_config *cfg, enum net_op op, const struct net_response *resp,
 		   struct net_walk *w, struct net_page *pg)
 {
-	struct m_ctx cx = { .cfg = cfg, .host = net_url_authority(cfg->api_base) };
+	struct m_ctx cx = { .cfg = cfg, .host = m_server(cfg) };
 	int st = net_status_of(resp);
 	cJSON *body = NULL;
 	int r = 0;
 
 	if (op == NET_OP_SESSION_CREATE || op == NET_OP_SESSION_REFRESH || op == NET_OP_BATCH) {
 		net_err(pg, NET_ERR_BAD_REQUEST, NET_SCOPE_ENDPOINT, 0, "not a Mastodon operation");
+		goto done;
+	}
+	/* Without the server's name local accounts would get ids no other
+	 * instance gives them: better no page than a wrong one. */
+	if (!cx.host && m_server_err(cfg) == -ENOMEM) {
+		r = -ENOMEM;
+		goto done;
+	}
+	/* Notifications come from the user's own server (never a foreign one),
+	 * so a bare configured handle takes the answering server's domain. */
+	if (op == NET_OP_INTERACTIONS && net_has(cfg->me) &&
+	    m_acct(&cx, cfg->me, NULL, &cx.me) == -ENOMEM) {
+		r = -ENOMEM;
 		goto done;
 	}
 	if (net_body_is_json(resp))
@@ -752,6 +896,7 @@ static int m_parse(const struct net_config *cfg, enum net_op op, const struct ne
 done:
 	cJSON_Delete(body);
 	free(cx.host);
+	free(cx.me);
 	return r;
 }
 
@@ -772,4 +917,5 @@ const struct net_platform net_mastodon = {
 	.history_below = m_history_below,
 	.check_handle = m_check_handle,
 	.bio_handle = m_bio_handle,
+	.home = m_home,
 };

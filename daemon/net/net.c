@@ -41,9 +41,23 @@ void net_request_clear(struct net_request *req)
 	req_zero(req);
 }
 
-/* Every builder leaves req empty on failure, whatever the adapter did. */
-static int built(struct net_request *req, int r)
+/* A host name goes into a header line as it is: refuse what could end the
+ * line or make it something else than a name[:port]. */
+static bool host_ok(const char *h)
 {
+	for (; *h; h++)
+		if ((unsigned char)*h <= ' ' || *h == 0x7f || strchr("/?#@\\", *h))
+			return false;
+	return true;
+}
+
+/* Every builder leaves req empty on failure, whatever the adapter did.
+ * cfg->host names the server that api_base stands in for: the stand-in
+ * routes by the Host header, so every request of every network carries it. */
+static int built(const struct net_config *cfg, struct net_request *req, int r)
+{
+	if (r == 0 && net_has(cfg->host))
+		r = host_ok(cfg->host) ? net_req_header(req, "Host", cfg->host) : -EINVAL;
 	if (r < 0)
 		net_request_clear(req);
 	return r;
@@ -65,7 +79,7 @@ int net_build_lookup(const struct net_platform *p, const struct net_config *cfg,
 		return -EINVAL;
 	if (!p->build_lookup)
 		return -ENOTSUP;
-	return built(req, p->build_lookup(cfg, by, keys, n, req, n_used));
+	return built(cfg, req, p->build_lookup(cfg, by, keys, n, req, n_used));
 }
 
 int net_build_page(const struct net_platform *p, const struct net_config *cfg,
@@ -81,7 +95,7 @@ int net_build_page(const struct net_platform *p, const struct net_config *cfg,
 		return -EINVAL;
 	if (!p->build_page)
 		return -ENOTSUP;
-	return built(req, p->build_page(cfg, target, w, req));
+	return built(cfg, req, p->build_page(cfg, target, w, req));
 }
 
 int net_build_batch(const struct net_platform *p, const struct net_config *cfg,
@@ -100,7 +114,7 @@ int net_build_batch(const struct net_platform *p, const struct net_config *cfg,
 		return -EINVAL;
 	if (!p->build_batch || !p->max_batch)
 		return -ENOTSUP;
-	return built(req, p->build_batch(cfg, handles, n, w, req, n_used));
+	return built(cfg, req, p->build_batch(cfg, handles, n, w, req, n_used));
 }
 
 int net_rate_key(const struct net_platform *p, const struct net_config *cfg, enum net_op op,
@@ -114,6 +128,17 @@ int net_rate_key(const struct net_platform *p, const struct net_config *cfg, enu
 	return p->rate_key(cfg, op, out, size);
 }
 
+int net_home(const struct net_platform *p, const struct net_config *cfg, const char *stable_id,
+	     char *out, size_t size)
+{
+	if (!out || size == 0)
+		return -EINVAL;
+	out[0] = '\0';
+	if (!p || !cfg || !net_has(stable_id))
+		return -EINVAL;
+	return p->home ? p->home(cfg, stable_id, out, size) : 0;
+}
+
 int net_build_session(const struct net_platform *p, const struct net_config *cfg,
 		      enum net_op op, struct net_request *req)
 {
@@ -124,7 +149,7 @@ int net_build_session(const struct net_platform *p, const struct net_config *cfg
 		return -EINVAL;
 	if (!p->build_session)
 		return -ENOTSUP;
-	return built(req, p->build_session(cfg, op, req));
+	return built(cfg, req, p->build_session(cfg, op, req));
 }
 
 /* Replaces every occurrence of secret in msg by "***": server messages can

@@ -6,11 +6,24 @@
  * They hold no state between calls, do no I/O, read no files and log nothing;
  * credentials come in through struct net_config as strings in memory.
  *
+ * ## Identity
+ * A stable id names an account alike wherever it was read: X user ids,
+ * DIDs, and on Mastodon the acct, user@domain lower-cased (a local
+ * account's domain is the answering server's). A post's key is its dedupe
+ * key (Mastodon: the status uri, the same on every instance). Mastodon
+ * instances also number accounts and statuses, each its own way: those
+ * local ids (net_account.local_id, post.id, walk watermarks) are only
+ * meaningful to the server that gave them, for its URLs and paging. An
+ * account may be read at its own home instance (net_home(), cfg->host,
+ * cfg->foreign) and still match and dedupe with what the user's instance
+ * says of it.
+ *
  * ## Operations
  *   NET_OP_LOOKUP        handle or stable id → account(s): id, handle, name, bio.
  *                        Looking up by id later tells the caller when a
  *                        followed account changed its handle.
- *   NET_OP_ACCOUNT       posts of one followed account (by stable id)
+ *   NET_OP_ACCOUNT       posts of one followed account (X, Bluesky: by stable
+ *                        id; Mastodon: by the local id of the server read)
  *   NET_OP_BATCH         posts of many followed accounts in one request
  *                        (X: recent search "from:a OR from:b", by handle);
  *                        see max_batch. Its watermark is the smallest of the
@@ -21,8 +34,8 @@
  *   NET_OP_INTERACTIONS  what others did to the user: X mentions, Mastodon
  *                        notifications, Bluesky listNotifications → notifs
  *   NET_OP_SESSION_CREATE / NET_OP_SESSION_REFRESH   Bluesky login, refresh
- *   NET_OP_HISTORY       older posts of one followed account (by stable id),
- *                        a page at a time downwards: back-fill (below)
+ *   NET_OP_HISTORY       older posts of one followed account (as ACCOUNT), a
+ *                        page at a time downwards: back-fill (below)
  *
  * ## Incremental walks (ACCOUNT, BATCH, TAG, OWN, INTERACTIONS)
  * Each target (account, tag, batch of accounts, own feed, interactions) keeps
@@ -93,7 +106,7 @@
  * Return values: 0 or a negative errno. Builders return -ENOKEY when the
  * configuration lacks a credential the operation needs, -EINVAL for a bad
  * handle/tag/id or a missing me_id, -ENOTSUP when the network has no such
- * operation, -ENOMEM. */
+ * operation (or not on a foreign server), -ENOMEM. */
 #ifndef MENTORD_NET_H
 #define MENTORD_NET_H
 
@@ -128,8 +141,9 @@ struct net_config {
 	const char *identifier;    /* Bluesky login handle or e-mail (createSession) */
 	const char *password;      /* Bluesky app password (createSession) */
 	const char *me;            /* the user's own handle, as configured */
-	const char *me_id;         /* its stable id once looked up (X user id, Mastodon
-	                              account id, DID); needed by OWN and INTERACTIONS */
+	const char *me_id;         /* its id once looked up (X user id, DID; Mastodon: the
+	                              local id on this server, for URLs only); needed
+	                              by OWN and INTERACTIONS */
 	int page_size;             /* items per page; 0 = network default; clamped to the
 	                              endpoint's range */
 	int overlap_s;             /* Mastodon min_id overlap in seconds; 0 = default
@@ -137,15 +151,18 @@ struct net_config {
 	const char *host;          /* the server's own name ("a.example", "b.example:8443")
 	                              when api_base stands in for it (a test hook:
 	                              [mastodon] instance_override): sent as the Host
-	                              header, and the domain of the server's local
-	                              accounts; NULL: api_base's own authority */
+	                              header of every request, the domain of the
+	                              server's local accounts and (Mastodon) its rate
+	                              key; NULL: api_base's own authority */
 	bool foreign;              /* api_base is another server than the user's own (a
 	                              Mastodon account's home instance): its public API,
-	                              read without any credential */
+	                              read without any credential (no Authorization,
+	                              whatever token holds); only LOOKUP, ACCOUNT and
+	                              HISTORY can be built */
 };
 
 #define NET_DEFAULT_OVERLAP_S 300
-#define NET_MAX_HEADERS 4
+#define NET_MAX_HEADERS 4         /* Accept, Authorization, Host, one spare */
 
 /* One HTTP request to perform. All strings are owned; free with
  * net_request_clear(). */
@@ -232,7 +249,8 @@ struct net_error {
 
 /* A looked-up account (NET_OP_LOOKUP). */
 struct net_account {
-	char *id;                  /* X user id, Mastodon account id, DID */
+	char *id;                  /* stable id: X user id, Mastodon acct (user@domain,
+	                              lower-cased), DID */
 	char *handle;              /* X username, Mastodon user@domain, Bluesky handle
 	                              (NULL when the response does not say, e.g. resolveHandle) */
 	char *name;                /* display name */
@@ -259,9 +277,11 @@ struct net_session {
  * Posts: a repost carries the reposter as author, its own id/key/time, and
  * the target's text, tags, mentions and URL (counts -1: they would be the
  * target's). A Bluesky repost's key is the repost record's URI (or
- * "repost:<did>:<post uri>" from AppViews that omit it). Mastodon handles
- * are user@domain (user@host:port for a local account of an instance on its
- * own port); X handles have no '@'. */
+ * "repost:<did>:<post uri>" from AppViews that omit it); a Mastodon boost's
+ * is the boost's own uri (".../activity"). Mastodon handles are user@domain
+ * (user@host:port for a local account of an instance on its own port), and
+ * its ids (authors, mentions, actors, reply and target authors) the same
+ * lower-cased; X handles have no '@'. */
 struct net_page {
 	enum net_op op;
 	struct post *posts;        /* ACCOUNT, BATCH, TAG, OWN; newest first as sent */
@@ -312,8 +332,9 @@ struct net_platform {
 	int (*build_lookup)(const struct net_config *cfg, enum net_lookup_by by,
 			    const char *const *keys, size_t n, struct net_request *req,
 			    size_t *n_used);
-	/* target: account id (ACCOUNT), tag with or without '#' (TAG), NULL (OWN,
-	 * INTERACTIONS). The op is w->op. */
+	/* target: the account's id on the server read (ACCOUNT, HISTORY): local_id
+	 * where the lookup gave one, else id; tag with or without '#' (TAG); NULL
+	 * (OWN, INTERACTIONS). The op is w->op. */
 	int (*build_page)(const struct net_config *cfg, const char *target,
 			  const struct net_walk *w, struct net_request *req);
 	/* Covers handles[0 .. *n_used) (as many as fit one request). */
@@ -332,8 +353,9 @@ struct net_platform {
 	 * can only start from its newest post (Bluesky's opaque cursors). */
 	int (*history_below)(const char *net_id, char *out, size_t size);
 	/* The rate budget a request of op with cfg draws on, as the network
-	 * keys it (X: the endpoint; Mastodon: the instance; Bluesky: the host,
-	 * AppView and PDS apart). Into out (NET_RATE_KEY_MAX); 0 or -EINVAL. */
+	 * keys it (X: the endpoint; Mastodon: the instance, by its lower-cased
+	 * authority, cfg->host where set; Bluesky: the host, AppView and PDS
+	 * apart). Into out (NET_RATE_KEY_MAX); 0 or -EINVAL. */
 	int (*rate_key)(const struct net_config *cfg, enum net_op op, char *out, size_t size);
 	/* Checks handle h (n bytes, '@' already stripped) against the network's
 	 * rules, lower-casing in place what the network treats as
@@ -355,6 +377,11 @@ struct net_platform {
 /* p->rate_key, checked (net.c). */
 int net_rate_key(const struct net_platform *p, const struct net_config *cfg, enum net_op op,
                  char *out, size_t size);
+/* p->home, checked (net.c): 1 and the account's own server in out when it
+ * is another than cfg's; 0 when cfg's server is its home or the network
+ * has no such notion (p->home NULL); -EINVAL for a bad id or domain. */
+int net_home(const struct net_platform *p, const struct net_config *cfg, const char *stable_id,
+             char *out, size_t size);
 
 /* Registry (registry.c): NULL-terminated list in a fixed order, lookup by
  * name (NULL when unknown), a network's place in the list (-1 when

@@ -17,16 +17,23 @@ enum post_kind {
 };
 
 struct post_ref {          /* another post this one points at */
-	char *id;              /* network id (X id, Mastodon id, Bluesky at:// URI) */
-	char *author_id;       /* stable author id where known (X id, Mastodon id, DID) */
+	char *id;              /* X id, Bluesky at:// URI; Mastodon: the target's key
+	                          (its uri) for repost_of and quote_of, but for
+	                          reply_to the answering instance's status id (no
+	                          uri is given: only its presence says "a reply") */
+	char *author_id;       /* stable author id where known (X id, Mastodon acct
+	                          user@domain lower-cased, DID) */
 	char *author_handle;   /* handle where known */
 };
 
 struct post {
 	const char *network;   /* static: "x", "mastodon", "bluesky" */
-	char *id;              /* network id */
-	char *key;             /* dedupe key: X first edit id, Mastodon id, Bluesky URI */
-	char *author_id;
+	char *id;              /* network id (Mastodon: the answering instance's status
+	                          id, for paging and history_below) */
+	char *key;             /* dedupe key: X first edit id, Mastodon status uri (the
+	                          same from every instance; a boost's own ".../activity"
+	                          uri), Bluesky URI */
+	char *author_id;       /* stable id (Mastodon: the acct, lower-cased) */
 	char *author_handle;
 	char *author_name;
 	char *text;            /* plain UTF-8, HTML stripped, entities decoded; links
@@ -45,7 +52,8 @@ struct post {
 	                               revoked, deleted): kind POST_QUOTE, id NULL */
 	char **mentions;       /* handles mentioned (without '@'), n_mentions entries */
 	size_t n_mentions;
-	char **mention_ids;    /* stable ids parallel to mentions where known (else NULL entries) */
+	char **mention_ids;    /* stable ids parallel to mentions where known (else NULL
+	                          entries; Mastodon: the accts lower-cased) */
 	char **tags;           /* hashtags, lower-cased, without '#' */
 	size_t n_tags;
 	int64_t n_likes, n_reposts, n_replies, n_quotes;   /* -1 when unknown */
@@ -62,11 +70,13 @@ struct notif {
 	const char *network;
 	char *id;              /* notification id or dedupe key */
 	enum notif_kind kind;
-	char *actor_id;
+	char *actor_id;        /* stable id, as post.author_id */
 	char *actor_handle;
 	char *actor_name;
 	int64_t created_at;
-	char *subject_id;      /* the user's post acted on (like/repost/quote/reply), if any */
+	char *subject_id;      /* the user's post acted on (like/repost/quote/reply), if
+	                          any, as repost_of.id names it (Mastodon: its uri; a
+	                          reply's parent is known by local id only: NULL) */
 	struct post *post;     /* the acting post (mention/reply/quote), may be NULL */
 };
 

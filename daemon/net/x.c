@@ -736,9 +736,13 @@ static int x_account(const cJSON *u, struct net_account *a)
 	const cJSON *urls = net_json_arr(net_json_obj(net_json_obj(u, "entities"), "url"), "urls");
 	const char *id, *desc, *site;
 
-	*a = (struct net_account){ 0 };
+	*a = (struct net_account){ .n_posts = -1 };
 	if (net_json_str(u, "id", &id) < 0 || !x_valid_id(id))
 		return -EINVAL;
+	/* Only there when user.fields asks for public_metrics. */
+	a->n_posts = net_json_i64_or(net_json_obj(u, "public_metrics"), "tweet_count", -1);
+	if (a->n_posts < 0)
+		a->n_posts = -1;
 	desc = net_nz(net_json_str_or(u, "description", NULL));
 	site = net_json_str_or(cJSON_GetArrayItem(urls, 0), "expanded_url", NULL);
 	if (str_set(&a->id, id) < 0 || str_set(&a->handle, net_json_str_or(u, "username", NULL)) < 0 ||

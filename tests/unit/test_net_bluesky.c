@@ -406,6 +406,8 @@ static void test_lookup_session(void)
 		is_str(pg.accounts[0].name, "Carol C.", "  name");
 		ok(pg.accounts[0].bio && strstr(pg.accounts[0].bio, "@dr_carol on X"), "  bio");
 		is_str(pg.accounts[0].url, "https://bsky.app/profile/carol.bsky.social", "  URL");
+		is_int(pg.accounts[0].n_posts, 99, "  n_posts: postsCount");
+		ok(pg.accounts[0].local_id == NULL, "  no local id: the DID is the server's");
 	}
 	net_page_clear(&pg);
 

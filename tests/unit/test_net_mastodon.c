@@ -1,5 +1,6 @@
 /* test_net_mastodon.c — Mastodon adapter: request building, min_id walks
- * with opaque ids and overlap, HTML content, boosts, quotes, notifications. */
+ * with opaque ids and overlap, HTML content, boosts, quotes, notifications,
+ * identity across instances (accts, uris, Host, foreign servers, home). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,17 +59,19 @@ static void test_build(void)
 	struct net_request req;
 	struct net_walk w;
 	size_t used;
-	const char *h[] = { "@carol@other.example" }, *id[] = { "200" }, *bad[] = { "a/b" };
+	const char *h[] = { "@carol@other.example" }, *id[] = { "carol@other.example" }, *bad[] = { "a/b" };
 	const char *tok = cfg.token;
 
 	is_int(net_build_lookup(M, &cfg, NET_LOOKUP_HANDLE, h, 1, &req, &used), 0, "lookup by handle");
 	is_str(req.url, "https://med.example/api/v1/accounts/lookup?acct=carol%40other.example", "  lookup URL");
 	ok(has_header(&req, "Authorization: Bearer " TOKEN), "  token sent when configured");
 	net_request_clear(&req);
-	is_int(net_build_lookup(M, &cfg, NET_LOOKUP_ID, id, 1, &req, &used), 0, "lookup by id");
-	is_str(req.url, "https://med.example/api/v1/accounts/200", "  account URL");
+	is_int(net_build_lookup(M, &cfg, NET_LOOKUP_ID, id, 1, &req, &used), 0, "lookup by id (an acct)");
+	is_str(req.url, "https://med.example/api/v1/accounts/lookup?acct=carol%40other.example",
+	       "  the same lookup: an acct names the account on every instance");
 	net_request_clear(&req);
 	is_int(net_build_lookup(M, &cfg, NET_LOOKUP_HANDLE, bad, 1, &req, &used), -EINVAL, "bad acct refused");
+	is_int(net_build_lookup(M, &cfg, NET_LOOKUP_ID, bad, 1, &req, &used), -EINVAL, "  also as an id");
 
 	check_url(build(NET_OP_ACCOUNT, "200", NULL, NULL),
 		  "https://med.example/api/v1/accounts/200/statuses?limit=40", "first sync: newest page");
@@ -140,9 +143,11 @@ static void test_statuses(void)
 		       "  HTML to text: entities, <p>, <br>, link spans joined");
 		is_str(p->author_handle, "alice@med.example", "  local acct gets the instance domain");
 		is_str(p->author_name, "Alice A.", "  display name");
-		is_str(p->key, "10", "  key = id");
+		is_str(p->author_id, "alice@med.example", "  author id: the acct, qualified");
+		is_str(p->id, "10", "  id: the instance's");
+		is_str(p->key, "https://med.example/@alice/10", "  key: the url when there is no uri");
 		ok(p->n_mentions == 1 && strcmp(p->mentions[0], "carol@other.example") == 0 &&
-		   strcmp(p->mention_ids[0], "200") == 0, "  mention acct + id");
+		   strcmp(p->mention_ids[0], "carol@other.example") == 0, "  mention acct; its id is the acct too");
 		ok(p->n_tags == 1 && strcmp(p->tags[0], "meded") == 0, "  tag lower-cased");
 		ok(p->n_likes == 7 && p->n_reposts == 3 && p->n_replies == 1 && p->n_quotes == -1, "  counts");
 		is_int(p->edited_at, 0, "  not edited");
@@ -150,15 +155,17 @@ static void test_statuses(void)
 	p = find_post(&pg, "9");
 	if (ok(p != NULL, "reply present")) {
 		is_str(p->reply_to.id, "8", "  parent");
-		is_str(p->reply_to.author_id, "200", "  parent author id");
+		is_str(p->reply_to.author_id, "carol@other.example", "  parent author id: the mention's acct");
 		is_str(p->reply_to.author_handle, "carol@other.example", "  parent author from mentions");
 	}
 	p = find_post(&pg, "11");
 	if (ok(p != NULL, "boost present")) {
 		is_int(p->kind, POST_REPOST, "  kind repost");
 		is_str(p->author_handle, "alice@med.example", "  booster is the author");
-		is_str(p->repost_of.id, "5", "  boosted status");
-		is_str(p->repost_of.author_id, "300", "  boosted author id");
+		is_str(p->id, "11", "  the boost's own id");
+		is_str(p->key, "https://med.example/users/alice/statuses/11/activity", "  key: the boost's own uri");
+		is_str(p->repost_of.id, "https://other.example/users/dr_bob/statuses/5", "  boosted status: its uri");
+		is_str(p->repost_of.author_id, "dr_bob@other.example", "  boosted author id: the acct");
 		is_str(p->repost_of.author_handle, "dr_bob@other.example", "  boosted author acct");
 		is_str(p->text, "New #Cardiology guideline & slides", "  text of the boosted status (\\u003c escapes)");
 		is_str(p->url, "https://other.example/@dr_bob/5", "  URL of the boosted status");
@@ -169,7 +176,8 @@ static void test_statuses(void)
 	p = find_post(&pg, "12");
 	if (ok(p != NULL, "quote present")) {
 		is_int(p->kind, POST_QUOTE, "  kind quote");
-		is_str(p->quote_of.id, "6", "  quoted id");
+		is_str(p->quote_of.id, "https://other.example/@dr_bob/6", "  quoted status: its key (url, no uri)");
+		is_str(p->quote_of.author_id, "dr_bob@other.example", "  quoted author id");
 		is_str(p->quote_of.author_handle, "dr_bob@other.example", "  quoted author");
 	}
 	p = find_post(&pg, "13");
@@ -180,7 +188,8 @@ static void test_statuses(void)
 	p = find_post(&pg, "17");
 	if (ok(p != NULL, "shallow quote present")) {
 		is_int(p->kind, POST_QUOTE, "  kind quote");
-		is_str(p->quote_of.id, "3", "  quoted id only");
+		is_str(p->key, "https://med.example/users/alice/statuses/17", "  key: the uri");
+		is_str(p->quote_of.id, "3", "  quoted id only (a shallow quote has no uri)");
 		ok(p->quote_of.author_id == NULL, "  author unknown");
 	}
 	is_str(w.new_watermark, "17", "walk: watermark = greatest id (\"17\" > \"9\" as opaque ids)");
@@ -366,7 +375,10 @@ static void test_notifications(void)
 		const struct notif *n = pg.notifs;
 
 		is_int(n[0].kind, NOTIF_REPLY, "  mention replying to me → reply");
-		is_str(n[0].subject_id, "10", "  subject: my status");
+		ok(n[0].subject_id == NULL, "  no subject: the parent is known by local id only");
+		ok(n[0].post && n[0].post->reply_to.id && strcmp(n[0].post->reply_to.id, "10") == 0,
+		   "  the acting post's parent: the local id");
+		is_str(n[0].actor_id, "carol@other.example", "  actor id: the acct");
 		ok(n[0].post && strcmp(n[0].post->text, "@alice happy to mentor you") == 0, "  acting post text");
 		is_str(n[0].actor_handle, "carol@other.example", "  actor");
 		is_int(n[0].created_at, 1730543100, "  time");
@@ -397,7 +409,9 @@ static void test_lookup_and_errors(void)
 
 	parse_fixture("lookup.json", NET_OP_LOOKUP, NULL, &pg);
 	if (ok(pg.n_accounts == 1, "lookup: one account")) {
-		is_str(pg.accounts[0].id, "200", "  id");
+		is_str(pg.accounts[0].id, "carol@other.example", "  id: the acct");
+		is_str(pg.accounts[0].local_id, "200", "  local_id: the instance's number");
+		is_int(pg.accounts[0].n_posts, 310, "  n_posts: statuses_count");
 		is_str(pg.accounts[0].handle, "carol@other.example", "  handle");
 		is_str(pg.accounts[0].name, "Carol C. \xF0\x9F\xA9\xBA", "  name (surrogate pair)");
 		is_str(pg.accounts[0].bio, "Cardiology fellow & educator.\n\nAlso on bsky\nX: https://x.com/dr_carol\n"
@@ -455,6 +469,351 @@ static void test_lookup_and_errors(void)
 	net_walk_clear(&w);
 }
 
+/* ---- identity across instances ------------------------------------------ */
+
+/* Accounts are their accts (lower-cased, qualified with the answering
+ * server's name when local), statuses their uris; only the instance's
+ * numbers in id / reply_to.id stay local. */
+static void test_identity(void)
+{
+	struct net_page pg;
+	const struct post *p;
+
+	parse_inline(&cfg, "["
+		"{\"id\":\"1\",\"uri\":\"https://med.example/users/Alice/statuses/1\",\"url\":\"https://med.example/@Alice/1\","
+		"\"account\":{\"id\":\"100\",\"acct\":\"Alice\"},\"content\":\"<p>hi</p>\","
+		"\"in_reply_to_id\":\"77\",\"in_reply_to_account_id\":\"300\","
+		"\"mentions\":[{\"id\":\"101\",\"acct\":\"Bob\"},{\"id\":\"300\",\"acct\":\"Carol@Other.Example\"}]},"
+		/* a thread: the parent's author is the author */
+		"{\"id\":\"2\",\"uri\":\"https://med.example/users/alice/statuses/2\","
+		"\"account\":{\"id\":\"100\",\"acct\":\"alice\"},\"content\":\"<p>2/2</p>\","
+		"\"in_reply_to_id\":\"1\",\"in_reply_to_account_id\":\"100\",\"mentions\":[]},"
+		/* the parent's author is neither the author nor mentioned */
+		"{\"id\":\"3\",\"uri\":\"https://med.example/users/alice/statuses/3\","
+		"\"account\":{\"id\":\"100\",\"acct\":\"alice\"},\"content\":\"<p>x</p>\","
+		"\"in_reply_to_id\":\"9\",\"in_reply_to_account_id\":\"555\","
+		"\"mentions\":[{\"id\":\"300\",\"acct\":\"carol@other.example\"}]},"
+		/* no uri, no url: the id is all there is */
+		"{\"id\":\"4\",\"account\":{\"id\":\"100\",\"acct\":\"alice\"},\"content\":\"<p>bare</p>\","
+		"\"in_reply_to_id\":\"8\"},"
+		"{\"id\":\"5\",\"uri\":\"https://med.example/users/alice/statuses/5/activity\","
+		"\"account\":{\"id\":\"100\",\"acct\":\"alice\"},\"content\":\"\","
+		"\"reblog\":{\"id\":\"4242\",\"uri\":\"https://other.example/users/Dr_Bob/statuses/99\","
+		"\"url\":\"https://other.example/@Dr_Bob/99\",\"account\":{\"id\":\"300\",\"acct\":\"Dr_Bob@other.example\"},"
+		"\"content\":\"<p>boosted</p>\"}},"
+		"{\"id\":\"6\",\"uri\":\"https://med.example/users/alice/statuses/6\","
+		"\"account\":{\"id\":\"100\",\"acct\":\"alice\"},\"content\":\"<p>q</p>\","
+		"\"quote\":{\"state\":\"accepted\",\"quoted_status\":{\"id\":\"4343\","
+		"\"uri\":\"https://other.example/users/dr_bob/statuses/98\",\"account\":{\"id\":\"300\",\"acct\":\"dr_bob@other.example\"}}}},"
+		/* a username is no acct: a remote account would pass for a local one */
+		"{\"id\":\"7\",\"account\":{\"id\":\"300\",\"username\":\"dr_bob\"},\"content\":\"<p>?</p>\"}"
+		"]", &pg);
+	is_int(pg.n_posts, 6, "identity: six statuses");
+	is_int(pg.n_invalid, 1, "  an account without acct is dropped");
+	if (pg.n_posts != 6) {
+		net_page_clear(&pg);
+		return;
+	}
+	p = &pg.posts[0];
+	is_str(p->author_id, "alice@med.example", "local author: id lower-cased, the server's domain");
+	is_str(p->author_handle, "Alice@med.example", "  handle keeps the user part as written");
+	is_str(p->id, "1", "  id: the instance's number");
+	is_str(p->key, "https://med.example/users/Alice/statuses/1", "  key: the uri, as sent");
+	ok(p->n_mentions == 2 && strcmp(p->mention_ids[0], "bob@med.example") == 0 &&
+	   strcmp(p->mentions[0], "Bob@med.example") == 0, "  local mention: acct id, handle as written");
+	ok(p->n_mentions == 2 && strcmp(p->mention_ids[1], "carol@other.example") == 0 &&
+	   strcmp(p->mentions[1], "Carol@Other.Example") == 0, "  remote mention: acct id lower-cased, handle as sent");
+	is_str(p->reply_to.id, "77", "  reply_to.id: in_reply_to_id");
+	is_str(p->reply_to.author_id, "carol@other.example", "  in_reply_to_account_id resolved through mentions");
+	is_str(p->reply_to.author_handle, "Carol@Other.Example", "  with its handle");
+	p = &pg.posts[1];
+	ok(p->reply_to.id && strcmp(p->reply_to.author_id, "alice@med.example") == 0 &&
+	   strcmp(p->reply_to.author_handle, "alice@med.example") == 0, "self-reply: the parent's author is the author");
+	p = &pg.posts[2];
+	ok(p->reply_to.id && strcmp(p->reply_to.id, "9") == 0 && !p->reply_to.author_id && !p->reply_to.author_handle,
+	   "unresolvable in_reply_to_account_id: a reply, author unknown");
+	p = &pg.posts[3];
+	is_str(p->key, "4", "no uri, no url: key = id");
+	ok(p->reply_to.id && !p->reply_to.author_id, "  reply without in_reply_to_account_id: author unknown");
+	p = &pg.posts[4];
+	is_int(p->kind, POST_REPOST, "boost");
+	is_str(p->key, "https://med.example/users/alice/statuses/5/activity", "  key: the wrapper's uri");
+	is_str(p->repost_of.id, "https://other.example/users/Dr_Bob/statuses/99", "  repost_of.id: the target's uri");
+	is_str(p->repost_of.author_id, "dr_bob@other.example", "  target author: acct lower-cased");
+	is_str(p->repost_of.author_handle, "Dr_Bob@other.example", "  target author handle as sent");
+	p = &pg.posts[5];
+	is_str(p->quote_of.id, "https://other.example/users/dr_bob/statuses/98", "quote_of.id: the target's uri");
+	is_str(p->quote_of.author_id, "dr_bob@other.example", "  quoted author id");
+	net_page_clear(&pg);
+}
+
+/* One status read from its author's instance and from another one: the
+ * numbers differ, everything that identifies agrees. */
+static void test_same_from_every_instance(void)
+{
+	struct net_config home = { .api_base = "https://a.example" };
+	struct net_config other = { .api_base = "http://127.0.0.1:4000", .host = "B.Example" };
+	struct net_page pa, pb;
+
+	parse_inline(&home, "[{\"id\":\"111\",\"uri\":\"https://a.example/users/alice/statuses/111\","
+		"\"account\":{\"id\":\"1\",\"acct\":\"alice\"},\"content\":\"<p>hi @bob</p>\","
+		"\"in_reply_to_id\":\"50\",\"in_reply_to_account_id\":\"2\","
+		"\"mentions\":[{\"id\":\"2\",\"acct\":\"bob@b.example\"}]}]", &pa);
+	parse_inline(&other, "[{\"id\":\"999\",\"uri\":\"https://a.example/users/alice/statuses/111\","
+		"\"account\":{\"id\":\"77\",\"acct\":\"Alice@a.example\"},\"content\":\"<p>hi @bob</p>\","
+		"\"in_reply_to_id\":\"60\",\"in_reply_to_account_id\":\"5\","
+		"\"mentions\":[{\"id\":\"5\",\"acct\":\"bob\"}]}]", &pb);
+	if (ok(pa.n_posts == 1 && pb.n_posts == 1, "one status from two instances")) {
+		const struct post *a = pa.posts, *b = pb.posts;
+
+		ok(strcmp(a->id, b->id) != 0, "  the ids differ (%s, %s)", a->id, b->id);
+		is_str(b->key, a->key, "  the keys agree");
+		is_str(b->author_id, a->author_id, "  the author ids agree");
+		ok(a->n_mentions == 1 && b->n_mentions == 1 && strcmp(a->mention_ids[0], b->mention_ids[0]) == 0 &&
+		   strcmp(b->mention_ids[0], "bob@b.example") == 0,
+		   "  the mention ids agree (a local acct takes cfg->host, lower-cased)");
+		ok(a->reply_to.author_id && b->reply_to.author_id &&
+		   strcmp(a->reply_to.author_id, b->reply_to.author_id) == 0, "  the parent's author agrees");
+	}
+	net_page_clear(&pa);
+	net_page_clear(&pb);
+}
+
+static struct net_page notif_page(const struct net_config *c, const char *body)
+{
+	struct net_walk w;
+	struct net_page pg;
+	struct net_response resp = fx_inline(200, body, NULL, NOW);
+
+	net_walk_start(&w, NET_OP_INTERACTIONS, NULL);
+	net_parse(M, c, NET_OP_INTERACTIONS, &resp, &w, &pg);
+	net_walk_clear(&w);
+	return pg;
+}
+
+#define NT(id, type, acct, status) "{\"id\":\"" id "\",\"type\":\"" type "\"," \
+	"\"created_at\":\"2025-07-01T10:00:00.000Z\",\"account\":{\"id\":\"300\",\"acct\":\"" acct "\"}" status "}"
+#define MINE ",\"status\":{\"id\":\"10\",\"uri\":\"https://med.example/users/alice/statuses/10\"," \
+	"\"url\":\"https://med.example/@alice/10\",\"account\":{\"id\":\"100\",\"acct\":\"alice\"},\"content\":\"<p>mine</p>\"}"
+#define REPLY(aid, macct) ",\"status\":{\"id\":\"120\",\"uri\":\"https://other.example/users/carol/statuses/120\"," \
+	"\"account\":{\"id\":\"300\",\"acct\":\"carol@other.example\"},\"content\":\"<p>re</p>\"," \
+	"\"in_reply_to_id\":\"10\",\"in_reply_to_account_id\":\"" aid "\",\"mentions\":[{\"id\":\"" aid "\",\"acct\":\"" macct "\"}]}"
+
+static void test_notif_identity(void)
+{
+	struct net_config c = cfg;
+	struct net_page pg;
+	const struct notif *n;
+
+	c.me = "alice";          /* bare, as configured */
+	c.me_id = "999";         /* a URL value only: replies are told by acct */
+	pg = notif_page(&c, "[" NT("5", "favourite", "Carol@Other.Example", MINE)
+		"," NT("4", "reblog", "carol@other.example", MINE)
+		"," NT("3", "quote", "carol@other.example", ",\"status\":{\"id\":\"130\","
+		       "\"uri\":\"https://other.example/users/carol/statuses/130\",\"account\":{\"id\":\"300\","
+		       "\"acct\":\"carol@other.example\"},\"content\":\"<p>q</p>\",\"quote\":{\"state\":\"accepted\","
+		       "\"quoted_status\":{\"id\":\"10\",\"uri\":\"https://med.example/users/alice/statuses/10\","
+		       "\"account\":{\"id\":\"100\",\"acct\":\"alice\"}}}}")
+		"," NT("2", "mention", "carol@other.example", REPLY("100", "Alice"))
+		"," NT("1", "mention", "carol@other.example", REPLY("101", "bob"))
+		"]");
+	n = pg.notifs;
+	if (!ok(pg.n_notifs == 5, "notifications: five")) {
+		net_page_clear(&pg);
+		return;
+	}
+	is_int(n[0].kind, NOTIF_LIKE, "favourite");
+	is_str(n[0].subject_id, "https://med.example/users/alice/statuses/10", "  subject: my status's uri");
+	is_str(n[0].actor_id, "carol@other.example", "  actor id: acct lower-cased");
+	is_str(n[0].actor_handle, "Carol@Other.Example", "  actor handle as sent");
+	is_str(n[0].id, "5", "  the notification's own id");
+	is_str(n[1].subject_id, "https://med.example/users/alice/statuses/10", "reblog: subject is my status's uri");
+	is_int(n[2].kind, NOTIF_QUOTE, "quote");
+	is_str(n[2].subject_id, "https://med.example/users/alice/statuses/10", "  subject: the quoted status's uri");
+	ok(n[2].post && strcmp(n[2].post->key, "https://other.example/users/carol/statuses/130") == 0,
+	   "  the quoting post keyed by its uri");
+	is_int(n[3].kind, NOTIF_REPLY, "reply to me: told by acct (bare me, mixed-case mention)");
+	is_int(n[4].kind, NOTIF_MENTION, "reply to someone else: a mention");
+	net_page_clear(&pg);
+
+	c.me = "@Alice@Med.Example";
+	pg = notif_page(&c, "[" NT("2", "mention", "carol@other.example", REPLY("100", "alice")) "]");
+	ok(pg.n_notifs == 1 && pg.notifs[0].kind == NOTIF_REPLY, "me as @User@Domain matches too");
+	net_page_clear(&pg);
+
+	c.me = "alice@elsewhere.example";
+	pg = notif_page(&c, "[" NT("2", "mention", "carol@other.example", REPLY("100", "alice")) "]");
+	ok(pg.n_notifs == 1 && pg.notifs[0].kind == NOTIF_MENTION, "another domain's alice is not me");
+	net_page_clear(&pg);
+
+	c.me = NULL;
+	c.me_id = "100";
+	pg = notif_page(&c, "[" NT("2", "mention", "carol@other.example", REPLY("100", "alice")) "]");
+	ok(pg.n_notifs == 1 && pg.notifs[0].kind == NOTIF_MENTION, "without me, me_id alone does not make a reply");
+	net_page_clear(&pg);
+}
+
+static bool header_is(const struct net_request *r, const char *line)
+{
+	for (size_t i = 0; i < r->n_headers; i++)
+		if (strcmp(r->headers[i], line) == 0)
+			return true;
+	return false;
+}
+
+/* cfg->host: the Host header and the domain of local accounts; foreign:
+ * no credential, only what is public about one of the server's accounts. */
+static void test_host_and_foreign(void)
+{
+	struct net_config c = { .api_base = "http://127.0.0.1:4000", .host = "b.example:8443", .token = TOKEN,
+				.me = "alice@med.example", .me_id = "100" };
+	const char *acct[] = { "bob@b.example:8443" };
+	struct net_request req;
+	struct net_walk w;
+	struct net_page pg;
+	struct net_response resp;
+	size_t used;
+
+	net_walk_start(&w, NET_OP_ACCOUNT, NULL);
+	is_int(net_build_page(M, &c, "77", &w, &req), 0, "host: account page");
+	is_str(req.url, "http://127.0.0.1:4000/api/v1/accounts/77/statuses?limit=40", "  to the stand-in address");
+	ok(header_is(&req, "Host: b.example:8443"), "  Host names the server");
+	ok(has_header(&req, "Authorization: Bearer " TOKEN), "  not foreign: the token goes along");
+	net_request_clear(&req);
+	net_walk_clear(&w);
+	is_int(net_build_lookup(M, &c, NET_LOOKUP_ID, acct, 1, &req, &used), 0, "host: lookup");
+	ok(header_is(&req, "Host: b.example:8443"), "  Host on the lookup too");
+	net_request_clear(&req);
+
+	c.foreign = true;
+	is_int(net_build_lookup(M, &c, NET_LOOKUP_ID, acct, 1, &req, &used), 0, "foreign: lookup");
+	ok(!has_header(&req, "Authorization"), "  no Authorization, whatever the token");
+	ok(header_is(&req, "Host: b.example:8443"), "  still the Host");
+	net_request_clear(&req);
+	static const enum net_op walks[] = { NET_OP_ACCOUNT, NET_OP_HISTORY };
+	for (size_t i = 0; i < 2; i++) {
+		net_walk_start(&w, walks[i], NULL);
+		ok(net_build_page(M, &c, "77", &w, &req) == 0 && !has_header(&req, "Authorization"),
+		   "foreign %s: built, no Authorization", net_op_name(walks[i]));
+		net_request_clear(&req);
+		net_walk_clear(&w);
+	}
+	ok(M->can(&c, NET_OP_LOOKUP) && M->can(&c, NET_OP_ACCOUNT) && M->can(&c, NET_OP_HISTORY),
+	   "foreign can(): lookup, account, history");
+	ok(!M->can(&c, NET_OP_OWN) && !M->can(&c, NET_OP_INTERACTIONS) && !M->can(&c, NET_OP_TAG),
+	   "foreign can(): not own, interactions, tag");
+	static const enum net_op refused[] = { NET_OP_OWN, NET_OP_INTERACTIONS, NET_OP_TAG };
+	for (size_t i = 0; i < 3; i++) {
+		net_walk_start(&w, refused[i], NULL);
+		ok(net_build_page(M, &c, refused[i] == NET_OP_TAG ? "meded" : NULL, &w, &req) == -ENOTSUP,
+		   "foreign %s: not built", net_op_name(refused[i]));
+		net_walk_clear(&w);
+	}
+	net_walk_start(&w, NET_OP_ACCOUNT, NULL);
+	resp = fx_inline(401, "{\"error\":\"This API requires an authenticated user\"}", NULL, NOW);
+	net_parse(M, &c, NET_OP_ACCOUNT, &resp, &w, &pg);
+	ok(pg.err.code == NET_ERR_AUTH && pg.err.scope == NET_SCOPE_ENDPOINT,
+	   "foreign 401: this endpoint's rule, not the user's token");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+
+	c.foreign = false;
+	c.host = "b.example\r\nX-Evil: 1";
+	net_walk_start(&w, NET_OP_ACCOUNT, NULL);
+	ok(net_build_page(M, &c, "77", &w, &req) == -EINVAL && req.url == NULL && req.n_headers == 0,
+	   "a host that would break the header line is refused");
+	net_walk_clear(&w);
+}
+
+static void rate_case(const char *base, const char *host, const char *want)
+{
+	struct net_config c = { .api_base = base, .host = host };
+	char key[NET_RATE_KEY_MAX];
+
+	if (ok(net_rate_key(M, &c, NET_OP_ACCOUNT, key, sizeof key) == 0, "rate key of %s (host %s)", base,
+	       host ? host : "-"))
+		is_str(key, want, "  the instance's authority");
+}
+
+static void test_rate_keys(void)
+{
+	struct net_config c = { .api_base = "https://med.example", .host = "a-rather-long-name.example" };
+	char key[NET_RATE_KEY_MAX], small[8], tag[NET_RATE_KEY_MAX];
+
+	rate_case("https://Med.Example", NULL, "med.example");
+	rate_case("https://med.example:8443/", NULL, "med.example:8443");
+	rate_case("https://med.example:443", NULL, "med.example");
+	rate_case("http://127.0.0.1:4000", "A.Example", "a.example");
+	rate_case("http://127.0.0.1:4000", "b.example:8443", "b.example:8443");
+	ok(net_rate_key(M, &c, NET_OP_TAG, tag, sizeof tag) == 0 &&
+	   net_rate_key(M, &c, NET_OP_INTERACTIONS, key, sizeof key) == 0 && strcmp(tag, key) == 0,
+	   "every endpoint of one instance shares its key");
+	is_int(net_rate_key(M, &c, NET_OP_ACCOUNT, small, sizeof small), -EINVAL, "a key that does not fit");
+	c.host = NULL;
+	c.api_base = "not a url";
+	is_int(net_rate_key(M, &c, NET_OP_ACCOUNT, key, sizeof key), -EINVAL, "no authority, no key");
+}
+
+static void home_case(const struct net_config *c, const char *id, int want, const char *want_out)
+{
+	char out[64] = "junk";
+	int r = net_home(M, c, id, out, sizeof out);
+
+	if (!ok(r == want, "home(%s) on %s = %d", id, c->host ? c->host : c->api_base, want))
+		tap_diag("  got %d", r);
+	else if (want == 1)
+		is_str(out, want_out, "  its domain, lower-cased, port kept");
+}
+
+static void test_home(void)
+{
+	struct net_config c = { .api_base = "https://med.example" };
+	char tiny[4];
+
+	home_case(&c, "alice@med.example", 0, NULL);
+	home_case(&c, "Alice@MED.Example", 0, NULL);
+	home_case(&c, "alice", 0, NULL);
+	home_case(&c, "@alice", 0, NULL);
+	home_case(&c, "@bob@other.example", 1, "other.example");
+	home_case(&c, "bob@Other.Example", 1, "other.example");
+	home_case(&c, "bob@other.example:8443", 1, "other.example:8443");
+	home_case(&c, "bob@med.example:8443", 1, "med.example:8443");
+	home_case(&c, "bob@bad/host", -EINVAL, NULL);
+	home_case(&c, "bob@x@y.example", -EINVAL, NULL);
+	is_int(net_home(M, &c, "bob@other.example", tiny, sizeof tiny), -EINVAL, "home: out too small");
+	c.host = "B.Example:8443";
+	c.api_base = "http://127.0.0.1:4000";
+	home_case(&c, "x@b.example:8443", 0, NULL);
+	home_case(&c, "x@b.example", 1, "b.example");
+	home_case(&c, "x@med.example", 1, "med.example");
+	c.host = NULL;
+	c.api_base = "http://localhost:3000";
+	home_case(&c, "u@localhost:3000", 0, NULL);
+	home_case(&c, "u@Med.Example", 1, "med.example");
+	is_int(net_home(M, &c, "", tiny, sizeof tiny), -EINVAL, "home of nothing");
+	is_int(net_home(net_platform_find("x"), &c, "12", tiny, sizeof tiny), 0, "X: no home");
+	is_int(net_home(net_platform_find("bluesky"), &c, "did:plc:abc", tiny, sizeof tiny), 0, "Bluesky: no home");
+}
+
+static void test_lookup_counts(void)
+{
+	struct net_page pg;
+	struct net_response resp = fx_inline(200, "{\"id\":\"42\",\"acct\":\"Dana\",\"display_name\":\"D\"}", NULL, NOW);
+
+	net_parse(M, &cfg, NET_OP_LOOKUP, &resp, NULL, &pg);
+	if (ok(pg.n_accounts == 1, "lookup of a local account")) {
+		is_str(pg.accounts[0].id, "dana@med.example", "  id: acct qualified, lower-cased");
+		is_str(pg.accounts[0].handle, "Dana@med.example", "  handle as written");
+		is_str(pg.accounts[0].local_id, "42", "  local_id");
+		is_int(pg.accounts[0].n_posts, -1, "  no statuses_count: -1");
+	}
+	net_page_clear(&pg);
+	resp = fx_inline(200, "{\"id\":\"42\",\"username\":\"dana\"}", NULL, NOW);
+	net_parse(M, &cfg, NET_OP_LOOKUP, &resp, NULL, &pg);
+	ok(pg.n_accounts == 0 && pg.err.code == NET_ERR_MALFORMED, "lookup without acct: malformed");
+	net_page_clear(&pg);
+}
+
 int main(void)
 {
 	M = net_platform_find("mastodon");
@@ -469,5 +828,12 @@ int main(void)
 	test_instance_port();
 	test_notifications();
 	test_lookup_and_errors();
+	test_identity();
+	test_same_from_every_instance();
+	test_notif_identity();
+	test_host_and_foreign();
+	test_rate_keys();
+	test_home();
+	test_lookup_counts();
 	return tap_done();
 }

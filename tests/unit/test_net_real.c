@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/utf8.h"
 #include "net/net.h"
@@ -119,9 +120,47 @@ static size_t items(const struct net_page *pg)
 	return pg->n_posts + pg->n_notifs + pg->n_accounts;
 }
 
+/* A Mastodon stable id: user@domain, nothing upper-case; the handle it
+ * came from, if any, is the same but for case. */
+static bool m_id_ok(const char *id, const char *handle)
+{
+	if (!id)
+		return true;
+	for (const char *c = id; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			return false;
+	return strchr(id, '@') && (!handle || strcasecmp(id, handle) == 0);
+}
+
+static bool m_post_ids_ok(const struct post *p)
+{
+	if (!p->author_id || !m_id_ok(p->author_id, p->author_handle) ||
+	    !m_id_ok(p->reply_to.author_id, p->reply_to.author_handle) ||
+	    !m_id_ok(p->repost_of.author_id, p->repost_of.author_handle) ||
+	    !m_id_ok(p->quote_of.author_id, p->quote_of.author_handle))
+		return false;
+	for (size_t k = 0; k < p->n_mentions; k++)
+		if (!p->mention_ids[k] || !m_id_ok(p->mention_ids[k], p->mentions[k]))
+			return false;
+	/* every real status has a uri: keys and targets are never local numbers */
+	return strncmp(p->key, "http", 4) == 0 && (!p->repost_of.id || strncmp(p->repost_of.id, "http", 4) == 0);
+}
+
 /* Structural sanity of everything a parser produced. */
 static bool page_sane(const struct net_page *pg, const char *net)
 {
+	bool masto = strcmp(net, "mastodon") == 0;
+
+	for (size_t i = 0; masto && i < pg->n_posts; i++)
+		if (!m_post_ids_ok(&pg->posts[i]))
+			return false;
+	for (size_t i = 0; masto && i < pg->n_notifs; i++)
+		if (!m_id_ok(pg->notifs[i].actor_id, pg->notifs[i].actor_handle) ||
+		    (pg->notifs[i].post && !m_post_ids_ok(pg->notifs[i].post)))
+			return false;
+	for (size_t i = 0; masto && i < pg->n_accounts; i++)
+		if (!m_id_ok(pg->accounts[i].id, pg->accounts[i].handle) || !pg->accounts[i].local_id)
+			return false;
 	for (size_t i = 0; i < pg->n_posts; i++) {
 		const struct post *p = &pg->posts[i];
 
@@ -334,6 +373,148 @@ static void spot_checks(const char *dir)
 	}
 }
 
+/* ---- Mastodon identity on the recordings ---- */
+
+/* Loads dir/mastodon/name and parses it as op against a server at base. */
+static bool m_real(const char *dir, const char *name, const struct net_config *cfg, enum net_op op,
+		   struct net_page *pg)
+{
+	char path[4096];
+	struct fixture fx;
+	struct net_response resp;
+	struct net_walk w;
+
+	snprintf(path, sizeof path, "%s/mastodon/%s", dir, name);
+	if (!ok(fx_load(&fx, path) == 0, "mastodon real: %s loads", name))
+		return false;
+	resp = fx_response(&fx, NOW);
+	net_walk_start(&w, op == NET_OP_LOOKUP ? NET_OP_ACCOUNT : op, NULL);
+	net_parse(net_platform_find("mastodon"), cfg, op, &resp, &w, pg);
+	net_walk_clear(&w);
+	fx_free(&fx);
+	return pg->err.code == NET_OK;
+}
+
+static const struct post *m_find(const struct net_page *pg, const char *id)
+{
+	for (size_t i = 0; i < pg->n_posts; i++)
+		if (strcmp(pg->posts[i].id, id) == 0)
+			return &pg->posts[i];
+	return NULL;
+}
+
+static void mastodon_identity(const char *dir)
+{
+	const struct net_config fosstodon = { .api_base = "https://fosstodon.org" };
+	const struct net_config tchncs = { .api_base = "https://social.tchncs.de" };
+	const struct net_config local = { .api_base = "http://localhost:3000", .token = "t",
+					  .me = "mastodonpy_test", .me_id = "0" };
+	const struct post *p;
+	struct net_page pg;
+	bool uris = true;
+
+	if (m_real(dir, "account-statuses-1.json", &fosstodon, NET_OP_ACCOUNT, &pg)) {
+		for (size_t i = 0; i < pg.n_posts; i++)
+			uris = uris && strncmp(pg.posts[i].key, "https://fosstodon.org/users/schochastics/statuses/", 50) == 0 &&
+			       strstr(pg.posts[i].key, pg.posts[i].id);
+		ok(pg.n_posts == 20 && uris, "mastodon real: keys are the statuses' uris");
+		p = m_find(&pg, "113463462485378169");
+		ok(p && p->reply_to.id && p->reply_to.author_id &&
+		   strcmp(p->reply_to.author_id, "schochastics@fosstodon.org") == 0,
+		   "mastodon real: a self-reply's parent author is the author (local acct qualified)");
+		p = m_find(&pg, "113758502912504745");
+		ok(p && p->reply_to.author_id && strcmp(p->reply_to.author_id, "mario_angst_sci@fediscience.org") == 0,
+		   "mastodon real: in_reply_to_account_id resolved through mentions");
+		p = m_find(&pg, "113403709281840522");
+		ok(p && p->reply_to.author_id && strcmp(p->reply_to.author_id, "larry77@fosstodon.org") == 0 &&
+		   strcmp(p->reply_to.author_handle, "larry77@fosstodon.org") == 0,
+		   "mastodon real: a local parent author gets the instance's domain");
+		p = m_find(&pg, "113389856777610803");
+		ok(p && p->n_mentions == 4 && strcmp(p->mention_ids[1], "tazpoltorak@fosstodon.org") == 0 &&
+		   strcmp(p->mentions[1], "TazPoltorak@fosstodon.org") == 0,
+		   "mastodon real: a mention's id is its acct lower-cased, its handle as written");
+	}
+	net_page_clear(&pg);
+
+	if (m_real(dir, "account-statuses-2.json", &tchncs, NET_OP_ACCOUNT, &pg)) {
+		p = m_find(&pg, "109302355966430559");
+		ok(p && p->kind == POST_REPOST, "mastodon real: the boost");
+		if (p) {
+			is_str(p->key, "https://social.tchncs.de/users/chainsawriot/statuses/109302355966430559/activity",
+			       "mastodon real: a boost's key is its own .../activity uri");
+			/* tchncs numbers the boosted status 109302082381450152: another
+			 * instance's number, which the uri does not carry */
+			is_str(p->repost_of.id, "https://fosstodon.org/users/JBGruber/statuses/109302082337396296",
+			       "mastodon real: repost_of.id is the origin's uri, not the reader's number");
+			is_str(p->repost_of.author_id, "jbgruber@fosstodon.org", "mastodon real: its author's acct");
+			is_str(p->repost_of.author_handle, "JBGruber@fosstodon.org", "mastodon real: handle as written");
+			is_str(p->author_id, "chainsawriot@social.tchncs.de", "mastodon real: the booster");
+		}
+		p = m_find(&pg, "109303330123967399");
+		ok(p && p->reply_to.author_id && strcmp(p->reply_to.author_id, "0xba@social.tchncs.de") == 0,
+		   "mastodon real: a small local account id resolves too");
+	}
+	net_page_clear(&pg);
+
+	static const char *const lookups[][2] = {
+		{ "accounts-lookup-1.json", "117020565966271181" },
+		{ "accounts-lookup-3.json", "109383664973470793" },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		if (m_real(dir, lookups[i][0], &local, NET_OP_LOOKUP, &pg) && pg.n_accounts == 1) {
+			is_str(pg.accounts[0].id, "mastodonpy_test@localhost:3000",
+			       "mastodon real lookup: id is the acct, with the instance's port");
+			is_str(pg.accounts[0].local_id, lookups[i][1], "mastodon real lookup: local_id is the number");
+			is_int(pg.accounts[0].n_posts, 0, "mastodon real lookup: n_posts = statuses_count");
+		}
+		net_page_clear(&pg);
+	}
+
+	if (m_real(dir, "notifications-1.json", &local, NET_OP_INTERACTIONS, &pg)) {
+		const struct notif *reply = NULL, *mention = NULL;
+
+		for (size_t i = 0; i < pg.n_notifs; i++) {
+			if (strcmp(pg.notifs[i].id, "9") == 0)
+				reply = &pg.notifs[i];
+			if (strcmp(pg.notifs[i].id, "22") == 0)
+				mention = &pg.notifs[i];
+		}
+		ok(reply && reply->kind == NOTIF_REPLY && strcmp(reply->actor_id, "mastodonpy_test_2@localhost:3000") == 0,
+		   "mastodon real: a reply to me, told by acct (me_id plays no part)");
+		ok(mention && mention->kind == NOTIF_MENTION && mention->post &&
+		   strcmp(mention->post->key, "http://localhost:3000/users/admin/statuses/113997450952596818") == 0,
+		   "mastodon real: a plain mention, its post keyed by uri");
+	}
+	net_page_clear(&pg);
+}
+
+/* Post counts of the other networks' lookups. */
+static void lookup_counts(const char *dir)
+{
+	const struct net_config cfg = { .api_base = "https://example.invalid", .token = "t" };
+	static const struct { const char *net, *file; long long n; } v[] = {
+		{ "bluesky", "get-profile-1.json", 506 },
+		{ "bluesky", "resolve-handle-1.json", -1 },
+		{ "x", "users-by-username-1.json", -1 },
+	};
+	char path[4096];
+	struct fixture fx;
+	struct net_response resp;
+	struct net_page pg;
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s/%s", dir, v[i].net, v[i].file);
+		if (fx_load(&fx, path) != 0)
+			continue;
+		resp = fx_response(&fx, NOW);
+		net_parse(net_platform_find(v[i].net), &cfg, NET_OP_LOOKUP, &resp, NULL, &pg);
+		ok(pg.n_accounts == 1 && pg.accounts[0].n_posts == v[i].n, "%s real %s: n_posts %lld", v[i].net,
+		   v[i].file, v[i].n);
+		net_page_clear(&pg);
+		fx_free(&fx);
+	}
+}
+
 /* ---- Bluesky links: facets and cards against the recorded records ---- */
 
 struct bsky_src { const char *uri; const cJSON *view; };   /* a postView or notification */
@@ -535,6 +716,8 @@ int main(void)
 	ok(seen >= (int)(sizeof(table) / sizeof(table[0])), "all %d real files seen (%d)",
 	   (int)(sizeof(table) / sizeof(table[0])), seen);
 	spot_checks(dir);
+	mastodon_identity(dir);
+	lookup_counts(dir);
 	bsky_links(dir);
 	return tap_done();
 }

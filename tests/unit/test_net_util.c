@@ -379,6 +379,74 @@ static void t_registry_and_args(void)
 	   (unsigned char)pg.err.msg[len - 2] == 0xC3, "long message cut on a character boundary (%zu)", len);
 }
 
+static bool has_line(const struct net_request *r, const char *line)
+{
+	for (size_t i = 0; i < r->n_headers; i++)
+		if (strcmp(r->headers[i], line) == 0)
+			return true;
+	return false;
+}
+
+/* cfg->host goes out as the Host header of every request of every network,
+ * added once by the entry points (net.c), after what the adapter sends. */
+static void t_host_header(void)
+{
+	const struct net_platform *const *all = net_platforms();
+	struct net_config cfg = { .api_base = "http://127.0.0.1:4000", .pds_base = "http://127.0.0.1:4001",
+				  .token = "t", .refresh_token = "r", .identifier = "me.example",
+				  .password = "p", .me = "me", .me_id = "1", .host = "Inst.Example:8443" };
+	const char *k[] = { "alice" }, *hs[] = { "alice", "bob" };
+	struct net_request req;
+	struct net_walk w;
+	size_t used;
+
+	for (size_t i = 0; all[i]; i++) {
+		const struct net_platform *p = all[i];
+
+		ok(net_build_lookup(p, &cfg, NET_LOOKUP_HANDLE, k, 1, &req, &used) == 0 &&
+		   has_line(&req, "Host: Inst.Example:8443") && req.n_headers <= NET_MAX_HEADERS,
+		   "%s lookup carries Host", p->name);
+		net_request_clear(&req);
+		net_walk_start(&w, NET_OP_ACCOUNT, NULL);
+		ok(net_build_page(p, &cfg, "1", &w, &req) == 0 && has_line(&req, "Host: Inst.Example:8443"),
+		   "%s account page carries Host", p->name);
+		net_request_clear(&req);
+		net_walk_clear(&w);
+		if (p->max_batch) {
+			net_walk_start(&w, NET_OP_BATCH, NULL);
+			ok(net_build_batch(p, &cfg, hs, 2, &w, &req, &used) == 0 &&
+			   has_line(&req, "Host: Inst.Example:8443"), "%s batch carries Host", p->name);
+			net_request_clear(&req);
+			net_walk_clear(&w);
+		}
+		if (p->build_session) {
+			ok(net_build_session(p, &cfg, NET_OP_SESSION_REFRESH, &req) == 0 &&
+			   has_line(&req, "Host: Inst.Example:8443") && req.n_headers <= NET_MAX_HEADERS,
+			   "%s session refresh carries Host", p->name);
+			net_request_clear(&req);
+		}
+		cfg.host = NULL;
+		ok(net_build_lookup(p, &cfg, NET_LOOKUP_HANDLE, k, 1, &req, &used) == 0 && !has_line(&req, "Host"),
+		   "%s without host: no Host header", p->name);
+		for (size_t j = 0; j < req.n_headers; j++)
+			ok(strncmp(req.headers[j], "Host:", 5) != 0, "  not even another one");
+		net_request_clear(&req);
+		cfg.host = "";
+		ok(net_build_lookup(p, &cfg, NET_LOOKUP_HANDLE, k, 1, &req, &used) == 0 && !has_line(&req, "Host: "),
+		   "%s host \"\": not set", p->name);
+		net_request_clear(&req);
+		cfg.host = "Inst.Example:8443";
+	}
+	cfg.host = "a.example/evil";
+	ok(net_build_lookup(all[0], &cfg, NET_LOOKUP_HANDLE, k, 1, &req, &used) == -EINVAL && !req.url,
+	   "a host that is no authority is refused, the request left empty");
+
+	char out[8] = "x";
+	ok(net_home(all[0], &cfg, "1", out, sizeof out) == 0 && out[0] == '\0', "net_home without p->home: 0");
+	ok(net_home(NULL, &cfg, "1", out, sizeof out) == -EINVAL && net_home(all[0], &cfg, NULL, out, sizeof out) == -EINVAL &&
+	   net_home(all[0], &cfg, "1", NULL, 0) == -EINVAL, "net_home checks its arguments");
+}
+
 /* Deterministic mutations: truncate every fixture body at many lengths and
  * flip bytes; every parser with every op must survive. */
 static uint32_t rng_state = 12345;
@@ -461,6 +529,7 @@ int main(void)
 	t_html();
 	t_jwt_buf_post();
 	t_registry_and_args();
+	t_host_header();
 	t_mutations();
 	return tap_done();
 }

@@ -352,7 +352,15 @@ static void test_parse_lookup(void)
 		is_str(pg.accounts[0].bio, "Cardiology fellow & educator. Also @carol@med.example and carol.bsky.social",
 		       "  bio decoded");
 		is_str(pg.accounts[0].url, "https://carol.example.org", "  expanded website");
+		is_int(pg.accounts[0].n_posts, -1, "  post count unknown (public_metrics not asked for)");
+		ok(pg.accounts[0].local_id == NULL, "  no local id: the id is the server's");
 	}
+	net_page_clear(&pg);
+
+	struct net_response resp = fx_inline(200, "{\"data\":{\"id\":\"17\",\"username\":\"u\","
+					     "\"public_metrics\":{\"tweet_count\":1234}}}", NULL, NOW);
+	net_parse(X, &cfg, NET_OP_LOOKUP, &resp, NULL, &pg);
+	ok(pg.n_accounts == 1 && pg.accounts[0].n_posts == 1234, "public_metrics.tweet_count: n_posts");
 	net_page_clear(&pg);
 }
 
