@@ -766,6 +766,33 @@ static void test_windows(void)
 	is_int(s.status, 200, "at the announced reset the held bucket opens");
 	res_free(&s);
 	is_int(bucket_stat("bluesky.api", "after_429") - after0, 2, "and that request is not counted");
+
+	/* after_429_read: of those, the ones that came on the connection that
+	 * carried the 429 (the client had read it); a fresh connection's not */
+	{
+		const char *close_hdrs[] = { XTOK, "Connection: close", NULL };
+		long read0;
+
+		post_ok("/_fake/rate", "{\"bucket\":\"x.tweets\",\"limit\":1,\"window\":900,\"reset\":true}");
+		after0 = bucket_stat("x.tweets", "after_429");
+		read0 = bucket_stat("x.tweets", "after_429_read");
+		is_int(read0, 0, "after_429_read listed, 0 so far");
+		req(&s, HTTP_GET, "/2/tweets/" X_DOC1, XTOK, NULL);
+		res_free(&s);
+		req(&s, HTTP_GET, "/2/tweets/" X_DOC1, XTOK, NULL);
+		is_int(s.status, 429, "x.tweets spent: 429");
+		res_free(&s);
+		reqv(&s, HTTP_GET, "/2/tweets/" X_DOC1, close_hdrs, NULL);
+		is_int(s.status, 429, "the next one, on the same connection (then closed): 429");
+		res_free(&s);
+		req(&s, HTTP_GET, "/2/tweets/" X_DOC1, XTOK, NULL);
+		is_int(s.status, 429, "and one on a new connection: 429");
+		res_free(&s);
+		is_int(bucket_stat("x.tweets", "after_429") - after0, 2, "both came inside the window (after_429)");
+		is_int(bucket_stat("x.tweets", "after_429_read") - read0, 1,
+		       "only the one on the 429's connection was surely sent after it was read");
+		post_ok("/_fake/rate", "{\"bucket\":\"x.tweets\",\"limit\":3500,\"reset\":true}");
+	}
 }
 
 /* ------------------------------------------------------------ deep timelines */
@@ -1690,6 +1717,51 @@ static void test_instances(void)
 	server_stop();
 }
 
+/* --bluesky-appview: the AppView is a server of its own (by Host), with
+ * its own rate buckets; the PDS is every other Host */
+static const char *const appview_opts[] = { "--accounts", "4", "--posts", "10", "--seed", "7",
+	"--end-time", "2026-11-20T00:00:00Z", "--now", "2026-11-20T06:00:00Z",
+	"--bluesky-appview", "localhost", "--rate", "bluesky.api@appview=5/300", NULL };
+
+static void test_appview(void)
+{
+	const char *av[] = { "Host: localhost", NULL }, *av_port[] = { "Host: localhost:4711", NULL };
+	struct res s;
+
+	if (!ok(server_start(appview_opts) == 0, "fake server with the Bluesky AppView apart started"))
+		return;
+	ok(bucket_stat("bluesky.api@appview", "limit") == 5 && bucket_stat("bluesky.api@pds", "limit") == 3000 &&
+	   bucket_stat("bluesky.api", "limit") == -1, "buckets bluesky.api@appview (--rate) and bluesky.api@pds");
+	reqv(&s, HTTP_GET, "/xrpc/app.bsky.actor.getProfile?actor=doc1.bsky.social", av, NULL);
+	ok(s.status == 200 && !strcmp(s.h[BR], "4"), "Host: localhost draws on the AppView's bucket (remaining %s)", s.h[BR]);
+	res_free(&s);
+	reqv(&s, HTTP_GET, "/xrpc/app.bsky.feed.getAuthorFeed?actor=doc1.bsky.social", av_port, NULL);
+	ok(s.status == 200 && !strcmp(s.h[BR], "3"), "with any port too (remaining %s)", s.h[BR]);
+	res_free(&s);
+	req(&s, HTTP_GET, "/xrpc/app.bsky.actor.getProfile?actor=doc1.bsky.social", NULL, NULL);
+	ok(s.status == 200 && !strcmp(s.h[BR], "2999"), "any other Host is the PDS (remaining %s)", s.h[BR]);
+	res_free(&s);
+
+	/* a held 429 on the AppView leaves the PDS open */
+	script("{\"path\":\"/xrpc/app.bsky.feed.getAuthorFeed\",\"host\":\"localhost\",\"action\":\"429\","
+	       "\"hold\":true,\"reset_in\":60}");
+	req(&s, HTTP_GET, "/xrpc/app.bsky.feed.getAuthorFeed?actor=doc1.bsky.social", NULL, NULL);
+	is_int(s.status, 200, "the rule's host is the AppView: the PDS answers");
+	res_free(&s);
+	reqv(&s, HTTP_GET, "/xrpc/app.bsky.feed.getAuthorFeed?actor=doc1.bsky.social", av, NULL);
+	ok(s.status == 429 && !strcmp(s.h[RETRY], "60"), "the AppView: held 429, Retry-After %s", s.h[RETRY]);
+	res_free(&s);
+	reqv(&s, HTTP_GET, "/xrpc/app.bsky.actor.getProfile?actor=doc2.bsky.social", av, NULL);
+	is_int(s.status, 429, "held: every AppView endpoint");
+	res_free(&s);
+	req(&s, HTTP_GET, "/xrpc/app.bsky.actor.getProfile?actor=doc2.bsky.social", NULL, NULL);
+	is_int(s.status, 200, "the PDS stays open");
+	res_free(&s);
+	ok(bucket_stat("bluesky.api@appview", "after_429") == 1 && bucket_stat("bluesky.api@pds", "after_429") == 0,
+	   "after_429 counts on the AppView only");
+	server_stop();
+}
+
 /* the scenario most checks run against */
 static const char *const main_opts[] = { "--accounts", "12", "--posts", "40", "--engaged", "4", "--seed", "7",
 	"--end-time", "2026-11-20T00:00:00Z", "--now", "2026-11-20T06:00:00Z", NULL };
@@ -1712,6 +1784,7 @@ int main(void)
 	server_stop();
 	test_deep();
 	test_instances();
+	test_appview();
 	http_free(http);
 	event_base_free(base);
 	curl_global_cleanup();

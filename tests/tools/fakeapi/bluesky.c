@@ -5,7 +5,9 @@
  * no auth; searchPosts and listNotifications need an access JWT from
  * createSession. A Bearer token that is expired gets 400 ExpiredToken on
  * every endpoint, like a PDS. Feed and notification cursors are the ISO time
- * of the last item; search cursors are offsets. */
+ * of the last item; search cursors are offsets. With --bluesky-appview the
+ * AppView is a server of its own, told apart by the Host header: a view
+ * with its own rate buckets (every endpoint still answers on both). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -850,6 +852,50 @@ static uint64_t b_post_order(const struct fake *f, int view, int64_t t, uint32_t
 	return (uint64_t)t;
 }
 
+/* --- the AppView apart (--bluesky-appview HOST): two views, "pds" (any
+ * other Host, what the session's didDoc names) and "appview" --- */
+
+static int b_opt_appview(struct fake *f, const char *arg)
+{
+	if (!*arg || strcspn(arg, " /@,") != strlen(arg))
+		return -1;
+	free(f->net_state[NET_B]);
+	f->net_state[NET_B] = util_strdup(arg);
+	return 0;
+}
+
+static const struct fake_option b_options[] = {
+	{ "bluesky-appview", b_opt_appview },
+};
+
+static const char b_usage[] =
+"Bluesky:\n"
+"  --bluesky-appview HOST requests with this Host (host or host:port) are the AppView's,\n"
+"                         with rate buckets of its own (bluesky.api@appview, ...@pds)\n";
+
+static void b_teardown(struct fake *f)
+{
+	free(f->net_state[NET_B]);
+	f->net_state[NET_B] = NULL;
+}
+
+static int b_views(const struct fake *f)
+{
+	return f->net_state[NET_B] ? 2 : 1;
+}
+
+static const char *b_view_name(const struct fake *f, int view)
+{
+	return !f->net_state[NET_B] ? NULL : view ? "appview" : "pds";
+}
+
+static int b_route(struct rq *r)
+{
+	const char *appview = r->f->net_state[NET_B];
+
+	return appview && util_host_match(appview, rq_header(r, "Host")) ? 1 : 0;
+}
+
 static const struct fake_bucket b_buckets[] = {
 	[BB_API] = { "bluesky.api", 3000, 300 },
 	[BB_SESSION] = { "bluesky.createSession", 30, 300 },
@@ -897,4 +943,11 @@ const struct fake_net bluesky_net = {
 	.ctl_post_id = b_ctl_post_id,
 	.ctl_post_ref = b_ctl_post_ref,
 	.ctl_auth = b_ctl_auth,
+	.options = b_options,
+	.noptions = sizeof b_options / sizeof b_options[0],
+	.usage = b_usage,
+	.teardown = b_teardown,
+	.views = b_views,
+	.view_name = b_view_name,
+	.route = b_route,
 };

@@ -82,6 +82,7 @@ static void ctl_stats(struct rq *r)
 		jw_kint(j, "reset", f->buckets[b].reset_s);
 		jw_kint(j, "over", (long long)f->st.over[b]);
 		jw_kint(j, "after_429", (long long)f->st.after_429[b]);
+		jw_kint(j, "after_429_read", (long long)f->st.after_429_read[b]);
 		jw_end(j);
 	}
 	jw_end(j);

@@ -214,6 +214,7 @@ struct stats {
 	uint64_t status[600], rate_limited, scripted, bytes_out, conns_total;
 	uint64_t over[MAX_BUCKETS];  /* per bucket: requests refused for a spent window */
 	uint64_t after_429[MAX_BUCKETS];  /* per bucket: requests for it inside a window a 429 announced */
+	uint64_t after_429_read[MAX_BUCKETS];  /* ... on a connection that had carried that 429 */
 	unsigned conns_open, conns_max, inflight, inflight_max;
 };
 
@@ -418,6 +419,12 @@ void deliver_hang(struct rq *r, const struct rule *ru);
 void deliver_big(struct rq *r, const struct rule *ru);
 void deliver_conn_closed(struct fake *f, struct evhttp_connection *conn);
 void deliver_free_all(struct fake *f);
+
+/* ------------------------------------------------ main.c */
+
+/* The request's connection's record of 429s sent on it: per bucket (index
+ * in fake.buckets) the latest reset announced, epoch s; NULL if unknown. */
+int64_t *main_conn_told(struct fake *f, struct evhttp_request *req);
 
 /* ------------------------------------------------ control.c */
 

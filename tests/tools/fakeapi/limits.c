@@ -118,11 +118,15 @@ struct bucket *limits_endpoint_bucket(struct rq *r)
 
 /* An API request arrived: for every bucket it draws on, count it if it
  * comes inside a window that a 429 for that bucket announced (a client
- * that waits for the announced reset keeps these at 0). */
+ * that waits for the announced reset keeps these at 0), and apart if it
+ * comes on a connection that carried such a 429: its client had read the
+ * 429 before it sent this one (one request at a time per connection), so
+ * it was not already on the wire when the 429 came. */
 void limits_arrival(struct rq *r)
 {
 	const struct fake_endpoint *e = net_endpoint_def(r->ep, NULL);
 	const struct fake_net *nd = net_get(r->net);
+	const int64_t *told = main_conn_told(r->f, r->req);
 	unsigned keys;
 
 	if (!e || !nd)
@@ -130,8 +134,12 @@ void limits_arrival(struct rq *r)
 	keys = nd->rate_keys ? nd->rate_keys(r) : 1u << e->bucket;
 	for (size_t i = 0; i < nd->nbuckets; i++) {
 		struct bucket *b = limits_bucket(r, (int)i);
-		if ((keys & (1u << i)) && r->now < b->announced_s * 1000)
-			r->f->st.after_429[b - r->f->buckets]++;
+		size_t k = (size_t)(b - r->f->buckets);
+		if (!(keys & (1u << i)) || r->now >= b->announced_s * 1000)
+			continue;
+		r->f->st.after_429[k]++;
+		if (told && r->now < told[k] * 1000)
+			r->f->st.after_429_read[k]++;
 	}
 }
 
@@ -163,6 +171,7 @@ int64_t limits_too_many(struct rq *r, struct bucket *b, long reset_in_s)
 {
 	const struct fake_net *net = net_get(r->net);
 	struct bucket shown = *b;
+	int64_t *told;
 
 	shown.remaining = 0;
 	if (reset_in_s > 0) {
@@ -182,6 +191,8 @@ int64_t limits_too_many(struct rq *r, struct bucket *b, long reset_in_s)
 	r->f->st.ep_429[r->ep]++;
 	if (shown.reset_s > b->announced_s)
 		b->announced_s = shown.reset_s;
+	if ((told = main_conn_told(r->f, r->req)) && shown.reset_s > told[b - r->f->buckets])
+		told[b - r->f->buckets] = shown.reset_s;
 	return shown.reset_s;
 }
 

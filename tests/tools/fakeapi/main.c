@@ -24,11 +24,30 @@
 struct conn {
 	struct conn *next;
 	struct evhttp_connection *evcon;
+	/* per bucket: the latest reset a 429 sent on this connection announced
+	 * (epoch s). HTTP/1.1 clients send one request at a time on a
+	 * connection, so a later request on it was sent after that 429 was read. */
+	int64_t told_s[MAX_BUCKETS];
 };
 
 static size_t conn_slot(const struct evhttp_connection *c)
 {
 	return (size_t)(((uintptr_t)c >> 4) % CONN_BUCKETS);
+}
+
+static struct conn *conn_find(struct fake *f, const struct evhttp_connection *evcon)
+{
+	for (struct conn *c = evcon ? f->conns[conn_slot(evcon)] : NULL; c; c = c->next)
+		if (c->evcon == evcon)
+			return c;
+	return NULL;
+}
+
+int64_t *main_conn_told(struct fake *f, struct evhttp_request *req)
+{
+	struct conn *c = conn_find(f, evhttp_request_get_connection(req));
+
+	return c ? c->told_s : NULL;
 }
 
 static void on_conn_close(struct evhttp_connection *evcon, void *arg)
@@ -56,12 +75,10 @@ static void conn_seen(struct fake *f, struct evhttp_request *req)
 	struct conn *c;
 	int one = 1;
 
-	if (!evcon)
+	if (!evcon || conn_find(f, evcon))
 		return;
-	for (c = f->conns[conn_slot(evcon)]; c; c = c->next)
-		if (c->evcon == evcon)
-			return;
 	c = util_malloc(sizeof *c);
+	memset(c, 0, sizeof *c);
 	c->evcon = evcon;
 	c->next = f->conns[conn_slot(evcon)];
 	f->conns[conn_slot(evcon)] = c;
