@@ -511,6 +511,7 @@ static void deliver(struct http *h, struct http_handle *hd)
 	if (!hd->body && !(hd->body = calloc(1, 1)))
 		r.body = (char *)"";
 	r.curl_code = hd->curl_code;
+	r.no_such_host = hd->curl_code == CURLE_COULDNT_RESOLVE_HOST;
 	r.error = r.result == HTTP_RESULT_OK ? "" : hd->msg;
 	r.status = hd->status;
 	if (hd->body) {
@@ -572,14 +573,23 @@ static void collect_finished(struct http *h)
 		h->stats.bytes_in += hd->body_len;
 		handle_stop(hd);
 		done_push(h, hd);
-		host_pump(h, hd->host);
 	}
+}
+
+/* Fills every host's free slots. After the answers are delivered, not as
+ * each transfer ends: a 429 among them closes its window (the owner's gate
+ * says so) before the next request of the queue is let go. */
+static void pump_all(struct http *h)
+{
+	for (struct http_host *ho = h->hosts; ho; ho = ho->next)
+		host_pump(h, ho);
 }
 
 static void after_action(struct http *h)
 {
 	collect_finished(h);
-	deliver_done(h);
+	if (!deliver_done(h))
+		pump_all(h);
 }
 
 static void on_sock_event(evutil_socket_t fd, short what, void *arg)
@@ -606,7 +616,8 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 
 static void on_kick(evutil_socket_t fd, short what, void *arg)
 {
-	deliver_done(arg);
+	if (!deliver_done(arg))
+		pump_all(arg);
 }
 
 /* ---------------------------------------------------------------- API */
@@ -746,7 +757,12 @@ int http_submit(struct http *h, const struct http_request *req,
 		r = r < 0 ? r : -ENOMEM;
 		goto fail;
 	}
-	if (hd->host->active < h->opt.max_per_host && !hd->host->q_head) {
+	if (hd->gate && !hd->gate(hd->userdata)) {
+		/* Closed already: answered DEFERRED from the loop, like a queued one. */
+		hd->deferred = true;
+		done_push(h, hd);
+		event_active(h->kick, EV_TIMEOUT, 0);
+	} else if (hd->host->active < h->opt.max_per_host && !hd->host->q_head) {
 		if ((r = handle_start(hd)) < 0)
 			goto fail;
 	} else {

@@ -57,10 +57,12 @@ struct http_request {
 	size_t body_len;
 	const char *content_type;       /* of body; NULL: application/json */
 	long timeout_ms;                /* 0: the options' total_timeout_ms */
-	/* Asked (with the callback's userdata) when the request leaves its
-	 * host's queue, not when it was queued: false means it is not sent
-	 * and completes as HTTP_RESULT_DEFERRED (say, a rate window closed
-	 * while it waited). NULL: always sent. */
+	/* Asked (with the callback's userdata) whenever the request is about
+	 * to be sent: at http_submit() when a slot is free, else when it
+	 * leaves its host's queue (after the answers that finished with it
+	 * were delivered), not when it was queued. false means it is not sent
+	 * and completes, from the loop, as HTTP_RESULT_DEFERRED (say, a rate
+	 * window closed while it waited). NULL: always sent. */
 	bool (*gate)(void *userdata);
 };
 
@@ -78,6 +80,7 @@ enum http_result {
 struct http_response {
 	enum http_result result;
 	int curl_code;              /* CURLcode, 0 = CURLE_OK */
+	bool no_such_host;          /* NETWORK: the host name did not resolve (offline, or a typo) */
 	const char *error;          /* short human text; "" when result is OK */
 	long status;                /* HTTP status of the final response; 0 if none */
 	char *body;                 /* decoded body, NUL-terminated; never NULL */

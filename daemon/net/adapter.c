@@ -259,7 +259,12 @@ void net_rate_read(const struct net_response *resp, const char *limit_h,
 		rate->limit = v;
 	if (parse_i64(net_header(resp, remaining_h), &v))
 		rate->remaining = v;
-	if (reset && (iso_reset ? net_time_parse(reset, &v) == 0 : parse_i64(reset, &v)))
+	/* A reset with a fraction (Mastodon's "...:00.700000Z") counts from the
+	 * next whole second: rounded down, the window would look open while
+	 * the server still counts the old one. */
+	if (reset && iso_reset && net_time_parse_ms(reset, &v) == 0)
+		rate->reset = v / 1000 + (v % 1000 > 0);
+	else if (reset && !iso_reset && parse_i64(reset, &v))
 		rate->reset = v;
 }
 

@@ -133,7 +133,7 @@ static void test_statuses(void)
 	is_int(pg.err.code, NET_OK, "  ok");
 	is_int(pg.n_posts, 6, "  6 statuses");
 	is_int(pg.n_invalid, 3, "  3 with wrong types dropped");
-	is_int(pg.rate.reset, 1730543400, "  ISO 8601 reset with microseconds");
+	is_int(pg.rate.reset, 1730543401, "  ISO 8601 reset with microseconds: the next whole second");
 	is_int(pg.rate.remaining, 287, "  remaining");
 
 	p = find_post(&pg, "10");
@@ -418,7 +418,7 @@ static void test_lookup_and_errors(void)
 					   "Pronouns: she/her", "  bio: note + fields");
 		is_str(pg.accounts[0].url, "https://other.example/@carol", "  profile URL");
 	}
-	is_int(pg.rate.reset, 1730543400, "  reset with one fractional digit");
+	is_int(pg.rate.reset, 1730543401, "  reset with one fractional digit: rounded up");
 	net_page_clear(&pg);
 
 	net_walk_start(&w, NET_OP_INTERACTIONS, NULL);
@@ -437,7 +437,7 @@ static void test_lookup_and_errors(void)
 	net_walk_start(&w, NET_OP_TAG, "113400000000000000");
 	parse_fixture("rate-429.json", NET_OP_TAG, &w, &pg);
 	is_int(pg.err.code, NET_ERR_RATE_LIMITED, "429: rate limited");
-	is_int(pg.err.retry_at, 1750000200, "  until X-RateLimit-Reset");
+	is_int(pg.err.retry_at, 1750000201, "  until X-RateLimit-Reset (rounded up)");
 	ok(w.pages == 0 && !w.new_watermark, "  walk untouched");
 	net_page_clear(&pg);
 

@@ -343,7 +343,7 @@ static void spot_checks(const char *dir)
 		ok(rb && rb->repost_of.id && strcmp(rb->repost_of.author_handle, "JBGruber@fosstodon.org") == 0 &&
 		   strstr(rb->text, "https://github.com/schochastics/rtoot"), "mastodon real: reblog unwrapped");
 		ok(apos != NULL, "mastodon real: &#39; decoded");
-		is_int(pg.rate.reset, 1667985900, "mastodon real: ISO reset 2022-11-09T09:25:00.766170Z");
+		is_int(pg.rate.reset, 1667985901, "mastodon real: ISO reset 2022-11-09T09:25:00.766170Z rounds up");
 		is_str(w.new_watermark, "109309878898870348", "mastodon real: watermark = max id");
 		ok(w.done, "mastodon real: a page of 20 < limit 40 ends the walk");
 		net_page_clear(&pg);
