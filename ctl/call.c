@@ -54,8 +54,11 @@ int ctl_new_call(struct ctl *ctl, const char *method, sd_bus_message **msg)
 int ctl_send(struct ctl *ctl, sd_bus_message *msg, sd_bus_message **reply, sd_bus_error *error)
 {
 	int r = sd_bus_call(ctl->bus, msg, 0, error, reply);
-	if (r >= 0)
-		return 0;
+	return r >= 0 ? 0 : ctl_report_error(error, r);
+}
+
+int ctl_report_error(const sd_bus_error *error, int r)
+{
 	if (unreachable(error)) {
 		fprintf(stderr, "mentorctl: %s (%s)\n%s", error->message ? error->message : strerror(-r),
 		        error->name ? error->name : "no reply", hint);

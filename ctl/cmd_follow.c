@@ -3,10 +3,12 @@
 #include "ctl.h"
 #include "output.h"
 #include "common/duration.h"
+#include "mentord-bus.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,34 @@ static int parse_id(const char *s, uint64_t *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+#define ALREADY (-1)   /* call_follow: the account is followed already (reported) */
+
+static int call_follow(struct ctl *ctl, const char *platform, const char *handle, const char *name,
+                       uint64_t mentor, bool quiet_if_already, sd_bus_message **reply)
+{
+	sd_bus_message *msg = NULL;
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	int r = ctl_new_call(ctl, "Follow", &msg);
+
+	if (r != 0)
+		return r;
+	if ((r = sd_bus_message_append(msg, "ssst", platform, handle, name, mentor)) < 0) {
+		sd_bus_message_unref(msg);
+		return ctl_bad_reply("Follow", r);
+	}
+	r = sd_bus_call(ctl->bus, msg, 0, &error, reply);
+	sd_bus_message_unref(msg);
+	if (r >= 0)
+		r = 0;
+	else
+		r = sd_bus_error_has_name(&error, MENTORD_ERROR_ALREADY_FOLLOWED) ? ALREADY
+		                                                                 : ctl_report_error(&error, r);
+	if (r == ALREADY && !quiet_if_already)
+		ctl_report_error(&error, -EEXIST);
+	sd_bus_error_free(&error);
+	return r;
 }
 
 int ctl_follow(struct ctl *ctl, int argc, char **argv)
@@ -56,8 +86,18 @@ int ctl_follow(struct ctl *ctl, int argc, char **argv)
 	if (argc - optind != 2)
 		return ctl_usage_error("follow", "usage: follow PLATFORM HANDLE [--name NAME] [--mentor ID] "
 		                       "[--history DURATION]");
-	if ((r = ctl_call(ctl, "Follow", &reply, "ssst", argv[optind], argv[optind + 1], name, mentor)) != 0)
-		return r;
+	r = call_follow(ctl, argv[optind], argv[optind + 1], name, mentor, history >= 0, &reply);
+	if (r == ALREADY && history >= 0) {
+		/* Followed already: --history is all there is to change. */
+		if ((r = ctl_call(ctl, "SetHistory", NULL, "ssx", argv[optind], argv[optind + 1], history)) != 0)
+			return r;
+		if (!ctl->json)
+			printf("Already following %s on %s; its history window is now %llds\n", argv[optind + 1],
+			       argv[optind], (long long)history);
+		return CTL_EXIT_OK;
+	}
+	if (r != 0)
+		return r == ALREADY ? CTL_EXIT_DAEMON : r;
 	if ((r = sd_bus_message_read(reply, "tts", &mid, &aid, &handle)) < 0) {
 		sd_bus_message_unref(reply);
 		return ctl_bad_reply("Follow", r);

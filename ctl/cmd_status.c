@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 struct status_reply {
@@ -12,11 +13,28 @@ struct status_reply {
 };
 
 struct platform_row {
-	const char *platform, *state, *last_error;
+	const char *platform, *state, *last_error, *fallback;
 	int enabled;
 	int64_t last_poll, next_poll, rate_remaining;
 	uint32_t backfilling;
 };
+
+/* "a.example, b.example" → ["a.example", "b.example"] */
+static cJSON *fallback_json(const char *list)
+{
+	cJSON *a = cJSON_CreateArray();
+	const char *s = list;
+
+	while (a && s && *s) {
+		size_t n = strcspn(s, ",");
+		char name[300];
+		snprintf(name, sizeof name, "%.*s", (int)n, s);
+		cJSON_AddItemToArray(a, cJSON_CreateString(name));
+		s += n;
+		s += strspn(s, ", ");
+	}
+	return a;
+}
 
 static cJSON *platform_json(const struct platform_row *p)
 {
@@ -35,6 +53,7 @@ static cJSON *platform_json(const struct platform_row *p)
 	else
 		cJSON_AddNullToObject(o, "last_error");
 	cJSON_AddNumberToObject(o, "backfilling", (double)p->backfilling);
+	cJSON_AddItemToObject(o, "fallback", fallback_json(p->fallback));
 	return o;
 }
 
@@ -87,6 +106,8 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 	struct platform_row p;
 	struct table *t = NULL;
 	cJSON *doc = NULL, *arr = NULL;
+	char notes[8][400];
+	size_t n_notes = 0;
 	int r, rc;
 
 	if (argc > 1)
@@ -96,7 +117,7 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 	rc = CTL_EXIT_DAEMON;
 	r = sd_bus_message_read(reply, "stttttt", &s.version, &s.uptime, &s.mentors, &s.accounts,
 	                        &s.hashtags, &s.posts, &s.events);
-	if (r < 0 || (r = sd_bus_message_enter_container(reply, 'a', "(sbsxxxsu)")) < 0)
+	if (r < 0 || (r = sd_bus_message_enter_container(reply, 'a', "(sbsxxxsus)")) < 0)
 		goto fail;
 	if (ctl->json) {
 		doc = status_json(&s);
@@ -108,12 +129,16 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 		table_add(t, "NEXT POLL"); table_add(t, "RATE LEFT"); table_add(t, "BACKFILL");
 		table_add(t, "LAST ERROR");
 	}
-	while ((r = sd_bus_message_read(reply, "(sbsxxxsu)", &p.platform, &p.enabled, &p.state, &p.last_poll,
-	                                &p.next_poll, &p.rate_remaining, &p.last_error, &p.backfilling)) > 0) {
+	while ((r = sd_bus_message_read(reply, "(sbsxxxsus)", &p.platform, &p.enabled, &p.state, &p.last_poll,
+	                                &p.next_poll, &p.rate_remaining, &p.last_error, &p.backfilling,
+	                                &p.fallback)) > 0) {
 		if (ctl->json)
 			cJSON_AddItemToArray(arr, platform_json(&p));
 		else
 			platform_text(t, &p, (int64_t)time(NULL));
+		if (*p.fallback && n_notes < 8)
+			snprintf(notes[n_notes++], sizeof notes[0], "%s: %s read through the configured instance "
+			         "(fallback)", p.platform, p.fallback);
 	}
 	if (r < 0 || (r = sd_bus_message_exit_container(reply)) < 0)
 		goto fail;
@@ -122,6 +147,8 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 		doc = NULL;
 	} else {
 		table_print(t, true);
+		for (size_t i = 0; i < n_notes; i++)
+			printf("%s\n", notes[i]);
 	}
 	rc = CTL_EXIT_OK;
 fail:

@@ -33,6 +33,8 @@ void ctl_disconnect(struct ctl *ctl);
  * (arrays): a new Manager1 method call, and sending it (same exit codes). */
 int ctl_new_call(struct ctl *ctl, const char *method, sd_bus_message **msg);
 int ctl_send(struct ctl *ctl, sd_bus_message *msg, sd_bus_message **reply, sd_bus_error *error);
+/* What ctl_send prints for a failed call (error, r < 0), and its exit code. */
+int ctl_report_error(const sd_bus_error *error, int r);
 /* Prints "mentorctl CMD: message" and returns CTL_EXIT_USAGE. */
 int ctl_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints a bus parse error for a reply and returns CTL_EXIT_DAEMON. */

@@ -50,7 +50,7 @@ _mentorctl_suggested()
 _mentorctl_options()
 {
     case $1 in
-        follow)  echo "--name --mentor" ;;
+        follow)  echo "--name --mentor --history" ;;
         track)   echo "--platform" ;;
         mentors) echo "--sort" ;;
         show)    echo "--events" ;;
@@ -62,7 +62,7 @@ _mentorctl_options()
         export)  echo "--format" ;;
     esac
 }
-_mentorctl_argopts=" --timeout --name --mentor --platform --sort --events --note --when --limit --accept --for --format "
+_mentorctl_argopts=" --timeout --name --mentor --history --platform --sort --events --note --when --limit --accept --for --format "
 
 # Completes the value of option $1; returns 1 when $1 takes none.
 _mentorctl_optarg()

@@ -221,16 +221,16 @@ SELECT id, stable_id, CASE WHEN n = 1 THEN new END FROM (
 		  FROM accounts a LEFT JOIN mig_hacct h ON h.handle = a.handle
 		 WHERE a.platform = 'mastodon' AND a.stable_id IS NOT NULL AND instr(a.stable_id, '@') = 0));
 
--- Watermark names as sched.c makes them: "account:" and at most 50 bytes of
--- the stable id. Those that cannot be renamed go: the account is synced
+-- Watermark names as sched.c makes them: "account:" and the stable id (the
+-- release cut ids at 50 bytes; its numeric ones never reached that). Those that cannot be renamed go: the account is synced
 -- again from its first page, and post keys absorb the overlap. A name an
 -- account's current id takes is not given to an older id of the same acct.
 CREATE TEMP TABLE mig_target (old TEXT PRIMARY KEY, new TEXT) WITHOUT ROWID;
 INSERT OR IGNORE INTO mig_target
-SELECT 'account:' || substr(old, 1, 50), 'account:' || substr(new, 1, 50) FROM mig_account WHERE new IS NOT NULL;
+SELECT 'account:' || substr(old, 1, 50), 'account:' || new FROM mig_account WHERE new IS NOT NULL;
 INSERT OR IGNORE INTO mig_target
-SELECT 'account:' || substr(old, 1, 50), 'account:' || substr(acct, 1, 50) FROM mig_acct
- WHERE 'account:' || substr(acct, 1, 50) NOT IN (SELECT new FROM mig_target);
+SELECT 'account:' || substr(old, 1, 50), 'account:' || acct FROM mig_acct
+ WHERE 'account:' || acct NOT IN (SELECT new FROM mig_target);
 UPDATE OR IGNORE cursors SET target = (SELECT new FROM mig_target WHERE old = cursors.target)
  WHERE platform = 'mastodon' AND target IN (SELECT old FROM mig_target);
 DELETE FROM cursors WHERE platform = 'mastodon' AND target GLOB 'account:*' AND instr(target, '@') = 0;

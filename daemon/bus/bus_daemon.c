@@ -16,16 +16,16 @@
 static int append_platform_status(sd_bus_message *reply, struct bus *b)
 {
 	static const struct sched_status none = { .rate_remaining = -1 };
-	int r = sd_bus_message_open_container(reply, 'a', "(sbsxxxsu)");
+	int r = sd_bus_message_open_container(reply, 'a', "(sbsxxxsus)");
 	for (size_t i = 0; r >= 0 && i < b->config->n_platforms; i++) {
 		const struct config_platform *p = &b->config->platforms[i];
 		const struct sched_status *st = sched_status(b->sched, i);
 		if (!st)
 			st = &none;
-		r = sd_bus_message_append(reply, "(sbsxxxsu)", p->name, (int)p->enabled,
+		r = sd_bus_message_append(reply, "(sbsxxxsus)", p->name, (int)p->enabled,
 		                          p->enabled ? (st->state[0] ? st->state : "idle") : "disabled",
 		                          st->last_poll, st->next_poll, st->rate_remaining, st->last_error,
-		                          (uint32_t)st->backfilling);
+		                          (uint32_t)st->backfilling, st->fallback);
 	}
 	return r < 0 ? r : sd_bus_message_close_container(reply);
 }

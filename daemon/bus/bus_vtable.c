@@ -22,7 +22,7 @@ const sd_bus_vtable bus_vtable[] = {
 	SD_BUS_PROPERTY("LastPoll", "x", bus_props_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	SD_BUS_METHOD_WITH_ARGS("GetStatus", SD_BUS_NO_ARGS,
 		SD_BUS_RESULT("s", version, "t", uptime_s, "t", mentors, "t", accounts, "t", hashtags,
-		              "t", posts, "t", events, "a(sbsxxxsu)", platforms),
+		              "t", posts, "t", events, "a(sbsxxxsus)", platforms),
 		bus_daemon_status, 0),
 	SD_BUS_METHOD_WITH_ARGS("Follow",
 		SD_BUS_ARGS("s", platform, "s", handle, "s", name, "t", mentor_id),

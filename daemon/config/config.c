@@ -1,5 +1,6 @@
 #include "config/config.h"
 #include "net/net.h"
+#include "net/url.h"
 #include "common/str.h"
 #include "common/duration.h"
 #include "common/utf8.h"
@@ -18,7 +19,7 @@
 
 static void platform_clear(struct config_platform *p)
 {
-	free(p->name); free(p->api_base); free(p->pds_base); free(p->token_file);
+	free(p->name); free(p->api_base); free(p->pds_base); free(p->instance_override); free(p->token_file);
 	free(p->app_password_file); free(p->me); free(p->identifier);
 	memset(p, 0, sizeof *p);
 }
@@ -190,6 +191,41 @@ static int set_base(struct parser *p, char **dst, const char *key, const char *v
 	return 0;
 }
 
+static bool loopback_host(const char *h)
+{
+	unsigned a, b, c, d;
+	char end;
+
+	if (strcmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0 || strcmp(h, "::1") == 0)
+		return true;
+	return sscanf(h, "%3u.%3u.%3u.%3u%c", &a, &b, &c, &d, &end) == 4 && a == 127 && b < 256 && c < 256 && d < 256;
+}
+
+/* A test hook that sends requests meant for many hosts to one address: it
+ * must never point at a real one (the user's token would follow). */
+static int set_override(struct parser *p, struct config_platform *pl, const char *key, const char *v)
+{
+	const struct net_platform *net = net_platform_find(pl->name);
+	char *host;
+	bool loop;
+
+	if (!net || !net->home)
+		return fail(p, "%s: only for a network whose accounts live on many servers (mastodon)", key);
+	if (set_base(p, &pl->instance_override, key, v) < 0)
+		return -EINVAL;
+	if (!(host = net_url_host(pl->instance_override)))
+		return fail(p, "%s: no host in '%s'", key, v);
+	loop = loopback_host(host);
+	free(host);
+	if (!loop) {
+		free(pl->instance_override);
+		pl->instance_override = NULL;
+		return fail(p, "%s: a test hook, refused for '%s': only a loopback address (127.0.0.1, ::1, localhost)",
+		            key, v);
+	}
+	return 0;
+}
+
 /* notify_<kind> = yes|no, notify_coalesce and notify_mentor_gap. */
 static int notify_key(struct parser *p, const char *k, const char *v)
 {
@@ -271,6 +307,8 @@ static int platform_key(struct parser *p, const char *k, const char *v)
 		return set_base(p, &pl->api_base, k, v);
 	if (strcmp(k, "pds_base") == 0)
 		return set_base(p, &pl->pds_base, k, v);
+	if (strcmp(k, "instance_override") == 0)
+		return set_override(p, pl, k, v);
 	if (strcmp(k, "token_file") == 0)
 		return set_string(p, &pl->token_file, v, true);
 	if (strcmp(k, "app_password_file") == 0)

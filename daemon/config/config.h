@@ -23,6 +23,9 @@ struct config_platform {
 	bool enabled;
 	char *api_base;          /* http(s)://host[:port], no trailing slash */
 	char *pds_base;          /* Bluesky authenticated host, may be NULL */
+	char *instance_override; /* test hook: every server of the network at this
+	                            loopback base URL, told apart by the Host header
+	                            (networks whose accounts live on many servers) */
 	char *token_file;        /* secret file paths (~ expanded), may be NULL */
 	char *app_password_file;
 	char *me;                /* the user's own handle on that network */

@@ -56,6 +56,7 @@ static struct sched_target *add_target(struct build *b, struct sched_platform *p
 	t->kind = kind;
 	t->op = op;
 	t->interval = interval;
+	t->home_posts = -1;
 	b->v[b->n++] = t;
 	return t;
 }
@@ -98,7 +99,7 @@ static int on_followed(const struct store_followed *a, void *userdata)
 {
 	struct build *b = userdata;
 	struct sched_platform *p = platform_named(b->s, a->platform);
-	char key[64];
+	char key[320];
 	size_t i;
 
 	if (!p || !p->cfg->enabled)
@@ -117,7 +118,9 @@ static int on_followed(const struct store_followed *a, void *userdata)
 		b->unresolved[i].n++;
 		return 0;
 	}
-	snprintf(key, sizeof key, "account:%.50s", a->stable_id);
+	/* Mastodon's stable ids are user@domain: up to 30 + 1 + 253 bytes, whole. */
+	if ((size_t)snprintf(key, sizeof key, "account:%s", a->stable_id) >= sizeof key)
+		return 0;
 	int64_t window = sched_history_window(b->s, a->history);
 	if (add_history(b, p, a, key, window) < 0)
 		return -ENOMEM;
@@ -441,8 +444,11 @@ static void update_status(struct sched *s, int64_t now)
 			snprintf(st->state, sizeof st->state, "paused");
 		else if (p->inflight)
 			snprintf(st->state, sizeof st->state, "polling");
+		else if (p->failing)
+			snprintf(st->state, sizeof st->state, "%s", p->offline ? "offline" : "error");
 		else
 			snprintf(st->state, sizeof st->state, "idle");
+		sched_home_status(p, now, st->fallback, sizeof st->fallback);
 	}
 }
 
@@ -719,6 +725,7 @@ void sched_free(struct sched *s)
 	free(s->targets);
 	for (size_t i = 0; i < s->n_platforms; i++) {
 		sched_creds_clear(&s->platforms[i]);
+		sched_home_clear(&s->platforms[i]);
 		sched_rates_clear(&s->platforms[i]);
 	}
 	/* Waiters (pending `poll --wait` replies) are told the round is over. */

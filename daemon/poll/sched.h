@@ -69,12 +69,15 @@ struct sched_events {
 
 /* What `mentorctl status` shows per network. */
 struct sched_status {
-	char state[24];          /* "disabled", "idle", "polling", "paused", "auth-failed" */
+	char state[24];          /* "disabled", "idle", "polling", "paused", "auth-failed",
+	                            "error" (the last request failed), "offline" (its host
+	                            did not resolve) */
 	int64_t last_poll;       /* unix seconds, 0 = never */
 	int64_t next_poll;
 	int64_t rate_remaining;  /* -1 = unknown */
 	unsigned backfilling;    /* accounts whose past is still being read */
 	char last_error[160];
+	char fallback[256];      /* home servers read through the configured one: "a.example, b.example" */
 };
 
 int sched_new(struct sched **out, const struct sched_deps *deps, const struct sched_events *events);

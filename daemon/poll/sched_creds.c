@@ -5,6 +5,7 @@
 #include "config/config.h"
 #include "base/secrets.h"
 #include "store/store.h"
+#include "net/url.h"
 #include "base/log.h"
 #include "common/macros.h"
 
@@ -93,17 +94,31 @@ static void load_me(struct sched_platform *p)
 		return;
 	free(p->me_handle);
 	free(p->me_id);
+	free(p->me_local);
 	p->me_handle = me ? strdup(me) : NULL;
-	p->me_id = NULL;
+	p->me_id = p->me_local = NULL;
 	if (!me)
 		return;
+	/* "handle<TAB>stable id[<TAB>the configured server's number for it]" */
 	snprintf(key, sizeof key, "me:%s", p->net->name);
 	if (store_meta_get(p->s->store, key, &stored) >= 0 && stored && (tab = strchr(stored, '\t'))) {
 		*tab = '\0';
-		if (strcmp(stored, me) == 0)
+		if (strcmp(stored, me) == 0) {
+			char *local = strchr(tab + 1, '\t');
+			if (local)
+				*local++ = '\0';
 			p->me_id = strdup(tab + 1);
+			p->me_local = local ? strdup(local) : NULL;
+		}
 	}
 	free(stored);
+}
+
+/* The configured server's name, as handles write it: "mastodon.social". */
+static void load_own_server(struct sched_platform *p)
+{
+	free(p->own_server);
+	p->own_server = p->cfg->api_base ? net_url_authority(p->cfg->api_base) : NULL;
 }
 
 int sched_creds_load(struct sched_platform *p)
@@ -114,6 +129,7 @@ int sched_creds_load(struct sched_platform *p)
 	snprintf(cred, sizeof cred, "%s-app-password", p->net->name);
 	load_secret(p, &p->password, p->cfg->app_password_file, cred);
 	load_me(p);
+	load_own_server(p);
 	if (p->cfg->identifier && p->password)
 		session_load(p);
 	return 0;
@@ -146,7 +162,9 @@ void sched_creds_clear(struct sched_platform *p)
 	net_session_clear(&p->session);
 	free(p->me_id);
 	free(p->me_handle);
-	p->me_id = p->me_handle = NULL;
+	free(p->me_local);
+	free(p->own_server);
+	p->me_id = p->me_handle = p->me_local = p->own_server = NULL;
 	for (size_t i = 0; i < p->n_failed; i++)
 		free(p->failed[i].handle);
 	free(p->failed);
@@ -161,13 +179,18 @@ void sched_creds_net_config(const struct sched_platform *p, struct net_config *c
 
 	memset(cfg, 0, sizeof *cfg);
 	cfg->api_base = p->cfg->api_base;
+	if (p->cfg->instance_override) {
+		/* The test hook: the configured server is one of the servers it stands in for. */
+		cfg->api_base = p->cfg->instance_override;
+		cfg->host = p->own_server;
+	}
 	cfg->pds_base = p->session.pds_base && session_ok ? p->session.pds_base : p->cfg->pds_base;
 	cfg->token = p->token ? p->token : session_ok ? p->session.access_jwt : NULL;
 	cfg->refresh_token = p->session.refresh_jwt;
 	cfg->identifier = p->cfg->identifier;
 	cfg->password = p->password;
 	cfg->me = p->me_handle;
-	cfg->me_id = p->me_id;
+	cfg->me_id = p->me_local ? p->me_local : p->me_id;
 }
 
 bool sched_creds_session_needed(const struct sched_platform *p, int64_t now, enum net_op *op)

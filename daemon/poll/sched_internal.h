@@ -4,6 +4,9 @@
  *   sched_state.c   the shared state: clock, jitter, errors, rate budgets,
  *                   lookups on hold, a target's removal, the wake-up
  *   sched_creds.c   tokens, app passwords, the Bluesky session, own id
+ *   sched_home.c    the server an account is read at: its home (Mastodon
+ *                   user@domain), or the configured one in fallback; what
+ *                   each server calls it (local ids)
  *   sched_lookup.c  what lookups answer: handles to stable ids
  *   sched_history.c back-fill: what an account's past still needs, and
  *                   its state, stored with each page
@@ -69,8 +72,31 @@ struct sched_platform {
 	uint64_t sent;                    /* requests submitted so far: their sequence */
 	uint64_t inflight_seq[16];        /* sequence numbers of requests in flight */
 	bool me_wait;                     /* walks wait for the first lookup of `me` */
+	bool failing, offline;            /* the last answer was a failure (a host that does not resolve) */
 	struct { char *handle; int64_t until; } *failed;   /* lookups that found nothing */
 	size_t n_failed;
+	char *me_local;                   /* me_id as the configured server calls it (its URLs) */
+	char *own_server;                 /* the configured server's name: api_base's authority */
+	struct sched_fallback *fallback;  /* home servers read through the configured one */
+	size_t n_fallback;
+};
+
+/* A home server that refused public reads, answered nothing, or could not
+ * be reached: its accounts are read through the configured server until. */
+struct sched_fallback {
+	char *name;
+	int64_t until;
+	char why[64];
+};
+
+#define SCHED_FALLBACK_RETRY (6 * 3600)   /* a server in fallback is tried again after this */
+#define SCHED_SERVER_MAX     300
+
+/* Where a target's next request goes. */
+struct sched_server {
+	bool home;                        /* the account's own server, not the configured one */
+	char name[SCHED_SERVER_MAX];      /* "a.example", "b.example:8443" */
+	char base[SCHED_SERVER_MAX + 16]; /* its base URL (instance_override: that one) */
 };
 
 struct sched_target {
@@ -95,6 +121,11 @@ struct sched_target {
 	int64_t window;                   /* ACCOUNT, HISTORY: seconds of past to back-fill */
 	int64_t since, loaded;            /* HISTORY: down to this time; posts stored so far */
 	char *token;                      /* HISTORY: next older page ("": from the newest) */
+	struct sched_server server;       /* ACCOUNT, HISTORY, LOOKUP: where the request goes */
+	char *local_id;                   /* ACCOUNT, HISTORY: the account as server calls it */
+	bool find_local;                  /* the request is the lookup of local_id */
+	char *home_refused;               /* the id its home did not know: read it elsewhere */
+	int64_t home_posts;               /* posts its home says it has (this run); -1 unknown */
 };
 
 struct sched {
@@ -141,6 +172,8 @@ void sched_target_free(struct sched_target *t);
 /* Unlists and frees a retired (dead) target whose request has ended. */
 void sched_target_remove(struct sched_target *t);
 const char *sched_target_label(const struct sched_target *t);
+/* For people: "account 123", "hashtag #meded", "lookup of doc1", "own posts". */
+const char *sched_target_what(const struct sched_target *t, char *buf, size_t size);
 /* The budget of key on p, created when first seen; NULL only without memory. */
 struct sched_rate *sched_rate_get(struct sched_platform *p, const char *key);
 void sched_rates_clear(struct sched_platform *p);
@@ -174,6 +207,30 @@ bool sched_creds_session_needed(const struct sched_platform *p, int64_t now, enu
 void sched_creds_session_store(struct sched_platform *p, struct net_session *fresh);
 /* The server refused the session: its target runs now. */
 void sched_creds_session_drop(struct sched_platform *p, bool refresh_dead);
+
+/* ---- sched_home.c: reading accounts at their own servers ---- */
+/* Picks t->server for an account (or handle) id: its home, unless the
+ * network has one server, the home is in fallback or refused t. */
+int sched_home_pick(struct sched_target *t, const char *id);
+/* cfg (from sched_creds_net_config) pointed at t->server. */
+void sched_home_config(const struct sched_target *t, struct net_config *cfg);
+/* What t->server calls t's account, into t->local_id: 1; 0 when it must
+ * be looked up first (t->find_local is set); -errno. Networks with one
+ * server: the stable id itself. */
+int sched_home_local_id(struct sched_target *t);
+/* A lookup at t->server answered a (in the caller's transaction). */
+int sched_home_learn(struct sched_target *t, const struct net_account *a);
+/* Reads of accounts at server go through the configured one for a while. */
+void sched_home_fallback(struct sched_platform *p, const char *server, const char *why);
+bool sched_home_in_fallback(struct sched_platform *p, const char *server, int64_t now);
+/* An answer from a home server that means "read elsewhere": true when it
+ * was taken (fallback set, t due again now). result: the transfer's
+ * outcome (0: an HTTP answer), err: its classification, n_posts: posts
+ * of a statuses page, -1 for other answers. */
+bool sched_home_refused(struct sched_target *t, bool unreachable, const struct net_error *err, long n_posts);
+/* "a.example, b.example" of the servers in fallback now. */
+void sched_home_status(struct sched_platform *p, int64_t now, char *out, size_t size);
+void sched_home_clear(struct sched_platform *p);
 
 /* ---- sched_lookup.c: handles to stable ids, the user's own id ---- */
 /* Handles an answer; sets the target's next due time. */

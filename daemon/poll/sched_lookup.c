@@ -47,10 +47,14 @@ static void me_page(struct sched_target *t, const struct net_page *page)
 		sched_lookup_failed(t);
 		return;
 	}
+	const struct net_account *a = &page->accounts[0];
 	free(p->me_id);
-	p->me_id = strdup(page->accounts[0].id);
+	free(p->me_local);
+	p->me_id = strdup(a->id);
+	p->me_local = a->local_id ? strdup(a->local_id) : NULL;
 	snprintf(key, sizeof key, "me:%s", p->net->name);
-	if (asprintf(&value, "%s\t%s", t->arg, page->accounts[0].id) >= 0) {
+	if (asprintf(&value, "%s\t%s%s%s", t->arg, a->id, a->local_id ? "\t" : "",
+	             a->local_id ? a->local_id : "") >= 0) {
 		store_meta_set(t->s->store, key, value);
 		free(value);
 	}
@@ -69,6 +73,8 @@ static int resolve_one(struct sched_target *t, int64_t account_id, const char *h
 
 	if (r >= 0)
 		r = store_account_resolved(st, account_id, a->id, NULL, a->name);
+	if (r >= 0)
+		r = sched_home_learn(t, a);
 	if (r >= 0)
 		r = store_account_bio(st, account_id, a->bio);
 	if (r >= 0)

@@ -26,14 +26,51 @@ static const char *sched_http_header(void *ctx, const char *name)
 
 /* The budget is the network's business (net_rate_key): X keys it by
  * endpoint, Mastodon by instance, Bluesky by host. */
+static enum net_op request_op(const struct sched_target *t)
+{
+	return t->find_local ? NET_OP_LOOKUP : t->op;
+}
+
+/* The network's configuration for t's next request, at t's server. */
+static void target_config(const struct sched_target *t, struct net_config *cfg)
+{
+	sched_creds_net_config(t->p, cfg);
+	sched_home_config(t, cfg);
+}
+
+/* The account (or handle to look up) a request of t is about, when the
+ * network has servers of its own for it; NULL when t goes to the configured one. */
+static const char *about(const struct sched_target *t)
+{
+	bool account = (t->kind == TARGET_WALK && t->op == NET_OP_ACCOUNT) || t->kind == TARGET_HISTORY;
+
+	if (!t->p->net->home)
+		return NULL;
+	if (account)
+		return t->arg;
+	return t->kind == TARGET_LOOKUP && t->n_handles ? t->handles[0] : NULL;
+}
+
+/* Accounts (and handles to look up) go to their own server. A lookup
+ * target's next handle may live elsewhere than its last one. */
+static int pick_server(struct sched_target *t)
+{
+	const char *id = about(t);
+
+	memset(&t->server, 0, sizeof t->server);
+	return id ? sched_home_pick(t, id) : 0;
+}
+
 int sched_target_rate(struct sched_target *t)
 {
 	struct net_config cfg;
 	char key[NET_RATE_KEY_MAX];
 	int r;
 
-	sched_creds_net_config(t->p, &cfg);
-	if ((r = net_rate_key(t->p->net, &cfg, t->op, key, sizeof key)) < 0)
+	if ((r = pick_server(t)) < 0)
+		return r;
+	target_config(t, &cfg);
+	if ((r = net_rate_key(t->p->net, &cfg, request_op(t), key, sizeof key)) < 0)
 		return r;
 	return (t->rate = sched_rate_get(t->p, key)) ? 0 : -ENOMEM;
 }
@@ -44,13 +81,17 @@ static int build(struct sched_target *t, struct net_request *req)
 	struct net_config cfg;
 	const char *one;
 
-	sched_creds_net_config(p, &cfg);
+	target_config(t, &cfg);
+	if (t->find_local) {
+		one = t->arg;
+		return net_build_lookup(p->net, &cfg, NET_LOOKUP_ID, &one, 1, req, &t->n_used);
+	}
 	switch (t->kind) {
 	case TARGET_WALK:
 		if (t->op == NET_OP_BATCH)
 			return net_build_batch(p->net, &cfg, (const char *const *)t->handles, t->n_handles,
 			                       &t->walk, req, &t->n_used);
-		return net_build_page(p->net, &cfg, t->arg, &t->walk, req);
+		return net_build_page(p->net, &cfg, t->local_id ? t->local_id : t->arg, &t->walk, req);
 	case TARGET_LOOKUP:
 		return net_build_lookup(p->net, &cfg, NET_LOOKUP_HANDLE, (const char *const *)t->handles,
 		                        t->n_handles, req, &t->n_used);
@@ -60,7 +101,7 @@ static int build(struct sched_target *t, struct net_request *req)
 	case TARGET_SESSION:
 		return net_build_session(p->net, &cfg, t->op, req);
 	case TARGET_HISTORY:
-		return net_build_page(p->net, &cfg, t->arg, &t->walk, req);
+		return net_build_page(p->net, &cfg, t->local_id ? t->local_id : t->arg, &t->walk, req);
 	}
 	return -EINVAL;
 }
@@ -154,7 +195,7 @@ int sched_run_start(struct sched_target *t)
 	struct sched_platform *p = t->p;
 	int64_t now = sched_now(t->s);
 	struct net_config cfg;
-	char *wm = NULL;
+	char *wm = NULL, what[160];
 	int64_t until;
 	int r;
 
@@ -164,17 +205,24 @@ int sched_run_start(struct sched_target *t)
 			return -EAGAIN;
 		t->op = op;
 	}
+	t->find_local = false;
 	if ((r = sched_target_rate(t)) < 0)
+		return r;
+	/* Reading an account needs the server's number for it: looked up
+	 * first when not known yet. */
+	if (about(t) && t->kind != TARGET_LOOKUP && (r = sched_home_local_id(t)) < 0)
+		return r;
+	if (t->find_local && (r = sched_target_rate(t)) < 0)
 		return r;
 	if (!sched_rate_open(t->rate, now, &until)) {
 		t->due = until;      /* its budget: the dispatcher did not know it yet */
 		return -EAGAIN;
 	}
 	if (t->kind == TARGET_WALK) {
-		sched_creds_net_config(p, &cfg);
+		target_config(t, &cfg);
 		if (p->net->can && !p->net->can(&cfg, t->op)) {
-			log_debug("%s: %s %s skipped: credentials or own id missing",
-			          p->net->name, net_op_name(t->op), sched_target_label(t));
+			log_debug("%s: %s skipped: credentials or own id missing",
+			          p->net->name, sched_target_what(t, what, sizeof what));
 			return -ENOKEY;
 		}
 		if ((r = read_watermark(t, &wm)) < 0)
@@ -201,8 +249,8 @@ int sched_run_start(struct sched_target *t)
 	}
 	r = submit(t);
 	if (r < 0 && r != -ENOKEY)
-		log_warn("%s: cannot request %s %s: %s", p->net->name, net_op_name(t->op),
-		         sched_target_label(t), strerror(-r));
+		log_warn("%s: cannot request %s: %s", p->net->name, sched_target_what(t, what, sizeof what),
+		         strerror(-r));
 	return r;
 }
 
@@ -224,6 +272,7 @@ static void succeed(struct sched_target *t, int64_t next)
 static void backoff(struct sched_target *t, int64_t min_delay, const char *why)
 {
 	struct sched *s = t->s;
+	char what[160];
 	int64_t delay = SCHED_BACKOFF_BASE;
 	t->running = false;
 	t->failures++;
@@ -234,11 +283,33 @@ static void backoff(struct sched_target *t, int64_t min_delay, const char *why)
 	if (delay < min_delay)
 		delay = min_delay;
 	t->due = sched_now(s) + sched_jitter(s, delay);
-	sched_set_error(t->p, "%s %s: %s", net_op_name(t->op), sched_target_label(t), why);
-	log_warn("%s: %s %s failed (%s); retrying in about %llds", t->p->net->name, net_op_name(t->op),
-	         sched_target_label(t), why, (long long)delay);
+	sched_target_what(t, what, sizeof what);
+	sched_set_error(t->p, "%s: %s", what, why);
+	log_warn("%s: %s failed (%s); retrying in about %llds", t->p->net->name, what, why,
+	         (long long)delay);
 	t->p->status.last_poll = sched_now(s);
 	s->target_done(t, true);
+}
+
+/* A walk's next request within the same turn draws on the same budget:
+ * when the window is spent (or a 429 arrived meanwhile) the turn ends here
+ * and the target comes back when it opens. An unfinished walk re-reads
+ * from its stored watermark then; nothing is lost, keys absorb the rest. */
+static bool next_page_open(struct sched_target *t)
+{
+	int64_t now = sched_now(t->s), until = 0;
+	char what[160];
+
+	if (sched_rate_open(t->rate, now, &until) && t->p->paused_until <= now)
+		return true;
+	if (t->p->paused_until > until)
+		until = t->p->paused_until;
+	log_debug("%s: %s waits for its window before its next page", t->p->net->name,
+	          sched_target_what(t, what, sizeof what));
+	t->running = false;
+	t->due = until;
+	t->s->target_done(t, false);
+	return false;
 }
 
 static void rate_limited(struct sched_target *t, const struct net_error *e, int64_t now)
@@ -327,6 +398,7 @@ static void handle_error(struct sched_target *t, const struct net_error *e)
 		backoff(t, 900, e->msg);
 		return;
 	default:
+		p->failing = true;     /* the server's trouble, 5xx or a body that is not its JSON */
 		backoff(t, 0, e->msg[0] ? e->msg : net_status_name(e->code));
 	}
 }
@@ -400,6 +472,7 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->mentors, t->op == NET_OP_TAG };
 	struct ingest_stats stats = { 0 };
 	bool last = t->walk.done || t->walk.pages >= SCHED_MAX_PAGES;
+	char what[160];
 	int more = 0, r = store_begin(st);
 
 	act.n = 0;
@@ -427,11 +500,13 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 		return;
 	}
 	if (page->n_invalid)
-		log_warn("%s: %s %s: skipped %zu malformed items (%s)", p->net->name, net_op_name(t->op),
-		         sched_target_label(t), page->n_invalid, page->note);
-	log_debug("%s: %s %s page %u: %u new posts, %u known, %u events", p->net->name,
-	          net_op_name(t->op), sched_target_label(t), t->walk.pages, stats.posts_new,
+		log_warn("%s: %s: skipped %zu malformed items (%s)", p->net->name,
+		         sched_target_what(t, what, sizeof what), page->n_invalid, page->note);
+	log_debug("%s: %s page %u: %u new posts, %u known, %u events", p->net->name,
+	          sched_target_what(t, what, sizeof what), t->walk.pages, stats.posts_new,
 	          stats.posts_known, stats.events_new);
+	if (!last && !next_page_open(t))
+		return;
 	if (!last) {
 		if ((r = submit(t)) < 0)
 			backoff(t, 0, strerror(-r));
@@ -495,6 +570,50 @@ static void session_page(struct sched_target *t, struct net_page *page)
 	succeed(t, sched_now(t->s) + 60);
 }
 
+/* What the server calls the account: learnt, and its posts asked for at once. */
+static void local_id_page(struct sched_target *t, const struct net_page *page)
+{
+	struct net_error none = { .code = NET_ERR_NOT_FOUND, .scope = NET_SCOPE_TARGET };
+	const struct net_account *a = page->n_accounts ? &page->accounts[0] : NULL;
+	int r;
+
+	if (!a || !a->id) {
+		snprintf(none.msg, sizeof none.msg, "%.80s does not know %.100s", t->server.name, t->arg);
+		if (!sched_home_refused(t, false, &none, -1))
+			handle_error(t, &none);
+		return;
+	}
+	if ((r = sched_home_learn(t, a)) < 0 || (r = sched_home_local_id(t)) <= 0) {
+		backoff(t, 0, r < 0 ? strerror(-r) : "no id for the account");
+		return;
+	}
+	if (!next_page_open(t))
+		return;
+	if ((r = submit(t)) < 0)
+		backoff(t, 0, strerror(-r));
+}
+
+/* Nothing at home on a first page, and how much the account has is not
+ * known this run: ask the home (the lookup's count), then the page again. */
+static void recount_at_home(struct sched_target *t)
+{
+	int r;
+
+	t->find_local = true;
+	if (!next_page_open(t))
+		return;
+	if ((r = submit(t)) < 0)
+		backoff(t, 0, strerror(-r));
+}
+
+/* A first sync (or back-fill's first page) that found nothing at home. */
+static bool first_page_empty(const struct sched_target *t, const struct net_page *page)
+{
+	bool first = (t->kind == TARGET_WALK && t->op == NET_OP_ACCOUNT && !t->walk.watermark) ||
+	             (t->kind == TARGET_HISTORY && t->loaded == 0 && (!t->token || !*t->token));
+	return t->server.home && first && page->n_posts == 0;
+}
+
 static void on_done(struct http_response *resp, void *userdata)
 {
 	struct sched_target *t = userdata;
@@ -507,12 +626,13 @@ static void on_done(struct http_response *resp, void *userdata)
 	sched_request_ended(p, t->seq);
 	if (resp->result == HTTP_RESULT_DEFERRED && !t->dead) {
 		int64_t until = 0;
+		char what[160];
 		/* Never sent: it waits for its window like a target held at dispatch. */
 		sched_rate_open(t->rate, sched_now(t->s), &until);
 		t->running = false;
 		t->due = until > p->paused_until ? until : p->paused_until;
-		log_debug("%s: %s %s held back in the queue until its window resets", p->net->name,
-		          net_op_name(t->op), sched_target_label(t));
+		log_debug("%s: %s held back in the queue until its window resets", p->net->name,
+		          sched_target_what(t, what, sizeof what));
 		t->s->target_done(t, false);
 		return;
 	}
@@ -523,20 +643,35 @@ static void on_done(struct http_response *resp, void *userdata)
 		return;
 	}
 	if (resp->result != HTTP_RESULT_OK) {
+		bool unreachable = resp->result == HTTP_RESULT_NETWORK || resp->result == HTTP_RESULT_TIMEOUT;
+		if (unreachable && sched_home_refused(t, true, NULL, -1))
+			return;
+		/* A home server's trouble is not the network's. */
+		p->failing = true;
+		p->offline = resp->no_such_host;
 		backoff(t, 0, resp->error && *resp->error ? resp->error : http_result_name(resp->result));
 		return;
 	}
-	sched_creds_net_config(p, &cfg);
+	target_config(t, &cfg);
 	struct net_response nr = {
 		.status = (int)resp->status, .header = sched_http_header, .header_ctx = resp,
 		.body = resp->body, .body_len = resp->body_len, .now = sched_now(t->s),
 	};
-	r = net_parse(p->net, &cfg, t->op, &nr, t->kind == TARGET_WALK || t->kind == TARGET_HISTORY ? &t->walk : NULL, &page);
+	bool walks = !t->find_local && (t->kind == TARGET_WALK || t->kind == TARGET_HISTORY);
+	r = net_parse(p->net, &cfg, request_op(t), &nr, walks ? &t->walk : NULL, &page);
 	sched_rate_note(p, t->rate, t->seq, &page.rate);
+	p->failing = p->offline = false;
 	if (r < 0)
 		backoff(t, 0, strerror(-r));
-	else if (page.err.code != NET_OK)
-		handle_error(t, &page.err);
+	else if (page.err.code != NET_OK) {
+		if (!sched_home_refused(t, false, &page.err, -1))
+			handle_error(t, &page.err);
+	} else if (t->find_local)
+		local_id_page(t, &page);
+	else if (first_page_empty(t, &page) && t->home_posts < 0)
+		recount_at_home(t);
+	else if (first_page_empty(t, &page) && sched_home_refused(t, false, NULL, 0))
+		;   /* read again through the configured server */
 	else if (t->kind == TARGET_WALK)
 		walk_page(t, &page);
 	else if (t->kind == TARGET_HISTORY)

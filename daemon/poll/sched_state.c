@@ -60,6 +60,8 @@ void sched_target_free(struct sched_target *t)
 	free(t->key);
 	free(t->arg);
 	free(t->token);
+	free(t->local_id);
+	free(t->home_refused);
 	free(t);
 }
 
@@ -78,6 +80,29 @@ void sched_target_remove(struct sched_target *t)
 const char *sched_target_label(const struct sched_target *t)
 {
 	return t->arg ? t->arg : t->key;
+}
+
+const char *sched_target_what(const struct sched_target *t, char *buf, size_t size)
+{
+	const char *op = net_op_name(t->op);
+
+	if (t->kind == TARGET_ME)
+		snprintf(buf, size, "lookup of %s", t->arg ? t->arg : "your account");
+	else if (t->kind == TARGET_LOOKUP)
+		snprintf(buf, size, "lookup of %s%s", t->n_handles ? t->handles[0] : "accounts",
+		         t->n_handles > 1 ? " and others" : "");
+	else if (t->kind == TARGET_HISTORY)
+		snprintf(buf, size, "history of %s", sched_target_label(t));
+	else if (t->op == NET_OP_BATCH)
+		snprintf(buf, size, "batch %s of %zu accounts", strncmp(t->key, "batch:", 6) == 0 ? t->key + 6 : t->key,
+		         t->n_handles);
+	else if (t->op == NET_OP_TAG && t->arg)
+		snprintf(buf, size, "hashtag #%s", t->arg[0] == '#' ? t->arg + 1 : t->arg);
+	else if (t->arg)
+		snprintf(buf, size, "%s %s", op, t->arg);
+	else
+		snprintf(buf, size, "%s", t->op == NET_OP_OWN ? "own posts" : op);
+	return buf;
 }
 
 /* ---- rate budgets ---- */

@@ -146,9 +146,10 @@ is "$(sqlite3 "$DB" "SELECT count(*) FROM backfill WHERE target = 'account:$D5'"
 n5=$(sqlite3 "$DB" "SELECT count(*) FROM posts p JOIN accounts a ON a.id = p.account_id WHERE a.handle = 'doc5'")
 [ "$n5" -le 40 ]; ok $? "doc5 keeps one page ($n5 posts)"
 # Raising a window walks on below what is stored.
-ctl follow mastodon doc4 --history 20d >/dev/null 2>&1
+out=$(ctl follow mastodon doc4 --history 20d 2>&1); ok $? "follow --history 20d of a followed account raises its window"
+case "$out" in "Already following doc4 on mastodon"*) ok 0 "and says so";; *) ok 1 "and says so ($out)";; esac
 busctl --user call org.mentord.Mentord1 /org/mentord/Mentord1 org.mentord.Manager1 SetHistory ssx mastodon doc4 1728000 >/dev/null
-ok $? "SetHistory raises doc4 to 20 days"
+ok $? "SetHistory to 20 days answers too"
 i=0
 while [ $i -lt 60 ]; do
 	old4=$(sqlite3 "$DB" "SELECT min(p.created_at) FROM posts p JOIN accounts a ON a.id = p.account_id WHERE a.handle = 'doc4'")

@@ -108,7 +108,7 @@ b_total() {  # the AppView's endpoints (search, notifications, sessions: PDS)
 all_keys() {
 	key_checks X /2/tweets/search/recent '^<6>x: rate limited on (tag|batch) ' x.search_recent "$(x_total)"
 	key_checks Bluesky "$APPVIEW" '^<6>bluesky: rate limited on ' bluesky.api@appview "$(b_total)"
-	key_checks Mastodon /api/v1/ '^<6>mastodon: rate limited on ' mastodon.api "$(m_total)"
+	key_checks Mastodon /api/v1/ '^<6>mastodon: rate limited on ' mastodon.api@mastodon.test "$(m_total)"
 }
 HOLD_X="{\"path\":\"/2/tweets/search/recent\",\"action\":\"429\",\"reset_in\":$RESET_IN,\"hold\":true}"
 HOLD_B="{\"path\":\"/xrpc/app.bsky.feed.getAuthorFeed\",\"host\":\"localhost\",\"action\":\"429\",\"reset_in\":$RESET_IN,\"hold\":true}"
@@ -150,7 +150,7 @@ ctl poll --wait >/dev/null && ctl poll --wait >/dev/null
 ok $? "first syncs"
 n0=$(wc -l < "$T/daemon.log")
 ctl poll --wait >/dev/null; ok $? "a round with every account synced"
-nb=$(tail -n +$((n0 + 1)) "$T/daemon.log" | grep '^<7>x: batch batch:' | awk '{ print $3 }' | sort -u | wc -l)
+nb=$(tail -n +$((n0 + 1)) "$T/daemon.log" | grep '^<7>x: batch [0-9a-f]* of ' | awk '{ print $3 }' | sort -u | wc -l)
 [ "$nb" -ge 2 ]; ok $? "followed X accounts poll as search batches ($nb batches)"
 grep -q "^<7>http: GET ${APPVIEW}app.bsky.feed.getAuthorFeed" "$T/daemon.log" &&
 	grep -q "^<7>http: GET ${PDS}app.bsky.feed.searchPosts" "$T/daemon.log"

@@ -6,9 +6,16 @@ case "$BUILD" in /*) FAKEAPI="$BUILD/tests/fakeapi";; esac
 FAKE_PID=; FAKE_PORT=
 FAKE_T0=1790000000      # frozen scenario clock (2026-09-21)
 
-# start_fake [fakeapi options...]
+# start_fake [fakeapi options...] — Mastodon is one instance named
+# mastodon.test unless the options name instances: accts (doc1@mastodon.test)
+# and uris (https://mastodon.test/users/doc1/statuses/ID) then stay the same
+# from one fake server (and port) to the next, so runs compare.
 start_fake() {
 	rm -f "$T/fake.port"
+	case " $* " in
+	*" --mastodon-instances "*) set -- "$@";;
+	*) set -- --mastodon-instances mastodon.test "$@";;
+	esac
 	"$FAKEAPI" --port-file "$T/fake.port" --seed 7 --end-time "$FAKE_T0" --now "$FAKE_T0" "$@" \
 		>"$T/fake.out" 2>"$T/fake.err" &
 	FAKE_PID=$!
@@ -28,6 +35,9 @@ fake_post() {  # fake_post PATH JSON
 }
 
 # fake_config [extra [mentord] lines] — tokens in 0600 files, all networks on.
+# Mastodon accounts of other instances (alice@example.social) are read at
+# their home: instance_override sends those requests to the fake too, which
+# answers every unknown Host as its one instance.
 # Tests read one page of history per first sync (history = 0) unless their
 # extra lines ask for a back-fill.
 fake_config() {
@@ -52,7 +62,8 @@ api_base = $FAKE
 token_file = $T/x-token
 me = me
 [mastodon]
-api_base = $FAKE
+api_base = http://mastodon.test
+instance_override = $FAKE
 token_file = $T/mastodon-token
 me = me
 [bluesky]

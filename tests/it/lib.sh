@@ -26,6 +26,7 @@ enabled = no
 api_base = http://127.0.0.1:9
 [mastodon]
 api_base = http://127.0.0.1:9
+instance_override = http://127.0.0.1:9
 [bluesky]
 api_base = http://127.0.0.1:9
 pds_base = http://127.0.0.1:9

@@ -123,6 +123,51 @@ static void test_errors(void)
 	expect_error_len("[mentord]\nnotify = yes\0\n", 23, "test.conf:2: NUL byte", "NUL byte");
 }
 
+/* Back-fill settings and the instance test hook. */
+static void test_history_and_override(void)
+{
+	struct config c;
+	char *err;
+
+	ok(parse(&c, "", &err) == 0, "defaults again");
+	is_int(c.history, 30 * 86400, "history defaults to 30d");
+	is_int(c.history_share, 50, "history_share defaults to 50%%");
+	ok(config_platform(&c, "mastodon")->instance_override == NULL, "no instance_override by default");
+	config_clear(&c);
+	ok(parse(&c, "[mentord]\nhistory = 0\nhistory_share = 100%\n", &err) == 0, "history 0, share 100%%");
+	is_int(c.history, 0, "  history 0: one page");
+	is_int(c.history_share, 100, "  share 100");
+	config_clear(&c);
+	ok(parse(&c, "[mentord]\nhistory = 3650d\nhistory_share = 1\n", &err) == 0, "history 3650d, share 1");
+	is_int(c.history, 3650LL * 86400, "  3650d is the most");
+	is_int(c.history_share, 1, "  a bare number is a percentage");
+	config_clear(&c);
+	expect_error("[mentord]\nhistory = 3651d\n", "history: expected a duration from 0 to 3650d", "history beyond 3650d");
+	expect_error("[mentord]\nhistory = -1d\n", "history", "negative history");
+	expect_error("[mentord]\nhistory_share = 0%\n", "history_share: expected a percentage from 1 to 100", "share 0");
+	expect_error("[mentord]\nhistory_share = 101\n", "history_share", "share above 100");
+	expect_error("[mentord]\nhistory_share = half\n", "history_share", "share in words");
+
+	ok(parse(&c, "[mastodon]\ninstance_override = http://127.0.0.1:8080/\n", &err) == 0, "override on 127.0.0.1");
+	is_str(config_platform(&c, "mastodon")->instance_override, "http://127.0.0.1:8080", "  trailing slash dropped");
+	config_clear(&c);
+	ok(parse(&c, "[mastodon]\ninstance_override = http://localhost:1\n", &err) == 0, "override on localhost");
+	config_clear(&c);
+	ok(parse(&c, "[mastodon]\ninstance_override = http://127.9.8.7\n", &err) == 0, "anywhere in 127/8");
+	config_clear(&c);
+	expect_error("[mastodon]\ninstance_override = https://mastodon.social\n",
+	             "instance_override: a test hook, refused for 'https://mastodon.social': only a loopback address",
+	             "a real instance is refused");
+	expect_error("[mastodon]\ninstance_override = http://127.0.0.1.evil.example\n", "only a loopback address",
+	             "a name that starts like loopback is refused");
+	expect_error("[mastodon]\ninstance_override = http://10.0.0.1:80\n", "only a loopback address",
+	             "a private address is refused");
+	expect_error("[mastodon]\ninstance_override = ftp://127.0.0.1\n", "must start with https:// or http://",
+	             "not http");
+	expect_error("[x]\ninstance_override = http://127.0.0.1:1\n", "only for a network whose accounts live on many servers",
+	             "X has one server");
+}
+
 static void test_file(void)
 {
 	struct config c;
@@ -153,6 +198,7 @@ int main(void)
 	test_defaults();
 	test_spec_example();
 	test_errors();
+	test_history_and_override();
 	test_file();
 	return tap_done();
 }

@@ -128,7 +128,7 @@ struct world {
 
 static bool world_start(struct world *w)
 {
-	char path[128], url[64];
+	char path[128], url[64], handle[64], server[32];
 	int64_t mid, aid;
 
 	memset(w, 0, sizeof *w);
@@ -137,7 +137,10 @@ static bool world_start(struct world *w)
 		return false;
 	w->clock.fixed = T0;
 	snprintf(path, sizeof path, "%s/mentord.db", w->dir);
-	snprintf(url, sizeof url, "http://127.0.0.1:%d", w->server.port);
+	/* localhost, so that the account's home is the configured server. */
+	snprintf(url, sizeof url, "http://localhost:%d", w->server.port);
+	snprintf(server, sizeof server, "localhost:%d", w->server.port);
+	snprintf(handle, sizeof handle, "ada@%s", server);
 	if (config_init_defaults(&w->config) < 0 || store_open(&w->store, path) < 0)
 		return false;
 	store_set_clock(w->store, &w->clock);
@@ -150,9 +153,11 @@ static bool world_start(struct world *w)
 		free(p->api_base);
 		p->api_base = strdup(url);
 	}
-	/* One followed account, already resolved: no lookup first. */
-	if (store_follow(w->store, "mastodon", "ada@example.social", "Dr Ada", 0, &mid, &aid) < 0 ||
-	    store_account_resolved(w->store, aid, "100", NULL, "Dr Ada") < 0 ||
+	/* One followed account, already resolved and its number on the
+	 * server known: no lookup first. */
+	if (store_follow(w->store, "mastodon", handle, "Dr Ada", 0, &mid, &aid) < 0 ||
+	    store_account_resolved(w->store, aid, handle, NULL, "Dr Ada") < 0 ||
+	    store_local_id_set(w->store, "mastodon", server, handle, "100") < 0 ||
 	    mentor_cache_new(&w->mentors, w->store, NULL, 0) < 0 || http_new(&w->http, w->base, NULL) < 0)
 		return false;
 	w->server.remaining = 299;
@@ -395,6 +400,35 @@ static void test_rate_window(struct world *w)
 	is_int(w->server.requests - before, 0, "and sends nothing");
 }
 
+/* Back-fill spends at most history_share of a window; the rest waits. */
+static void test_history_share(void)
+{
+	struct config cfg = { .history_share = 50 };
+	struct sched s = { .config = &cfg };
+	struct sched_rate r = { .limit = 300, .remaining = 151, .reset = T0 + 300 };
+	struct sched_target t = { .s = &s, .rate = &r };
+	int64_t until = 0;
+
+	ok(sched_history_may_spend(&t, T0, &until), "151 of 300 left: back-fill may go on");
+	r.remaining = 150;
+	ok(!sched_history_may_spend(&t, T0, &until), "150 of 300 left: the rest is for refreshes");
+	is_int(until, T0 + 300, "  until the window resets");
+	ok(sched_history_may_spend(&t, T0 + 300, &until), "a new window: its first answer will say");
+	cfg.history_share = 100;
+	r.remaining = 1;
+	ok(sched_history_may_spend(&t, T0, &until), "share 100%%: down to the last request");
+	cfg.history_share = 1;
+	r.remaining = 297;
+	ok(!sched_history_may_spend(&t, T0, &until), "share 1%%: 3 of 300 only (297 left: stop)");
+	r.remaining = 298;
+	ok(sched_history_may_spend(&t, T0, &until), "  (298 left: the third)");
+	r.limit = -1;
+	r.remaining = -1;
+	ok(sched_history_may_spend(&t, T0, &until), "an unknown budget: go, the answer will tell");
+	t.rate = NULL;
+	ok(sched_history_may_spend(&t, T0, &until), "no budget at all: go");
+}
+
 int main(void)
 {
 	struct world w;
@@ -409,6 +443,7 @@ int main(void)
 	test_round(&w);
 	test_backoff(&w);
 	test_rate_window(&w);
+	test_history_share();
 	world_stop(&w);
 	return tap_done();
 }
