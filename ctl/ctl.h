@@ -65,5 +65,8 @@ int ctl_mute(struct ctl *ctl, int argc, char **argv);
 int ctl_unmute(struct ctl *ctl, int argc, char **argv);
 int ctl_mutes(struct ctl *ctl, int argc, char **argv);
 int ctl_export(struct ctl *ctl, int argc, char **argv);
+/* login NETWORK ..., logout mastodon (login.c) */
+int ctl_login(struct ctl *ctl, int argc, char **argv);
+int ctl_logout(struct ctl *ctl, int argc, char **argv);
 
 #endif

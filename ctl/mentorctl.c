@@ -35,6 +35,9 @@ static const struct ctl_command commands[] = {
 	{ "check",    "[TEXT | -] [--accept FINGERPRINT]...",      ctl_check },
 	{ "export",   "[--format json|csv]",                       ctl_export },
 	{ "reload",   "",                                          ctl_reload },
+	{ "login",    "mastodon INSTANCE [--no-browser] | bluesky HANDLE [--pds URL] [--password-stdin] |\n"
+	  "            x [--api URL] | x --user --client-id ID [--port N] [--no-browser]", ctl_login },
+	{ "logout",   "mastodon",                                  ctl_logout },
 };
 
 static void usage(FILE *f)
