@@ -190,7 +190,7 @@ static const char *comment_at(const char *b, const char *e)
 
 static void put_setting(struct strbuf *o, const char *key, const char *value, const char *cb, const char *ce)
 {
-	strbuf_printf(o, "%s = %s", key, value);
+	strbuf_printf(o, *value ? "%s = %s" : "%s =%s", key, value);
 	if (cb < ce) {
 		strbuf_puts(o, " ");
 		strbuf_append(o, cb, (size_t)(ce - cb));

@@ -1,4 +1,5 @@
-/* x.c — X API v2 adapter (app bearer token).
+/* x.c — X API v2 adapter (app bearer token, or the user's OAuth 2.0 token,
+ * refreshed in x_oauth.c).
  *
  * Endpoints: users/by/username/:u, users/by?usernames=, users/:id, users?ids=
  * (lookup); users/:id/tweets (account, own); users/:id/mentions
@@ -22,6 +23,7 @@
 #include "net/json.h"
 #include "net/time.h"
 #include "net/url.h"
+#include "net/x_oauth.h"
 
 #define X_NET "x"
 #define X_QUERY_MAX 512          /* recent search query limit (rate-limit page) */
@@ -74,6 +76,7 @@ static int x_rate_key(const struct net_config *cfg, enum net_op op, char *out, s
 	case NET_OP_ACCOUNT: case NET_OP_OWN: case NET_OP_HISTORY: k = "users_tweets"; break;
 	case NET_OP_BATCH: case NET_OP_TAG: k = "search_recent"; break;
 	case NET_OP_INTERACTIONS: k = "users_mentions"; break;
+	case NET_OP_SESSION_REFRESH: k = "oauth2_token"; break;
 	default: return -EINVAL;
 	}
 	return snprintf(out, size, "%s", k) < (int)size ? 0 : -EINVAL;
@@ -136,6 +139,8 @@ static const char *skip_prefix(const char *s, char c)
 
 static bool x_can(const struct net_config *cfg, enum net_op op)
 {
+	if (op == NET_OP_SESSION_REFRESH)
+		return net_has(cfg->refresh_token) && net_has(cfg->client_id);
 	if (!net_has(cfg->token))
 		return false;
 	switch (op) {
@@ -838,8 +843,10 @@ static int x_parse(const struct net_config *cfg, enum net_op op, const struct ne
 	cJSON *body = NULL;
 	int r = 0;
 
-	if (op == NET_OP_SESSION_CREATE || op == NET_OP_SESSION_REFRESH) {
-		net_err(pg, NET_ERR_BAD_REQUEST, NET_SCOPE_ENDPOINT, 0, "X has no sessions");
+	if (op == NET_OP_SESSION_REFRESH)
+		return x_oauth_parse(cfg, resp, pg);
+	if (op == NET_OP_SESSION_CREATE) {
+		net_err(pg, NET_ERR_BAD_REQUEST, NET_SCOPE_ENDPOINT, 0, "X has no sessions to create");
 		return 0;
 	}
 	if (net_body_is_json(resp))
@@ -866,6 +873,7 @@ const struct net_platform net_x = {
 	.build_lookup = x_build_lookup,
 	.build_page = x_build_page,
 	.build_batch = x_build_batch,
+	.build_session = x_oauth_build_refresh,
 	.parse = x_parse,
 	.read_rate = x_read_rate,
 	.cmp_id = net_cmp_opaque_id,
