@@ -166,10 +166,9 @@ int login_bluesky(struct login *l, int argc, char **argv)
 		if (!(pds = strdup(DEFAULT_PDS)))
 			return login_fail(l, "out of memory");
 	}
-	if (!from_pipe)
-		fprintf(stderr, "Use an app password, not your account password: create one in Bluesky under\n"
-		        "Settings > Privacy and security > App passwords. It can read and post but not\n"
-		        "change your account, and you can revoke it there at any time.\n");
+	fprintf(stderr, "Use an app password, not your account password: create one in Bluesky under\n"
+	        "Settings > Privacy and security > App passwords. It can read and post but not\n"
+	        "change your account, and you can revoke it there at any time.\n");
 	if ((r = prompt_secret("App password: ", from_pipe, &password)) < 0)
 		return login_fail(l, "no app password was given%s", r == -EFBIG ? " (the line is too long)" : "");
 	if (!looks_like_app_password(password))

@@ -77,11 +77,10 @@ static void user_token_load(struct sched_platform *p)
 {
 	char *err = NULL, *json = NULL;
 	struct net_session file = { 0 };
-	char cred[64];
 	int r;
 
-	snprintf(cred, sizeof cred, "%s-user-token", p->net->name);
-	r = secrets_read(p->cfg->user_token_file, cred, &json, &err);
+	/* No systemd credential: mentord rewrites this file at each refresh. */
+	r = secrets_read(p->cfg->user_token_file, NULL, &json, &err);
 	if (r == 0 && net_x_token_decode(json, strlen(json), &file) == 0) {
 		/* The file wins, unless it missed our last refresh: then its
 		 * refresh token is spent and ours the only valid one. */

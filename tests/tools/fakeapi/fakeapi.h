@@ -21,6 +21,7 @@
  *   control.c                   the /_fake/ control API
  *   net.c                       the list of networks, endpoint numbering
  *   main.c                      options, connections, dispatch, main
+ *   oauth.c                     logging in: Mastodon apps/OAuth, X OAuth 2.0 PKCE
  *   x.c mastodon.c bluesky.c    one network each (Mastodon's several
  *   mastodon_inst.c mastodon.h  instances in a second file, sharing a header)
  *
