@@ -76,8 +76,18 @@ masto_login() {
 	wait $lp
 }
 
-# ---------------------------------------------------------------- Mastodon
+# ---------------------------------------------------------------- usage
 save_conf
+for args in "login" "login myspace" "login mastodon" "login mastodon ftp://a.example" \
+	"login mastodon http://a.example" "login mastodon a.example b.example" "login bluesky" \
+	"login bluesky not_a_handle" "login x --client-id abc" "login x --user" "login x --user --client-id a/b" \
+	"login x --port 99999 --user --client-id a" "logout bluesky" "logout"; do
+	# shellcheck disable=SC2086
+	ctl $args </dev/null >/dev/null 2>&1; is $? 2 "mentorctl $args: usage error (2)"
+done
+same_conf; ok $? "no usage error touched the configuration"
+
+# ---------------------------------------------------------------- Mastodon
 script '{"path":"/api/v1/apps","action":"status","code":403}'
 out; ctl login mastodon "$FAKE" --no-browser </dev/null >"$OUT" 2>&1; rc=$?
 is "$rc" 1 "closed registration (apps 403): exit 1"
@@ -195,9 +205,9 @@ nx=$(sqlite3 "$DB" "SELECT count(*) FROM posts WHERE platform = 'x'")
 [ "${nx:-0}" -gt 0 ]; ok $? "X posts arrived with the bearer ($nx)"
 
 # ---------------------------------------------------------------- X user (PKCE)
-# x_login [CODE] — starts `login x --user`, follows its address to the
-# fake's consent (a redirect), and delivers the redirect to mentorctl's
-# loopback server (with CODE instead of the real code when given).
+# x_login [VALUE [PARAM]] — starts `login x --user`, follows its address to
+# the fake's consent (a redirect), and delivers the redirect to mentorctl's
+# loopback server (with VALUE instead of the real code, or of PARAM).
 x_login() {
 	out
 	ctl login x --user --client-id test-client-7 --port 0 --api "$FAKE" --no-browser </dev/null >"$OUT" 2>&1 &
@@ -205,7 +215,7 @@ x_login() {
 	i=0; while [ $i -lt 100 ] && ! grep -q '/i/oauth2/authorize' "$OUT"; do sleep 0.05; i=$((i + 1)); done
 	url=$(grep -o 'http://[^ ]*/i/oauth2/authorize?[^ ]*' "$OUT")
 	back=$(curl -s -o /dev/null -w '%{redirect_url}' "$url")
-	[ -n "${1:-}" ] && back=$(printf '%s' "$back" | sed "s/code=[^&]*/code=$1/")
+	[ -n "${1:-}" ] && back=$(printf '%s' "$back" | sed "s/${2:-code}=[^&]*/${2:-code}=$1/")
 	curl -s "$back" > "$T/callback.html"
 	wait $lp
 }
@@ -213,6 +223,9 @@ save_conf
 x_login "bogus-code"; rc=$?
 is "$rc" 1 "PKCE with a wrong code: exit 1"
 grep -q "X refused the code" "$OUT"; ok $? "and says so"
+x_login "forged-state" state; rc=$?
+is "$rc" 1 "PKCE with a redirect of another login (wrong state): exit 1"
+grep -q "wrong state" "$OUT"; ok $? "and says so"
 same_conf; ok $? "configuration unchanged"
 x_login; rc=$?
 is "$rc" 0 "login x --user (PKCE through the loopback redirect): exit 0"
