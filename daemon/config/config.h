@@ -30,6 +30,8 @@ struct config_platform {
 	char *app_password_file;
 	char *me;                /* the user's own handle on that network */
 	char *identifier;        /* Bluesky login identifier */
+	bool home_feed;          /* read followed accounts the user follows there
+	                            through the home timeline (default yes) */
 };
 
 struct config {

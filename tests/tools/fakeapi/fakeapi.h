@@ -256,6 +256,7 @@ struct fake {
 	struct token *tokens;
 	size_t ntokens, cap_tokens;
 	uint64_t token_serial;
+	struct feed *feed;                    /* feed.c: whom me follows, home windows */
 	struct rule *rules;
 	struct pending *pendings;
 	struct conn *conns[CONN_BUCKETS];
@@ -425,6 +426,18 @@ void deliver_free_all(struct fake *f);
 /* The request's connection's record of 429s sent on it: per bucket (index
  * in fake.buckets) the latest reset announced, epoch s; NULL if unknown. */
 int64_t *main_conn_told(struct fake *f, struct evhttp_request *req);
+
+/* ------------------------------------------------ feed.c: me's follows, home timelines */
+
+struct feed;
+/* --follows SPEC, --home-window N (name without dashes); -1: a bad value */
+int feed_option(struct fake *f, const char *name, const char *arg);
+bool feed_follows(struct fake *f, int net, uint32_t a);
+/* The home timeline's window at now: refs of the followed accounts' posts,
+ * oldest first (free out->v). */
+void feed_home_refs(struct fake *f, int net, int64_t now, struct refvec *out);
+bool feed_ctl_serve(struct rq *r, const char *path);
+void feed_free(struct fake *f);
 
 /* ------------------------------------------------ control.c */
 
