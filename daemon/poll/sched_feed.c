@@ -261,7 +261,25 @@ static bool answered_following(const struct net_page *page, const char *sent)
 	return false;   /* left out: unknown there, so not followed */
 }
 
-void sched_feed_following_page(struct sched_target *t, const struct net_page *page)
+/* Drops the ids just answered from the front of the target's list (unless
+ * a rebuild replaced the list meanwhile): what is left is the next batch. */
+static void shift_asked(struct sched_target *t)
+{
+	size_t k = t->n_asked <= t->n_handles ? t->n_asked : 0;
+
+	for (size_t i = 0; i < k; i++)
+		if (strcmp(t->handles[i], t->asked[i]) != 0)
+			k = 0;
+	for (size_t i = 0; i < k; i++) {
+		free(t->handles[i]);
+		free(t->members[i]);
+	}
+	memmove(t->handles, t->handles + k, (t->n_handles - k) * sizeof *t->handles);
+	memmove(t->members, t->members + k, (t->n_handles - k) * sizeof *t->members);
+	t->n_handles -= k;
+}
+
+int sched_feed_following_page(struct sched_target *t, const struct net_page *page)
 {
 	struct sched_platform *p = t->p;
 	struct store *st = t->s->store;
@@ -277,18 +295,20 @@ void sched_feed_following_page(struct sched_target *t, const struct net_page *pa
 		r = store_commit(st);
 	else
 		store_rollback(st);
-	if (r < 0)
+	if (r < 0) {
 		log_warn("%s: cannot store whom you follow: %s", p->net->name, strerror(-r));
-	else
-		log_info("%s: you follow %u of %zu accounts asked about; they are read through your home feed",
-		         p->net->name, yes, t->n_asked);
+		asked_clear(t);
+		return r;
+	}
+	log_info("%s: you follow %u of %zu accounts asked about; those are read through your home feed",
+	         p->net->name, yes, t->n_asked);
+	shift_asked(t);
 	asked_clear(t);
-	/* The next batch comes from the rebuild this asks for. */
+	if (t->n_handles)
+		return 1;
+	/* All asked: the feed's accounts come out of the rebuild. */
 	t->s->reload_pending = true;
-	t->running = false;
-	t->failures = 0;
-	t->due = sched_now(t->s) + (r < 0 ? SCHED_BACKOFF_BASE : 0);
-	t->s->target_done(t, r < 0);
+	return 0;
 }
 
 int sched_feed_filter(const struct sched_platform *p, const struct net_page *page,

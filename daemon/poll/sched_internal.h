@@ -300,8 +300,9 @@ bool sched_feed_end(struct sched_platform *p);
 size_t sched_feed_take_checks(struct sched_platform *p, char ***stable, char ***sent);
 int sched_feed_build_following(struct sched_target *t, const struct net_config *cfg,
                                struct net_request *req);
-/* An answer to FOLLOWING: stored, the target list rebuilt, the next batch due. */
-void sched_feed_following_page(struct sched_target *t, const struct net_page *page);
+/* An answer to FOLLOWING, stored: 1 when another batch is to be asked,
+ * 0 when all were (a rebuild is pending), -errno. */
+int sched_feed_following_page(struct sched_target *t, const struct net_page *page);
 /* The posts of a feed page to ingest (pointers into page, caller frees
  * the array): everything but the posts of accounts read one by one. */
 int sched_feed_filter(const struct sched_platform *p, const struct net_page *page,

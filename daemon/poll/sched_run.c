@@ -629,6 +629,25 @@ static void recount_at_home(struct sched_target *t)
 		backoff(t, 0, strerror(-r));
 }
 
+/* Whom the user follows: batch after batch within the turn, as budgets allow. */
+static void following_page(struct sched_target *t, const struct net_page *page)
+{
+	int r = sched_feed_following_page(t, page);
+
+	if (r < 0) {
+		backoff(t, 0, strerror(-r));
+		return;
+	}
+	if (r == 0) {
+		succeed(t, sched_now(t->s) + t->interval);
+		return;
+	}
+	if (!next_page_open(t))
+		return;
+	if ((r = submit(t)) < 0)
+		backoff(t, 0, strerror(-r));
+}
+
 /* A first sync (or back-fill's first page) that found nothing at home. */
 static bool first_page_empty(const struct sched_target *t, const struct net_page *page)
 {
@@ -717,7 +736,7 @@ static void on_done(struct http_response *resp, void *userdata)
 	else if (t->kind == TARGET_SESSION)
 		session_page(t, &page);
 	else if (t->kind == TARGET_FOLLOWING)
-		sched_feed_following_page(t, &page);
+		following_page(t, &page);
 	else {
 		sched_lookup_page(t, &page);
 		t->s->target_done(t, false);
