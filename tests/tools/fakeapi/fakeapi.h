@@ -23,6 +23,8 @@
  *   main.c                      options, connections, dispatch, main
  *   x.c mastodon.c bluesky.c    one network each (Mastodon's several
  *   mastodon_inst.c mastodon.h  instances in a second file, sharing a header)
+ *   feed.c                      whom me follows, home timelines' windows
+ *                               (the networks' files render them)
  *
  * Functions shared between files carry their file's name as a prefix
  * (mastodon_inst.c: minst_). */
