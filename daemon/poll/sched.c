@@ -297,7 +297,9 @@ static int target_cmp_qsort(const void *a, const void *b)
 static int64_t first_due(struct sched *s, const struct sched_target *t, int64_t now)
 {
 	int64_t updated = 0;
-	if (t->kind != TARGET_WALK ||
+	/* An account the home feed no longer reads (a gap, a failure) or does
+	 * not read yet catches up at once. */
+	if (t->kind != TARGET_WALK || (t->op == NET_OP_ACCOUNT && sched_feed_followed(t->p, t->arg)) ||
 	    store_cursor_age(s->store, t->p->net->name, t->key, &updated) <= 0)
 		return now;
 	return updated + t->interval > now ? now + sched_jitter(s, t->interval) / 4 : now;

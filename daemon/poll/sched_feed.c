@@ -184,6 +184,12 @@ bool sched_feed_covers(struct sched_platform *p, const struct store_followed *a)
 	return false;
 }
 
+bool sched_feed_followed(const struct sched_platform *p, const char *stable_id)
+{
+	const struct sched_feed_row *row = p->feed.usable && stable_id ? row_find(&p->feed, stable_id) : NULL;
+	return row && row->following;
+}
+
 bool sched_feed_end(struct sched_platform *p)
 {
 	struct sched_feed *f = &p->feed;

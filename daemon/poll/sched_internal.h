@@ -292,6 +292,9 @@ int sched_feed_begin(struct sched_platform *p);
 /* True when account a's new posts come from the feed (no walk of its own);
  * else it is noted as read one by one, and to be asked about when due. */
 bool sched_feed_covers(struct sched_platform *p, const struct store_followed *a);
+/* The user follows the account there (the feed may read it) as far as the
+ * last rebuild knows. */
+bool sched_feed_followed(const struct sched_platform *p, const char *stable_id);
 /* The rebuild is done: true when the feed target belongs in the list (the
  * user follows someone there). */
 bool sched_feed_end(struct sched_platform *p);
