@@ -1021,6 +1021,7 @@ const struct net_platform net_mastodon = {
 	.max_batch = 0,
 	.max_lookup = 1,
 	.max_following = M_FOLLOWING_MAX,
+	.upward_walks = true,
 	.can = m_can,
 	.build_following = m_build_following,
 	.build_lookup = m_build_lookup,

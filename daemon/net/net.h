@@ -349,6 +349,9 @@ struct net_platform {
 	size_t max_batch;          /* handles per build_batch request; 0 = none */
 	size_t max_lookup;         /* keys per build_lookup request */
 	size_t max_following;      /* ids per build_following request; 0 = none */
+	bool upward_walks;         /* ACCOUNT, OWN, TAG and INTERACTIONS walks go up from
+	                              the watermark, so new_watermark may be stored
+	                              before w.done (Mastodon; see Back-fill) */
 	/* True when cfg holds what op needs (token, session, me_id). */
 	bool (*can)(const struct net_config *cfg, enum net_op op);
 	int (*build_lookup)(const struct net_config *cfg, enum net_lookup_by by,
