@@ -499,9 +499,10 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 	free(mine);
 	if (r >= 0 && page->n_notifs)
 		r = ingest_notifs(st, &me, page->notifs, page->n_notifs, &stats, collect_activity, &act);
-	/* The watermark commits with the walk's last page, or not at all. */
-	/* An upward walk that yields keeps what it has read: an account back
-	 * from the home feed may have more than SCHED_MAX_PAGES to catch up. */
+	/* The watermark commits with the walk's last page, or not at all;
+	 * except that an upward walk that yields keeps what it has read (all
+	 * below it is in): an account back from the home feed may have more
+	 * than SCHED_MAX_PAGES to catch up. */
 	if (r >= 0 && (t->walk.done || (last && p->net->upward_walks && !feed && t->walk.watermark)) &&
 	    t->walk.new_watermark)
 		r = write_watermark(t, t->walk.new_watermark);
