@@ -6,6 +6,9 @@
  *       owning its three accounts), already resolved to the ids the fake
  *       server gives them, so a poll round measures polling and ingest, not
  *       lookups. The Bluesky DIDs are asked from FAKEURL/_fake/account.
+ *   gen_db DB follow-acct N FAKEURL
+ *       the same, Mastodon accounts as mentord names them (docK@mastodon.test,
+ *       with the instance's number in local_ids), as the home feed needs.
  *   gen_db DB ledger MENTORS EVENTS
  *       MENTORS mentors with an X and a Mastodon account each, EVENTS ledger
  *       events spread over three years (each network event with its post),
@@ -60,7 +63,7 @@ fail:
 
 /* store_follow commits on its own (a commit per follow, as the bus method
  * does); the resolutions then go in one transaction. */
-static int gen_follow(struct store *s, unsigned n, const char *fake)
+static int gen_follow(struct store *s, unsigned n, const char *fake, bool acct)
 {
 	static const char *const NETS[3] = { "x", "mastodon", "bluesky" };
 	CURL *h = curl_easy_init();
@@ -88,7 +91,18 @@ static int gen_follow(struct store *s, unsigned n, const char *fake)
 		if ((r = store_account_resolved(s, acc[3 * k], id, handle, handle)) < 0)
 			goto rollback;
 		snprintf(id, sizeof id, "%llu", 109000000000000000ULL + k);
-		if ((r = store_account_resolved(s, acc[3 * k + 1], id, handle, handle)) < 0)
+		if (acct) {
+			/* As mentord resolves them since schema 009: the acct, and the
+			 * instance's number for it (the home-feed bench). */
+			char a[64];
+			snprintf(a, sizeof a, "doc%u@mastodon.test", k);
+			r = store_account_resolved(s, acc[3 * k + 1], a, a, handle);
+			if (r >= 0)
+				r = store_local_id_set(s, "mastodon", "mastodon.test", a, id);
+		} else {
+			r = store_account_resolved(s, acc[3 * k + 1], id, handle, handle);
+		}
+		if (r < 0)
 			goto rollback;
 		snprintf(handle, sizeof handle, "doc%u.bsky.social", k);
 		if ((r = fake_did(h, fake, k, did, sizeof did)) < 0) {
@@ -290,8 +304,9 @@ int main(int argc, char **argv)
 	struct store *s = NULL;
 	int r;
 
-	if (argc != 5 || (strcmp(argv[2], "follow") != 0 && strcmp(argv[2], "ledger") != 0)) {
-		fprintf(stderr, "usage: gen_db DB follow N FAKEURL | gen_db DB ledger MENTORS EVENTS\n");
+	if (argc != 5 || (strcmp(argv[2], "follow") != 0 && strcmp(argv[2], "follow-acct") != 0 &&
+	                  strcmp(argv[2], "ledger") != 0)) {
+		fprintf(stderr, "usage: gen_db DB follow|follow-acct N FAKEURL | gen_db DB ledger MENTORS EVENTS\n");
 		return 2;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -302,8 +317,8 @@ int main(int argc, char **argv)
 	 * dedupe keys) keeps it from rewriting the same pages at every commit. */
 	sqlite3_exec(s->db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-524288; PRAGMA wal_autocheckpoint=100000",
 	             NULL, NULL, NULL);
-	if (strcmp(argv[2], "follow") == 0)
-		r = gen_follow(s, (unsigned)strtoul(argv[3], NULL, 10), argv[4]);
+	if (strncmp(argv[2], "follow", 6) == 0)
+		r = gen_follow(s, (unsigned)strtoul(argv[3], NULL, 10), argv[4], argv[2][6] == '-');
 	else
 		r = gen_ledger(s, (unsigned)strtoul(argv[3], NULL, 10), strtoul(argv[4], NULL, 10));
 	store_close(s);

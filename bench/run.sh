@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh BUILD [PHASE...] — every measurement of `make bench`, then the table.
-# Phases: ingest newsboat query idle scale pollcost check (default: all).
+# Phases: ingest newsboat query idle scale pollcost feed check (default: all).
 # Everything runs on a private dbus-daemon and on 127.0.0.1 (the fake API
 # server); nothing here asserts: a missed target is printed, the exit is 0.
 #
@@ -11,7 +11,7 @@
 set -u
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
-PHASES=${*:-ingest newsboat query idle scale pollcost check}
+PHASES=${*:-ingest newsboat query idle scale pollcost feed check}
 export MENTORD_BUILD="$BUILD" MENTORD_SRC="$(pwd)"
 # lib.sh gives the private bus, a temporary HOME and daemon start/stop;
 # fake.sh the fake API server and a configuration that points at it.
@@ -320,6 +320,51 @@ phase_pollcost() {
 	done
 }
 
+# ---- 5b. home feeds: 5,000 followed accounts a network the user also
+# follows there, 500 new posts in a round; requests per network against
+# new posts / page size + 10 (Mastodon 40 a page, Bluesky 100). ----
+NF=${BENCH_FEED_ACCOUNTS:-5000}
+NP=${BENCH_FEED_POSTS:-500}
+feed_joined() { sqlite3 "$DB" "SELECT count(*) FROM feed_follows WHERE platform = '$1' AND joined = 1" 2>/dev/null || echo 0; }
+phase_feed() {
+	log "feed: $NF followed accounts on Mastodon and Bluesky, $NP new posts"
+	# shellcheck disable=SC2086
+	start_fake --accounts "$NF" --posts 10 --follows "1-$NF" $UNLIMITED || { log "fake server did not start"; return; }
+	fake_config
+	sed -i '/^\[x\]$/,/^\[/ s/^enabled = yes$/enabled = no/' "$XDG_CONFIG_HOME/mentord/mentord.conf"
+	fresh_state
+	"$BB/gen_db" "$DB" follow-acct "$NF" "$FAKE" 2>/dev/null || { log "gen_db follow-acct failed"; stop_fake; return; }
+	start_daemon || { stop_fake; return; }
+	# First syncs, whom the user follows, the feeds' first pages, the joins.
+	i=0
+	while [ $i -lt 8 ] && { [ "$(feed_joined mastodon)" -lt "$NF" ] || [ "$(feed_joined bluesky)" -lt "$NF" ]; }; do
+		ctl --timeout 600 poll --wait >/dev/null 2>&1
+		i=$((i + 1))
+	done
+	put feed.joined "$(feed_joined mastodon)/$(feed_joined bluesky)"
+	per=$((NP / 100))
+	for net in mastodon bluesky; do
+		k=1
+		while [ $k -le 100 ]; do
+			fake_post /_fake/add_posts "{\"network\":\"$net\",\"account\":\"doc$((k * (NF / 100)))\",\"count\":$per,\"kind\":\"post\"}"
+			k=$((k + 1))
+		done
+	done
+	echo "$REAL_RATES" | while read -r b l w; do
+		fake_post /_fake/rate "{\"bucket\":\"$b\",\"limit\":$l,\"window\":$w,\"reset\":true}"
+	done
+	fake_post /_fake/clock '{"advance": 300}'
+	curl -s -X POST "$FAKE/_fake/stats/reset" >/dev/null
+	p0=$(posts_in_db)
+	ctl --json --timeout 300 poll --wait >/dev/null 2>&1
+	put feed.mastodon "$(fake_stat '.networks.mastodon')"
+	put feed.bluesky "$(fake_stat '.networks.bluesky')"
+	put feed.posts $(($(posts_in_db) - p0))
+	put feed.429 "$(fake_stat '.status["429"] // 0')"
+	stop_daemon
+	stop_fake
+}
+
 # ---- 6. draft check ----
 phase_check() {
 	set -- $("$BB/checkrate" 3 tests/corpus/*.tsv)
@@ -377,6 +422,11 @@ render() {
 			"$(get "pc.$n.x") / $(get "pc.$n.mastodon") / $(get "pc.$n.bluesky") ($(get "pc.$n.429"); $(get "pc.$n.held"))" \
 			"accounts: $n / $n / $n" "$(ratio "$(get "pc.$n.x")" "$n")" "0 x 429; X sub-linear" "$(verdict "$(get "pc.$n.429")" '<=' 0)"
 	done
+	tm=$((NP / 40 + 10)); tb=$((NP / 100 + 10))
+	row "5b. home feed round, $NF followed accounts/network, $(get feed.posts) of $((2 * NP)) new posts stored: requests Mastodon / Bluesky (429s; joined)" \
+		"$(get feed.mastodon) / $(get feed.bluesky) ($(get feed.429); $(get feed.joined))" \
+		"one by one: $NF / $NF" "$(ratio "$(get feed.mastodon)" "$tm")" "<= $tm / <= $tb" \
+		"$(verdict "$(get feed.mastodon)" '<=' "$tm") / $(verdict "$(get feed.bluesky)" '<=' "$tb")"
 	i=1; while [ $i -le 5 ]; do
 		row "4c. 1M-post run, round $i: posts stored, wall s (daemon CPU s), requests" \
 			"$(get "scale.r$i.posts") posts, $(calc "$(get "scale.r$i.ms") / 1000" 1) s ($(calc "$(get "scale.r$i.cpu_ms") / 1000" 1) s)" \

@@ -57,6 +57,7 @@ int config_init_defaults(struct config *c)
 		p->api_base = strdup(d->api_base);
 		p->pds_base = str_dup(d->pds_base);
 		p->enabled = d->enabled_by_default;
+		p->home_feed = true;
 		if (!p->name || !p->api_base || (d->pds_base && !p->pds_base)) {
 			config_clear(c);
 			return -ENOMEM;
@@ -303,6 +304,8 @@ static int platform_key(struct parser *p, const char *k, const char *v)
 	struct config_platform *pl = p->platform;
 	if (strcmp(k, "enabled") == 0)
 		return parse_bool(v, &pl->enabled) < 0 ? fail(p, "enabled: expected yes or no, got '%s'", v) : 0;
+	if (strcmp(k, "home_feed") == 0)
+		return parse_bool(v, &pl->home_feed) < 0 ? fail(p, "home_feed: expected yes or no, got '%s'", v) : 0;
 	if (strcmp(k, "api_base") == 0)
 		return set_base(p, &pl->api_base, k, v);
 	if (strcmp(k, "pds_base") == 0)

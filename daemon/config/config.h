@@ -32,6 +32,8 @@ struct config_platform {
 	                            when mentord refreshes it), may be NULL */
 	char *me;                /* the user's own handle on that network */
 	char *identifier;        /* Bluesky login identifier */
+	bool home_feed;          /* read followed accounts the user follows there
+	                            through the home timeline (default yes) */
 };
 
 struct config {

@@ -98,7 +98,8 @@ static bool b_is_session(enum net_op op)
  * the reads nor look like the reads' remaining count. */
 static int b_rate_key(const struct net_config *cfg, enum net_op op, char *out, size_t size)
 {
-	bool pds = b_is_session(op) || op == NET_OP_TAG || op == NET_OP_INTERACTIONS;
+	bool pds = b_is_session(op) || op == NET_OP_TAG || op == NET_OP_INTERACTIONS ||
+		   op == NET_OP_FEED || op == NET_OP_FOLLOWING;
 	int r = net_rate_key_origin(pds ? cfg->pds_base : cfg->api_base, out, size);
 	size_t n = r < 0 ? 0 : strlen(out);
 
@@ -114,7 +115,7 @@ static int b_rate_key(const struct net_config *cfg, enum net_op op, char *out, s
  * always; public reads only when the configured AppView is the PDS itself. */
 static bool b_sends_token(const struct net_config *cfg, enum net_op op)
 {
-	if (op == NET_OP_TAG || op == NET_OP_INTERACTIONS)
+	if (op == NET_OP_TAG || op == NET_OP_INTERACTIONS || op == NET_OP_FEED || op == NET_OP_FOLLOWING)
 		return true;
 	return !b_is_session(op) && net_has(cfg->token) && net_has(cfg->pds_base) &&
 	       net_url_same_origin(cfg->api_base, cfg->pds_base);
@@ -127,7 +128,7 @@ static bool b_can(const struct net_config *cfg, enum net_op op)
 		return true;
 	case NET_OP_OWN:
 		return net_has(cfg->me_id) || net_has(cfg->me);
-	case NET_OP_TAG: case NET_OP_INTERACTIONS:
+	case NET_OP_TAG: case NET_OP_INTERACTIONS: case NET_OP_FEED: case NET_OP_FOLLOWING:
 		return net_has(cfg->token) && net_has(cfg->pds_base);
 	case NET_OP_SESSION_CREATE:
 		return net_has(cfg->identifier) && net_has(cfg->password) && net_has(cfg->pds_base);
@@ -276,13 +277,40 @@ static int b_build_page(const struct net_config *cfg, const char *target,
 			return -ENOKEY;
 		net_url_join(&b, cfg->pds_base, "/xrpc/app.bsky.notification.listNotifications");
 		break;
+	case NET_OP_FEED:
+		if (!net_has(cfg->token) || !net_has(cfg->pds_base))
+			return -ENOKEY;
+		net_url_join(&b, cfg->pds_base, "/xrpc/app.bsky.feed.getTimeline");
+		break;
 	default:
 		return -ENOTSUP;
 	}
-	/* Back-fill reads the largest pages the feed serves. */
-	net_url_param_int(&b, "limit", w->op == NET_OP_HISTORY ? 100 : b_page_size(cfg));
+	/* Back-fill and the home feed read the largest pages served. */
+	net_url_param_int(&b, "limit", w->op == NET_OP_HISTORY || w->op == NET_OP_FEED ? 100 :
+			  b_page_size(cfg));
 	net_url_param(&b, "cursor", w->page_token);
 	return b_finish(cfg, req, w->op, &b);
+}
+
+/* getProfiles with the user's session: viewer.following says who the
+ * user follows. */
+static int b_build_following(const struct net_config *cfg, const char *const *ids, size_t n,
+			     struct net_request *req, size_t *n_used)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	if (!net_has(cfg->token) || !net_has(cfg->pds_base))
+		return -ENOKEY;
+	if (n > BSKY_LOOKUP_MAX)
+		n = BSKY_LOOKUP_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (!b_valid_actor(ids[i]))
+			return -EINVAL;
+	net_url_join(&b, cfg->pds_base, "/xrpc/app.bsky.actor.getProfiles");
+	for (size_t i = 0; i < n; i++)
+		net_url_param(&b, "actors", ids[i]);
+	*n_used = n;
+	return b_finish(cfg, req, NET_OP_FOLLOWING, &b);
 }
 
 static int b_build_session(const struct net_config *cfg, enum net_op op, struct net_request *req)
@@ -894,6 +922,8 @@ static int b_advance(struct net_walk *w, struct b_walk *bw, const cJSON *body)
 		return -ENOMEM;
 	w->pages++;
 	w->done = !w->watermark || bw->stop || !net_has(cursor);
+	/* The end of the home feed's window before the watermark: a gap. */
+	w->gap = w->op == NET_OP_FEED && w->watermark && !bw->stop && !net_has(cursor);
 	/* The feed's cursor is where back-fill goes on, after a first sync or
 	 * a history page; an empty page is the end of the history. */
 	if (w->op == NET_OP_HISTORY || (w->op == NET_OP_ACCOUNT && !w->watermark)) {
@@ -960,7 +990,8 @@ static int b_items(enum net_op op, const cJSON *body, const cJSON *arr, bool fee
 
 static int b_profile(const cJSON *pr, struct net_page *pg)
 {
-	struct net_account a = { .n_posts = net_json_i64_or(pr, "postsCount", -1) };
+	struct net_account a = { .n_posts = net_json_i64_or(pr, "postsCount", -1),
+		.following = net_has(net_json_str_or(net_json_obj(pr, "viewer"), "following", NULL)) };
 	const char *desc = net_json_str_or(pr, "description", NULL);
 	int r = b_author(pr, &a.id, &a.handle, &a.name);
 
@@ -1083,7 +1114,7 @@ static int b_parse_body(enum net_op op, const struct net_response *resp, const c
 			  op == NET_OP_TAG ? "posts" : "feed";
 	const cJSON *arr;
 
-	if (op == NET_OP_LOOKUP)
+	if (op == NET_OP_LOOKUP || op == NET_OP_FOLLOWING)
 		return b_lookup(body, pg);
 	if (b_is_session(op))
 		return b_session(body, resp->now, pg);
@@ -1131,7 +1162,9 @@ const struct net_platform net_bluesky = {
 	.enabled_by_default = true,
 	.max_batch = 0,
 	.max_lookup = BSKY_LOOKUP_MAX,
+	.max_following = BSKY_LOOKUP_MAX,
 	.can = b_can,
+	.build_following = b_build_following,
 	.build_lookup = b_build_lookup,
 	.build_page = b_build_page,
 	.build_session = b_build_session,

@@ -182,7 +182,7 @@ static bool m_can(const struct net_config *cfg, enum net_op op)
 		return !cfg->foreign;
 	case NET_OP_OWN:
 		return !cfg->foreign && net_has(cfg->me_id);
-	case NET_OP_INTERACTIONS:
+	case NET_OP_INTERACTIONS: case NET_OP_FEED: case NET_OP_FOLLOWING:
 		return !cfg->foreign && net_has(cfg->token);
 	default:
 		return false;
@@ -260,6 +260,46 @@ static int m_history_below(const char *net_id, char *out, size_t size)
 	return m_valid_id(net_id) && snprintf(out, size, "%s", net_id) < (int)size;
 }
 
+/* The home feed pages downwards by max_id. A token "m<id>" says the walk
+ * has met its watermark and only reads on through the overlap. */
+static int m_build_feed(const struct net_config *cfg, const struct net_walk *w,
+			struct net_request *req)
+{
+	struct strbuf b = STRBUF_INIT;
+	const char *max_id = w->page_token;
+
+	if (!net_has(cfg->token))
+		return -ENOKEY;
+	if (max_id && *max_id == 'm')
+		max_id++;
+	if (max_id && !m_valid_id(max_id))
+		return -EINVAL;
+	net_url_join(&b, cfg->api_base, "/api/v1/timelines/home");
+	net_url_param_int(&b, "limit", m_limit(cfg, NET_OP_FEED));
+	net_url_param(&b, "max_id", max_id);
+	return m_finish(cfg, req, NET_OP_FEED, &b);
+}
+
+/* Relationships take the configured server's own numbers for accounts. */
+#define M_FOLLOWING_MAX 40
+
+static int m_build_following(const struct net_config *cfg, const char *const *ids, size_t n,
+			     struct net_request *req, size_t *n_used)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	if (!net_has(cfg->token) || cfg->foreign)
+		return -ENOKEY;
+	for (size_t i = 0; i < n; i++)
+		if (!m_valid_id(ids[i]))
+			return -EINVAL;
+	net_url_join(&b, cfg->api_base, "/api/v1/accounts/relationships");
+	for (size_t i = 0; i < n; i++)
+		net_url_param(&b, "id[]", ids[i]);
+	*n_used = n;
+	return m_finish(cfg, req, NET_OP_FOLLOWING, &b);
+}
+
 static int m_build_page(const struct net_config *cfg, const char *target,
 			const struct net_walk *w, struct net_request *req)
 {
@@ -295,6 +335,8 @@ static int m_build_page(const struct net_config *cfg, const char *target,
 			return -ENOKEY;
 		net_url_join(&b, cfg->api_base, "/api/v1/notifications");
 		break;
+	case NET_OP_FEED:
+		return m_build_feed(cfg, w, req);
 	default:
 		return -ENOTSUP;
 	}
@@ -829,12 +871,81 @@ static void m_http_error(const struct net_config *cfg, struct net_page *pg,
 			     NET_SCOPE_ENDPOINT, e);
 }
 
+/* Newest first down to the watermark, then on through the overlap (late
+ * federated posts carry back-dated ids); the end of the feed before the
+ * watermark is a gap: the window has dropped what lay between. */
+static int m_feed_advance(const struct net_config *cfg, struct net_walk *w, size_t n_raw,
+			  const char *max_id, const char *min_id)
+{
+	bool met = w->page_token && *w->page_token == 'm';
+	char *stop = NULL, *next = NULL;
+	int r;
+
+	if (w->pages++ == 0) {
+		const char *best = w->watermark;
+		if (max_id && (!best || net_cmp_opaque_id(max_id, best) > 0))
+			best = max_id;
+		if ((r = str_set(&w->new_watermark, best)) < 0)
+			return r;
+	}
+	if (!w->watermark || n_raw == 0 || !min_id) {
+		w->done = true;
+		w->gap = w->watermark && !met;
+		return 0;
+	}
+	if ((r = m_overlap_min_id(cfg, w->watermark, &stop)) < 0)
+		return r;
+	w->done = net_cmp_opaque_id(min_id, stop) <= 0;
+	free(stop);
+	met = met || net_cmp_opaque_id(min_id, w->watermark) <= 0;
+	if (w->done)
+		return 0;
+	if (asprintf(&next, "%s%s", met ? "m" : "", min_id) < 0)
+		return -ENOMEM;
+	free(w->page_token);
+	w->page_token = next;
+	return 0;
+}
+
+static int m_relationships(const cJSON *body, struct net_page *pg)
+{
+	const cJSON *it;
+
+	if (!cJSON_IsArray(body)) {
+		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "Mastodon relationships: expected an array");
+		return 0;
+	}
+	cJSON_ArrayForEach(it, body) {
+		struct net_account a = { .n_posts = -1 };
+		const char *id = net_json_str_or(it, "id", NULL);
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(it, "following");
+		int r;
+
+		if (!id || !m_valid_id(id) || !cJSON_IsBool(f)) {
+			net_page_invalid(pg, "Mastodon relationship without an id or \"following\"");
+			continue;
+		}
+		a.following = cJSON_IsTrue(f);
+		r = str_set(&a.id, id);
+		if (r == 0)
+			r = str_set(&a.local_id, id);
+		if (r == 0)
+			r = net_page_push_account(pg, &a);
+		net_account_clear(&a);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int m_parse_body(const struct m_ctx *cx, enum net_op op, const struct net_response *resp,
 			const cJSON *body, struct net_walk *w, struct net_page *pg)
 {
 	const char *max_id = NULL, *min_id = NULL;
 	int r;
 
+	if (op == NET_OP_FOLLOWING)
+		return m_relationships(body, pg);
 	if (op == NET_OP_LOOKUP) {
 		if (!cJSON_IsObject(body)) {
 			net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "Mastodon lookup: not an object");
@@ -850,6 +961,8 @@ static int m_parse_body(const struct m_ctx *cx, enum net_op op, const struct net
 		return 0;
 	}
 	r = m_items(cx, op, body, pg, &max_id, &min_id);
+	if (r == 0 && op == NET_OP_FEED)
+		return m_feed_advance(cx->cfg, w, (size_t)cJSON_GetArraySize(body), max_id, min_id);
 	if (r == 0 && op == NET_OP_HISTORY)
 		return m_history_advance(w, (size_t)cJSON_GetArraySize(body), min_id);
 	if (r == 0)
@@ -907,7 +1020,10 @@ const struct net_platform net_mastodon = {
 	.enabled_by_default = true,
 	.max_batch = 0,
 	.max_lookup = 1,
+	.max_following = M_FOLLOWING_MAX,
+	.upward_walks = true,
 	.can = m_can,
+	.build_following = m_build_following,
 	.build_lookup = m_build_lookup,
 	.build_page = m_build_page,
 	.parse = m_parse,

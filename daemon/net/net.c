@@ -117,6 +117,28 @@ int net_build_batch(const struct net_platform *p, const struct net_config *cfg,
 	return built(cfg, req, p->build_batch(cfg, handles, n, w, req, n_used));
 }
 
+int net_build_following(const struct net_platform *p, const struct net_config *cfg,
+			const char *const *ids, size_t n, struct net_request *req, size_t *n_used)
+{
+	size_t dummy;
+
+	if (!req)
+		return -EINVAL;
+	req_zero(req);
+	if (!n_used)
+		n_used = &dummy;
+	*n_used = 0;
+	if (!p || !cfg || !ids || !n || !net_has(cfg->api_base))
+		return -EINVAL;
+	if (!p->build_following || !p->max_following)
+		return -ENOTSUP;
+	for (size_t i = 0; i < n && i < p->max_following; i++)
+		if (!net_has(ids[i]))
+			return -EINVAL;
+	return built(cfg, req, p->build_following(cfg, ids, n < p->max_following ? n : p->max_following,
+						  req, n_used));
+}
+
 int net_rate_key(const struct net_platform *p, const struct net_config *cfg, enum net_op op,
                  char *out, size_t size)
 {
@@ -369,7 +391,7 @@ const char *net_op_name(enum net_op op)
 {
 	static const char *const names[] = {
 		"lookup", "account", "batch", "tag", "own", "interactions",
-		"session-create", "session-refresh", "history",
+		"session-create", "session-refresh", "history", "feed", "following",
 	};
 
 	return (unsigned)op < sizeof(names) / sizeof(names[0]) ? names[op] : "?";

@@ -36,6 +36,23 @@
  *   NET_OP_SESSION_CREATE / NET_OP_SESSION_REFRESH   Bluesky login, refresh
  *   NET_OP_HISTORY       older posts of one followed account (as ACCOUNT), a
  *                        page at a time downwards: back-fill (below)
+ *   NET_OP_FEED          the user's home timeline: what everyone the user
+ *                        follows there posted and reposted, newest first
+ *                        (Mastodon timelines/home, Bluesky getTimeline, X
+ *                        reverse_chronological), with the user's credential
+ *   NET_OP_FOLLOWING     which of these accounts the user follows there
+ *                        (build_following; Mastodon relationships by the
+ *                        configured server's local ids, Bluesky getProfiles
+ *                        viewer.following by DID) → accounts, .following set
+ *
+ * ## The home feed (FEED)
+ * A newest-first walk down to its watermark like Bluesky's (the watermark
+ * is the newest item of the first page; Mastodon stops at the watermark
+ * less cfg->overlap_s). Home timelines keep only a window: a walk that
+ * runs out of pages without meeting its watermark ends done with w.gap
+ * set, and the caller must read the followed accounts on their own from
+ * their own watermarks, since what fell out of the window is lost to the
+ * feed. Without a watermark one page is read.
  *
  * ## Incremental walks (ACCOUNT, BATCH, TAG, OWN, INTERACTIONS)
  * Each target (account, tag, batch of accounts, own feed, interactions) keeps
@@ -126,6 +143,8 @@ enum net_op {
 	NET_OP_SESSION_CREATE,
 	NET_OP_SESSION_REFRESH,
 	NET_OP_HISTORY,
+	NET_OP_FEED,
+	NET_OP_FOLLOWING,
 };
 
 /* What the caller knows about the user and the network. Strings are
@@ -267,6 +286,7 @@ struct net_account {
 	                              same from every instance; local_id the instance's
 	                              number, for its URLs); NULL: id */
 	int64_t n_posts;           /* posts the server says it has; -1 unknown */
+	bool following;            /* FOLLOWING: the user follows it on this network */
 };
 
 /* Bluesky session (NET_OP_SESSION_*), or X's OAuth 2.0 user token
@@ -319,6 +339,7 @@ struct net_walk {
 	char *older;               /* ACCOUNT first sync, HISTORY: where the next older page
 	                              starts (see Back-fill); NULL: nothing older */
 	int64_t since;             /* HISTORY: unix s, the oldest post wanted; 0: all */
+	bool gap;                  /* FEED: done, but the watermark was not met (see FEED) */
 	/* Optional (Bluesky): true if this dedupe key is already stored. */
 	bool (*is_known)(void *ctx, const char *key);
 	void *known_ctx;
@@ -335,6 +356,10 @@ struct net_platform {
 	bool enabled_by_default;   /* read without any credential */
 	size_t max_batch;          /* handles per build_batch request; 0 = none */
 	size_t max_lookup;         /* keys per build_lookup request */
+	size_t max_following;      /* ids per build_following request; 0 = none */
+	bool upward_walks;         /* ACCOUNT, OWN, TAG and INTERACTIONS walks go up from
+	                              the watermark, so new_watermark may be stored
+	                              before w.done (Mastodon; see Back-fill) */
 	/* True when cfg holds what op needs (token, session, me_id). */
 	bool (*can)(const struct net_config *cfg, enum net_op op);
 	int (*build_lookup)(const struct net_config *cfg, enum net_lookup_by by,
@@ -350,6 +375,11 @@ struct net_platform {
 			   const struct net_walk *w, struct net_request *req, size_t *n_used);
 	int (*build_session)(const struct net_config *cfg, enum net_op op,
 			     struct net_request *req);
+	/* FOLLOWING: whether the user follows ids[0 .. *n_used) (at most
+	 * max_following): stable ids, or the configured server's local ids
+	 * where the network numbers accounts per server (Mastodon). */
+	int (*build_following)(const struct net_config *cfg, const char *const *ids, size_t n,
+			       struct net_request *req, size_t *n_used);
 	/* Fills page (already zeroed, rate already read) and advances w. */
 	int (*parse)(const struct net_config *cfg, enum net_op op,
 		     const struct net_response *resp, struct net_walk *w, struct net_page *page);
@@ -417,6 +447,8 @@ int net_build_batch(const struct net_platform *p, const struct net_config *cfg,
 		    struct net_request *req, size_t *n_used);
 int net_build_session(const struct net_platform *p, const struct net_config *cfg,
 		      enum net_op op, struct net_request *req);
+int net_build_following(const struct net_platform *p, const struct net_config *cfg,
+			const char *const *ids, size_t n, struct net_request *req, size_t *n_used);
 void net_request_clear(struct net_request *req);
 
 /* Parses one response of operation op. w is required for walk operations and

@@ -124,6 +124,9 @@ static int on_followed(const struct store_followed *a, void *userdata)
 	int64_t window = sched_history_window(b->s, a->history);
 	if (add_history(b, p, a, key, window) < 0)
 		return -ENOMEM;
+	/* Back-fill stays the account's own; new posts may come from the home feed. */
+	if (sched_feed_covers(p, a))
+		return 0;
 	/* Batched networks: an account joins a batch once its own first sync
 	 * (one page of its timeline, as history) has given it a watermark. */
 	int64_t updated;
@@ -195,6 +198,33 @@ static int add_batches(struct build *b, struct sched_platform *p, char **handles
 	return 0;
 }
 
+/* The home feed's walk, and the check of whom the user follows. */
+static int add_feed_targets(struct build *b, struct sched_platform *p)
+{
+	struct sched_target *t;
+	char **stable = NULL, **sent = NULL;
+	size_t n;
+
+	if (sched_feed_end(p) &&
+	    !add_target(b, p, TARGET_WALK, NET_OP_FEED, "feed", NULL, b->s->config->poll_interval))
+		return -ENOMEM;
+	if (!(n = sched_feed_take_checks(p, &stable, &sent)))
+		return 0;
+	if (!(t = add_target(b, p, TARGET_FOLLOWING, NET_OP_FOLLOWING, "following", NULL, 3600))) {
+		for (size_t i = 0; i < n; i++) {
+			free(stable[i]);
+			free(sent[i]);
+		}
+		free(stable);
+		free(sent);
+		return -ENOMEM;
+	}
+	t->handles = stable;
+	t->members = sent;
+	t->n_handles = n;
+	return 0;
+}
+
 static int add_platform_targets(struct build *b, size_t i)
 {
 	struct sched_platform *p = &b->s->platforms[i];
@@ -226,7 +256,7 @@ static int add_platform_targets(struct build *b, size_t i)
 	if (((p->cfg->identifier && p->password) || (p->cfg->user_token_file && p->session.refresh_jwt)) &&
 	    !add_target(b, p, TARGET_SESSION, NET_OP_SESSION_CREATE, "session", NULL, 300))
 		return -ENOMEM;
-	return 0;
+	return add_feed_targets(b, p);
 }
 
 static void build_clear(struct build *b)
@@ -267,7 +297,9 @@ static int target_cmp_qsort(const void *a, const void *b)
 static int64_t first_due(struct sched *s, const struct sched_target *t, int64_t now)
 {
 	int64_t updated = 0;
-	if (t->kind != TARGET_WALK ||
+	/* An account the home feed no longer reads (a gap, a failure) or does
+	 * not read yet catches up at once. */
+	if (t->kind != TARGET_WALK || (t->op == NET_OP_ACCOUNT && sched_feed_followed(t->p, t->arg)) ||
 	    store_cursor_age(s->store, t->p->net->name, t->key, &updated) <= 0)
 		return now;
 	return updated + t->interval > now ? now + sched_jitter(s, t->interval) / 4 : now;
@@ -372,8 +404,12 @@ static void do_reload(struct sched *s)
 	s->reload_pending = false;
 	s->rejoin_pending = false;
 	s->last_reload_usec = clock_monotonic_usec();
-	for (size_t i = 0; i < s->n_platforms; i++)
+	for (size_t i = 0; i < s->n_platforms; i++) {
 		s->platforms[i].cfg = &s->config->platforms[i];
+		if (sched_feed_begin(&s->platforms[i]) < 0)
+			log_warn("%s: cannot read the home feed's accounts; they are read one by one",
+			         s->platforms[i].net->name);
+	}
 	r = store_for_each_followed(s->store, on_followed, &b);
 	if (r >= 0)
 		r = store_for_each_tag(s->store, on_tag, &b);
@@ -726,6 +762,7 @@ void sched_free(struct sched *s)
 	for (size_t i = 0; i < s->n_platforms; i++) {
 		sched_creds_clear(&s->platforms[i]);
 		sched_home_clear(&s->platforms[i]);
+		sched_feed_clear(&s->platforms[i]);
 		sched_rates_clear(&s->platforms[i]);
 	}
 	/* Waiters (pending `poll --wait` replies) are told the round is over. */

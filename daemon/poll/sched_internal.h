@@ -10,6 +10,8 @@
  *   sched_lookup.c  what lookups answer: handles to stable ids
  *   sched_history.c back-fill: what an account's past still needs, and
  *                   its state, stored with each page
+ *   sched_feed.c    the home feed: whom the user follows there, which
+ *                   accounts it covers, its gaps and failures
  *   sched_run.c     one target's requests and what its answers do
  *   sched.c         the target list, the timer, dispatch, manual rounds
  *
@@ -42,6 +44,7 @@ enum target_kind {
 	TARGET_ME,        /* resolve the user's own handle */
 	TARGET_SESSION,   /* Bluesky createSession / refreshSession */
 	TARGET_HISTORY,   /* back-fill of one account: a page at a time, downwards */
+	TARGET_FOLLOWING, /* whether the user follows accounts on the network (home feed) */
 };
 
 /* One rate budget as the network keys it (X an endpoint, Mastodon an
@@ -52,6 +55,28 @@ struct sched_rate {
 	char key[NET_RATE_KEY_MAX];
 	int64_t limit, remaining, reset;  /* -1, -1, 0: unknown */
 	int64_t held_until;               /* nothing is sent on it before then */
+};
+
+/* One account the network was asked about (store_feed_row in memory). */
+struct sched_feed_row {
+	char *id;
+	bool following, joined;
+	int64_t checked;
+};
+
+/* The home feed of one network (sched_feed.c). Built again with every
+ * target list; rows and own sorted by id. */
+struct sched_feed {
+	bool usable;                      /* configured, credentials there, last build */
+	struct sched_feed_row *rows;      /* what the store says of each asked account */
+	size_t n_rows;
+	char **own;                       /* followed accounts read one by one: their posts in
+	                                     the feed are left to their own walks */
+	size_t n_own, cap_own;
+	char **check, **check_sent;       /* to ask about: stable ids, the ids sent */
+	size_t n_check, cap_check;
+	unsigned covered;                 /* accounts read through the feed */
+	int64_t down_until;               /* it failed: everyone one by one until then */
 };
 
 struct sched_platform {
@@ -80,6 +105,7 @@ struct sched_platform {
 	char *own_server;                 /* the configured server's name: api_base's authority */
 	struct sched_fallback *fallback;  /* home servers read through the configured one */
 	size_t n_fallback;
+	struct sched_feed feed;
 };
 
 /* A home server that refused public reads, answered nothing, or could not
@@ -127,6 +153,9 @@ struct sched_target {
 	bool find_local;                  /* the request is the lookup of local_id */
 	char *home_refused;               /* the id its home did not know: read it elsewhere */
 	int64_t home_posts;               /* posts its home says it has (this run); -1 unknown */
+	int64_t started;                  /* WALK: when its walk began (joining the home feed) */
+	char **asked, **asked_sent;       /* FOLLOWING: the ids of the request in flight */
+	size_t n_asked;
 };
 
 struct sched {
@@ -257,6 +286,41 @@ int sched_history_advance(struct sched_target *t, unsigned posts_new);
 /* Back-fill leaves (100 - history_share)% of each window to refreshes:
  * false with *until (the window's reset) when t must wait. */
 bool sched_history_may_spend(const struct sched_target *t, int64_t now, int64_t *until);
+
+/* ---- sched_feed.c: the home feed ---- */
+/* A rebuild begins: the feed's rows read again, its lists emptied. */
+int sched_feed_begin(struct sched_platform *p);
+/* True when account a's new posts come from the feed (no walk of its own);
+ * else it is noted as read one by one, and to be asked about when due. */
+bool sched_feed_covers(struct sched_platform *p, const struct store_followed *a);
+/* The user follows the account there (the feed may read it) as far as the
+ * last rebuild knows. */
+bool sched_feed_followed(const struct sched_platform *p, const char *stable_id);
+/* The rebuild is done: true when the feed target belongs in the list (the
+ * user follows someone there). */
+bool sched_feed_end(struct sched_platform *p);
+/* Hands the accounts to ask about to a FOLLOWING target (its handles and
+ * members); 0 when there are none. */
+size_t sched_feed_take_checks(struct sched_platform *p, char ***stable, char ***sent);
+int sched_feed_build_following(struct sched_target *t, const struct net_config *cfg,
+                               struct net_request *req);
+/* An answer to FOLLOWING, stored: 1 when another batch is to be asked,
+ * 0 when all were (a rebuild is pending), -errno. */
+int sched_feed_following_page(struct sched_target *t, const struct net_page *page);
+/* The posts of a feed page to ingest (pointers into page, caller frees
+ * the array): everything but the posts of accounts read one by one. */
+int sched_feed_filter(const struct sched_platform *p, const struct net_page *page,
+                      struct post **out, size_t *n);
+/* In the caller's transaction: an account's own walk ended (it may join the
+ * feed); the feed's walk ended with a gap (everyone catches up). */
+int sched_feed_walked(struct sched_target *t);
+int sched_feed_gap(struct sched_target *t);
+/* The feed's walk starts: after a failure, its accounts come back to it. */
+void sched_feed_starting(struct sched_target *t);
+/* The feed's request failed (not a rate limit): its accounts are read one
+ * by one for a round. */
+void sched_feed_failed(struct sched_target *t, const char *why);
+void sched_feed_clear(struct sched_platform *p);
 
 /* ---- sched_run.c ---- */
 int sched_run_start(struct sched_target *t);

@@ -102,6 +102,8 @@ static int build(struct sched_target *t, struct net_request *req)
 		return net_build_session(p->net, &cfg, t->op, req);
 	case TARGET_HISTORY:
 		return net_build_page(p->net, &cfg, t->local_id ? t->local_id : t->arg, &t->walk, req);
+	case TARGET_FOLLOWING:
+		return sched_feed_build_following(t, &cfg, req);
 	}
 	return -EINVAL;
 }
@@ -236,6 +238,9 @@ int sched_run_start(struct sched_target *t)
 		 * are stored but older new ones may not be, so only the stored
 		 * watermark may end a walk. */
 		t->history = t->walk.watermark == NULL;
+		t->started = now;
+		if (t->op == NET_OP_FEED)
+			sched_feed_starting(t);
 	}
 	if (t->kind == TARGET_HISTORY) {
 		/* One page per turn: refreshes get the next turn first. */
@@ -480,18 +485,40 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 	struct store *st = t->s->store;
 	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->mentors, t->op == NET_OP_TAG };
 	struct ingest_stats stats = { 0 };
+	bool feed = t->op == NET_OP_FEED;
 	bool last = t->walk.done || t->walk.pages >= SCHED_MAX_PAGES;
+	struct post *mine = NULL;
+	size_t n_mine = 0;
 	char what[160];
 	int more = 0, r = store_begin(st);
 
 	act.n = 0;
-	if (r >= 0 && page->n_posts)
-		r = ingest_posts(st, &me, page->posts, page->n_posts, &stats, collect_activity, &act);
+	if (feed && last && !t->walk.done) {
+		/* Out of pages before the watermark: as good as a gap. */
+		t->walk.done = t->walk.gap = true;
+	}
+	/* The home feed: accounts read one by one keep their posts to their
+	 * own walks; people who are not followed feed suggestions. */
+	me.tag_stream = me.tag_stream || feed;
+	if (r >= 0 && feed)
+		r = sched_feed_filter(p, page, &mine, &n_mine);
+	if (r >= 0 && (feed ? n_mine : page->n_posts))
+		r = ingest_posts(st, &me, feed ? mine : page->posts, feed ? n_mine : page->n_posts, &stats,
+		                 collect_activity, &act);
+	free(mine);
 	if (r >= 0 && page->n_notifs)
 		r = ingest_notifs(st, &me, page->notifs, page->n_notifs, &stats, collect_activity, &act);
-	/* The watermark commits with the walk's last page, or not at all. */
-	if (r >= 0 && t->walk.done && t->walk.new_watermark)
+	/* The watermark commits with the walk's last page, or not at all;
+	 * except that an upward walk that yields keeps what it has read (all
+	 * below it is in): an account back from the home feed may have more
+	 * than SCHED_MAX_PAGES to catch up. */
+	if (r >= 0 && (t->walk.done || (last && p->net->upward_walks && !feed && t->walk.watermark)) &&
+	    t->walk.new_watermark)
 		r = write_watermark(t, t->walk.new_watermark);
+	if (r >= 0 && feed && t->walk.done && t->walk.gap)
+		r = sched_feed_gap(t);
+	if (r >= 0 && t->op == NET_OP_ACCOUNT && t->walk.done)
+		r = sched_feed_walked(t);
 	/* So does the start of the back-fill below a first sync's page. */
 	if (r >= 0 && t->history && t->op == NET_OP_ACCOUNT && (more = sched_history_start(t, stats.posts_new)) < 0)
 		r = more;
@@ -615,12 +642,40 @@ static void recount_at_home(struct sched_target *t)
 		backoff(t, 0, strerror(-r));
 }
 
+/* Whom the user follows: batch after batch within the turn, as budgets allow. */
+static void following_page(struct sched_target *t, const struct net_page *page)
+{
+	int r = sched_feed_following_page(t, page);
+
+	if (r < 0) {
+		backoff(t, 0, strerror(-r));
+		return;
+	}
+	if (r == 0) {
+		succeed(t, sched_now(t->s) + t->interval);
+		return;
+	}
+	if (!next_page_open(t))
+		return;
+	if ((r = submit(t)) < 0)
+		backoff(t, 0, strerror(-r));
+}
+
 /* A first sync (or back-fill's first page) that found nothing at home. */
 static bool first_page_empty(const struct sched_target *t, const struct net_page *page)
 {
 	bool first = (t->kind == TARGET_WALK && t->op == NET_OP_ACCOUNT && !t->walk.watermark) ||
 	             (t->kind == TARGET_HISTORY && t->loaded == 0 && (!t->token || !*t->token));
 	return t->server.home && first && page->n_posts == 0;
+}
+
+/* The home feed's trouble is its own: its accounts fall back to their own
+ * walks (public reads) rather than the network stopping. A rate limit and
+ * an expired session take their usual course. */
+static bool feed_failure(const struct sched_target *t, const struct net_error *e)
+{
+	return t->kind == TARGET_WALK && t->op == NET_OP_FEED && e->code != NET_ERR_RATE_LIMITED &&
+	       e->code != NET_ERR_SESSION_EXPIRED;
 }
 
 static void on_done(struct http_response *resp, void *userdata)
@@ -651,6 +706,10 @@ static void on_done(struct http_response *resp, void *userdata)
 			sched_target_remove(t);
 		return;
 	}
+	if (resp->result != HTTP_RESULT_OK && t->op == NET_OP_FEED && t->kind == TARGET_WALK) {
+		sched_feed_failed(t, resp->error && *resp->error ? resp->error : http_result_name(resp->result));
+		return;
+	}
 	if (resp->result != HTTP_RESULT_OK) {
 		bool unreachable = resp->result == HTTP_RESULT_NETWORK || resp->result == HTTP_RESULT_TIMEOUT;
 		if (unreachable && sched_home_refused(t, true, NULL, -1))
@@ -672,6 +731,8 @@ static void on_done(struct http_response *resp, void *userdata)
 	p->failing = p->offline = false;
 	if (r < 0)
 		backoff(t, 0, strerror(-r));
+	else if (page.err.code != NET_OK && feed_failure(t, &page.err))
+		sched_feed_failed(t, page.err.msg[0] ? page.err.msg : net_status_name(page.err.code));
 	else if (page.err.code != NET_OK) {
 		if (!sched_home_refused(t, false, &page.err, -1))
 			handle_error(t, &page.err);
@@ -687,6 +748,8 @@ static void on_done(struct http_response *resp, void *userdata)
 		history_page(t, &page);
 	else if (t->kind == TARGET_SESSION)
 		session_page(t, &page);
+	else if (t->kind == TARGET_FOLLOWING)
+		following_page(t, &page);
 	else {
 		sched_lookup_page(t, &page);
 		t->s->target_done(t, false);

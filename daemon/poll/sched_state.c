@@ -56,6 +56,12 @@ void sched_target_free(struct sched_target *t)
 	}
 	free(t->handles);
 	free(t->members);
+	for (size_t i = 0; i < t->n_asked; i++) {
+		free(t->asked[i]);
+		free(t->asked_sent[i]);
+	}
+	free(t->asked);
+	free(t->asked_sent);
 	free(t->account_ids);
 	free(t->key);
 	free(t->arg);
@@ -101,7 +107,8 @@ const char *sched_target_what(const struct sched_target *t, char *buf, size_t si
 	else if (t->arg)
 		snprintf(buf, size, "%s %s", op, t->arg);
 	else
-		snprintf(buf, size, "%s", t->op == NET_OP_OWN ? "own posts" : op);
+		snprintf(buf, size, "%s", t->op == NET_OP_OWN ? "own posts" : t->op == NET_OP_FEED ? "home feed" :
+		         t->op == NET_OP_FOLLOWING ? "check of whom you follow" : op);
 	return buf;
 }
 

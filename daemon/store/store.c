@@ -226,6 +226,17 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"UPDATE notifs SET post_key = CASE WHEN post_key = ?1 THEN ?2 ELSE post_key END,"
 		" subject_id = CASE WHEN subject_id = ?1 THEN ?2 ELSE subject_id END"
 		" WHERE platform = 'mastodon' AND (post_key = ?1 OR subject_id = ?1)",
+	/* The home feed (store_feed.c, schema 012). */
+	[ST_FEED_LIST] =
+		"SELECT stable_id, following, checked_at, joined FROM feed_follows WHERE platform = ?1",
+	[ST_FEED_CHECKED] =
+		"INSERT INTO feed_follows(platform, stable_id, following, checked_at) VALUES (?1, ?2, ?3, ?4)"
+		" ON CONFLICT(platform, stable_id) DO UPDATE SET following = excluded.following,"
+		" checked_at = excluded.checked_at, joined = joined AND excluded.following",
+	[ST_FEED_JOIN] =
+		"UPDATE feed_follows SET joined = 1 WHERE platform = ?1 AND stable_id = ?2 AND following = 1",
+	[ST_FEED_LEAVE_ALL] =
+		"UPDATE feed_follows SET joined = 0 WHERE platform = ?1 AND joined = 1",
 };
 
 int store_error(struct store *s, int rc, const char *what)

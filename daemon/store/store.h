@@ -329,4 +329,25 @@ typedef int (*store_export_fn)(const struct store_export_row *e, void *userdata)
 int store_export_events(struct store *s, int64_t after, uint32_t limit,
                         store_export_fn fn, void *userdata);
 
+/* ---- the home feed (store_feed.c) ---- */
+/* An account the user was asked about on a network: whether the user
+ * follows it there, when that was learnt, whether its new posts are read
+ * through the home feed. */
+struct store_feed_row {
+	const char *stable_id;
+	bool following, joined;
+	int64_t checked_at;
+};
+typedef int (*store_feed_fn)(const struct store_feed_row *row, void *userdata);
+/* Every row of platform; fn's negative return stops and is returned. */
+int store_feed_each(struct store *s, const char *platform, store_feed_fn fn, void *userdata);
+/* What the network said of one account, with the store's time; an account
+ * no longer followed leaves the feed. */
+int store_feed_checked(struct store *s, const char *platform, const char *stable_id, bool following);
+/* The account's own walk caught up with the feed: it is read there now
+ * (only if the user follows it). */
+int store_feed_join(struct store *s, const char *platform, const char *stable_id);
+/* The feed lost posts (a gap): every account goes back to its own walk. */
+int store_feed_leave_all(struct store *s, const char *platform);
+
 #endif

@@ -17,7 +17,7 @@
 
 /* rate buckets and endpoints, indexes into the tables at the end */
 enum { BB_API, BB_SESSION };
-enum { BE_RESOLVE, BE_PROFILE, BE_FEED, BE_SEARCH, BE_NOTIFS, BE_SEEN, BE_CREATE, BE_REFRESH };
+enum { BE_RESOLVE, BE_PROFILE, BE_FEED, BE_SEARCH, BE_NOTIFS, BE_SEEN, BE_CREATE, BE_REFRESH, BE_TIMELINE };
 
 /* --- identifiers: DIDs are the world's (world.c); record keys and CIDs --- */
 
@@ -75,6 +75,13 @@ static void b_profile(struct rctx *c, uint32_t a, int detail)   /* 0 basic, 1 vi
 	jw_kobj(j, "viewer");
 	jw_kbool(j, "muted", false);
 	jw_kbool(j, "blockedBy", false);
+	if (c->authed && feed_follows(f, NET_B, a)) {     /* with a session: whom me follows */
+		char me_did[40], rkey[14];
+		world_did_of(f, 0, me_did);
+		tid(f->end_ms - (int64_t)(util_mix64(a + 9) % DAY_MS), a & 1023, rkey);
+		snprintf(u, sizeof u, "at://%s/app.bsky.graph.follow/%s", me_did, rkey);
+		jw_kstr(j, "following", u);
+	}
 	jw_end(j);
 	jw_karr(j, "labels"); jw_aend(j);
 	clock_iso_ms(f->end_ms - f->span_ms - (int64_t)(util_mix64(a) % (600 * DAY_MS)), ts);
@@ -425,6 +432,7 @@ static void b_get_profiles(struct rq *r, const char *arg)
 
 	if (!b_session(r, false) || !limits_check(r, BB_API) || !b_need(r, "actors"))
 		return;
+	r->rc.authed = rq_bearer(r) != NULL;
 	for (struct evkeyval *e = r->q.tqh_first; e; e = e->next.tqe_next)
 		if (strcmp(e->key, "actors") == 0 && ++n > 25) {
 			b_error(r, 400, "InvalidRequest", "actors must not have more than 25 elements");
@@ -450,29 +458,17 @@ static bool b_cursor_time(struct rq *r, const char *param, uint64_t *out)
 	return true;
 }
 
-static void b_author_feed(struct rq *r, const char *arg)
+/* A feed page of stream s below the request's cursor (a time), with the
+ * next cursor when older items remain. */
+static void b_render_feed(struct rq *r, const struct stream *sp, long limit)
 {
-	struct stream s;
+	const struct stream s = *sp;
 	struct page pg;
 	struct post p;
-	uint32_t a;
 	uint64_t hi;
-	long limit;
 	bool has_hi;
-	const char *filter = rq_param(r, "filter");
 	char ts[32];
 
-	if (!b_session(r, false) || !limits_check(r, BB_API) || !b_need(r, "actor") || !b_limit(r, 50, &limit))
-		return;
-	if (!world_acct_by_actor(r->f, rq_param(r, "actor"), &a)) {
-		b_error(r, 400, "InvalidRequest", "Profile not found");
-		return;
-	}
-	stream_account(&s, r->f, NET_B, a, r->now);
-	if (filter && (strcmp(filter, "posts_no_replies") == 0 || strcmp(filter, "posts_and_author_threads") == 0))
-		s.filter |= F_NO_REPLIES;
-	if (filter && (strcmp(filter, "posts_with_media") == 0 || strcmp(filter, "posts_with_video") == 0))
-		s.n = 0;
 	has_hi = b_cursor_time(r, "cursor", &hi);
 	stream_select(&s, NULL, has_hi ? &hi : NULL, (size_t)limit, false, &pg);
 	rq_json(r, 200);
@@ -496,6 +492,42 @@ static void b_author_feed(struct rq *r, const char *arg)
 		jw_kstr(&r->j, "cursor", ts);
 	jw_end(&r->j);
 	free(pg.idx);
+}
+
+static void b_author_feed(struct rq *r, const char *arg)
+{
+	struct stream s;
+	uint32_t a;
+	long limit;
+	const char *filter = rq_param(r, "filter");
+
+	if (!b_session(r, false) || !limits_check(r, BB_API) || !b_need(r, "actor") || !b_limit(r, 50, &limit))
+		return;
+	if (!world_acct_by_actor(r->f, rq_param(r, "actor"), &a)) {
+		b_error(r, 400, "InvalidRequest", "Profile not found");
+		return;
+	}
+	stream_account(&s, r->f, NET_B, a, r->now);
+	if (filter && (strcmp(filter, "posts_no_replies") == 0 || strcmp(filter, "posts_and_author_threads") == 0))
+		s.filter |= F_NO_REPLIES;
+	if (filter && (strcmp(filter, "posts_with_media") == 0 || strcmp(filter, "posts_with_video") == 0))
+		s.n = 0;
+	b_render_feed(r, &s, limit);
+}
+
+/* getTimeline: the user's home feed, feed.c's window of what me follows. */
+static void b_timeline(struct rq *r, const char *arg)
+{
+	struct stream s;
+	struct refvec rv;
+	long limit;
+
+	if (!b_session(r, true) || !limits_check(r, BB_API) || !b_limit(r, 50, &limit))
+		return;
+	feed_home_refs(r->f, NET_B, r->now, &rv);
+	stream_refs(&s, r->f, NET_B, &rv, r->now);
+	b_render_feed(r, &s, limit);
+	free(rv.v);
 }
 
 static void b_search(struct rq *r, const char *arg)
@@ -910,6 +942,7 @@ static const struct fake_endpoint b_endpoints[] = {
 	[BE_SEEN] = { "bluesky.updateSeen", BB_API },
 	[BE_CREATE] = { "bluesky.createSession", BB_SESSION },
 	[BE_REFRESH] = { "bluesky.refreshSession", BB_API },
+	[BE_TIMELINE] = { "bluesky.getTimeline", BB_API },
 };
 
 static const struct fake_route b_routes[] = {
@@ -922,6 +955,7 @@ static const struct fake_route b_routes[] = {
 	{ BE_SEEN, EVHTTP_REQ_POST, "/xrpc/app.bsky.notification.updateSeen", b_update_seen },
 	{ BE_CREATE, EVHTTP_REQ_POST, "/xrpc/com.atproto.server.createSession", b_create_session },
 	{ BE_REFRESH, EVHTTP_REQ_POST, "/xrpc/com.atproto.server.refreshSession", b_refresh_session },
+	{ BE_TIMELINE, EVHTTP_REQ_GET, "/xrpc/app.bsky.feed.getTimeline", b_timeline },
 };
 
 const struct fake_net bluesky_net = {

@@ -24,6 +24,8 @@
  *   oauth.c                     logging in: Mastodon apps/OAuth, X OAuth 2.0 PKCE
  *   x.c mastodon.c bluesky.c    one network each (Mastodon's several
  *   mastodon_inst.c mastodon.h  instances in a second file, sharing a header)
+ *   feed.c                      whom me follows, home timelines' windows
+ *                               (the networks' files render them)
  *
  * Functions shared between files carry their file's name as a prefix
  * (mastodon_inst.c: minst_). */
@@ -258,6 +260,7 @@ struct fake {
 	size_t ntokens, cap_tokens;
 	uint64_t token_serial;
 	struct oauth *oauth;                  /* logins (oauth.c), NULL until the first */
+	struct feed *feed;                    /* feed.c: whom me follows, home windows */
 	struct rule *rules;
 	struct pending *pendings;
 	struct conn *conns[CONN_BUCKETS];
@@ -438,6 +441,17 @@ bool oauth_ctl(struct rq *r, const char *p);
 /* An X user access token issued by /2/oauth2/token, not expired. */
 bool oauth_x_token_ok(struct fake *f, const char *token, int64_t now);
 void oauth_free(struct fake *f);
+/* ------------------------------------------------ feed.c: me's follows, home timelines */
+
+struct feed;
+/* --follows SPEC, --home-window N (name without dashes); -1: a bad value */
+int feed_option(struct fake *f, const char *name, const char *arg);
+bool feed_follows(struct fake *f, int net, uint32_t a);
+/* The home timeline's window at now: refs of the followed accounts' posts,
+ * oldest first (free out->v). */
+void feed_home_refs(struct fake *f, int net, int64_t now, struct refvec *out);
+bool feed_ctl_serve(struct rq *r, const char *path);
+void feed_free(struct fake *f);
 
 /* ------------------------------------------------ control.c */
 

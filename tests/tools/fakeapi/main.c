@@ -240,6 +240,9 @@ static void usage(FILE *out)
 "  --heavy NAME=COUNT     COUNT posts for one account (me, docN) on every network, over the\n"
 "                         same span (repeatable), e.g. --heavy doc2=3000\n"
 "  --engaged K            doc1..docK interact with me (default 5)\n"
+"  --follows SPEC         me follows these accounts on Mastodon and Bluesky, e.g. 1-4000,4500\n"
+"                         (home timelines, relationships, viewer.following; feed.c)\n"
+"  --home-window N        entries a home timeline serves (default 800)\n"
 "  --tags a,b,c           hashtags used by generated posts (default meded,cardiology,healthequity)\n"
 "  --span-days D          posts spread over D days (default 30)\n"
 "  --span-hours H         ... or over H hours\n"
@@ -373,7 +376,7 @@ static int parse_heavy_arg(struct fake *f, const char *s)
 static int parse_args(struct fake *f, int argc, char **argv)
 {
 	enum { O_PORT = 256, O_PORTFILE, O_SCRIPT, O_GZIP, O_HANG, O_SEED, O_ACC, O_POSTS, O_MY, O_ENG, O_TAGS,
-	       O_SPAN, O_END, O_NOW, O_CLOCK, O_XT, O_MT, O_BP, O_TTL, O_RATE, O_SCALE, O_ANCHOR, O_SPANH, O_HEAVY,
+	       O_SPAN, O_END, O_NOW, O_CLOCK, O_XT, O_MT, O_BP, O_TTL, O_RATE, O_SCALE, O_ANCHOR, O_SPANH, O_HEAVY, O_FOLLOWS, O_HOMEWIN,
 	       O_NET = 1000 };
 	static const struct option core_opts[] = {
 		{ "port", 1, 0, O_PORT }, { "port-file", 1, 0, O_PORTFILE }, { "script", 1, 0, O_SCRIPT },
@@ -385,6 +388,7 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		{ "mastodon-token", 1, 0, O_MT }, { "bsky-password", 1, 0, O_BP }, { "bsky-access-ttl", 1, 0, O_TTL },
 		{ "rate", 1, 0, O_RATE }, { "clock-scale", 1, 0, O_SCALE }, { "clock-anchor", 1, 0, O_ANCHOR },
 		{ "span-hours", 1, 0, O_SPANH }, { "heavy", 1, 0, O_HEAVY },
+		{ "follows", 1, 0, O_FOLLOWS }, { "home-window", 1, 0, O_HOMEWIN },
 		{ 0, 0, 0, 0 },
 	};
 	struct option opts[128];
@@ -423,6 +427,8 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		case O_TAGS: tags = optarg; break;
 		case O_SPAN: okv = util_parse_long(optarg, &span_days) && span_days > 0 && span_days < 3650; break;
 		case O_HEAVY: okv = nheavy < MAX_HEAVY; heavy[nheavy++] = optarg; break;
+		case O_FOLLOWS: okv = feed_option(f, "follows", optarg) == 0; break;
+		case O_HOMEWIN: okv = feed_option(f, "home-window", optarg) == 0; break;
 		case O_SPANH: okv = util_parse_long(optarg, &span_hours) && span_hours > 0 && span_hours < 87600; break;
 		case O_END: okv = clock_parse_arg(optarg, &f->end_ms); end_set = true; break;
 		case O_NOW: okv = clock_parse_arg(optarg, &f->frozen_ms); f->frozen = true; break;
@@ -622,6 +628,7 @@ out:
 		free(f->tokens[i].s);
 	free(f->tokens);
 	index_free(f);
+	feed_free(f);
 	for (int n = 0; n < NNET; n++)
 		if (net_list[n]->teardown)
 			net_list[n]->teardown(f);

@@ -19,7 +19,7 @@
 
 /* rate buckets and endpoints, indexes into the tables at the end */
 enum { MB_API, MB_PAGING };
-enum { ME_LOOKUP, ME_ACCOUNT, ME_STATUSES, ME_TAG, ME_NOTIFS, ME_STATUS };
+enum { ME_LOOKUP, ME_ACCOUNT, ME_STATUSES, ME_TAG, ME_NOTIFS, ME_STATUS, ME_HOME, ME_RELATIONSHIPS };
 
 /* --- ids: (ms << 16) | N, or per instance (mastodon_inst.c) --- */
 
@@ -555,6 +555,55 @@ static void m_status_ep(struct rq *r, const char *id)
 	m_status(&r->rc, &p, 0);
 }
 
+/* The user's home timeline: feed.c's window of what me follows, as this
+ * instance numbers it. */
+static void m_home(struct rq *r, const char *arg)
+{
+	struct stream s;
+	struct refvec rv;
+
+	if (!m_auth(r, true) || !m_rate_check(r))
+		return;
+	feed_home_refs(r->f, NET_M, r->now, &rv);
+	stream_refs(&s, r->f, NET_M, &rv, r->now);
+	minst_refs_stream(&s, r->view);
+	m_render_statuses(r, &s, m_limit(r, 20, 40));
+	free(rv.v);
+}
+
+/* relationships?id[]=…: unknown ids are left out, as Mastodon does. */
+static void m_relationships(struct rq *r, const char *arg)
+{
+	uint32_t a;
+
+	if (!m_auth(r, true) || !m_rate_check(r))
+		return;
+	rq_json(r, 200);
+	jw_arr(&r->j);
+	for (struct evkeyval *e = r->q.tqh_first; e; e = e->next.tqe_next) {
+		if ((strcmp(e->key, "id[]") && strcmp(e->key, "id")) || !m_account_id(r, e->value, &a))
+			continue;
+		jw_obj(&r->j);
+		jw_kstr(&r->j, "id", e->value);
+		jw_kbool(&r->j, "following", feed_follows(r->f, NET_M, a));
+		jw_kbool(&r->j, "showing_reblogs", true);
+		jw_kbool(&r->j, "notifying", false);
+		jw_karr(&r->j, "languages"); jw_aend(&r->j);
+		jw_kbool(&r->j, "followed_by", false);
+		jw_kbool(&r->j, "blocking", false);
+		jw_kbool(&r->j, "blocked_by", false);
+		jw_kbool(&r->j, "muting", false);
+		jw_kbool(&r->j, "muting_notifications", false);
+		jw_kbool(&r->j, "requested", false);
+		jw_kbool(&r->j, "requested_by", false);
+		jw_kbool(&r->j, "domain_blocking", false);
+		jw_kbool(&r->j, "endorsed", false);
+		jw_kstr(&r->j, "note", "");
+		jw_end(&r->j);
+	}
+	jw_aend(&r->j);
+}
+
 static unsigned m_types_mask(struct rq *r, const char *key)
 {
 	static const struct { const char *name; unsigned bits; } map[] = {
@@ -675,16 +724,20 @@ static const struct fake_endpoint m_endpoints[] = {
 	[ME_TAG] = { "mastodon.timelines_tag", MB_API },
 	[ME_NOTIFS] = { "mastodon.notifications", MB_API },
 	[ME_STATUS] = { "mastodon.status", MB_API },
+	[ME_HOME] = { "mastodon.timelines_home", MB_API },
+	[ME_RELATIONSHIPS] = { "mastodon.relationships", MB_API },
 };
 
 /* "accounts/lookup" before "accounts/:id", which would take "lookup" for an id */
 static const struct fake_route m_routes[] = {
 	{ ME_LOOKUP, EVHTTP_REQ_GET, "/api/v1/accounts/lookup", m_lookup },
+	{ ME_RELATIONSHIPS, EVHTTP_REQ_GET, "/api/v1/accounts/relationships", m_relationships },
 	{ ME_STATUSES, EVHTTP_REQ_GET, "/api/v1/accounts/*/statuses", m_statuses },
 	{ ME_ACCOUNT, EVHTTP_REQ_GET, "/api/v1/accounts/*", m_account_ep },
 	{ ME_TAG, EVHTTP_REQ_GET, "/api/v1/timelines/tag/*", m_tag },
 	{ ME_NOTIFS, EVHTTP_REQ_GET, "/api/v1/notifications", m_notifications },
 	{ ME_STATUS, EVHTTP_REQ_GET, "/api/v1/statuses/*", m_status_ep },
+	{ ME_HOME, EVHTTP_REQ_GET, "/api/v1/timelines/home", m_home },
 };
 
 const struct fake_net mastodon_net = {
