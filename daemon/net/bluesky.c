@@ -99,7 +99,7 @@ static bool b_is_session(enum net_op op)
 static int b_rate_key(const struct net_config *cfg, enum net_op op, char *out, size_t size)
 {
 	bool pds = b_is_session(op) || op == NET_OP_TAG || op == NET_OP_INTERACTIONS ||
-		   op == NET_OP_FEED || op == NET_OP_FOLLOWING;
+		   op == NET_OP_FEED || op == NET_OP_FOLLOW_CHECK;
 	int r = net_rate_key_origin(pds ? cfg->pds_base : cfg->api_base, out, size);
 	size_t n = r < 0 ? 0 : strlen(out);
 
@@ -115,7 +115,7 @@ static int b_rate_key(const struct net_config *cfg, enum net_op op, char *out, s
  * always; public reads only when the configured AppView is the PDS itself. */
 static bool b_sends_token(const struct net_config *cfg, enum net_op op)
 {
-	if (op == NET_OP_TAG || op == NET_OP_INTERACTIONS || op == NET_OP_FEED || op == NET_OP_FOLLOWING)
+	if (op == NET_OP_TAG || op == NET_OP_INTERACTIONS || op == NET_OP_FEED || op == NET_OP_FOLLOW_CHECK)
 		return true;
 	return !b_is_session(op) && net_has(cfg->token) && net_has(cfg->pds_base) &&
 	       net_url_same_origin(cfg->api_base, cfg->pds_base);
@@ -128,7 +128,7 @@ static bool b_can(const struct net_config *cfg, enum net_op op)
 		return true;
 	case NET_OP_OWN:
 		return net_has(cfg->me_id) || net_has(cfg->me);
-	case NET_OP_TAG: case NET_OP_INTERACTIONS: case NET_OP_FEED: case NET_OP_FOLLOWING:
+	case NET_OP_TAG: case NET_OP_INTERACTIONS: case NET_OP_FEED: case NET_OP_FOLLOW_CHECK:
 		return net_has(cfg->token) && net_has(cfg->pds_base);
 	case NET_OP_SESSION_CREATE:
 		return net_has(cfg->identifier) && net_has(cfg->password) && net_has(cfg->pds_base);
@@ -294,7 +294,7 @@ static int b_build_page(const struct net_config *cfg, const char *target,
 
 /* getProfiles with the user's session: viewer.following says who the
  * user follows. */
-static int b_build_following(const struct net_config *cfg, const char *const *ids, size_t n,
+static int b_build_follow_check(const struct net_config *cfg, const char *const *ids, size_t n,
 			     struct net_request *req, size_t *n_used)
 {
 	struct strbuf b = STRBUF_INIT;
@@ -310,7 +310,7 @@ static int b_build_following(const struct net_config *cfg, const char *const *id
 	for (size_t i = 0; i < n; i++)
 		net_url_param(&b, "actors", ids[i]);
 	*n_used = n;
-	return b_finish(cfg, req, NET_OP_FOLLOWING, &b);
+	return b_finish(cfg, req, NET_OP_FOLLOW_CHECK, &b);
 }
 
 static int b_build_session(const struct net_config *cfg, enum net_op op, struct net_request *req)
@@ -1114,7 +1114,7 @@ static int b_parse_body(enum net_op op, const struct net_response *resp, const c
 			  op == NET_OP_TAG ? "posts" : "feed";
 	const cJSON *arr;
 
-	if (op == NET_OP_LOOKUP || op == NET_OP_FOLLOWING)
+	if (op == NET_OP_LOOKUP || op == NET_OP_FOLLOW_CHECK)
 		return b_lookup(body, pg);
 	if (b_is_session(op))
 		return b_session(body, resp->now, pg);
@@ -1162,9 +1162,9 @@ const struct net_platform net_bluesky = {
 	.enabled_by_default = true,
 	.max_batch = 0,
 	.max_lookup = BSKY_LOOKUP_MAX,
-	.max_following = BSKY_LOOKUP_MAX,
+	.max_follow_check = BSKY_LOOKUP_MAX,
 	.can = b_can,
-	.build_following = b_build_following,
+	.build_follow_check = b_build_follow_check,
 	.build_lookup = b_build_lookup,
 	.build_page = b_build_page,
 	.build_session = b_build_session,

@@ -182,7 +182,7 @@ static bool m_can(const struct net_config *cfg, enum net_op op)
 		return !cfg->foreign;
 	case NET_OP_OWN:
 		return !cfg->foreign && net_has(cfg->me_id);
-	case NET_OP_INTERACTIONS: case NET_OP_FEED: case NET_OP_FOLLOWING:
+	case NET_OP_INTERACTIONS: case NET_OP_FEED: case NET_OP_FOLLOW_CHECK:
 		return !cfg->foreign && net_has(cfg->token);
 	default:
 		return false;
@@ -281,9 +281,9 @@ static int m_build_feed(const struct net_config *cfg, const struct net_walk *w,
 }
 
 /* Relationships take the configured server's own numbers for accounts. */
-#define M_FOLLOWING_MAX 40
+#define M_FOLLOW_CHECK_MAX 40
 
-static int m_build_following(const struct net_config *cfg, const char *const *ids, size_t n,
+static int m_build_follow_check(const struct net_config *cfg, const char *const *ids, size_t n,
 			     struct net_request *req, size_t *n_used)
 {
 	struct strbuf b = STRBUF_INIT;
@@ -297,7 +297,7 @@ static int m_build_following(const struct net_config *cfg, const char *const *id
 	for (size_t i = 0; i < n; i++)
 		net_url_param(&b, "id[]", ids[i]);
 	*n_used = n;
-	return m_finish(cfg, req, NET_OP_FOLLOWING, &b);
+	return m_finish(cfg, req, NET_OP_FOLLOW_CHECK, &b);
 }
 
 static int m_build_page(const struct net_config *cfg, const char *target,
@@ -944,7 +944,7 @@ static int m_parse_body(const struct m_ctx *cx, enum net_op op, const struct net
 	const char *max_id = NULL, *min_id = NULL;
 	int r;
 
-	if (op == NET_OP_FOLLOWING)
+	if (op == NET_OP_FOLLOW_CHECK)
 		return m_relationships(body, pg);
 	if (op == NET_OP_LOOKUP) {
 		if (!cJSON_IsObject(body)) {
@@ -1020,10 +1020,10 @@ const struct net_platform net_mastodon = {
 	.enabled_by_default = true,
 	.max_batch = 0,
 	.max_lookup = 1,
-	.max_following = M_FOLLOWING_MAX,
+	.max_follow_check = M_FOLLOW_CHECK_MAX,
 	.upward_walks = true,
 	.can = m_can,
-	.build_following = m_build_following,
+	.build_follow_check = m_build_follow_check,
 	.build_lookup = m_build_lookup,
 	.build_page = m_build_page,
 	.parse = m_parse,

@@ -117,7 +117,7 @@ int net_build_batch(const struct net_platform *p, const struct net_config *cfg,
 	return built(cfg, req, p->build_batch(cfg, handles, n, w, req, n_used));
 }
 
-int net_build_following(const struct net_platform *p, const struct net_config *cfg,
+int net_build_follow_check(const struct net_platform *p, const struct net_config *cfg,
 			const char *const *ids, size_t n, struct net_request *req, size_t *n_used)
 {
 	size_t dummy;
@@ -130,12 +130,12 @@ int net_build_following(const struct net_platform *p, const struct net_config *c
 	*n_used = 0;
 	if (!p || !cfg || !ids || !n || !net_has(cfg->api_base))
 		return -EINVAL;
-	if (!p->build_following || !p->max_following)
+	if (!p->build_follow_check || !p->max_follow_check)
 		return -ENOTSUP;
-	for (size_t i = 0; i < n && i < p->max_following; i++)
+	for (size_t i = 0; i < n && i < p->max_follow_check; i++)
 		if (!net_has(ids[i]))
 			return -EINVAL;
-	return built(cfg, req, p->build_following(cfg, ids, n < p->max_following ? n : p->max_following,
+	return built(cfg, req, p->build_follow_check(cfg, ids, n < p->max_follow_check ? n : p->max_follow_check,
 						  req, n_used));
 }
 

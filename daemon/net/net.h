@@ -40,8 +40,8 @@
  *                        follows there posted and reposted, newest first
  *                        (Mastodon timelines/home, Bluesky getTimeline, X
  *                        reverse_chronological), with the user's credential
- *   NET_OP_FOLLOWING     which of these accounts the user follows there
- *                        (build_following; Mastodon relationships by the
+ *   NET_OP_FOLLOW_CHECK     which of these accounts the user follows there
+ *                        (build_follow_check; Mastodon relationships by the
  *                        configured server's local ids, Bluesky getProfiles
  *                        viewer.following by DID) → accounts, .following set
  *
@@ -144,7 +144,7 @@ enum net_op {
 	NET_OP_SESSION_REFRESH,
 	NET_OP_HISTORY,
 	NET_OP_FEED,
-	NET_OP_FOLLOWING,
+	NET_OP_FOLLOW_CHECK,
 };
 
 /* What the caller knows about the user and the network. Strings are
@@ -286,7 +286,7 @@ struct net_account {
 	                              same from every instance; local_id the instance's
 	                              number, for its URLs); NULL: id */
 	int64_t n_posts;           /* posts the server says it has; -1 unknown */
-	bool following;            /* FOLLOWING: the user follows it on this network */
+	bool following;            /* FOLLOW_CHECK: the user follows it on this network */
 };
 
 /* Bluesky session (NET_OP_SESSION_*), or X's OAuth 2.0 user token
@@ -356,7 +356,7 @@ struct net_platform {
 	bool enabled_by_default;   /* read without any credential */
 	size_t max_batch;          /* handles per build_batch request; 0 = none */
 	size_t max_lookup;         /* keys per build_lookup request */
-	size_t max_following;      /* ids per build_following request; 0 = none */
+	size_t max_follow_check;      /* ids per build_follow_check request; 0 = none */
 	bool upward_walks;         /* ACCOUNT, OWN, TAG and INTERACTIONS walks go up from
 	                              the watermark, so new_watermark may be stored
 	                              before w.done (Mastodon; see Back-fill) */
@@ -375,10 +375,10 @@ struct net_platform {
 			   const struct net_walk *w, struct net_request *req, size_t *n_used);
 	int (*build_session)(const struct net_config *cfg, enum net_op op,
 			     struct net_request *req);
-	/* FOLLOWING: whether the user follows ids[0 .. *n_used) (at most
-	 * max_following): stable ids, or the configured server's local ids
+	/* FOLLOW_CHECK: whether the user follows ids[0 .. *n_used) (at most
+	 * max_follow_check): stable ids, or the configured server's local ids
 	 * where the network numbers accounts per server (Mastodon). */
-	int (*build_following)(const struct net_config *cfg, const char *const *ids, size_t n,
+	int (*build_follow_check)(const struct net_config *cfg, const char *const *ids, size_t n,
 			       struct net_request *req, size_t *n_used);
 	/* Fills page (already zeroed, rate already read) and advances w. */
 	int (*parse)(const struct net_config *cfg, enum net_op op,
@@ -447,7 +447,7 @@ int net_build_batch(const struct net_platform *p, const struct net_config *cfg,
 		    struct net_request *req, size_t *n_used);
 int net_build_session(const struct net_platform *p, const struct net_config *cfg,
 		      enum net_op op, struct net_request *req);
-int net_build_following(const struct net_platform *p, const struct net_config *cfg,
+int net_build_follow_check(const struct net_platform *p, const struct net_config *cfg,
 			const char *const *ids, size_t n, struct net_request *req, size_t *n_used);
 void net_request_clear(struct net_request *req);
 

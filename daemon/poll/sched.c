@@ -210,7 +210,7 @@ static int add_feed_targets(struct build *b, struct sched_platform *p)
 		return -ENOMEM;
 	if (!(n = sched_feed_take_checks(p, &stable, &sent)))
 		return 0;
-	if (!(t = add_target(b, p, TARGET_FOLLOWING, NET_OP_FOLLOWING, "following", NULL, 3600))) {
+	if (!(t = add_target(b, p, TARGET_FOLLOW_CHECK, NET_OP_FOLLOW_CHECK, "following", NULL, 3600))) {
 		for (size_t i = 0; i < n; i++) {
 			free(stable[i]);
 			free(sent[i]);

@@ -3,7 +3,7 @@
  * user also follows on the network.
  *
  * Whom the user follows is asked for the followed accounts only, in batches
- * (FOLLOWING), again after SCHED_FEED_RECHECK, and kept in the store. An
+ * (FOLLOW_CHECK), again after SCHED_FEED_RECHECK, and kept in the store. An
  * account joins the feed with the commit of a walk of its own that began
  * after the feed's watermark was stored (so nothing lies between the two);
  * from then on the feed walk brings its posts and it has no walk of its
@@ -73,11 +73,11 @@ static bool feed_possible(const struct sched_platform *p)
 {
 	struct net_config cfg;
 
-	if (!p->cfg->enabled || !p->cfg->home_feed || !p->net->can || !p->net->build_following ||
-	    !p->net->max_following)
+	if (!p->cfg->enabled || !p->cfg->home_feed || !p->net->can || !p->net->build_follow_check ||
+	    !p->net->max_follow_check)
 		return false;
 	sched_creds_net_config(p, &cfg);
-	return p->net->can(&cfg, NET_OP_FEED) && p->net->can(&cfg, NET_OP_FOLLOWING);
+	return p->net->can(&cfg, NET_OP_FEED) && p->net->can(&cfg, NET_OP_FOLLOW_CHECK);
 }
 
 static int on_row(const struct store_feed_row *row, void *userdata)
@@ -128,7 +128,7 @@ static int push_own(struct sched_feed *f, const char *id)
 	return (f->own[f->n_own] = strdup(id)) ? (int)++f->n_own : -ENOMEM;
 }
 
-/* The id the network takes in FOLLOWING: Mastodon the configured server's
+/* The id the network takes in FOLLOW_CHECK: Mastodon the configured server's
  * number (unknown until a lookup there gave it: not asked then). */
 static char *sent_id(struct sched_platform *p, const char *stable_id)
 {
@@ -232,13 +232,13 @@ static void asked_clear(struct sched_target *t)
 
 /* The ids sent are kept with the target: a rebuild may hand it a new list
  * while the request is out. */
-int sched_feed_build_following(struct sched_target *t, const struct net_config *cfg,
+int sched_feed_build_follow_check(struct sched_target *t, const struct net_config *cfg,
                                struct net_request *req)
 {
 	int r;
 
 	asked_clear(t);
-	r = net_build_following(t->p->net, cfg, (const char *const *)t->members, t->n_handles, req, &t->n_used);
+	r = net_build_follow_check(t->p->net, cfg, (const char *const *)t->members, t->n_handles, req, &t->n_used);
 	if (r < 0)
 		return r;
 	if (!(t->asked = calloc(t->n_used, sizeof *t->asked)) ||

@@ -44,7 +44,7 @@ enum target_kind {
 	TARGET_ME,        /* resolve the user's own handle */
 	TARGET_SESSION,   /* Bluesky createSession / refreshSession */
 	TARGET_HISTORY,   /* back-fill of one account: a page at a time, downwards */
-	TARGET_FOLLOWING, /* whether the user follows accounts on the network (home feed) */
+	TARGET_FOLLOW_CHECK, /* whether the user follows accounts on the network (home feed) */
 };
 
 /* One rate budget as the network keys it (X an endpoint, Mastodon an
@@ -154,7 +154,7 @@ struct sched_target {
 	char *home_refused;               /* the id its home did not know: read it elsewhere */
 	int64_t home_posts;               /* posts its home says it has (this run); -1 unknown */
 	int64_t started;                  /* WALK: when its walk began (joining the home feed) */
-	char **asked, **asked_sent;       /* FOLLOWING: the ids of the request in flight */
+	char **asked, **asked_sent;       /* FOLLOW_CHECK: the ids of the request in flight */
 	size_t n_asked;
 };
 
@@ -299,12 +299,12 @@ bool sched_feed_followed(const struct sched_platform *p, const char *stable_id);
 /* The rebuild is done: true when the feed target belongs in the list (the
  * user follows someone there). */
 bool sched_feed_end(struct sched_platform *p);
-/* Hands the accounts to ask about to a FOLLOWING target (its handles and
+/* Hands the accounts to ask about to a FOLLOW_CHECK target (its handles and
  * members); 0 when there are none. */
 size_t sched_feed_take_checks(struct sched_platform *p, char ***stable, char ***sent);
-int sched_feed_build_following(struct sched_target *t, const struct net_config *cfg,
+int sched_feed_build_follow_check(struct sched_target *t, const struct net_config *cfg,
                                struct net_request *req);
-/* An answer to FOLLOWING, stored: 1 when another batch is to be asked,
+/* An answer to FOLLOW_CHECK, stored: 1 when another batch is to be asked,
  * 0 when all were (a rebuild is pending), -errno. */
 int sched_feed_following_page(struct sched_target *t, const struct net_page *page);
 /* The posts of a feed page to ingest (pointers into page, caller frees

@@ -102,8 +102,8 @@ static int build(struct sched_target *t, struct net_request *req)
 		return net_build_session(p->net, &cfg, t->op, req);
 	case TARGET_HISTORY:
 		return net_build_page(p->net, &cfg, t->local_id ? t->local_id : t->arg, &t->walk, req);
-	case TARGET_FOLLOWING:
-		return sched_feed_build_following(t, &cfg, req);
+	case TARGET_FOLLOW_CHECK:
+		return sched_feed_build_follow_check(t, &cfg, req);
 	}
 	return -EINVAL;
 }
@@ -748,7 +748,7 @@ static void on_done(struct http_response *resp, void *userdata)
 		history_page(t, &page);
 	else if (t->kind == TARGET_SESSION)
 		session_page(t, &page);
-	else if (t->kind == TARGET_FOLLOWING)
+	else if (t->kind == TARGET_FOLLOW_CHECK)
 		following_page(t, &page);
 	else {
 		sched_lookup_page(t, &page);

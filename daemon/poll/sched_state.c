@@ -108,7 +108,7 @@ const char *sched_target_what(const struct sched_target *t, char *buf, size_t si
 		snprintf(buf, size, "%s %s", op, t->arg);
 	else
 		snprintf(buf, size, "%s", t->op == NET_OP_OWN ? "own posts" : t->op == NET_OP_FEED ? "home feed" :
-		         t->op == NET_OP_FOLLOWING ? "check of whom you follow" : op);
+		         t->op == NET_OP_FOLLOW_CHECK ? "check of whom you follow" : op);
 	return buf;
 }
 

@@ -111,8 +111,8 @@ static void test_mastodon_build(const struct net_platform *M)
 	free(url);
 	anon.token = NULL;
 	foreign.foreign = true;
-	ok(!M->can(&anon, NET_OP_FEED) && !M->can(&anon, NET_OP_FOLLOWING), "mastodon: no token, no feed");
-	ok(!M->can(&foreign, NET_OP_FEED) && M->can(&mcfg, NET_OP_FEED) && M->can(&mcfg, NET_OP_FOLLOWING),
+	ok(!M->can(&anon, NET_OP_FEED) && !M->can(&anon, NET_OP_FOLLOW_CHECK), "mastodon: no token, no feed");
+	ok(!M->can(&foreign, NET_OP_FEED) && M->can(&mcfg, NET_OP_FEED) && M->can(&mcfg, NET_OP_FOLLOW_CHECK),
 	   "mastodon: only the user's own server");
 	free(feed_url(M, &anon, NULL, &rc));
 	is_int(rc, -ENOKEY, "mastodon: building without a token: -ENOKEY");
@@ -121,14 +121,14 @@ static void test_mastodon_build(const struct net_platform *M)
 		ids[i] = "7";
 	ids[0] = "1";
 	ids[1] = "22";
-	is_int(net_build_following(M, &mcfg, ids, 41, &req, &used), 0, "mastodon: relationships built");
+	is_int(net_build_follow_check(M, &mcfg, ids, 41, &req, &used), 0, "mastodon: relationships built");
 	ok(req.url && strncmp(req.url, "https://med.example/api/v1/accounts/relationships?id[]=1&id[]=22&", 65) == 0,
 	   "mastodon: id[] of the server's own numbers");
 	is_int((long)used, 40, "mastodon: 40 ids a request");
 	ok(has_auth(&req), "mastodon: with the token");
 	net_request_clear(&req);
 	ids[0] = "doc1@med.example";
-	is_int(net_build_following(M, &mcfg, ids, 2, &req, &used), -EINVAL, "mastodon: an acct is not an id there");
+	is_int(net_build_follow_check(M, &mcfg, ids, 2, &req, &used), -EINVAL, "mastodon: an acct is not an id there");
 	net_request_clear(&req);
 }
 
@@ -191,7 +191,7 @@ static void test_mastodon_relationships(const struct net_platform *M)
 {
 	struct net_page pg;
 
-	parse_body(M, &mcfg, NET_OP_FOLLOWING,
+	parse_body(M, &mcfg, NET_OP_FOLLOW_CHECK,
 	           "[{\"id\":\"1\",\"following\":true,\"showing_reblogs\":true},{\"id\":\"22\",\"following\":false},"
 	           "{\"id\":\"3\"}]", NULL, &pg);
 	is_int((long)pg.n_accounts, 2, "mastodon: two relationships");
@@ -199,7 +199,7 @@ static void test_mastodon_relationships(const struct net_platform *M)
 	is_str(pg.n_accounts ? pg.accounts[1].local_id : NULL, "22", "mastodon: by the server's number");
 	is_int((long)pg.n_invalid, 1, "mastodon: one without \"following\" skipped");
 	net_page_clear(&pg);
-	parse_body(M, &mcfg, NET_OP_FOLLOWING, "{\"error\":\"x\"}", NULL, &pg);
+	parse_body(M, &mcfg, NET_OP_FOLLOW_CHECK, "{\"error\":\"x\"}", NULL, &pg);
 	is_int(pg.err.code, NET_ERR_MALFORMED, "mastodon: not an array: malformed");
 	net_page_clear(&pg);
 }
@@ -223,23 +223,23 @@ static void test_bluesky(const struct net_platform *B)
 	net_rate_key(B, &bcfg, NET_OP_FEED, key, sizeof key);
 	is_str(key, "https://pds.example", "bluesky: the PDS's budget");
 	anon.token = NULL;
-	ok(!B->can(&anon, NET_OP_FEED) && !B->can(&anon, NET_OP_FOLLOWING) && B->can(&bcfg, NET_OP_FEED),
+	ok(!B->can(&anon, NET_OP_FEED) && !B->can(&anon, NET_OP_FOLLOW_CHECK) && B->can(&bcfg, NET_OP_FEED),
 	   "bluesky: no session, no feed");
 	for (int i = 0; i < 30; i++)
 		ids[i] = "did:plc:bob";
-	is_int(net_build_following(B, &bcfg, ids, 30, &req, &used), 0, "bluesky: getProfiles built");
+	is_int(net_build_follow_check(B, &bcfg, ids, 30, &req, &used), 0, "bluesky: getProfiles built");
 	ok(req.url && strncmp(req.url, "https://pds.example/xrpc/app.bsky.actor.getProfiles?actors=did%3Aplc%3Abob&", 75) == 0 &&
 	   has_auth(&req), "bluesky: at the PDS with the session (viewer fields)");
 	is_int((long)used, 25, "bluesky: 25 actors a request");
 	net_request_clear(&req);
 
-	if (parse_real(B, &bcfg, "bluesky/get-profiles-1.json", NET_OP_FOLLOWING, NULL, &pg) == 0) {
+	if (parse_real(B, &bcfg, "bluesky/get-profiles-1.json", NET_OP_FOLLOW_CHECK, NULL, &pg) == 0) {
 		ok(pg.n_accounts == 1 && pg.accounts[0].following, "bluesky real: viewer.following read");
 	} else {
 		ok(true, "# SKIP no real fixtures");
 	}
 	net_page_clear(&pg);
-	parse_body(B, &bcfg, NET_OP_FOLLOWING,
+	parse_body(B, &bcfg, NET_OP_FOLLOW_CHECK,
 	           "{\"profiles\":[{\"did\":\"did:plc:a\",\"handle\":\"a.example\",\"viewer\":{\"muted\":false}}]}", NULL, &pg);
 	ok(pg.n_accounts == 1 && !pg.accounts[0].following, "bluesky: no viewer.following, not followed");
 	net_page_clear(&pg);
@@ -275,7 +275,7 @@ static void test_x(const struct net_platform *X)
 	char *url, key[NET_RATE_KEY_MAX];
 	int rc;
 
-	ok(!X->can(&xc, NET_OP_FEED) && !X->build_following, "x: no home feed with the app bearer");
+	ok(!X->can(&xc, NET_OP_FEED) && !X->build_follow_check, "x: no home feed with the app bearer");
 	url = feed_url(X, &xc, NULL, &rc);
 	ok(url && strncmp(url, "https://api.x.com/2/users/42/timelines/reverse_chronological?max_results=100&since_id=1&", 85) == 0,
 	   "x: reverse_chronological of the user, since the watermark");
