@@ -65,5 +65,6 @@ int ctl_mute(struct ctl *ctl, int argc, char **argv);
 int ctl_unmute(struct ctl *ctl, int argc, char **argv);
 int ctl_mutes(struct ctl *ctl, int argc, char **argv);
 int ctl_export(struct ctl *ctl, int argc, char **argv);
+int ctl_sources(struct ctl *ctl, int argc, char **argv);
 
 #endif

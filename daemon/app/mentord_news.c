@@ -7,12 +7,17 @@
 #include "app/mentord.h"
 #include "bus/bus.h"
 #include "ledger/ledger.h"
+#include "mentors/mentor_cache.h"
 #include "notify/notifier.h"
 #include "poll/sched.h"
 
 static void on_activity(void *data, const struct sched_activity *a)
 {
 	struct mentord *m = data;
+	/* A source's posts are stored and feed suggestions; they are not a
+	 * mentor's activity to signal or announce. */
+	if (mentor_cache_is_source(m->mentors, a->mentor_id))
+		return;
 	bus_emit_activity(m->bus, a->mentor_id, a->kind, a->platform, a->url, a->text, a->at);
 	notifier_activity(m->notify, a->mentor_id, a->kind, a->platform, a->url, a->text);
 }
@@ -20,6 +25,8 @@ static void on_activity(void *data, const struct sched_activity *a)
 static void on_history(void *data, int64_t mentor_id, const char *tag, const char *platform, unsigned posts)
 {
 	struct mentord *m = data;
+	if (mentor_id > 0 && mentor_cache_is_source(m->mentors, mentor_id))
+		return;
 	notifier_history(m->notify, mentor_id, tag, platform, posts);
 }
 
