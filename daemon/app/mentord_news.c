@@ -10,6 +10,7 @@
 #include "mentors/mentor_cache.h"
 #include "notify/notifier.h"
 #include "poll/sched.h"
+#include "poll/sched_import.h"
 
 static void on_activity(void *data, const struct sched_activity *a)
 {
@@ -55,6 +56,17 @@ void mentord_news_sched(struct mentord *m, struct sched_events *ev)
 		.activity = on_activity, .history = on_history, .round_begun = on_round_begun,
 		.round_done = on_round_done, .counts_changed = on_counts_changed, .data = m,
 	};
+}
+
+static void on_import(void *data, uint64_t job, unsigned fetched, unsigned total, const char *state)
+{
+	struct mentord *m = data;
+	bus_emit_import_progress(m->bus, job, fetched, total, state);
+}
+
+void mentord_news_imports(struct mentord *m, struct sched_import_events *ev)
+{
+	*ev = (struct sched_import_events){ .progress = on_import, .data = m };
 }
 
 static void on_nudge(void *data, const struct ledger_nudge *v, const char *mentor)

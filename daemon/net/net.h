@@ -36,6 +36,16 @@
  *   NET_OP_SESSION_CREATE / NET_OP_SESSION_REFRESH   Bluesky login, refresh
  *   NET_OP_HISTORY       older posts of one followed account (as ACCOUNT), a
  *                        page at a time downwards: back-fill (below)
+ *   NET_OP_FOLLOWING     whom the user follows → accounts (as LOOKUP's, with
+ *                        bio and flags), a page at a time: target is the
+ *                        user's own id on the server read (X user id, DID,
+ *                        Mastodon the instance's number); w.page_token is
+ *                        the next page (Mastodon: max_id of Link rel="next";
+ *                        X: next_token; Bluesky: cursor), w.done when there
+ *                        is none. No watermark: an import reads it all.
+ *                        X refuses it below the tiers that include it (403
+ *                        client-forbidden): NET_ERR_AUTH, scope ENDPOINT,
+ *                        with a message that says so.
  *
  * ## Incremental walks (ACCOUNT, BATCH, TAG, OWN, INTERACTIONS)
  * Each target (account, tag, batch of accounts, own feed, interactions) keeps
@@ -126,6 +136,7 @@ enum net_op {
 	NET_OP_SESSION_CREATE,
 	NET_OP_SESSION_REFRESH,
 	NET_OP_HISTORY,
+	NET_OP_FOLLOWING,
 };
 
 /* What the caller knows about the user and the network. Strings are
@@ -262,6 +273,7 @@ struct net_account {
 	                              same from every instance; local_id the instance's
 	                              number, for its URLs); NULL: id */
 	int64_t n_posts;           /* posts the server says it has; -1 unknown */
+	bool bot, group;           /* Mastodon: an automated account, a group actor */
 };
 
 /* Bluesky session (NET_OP_SESSION_*). Secrets: store in a 0600 file only. */
