@@ -66,5 +66,9 @@ int ctl_unmute(struct ctl *ctl, int argc, char **argv);
 int ctl_mutes(struct ctl *ctl, int argc, char **argv);
 int ctl_export(struct ctl *ctl, int argc, char **argv);
 int ctl_sources(struct ctl *ctl, int argc, char **argv);
+int ctl_import(struct ctl *ctl, int argc, char **argv);
+/* status: import jobs, into doc (JSON "imports") or printed (doc NULL). */
+struct cJSON;
+void ctl_import_status(struct ctl *ctl, struct cJSON *doc);
 
 #endif
