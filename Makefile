@@ -108,6 +108,11 @@ $(BUILD)/tests/test_fuzz_regress: tests/unit/test_fuzz_regress.c $(TCOMMON_OBJ) 
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+# mentorctl's CSV reader, on libcsv.
+$(BUILD)/tests/test_import_csv: tests/unit/test_import_csv.c $(TCOMMON_OBJ) $(BUILD)/ctl/import_csv.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcsv
+
 $(BUILD)/tests/%: tests/tools/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
