@@ -434,12 +434,12 @@ static void b_get_follows(struct rq *r, const char *arg)
 		b_error(r, 400, "InvalidRequest", "limit must be 1..100");
 		return;
 	}
-	if (cur && !util_parse_u64(cur, &(uint64_t){0})) {
+	uint64_t off = 0;
+	if (cur && !util_parse_u64(cur, &off)) {
 		b_error(r, 400, "InvalidRequest", "bad cursor");
 		return;
 	}
-	if (cur)
-		from = (size_t)strtoull(cur, NULL, 10);
+	from = (size_t)off;
 	if (from > n)
 		from = n;
 	if (limit > FOLLOWS_PAGE)

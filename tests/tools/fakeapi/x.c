@@ -801,12 +801,12 @@ static void x_following(struct rq *r, const char *id)
 		rq_raw(r, 400, "application/json", "{\"title\":\"Invalid Request\",\"detail\":\"max_results\"}");
 		return;
 	}
-	if (tok && (tok[0] != 'F' || !util_parse_u64(tok + 1, (uint64_t *)&(uint64_t){0}))) {
+	uint64_t off = 0;
+	if (tok && (tok[0] != 'F' || !util_parse_u64(tok + 1, &off))) {
 		rq_raw(r, 400, "application/json", "{\"title\":\"Invalid Request\",\"detail\":\"pagination_token\"}");
 		return;
 	}
-	if (tok)
-		from = (size_t)strtoull(tok + 1, NULL, 10);
+	from = (size_t)off;
 	if (from > n)
 		from = n;
 	if (max > FOLLOWS_PAGE)
