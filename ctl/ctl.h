@@ -70,5 +70,8 @@ int ctl_import(struct ctl *ctl, int argc, char **argv);
 /* status: import jobs, into doc (JSON "imports") or printed (doc NULL). */
 struct cJSON;
 void ctl_import_status(struct ctl *ctl, struct cJSON *doc);
+/* login NETWORK ..., logout mastodon (login.c) */
+int ctl_login(struct ctl *ctl, int argc, char **argv);
+int ctl_logout(struct ctl *ctl, int argc, char **argv);
 
 #endif

@@ -7,7 +7,7 @@
 # they contain spaces; type a prefix yourself.
 
 _mentorctl_commands="status follow unfollow sources import link unlink track untrack mentors show why log
-stage suggest dismiss nudges check watch poll mute unmute mutes export reload"
+stage suggest dismiss nudges check watch poll mute unmute mutes export reload login logout"
 _mentorctl_platforms="x mastodon bluesky"
 
 # Runs the mentorctl being completed (it may be ./build/mentorctl).
@@ -69,9 +69,11 @@ _mentorctl_options()
         check)   echo "--accept" ;;
         mute)    echo "--for" ;;
         export)  echo "--format" ;;
+        login)   echo "--no-browser --pds --password-stdin --api --user --client-id --port --config" ;;
+        logout)  echo "--config" ;;
     esac
 }
-_mentorctl_argopts=" --timeout --name --mentor --history --platform --sort --events --note --when --limit --accept --for --format --csv --match "
+_mentorctl_argopts=" --timeout --name --mentor --history --platform --sort --events --note --when --limit --accept --for --format --csv --match --pds --api --client-id --port --config "
 
 # Completes the value of option $1; returns 1 when $1 takes none.
 _mentorctl_optarg()
@@ -84,7 +86,8 @@ _mentorctl_optarg()
         --mentor)   COMPREPLY=($(compgen -W "$(_mentorctl_ids)" -- "$cur")) ;;
         --for)      COMPREPLY=($(compgen -W "1h 8h 1d 1w" -- "$cur")) ;;
         --csv)      COMPREPLY=($(compgen -f -X '!*.csv' -- "$cur")) ;;
-        --timeout|--name|--note|--events|--limit|--accept|--match) COMPREPLY=() ;;
+        --config)   COMPREPLY=($(compgen -f -- "$cur")) ;;
+        --timeout|--name|--note|--events|--limit|--accept|--match|--pds|--api|--client-id|--port) COMPREPLY=() ;;
         *) return 1 ;;
     esac
     return 0
@@ -103,6 +106,8 @@ _mentorctl_positional()
         link:1|unlink:1|show:1|why:1|log:1|stage:1|mute:1|unmute:1) list=$(_mentorctl_mentors) ;;
         log:2)       list="met email call meeting dm note" ;;
         stage:2)     list="follow participate establish connected dormant auto" ;;
+        login:1)     list=$_mentorctl_platforms ;;
+        logout:1)    list=mastodon ;;
     esac
     COMPREPLY=($(compgen -W "$list" -- "$cur"))
 }

@@ -37,6 +37,9 @@ static const struct ctl_command commands[] = {
 	{ "check",    "[TEXT | -] [--accept FINGERPRINT]...",      ctl_check },
 	{ "export",   "[--format json|csv]",                       ctl_export },
 	{ "reload",   "",                                          ctl_reload },
+	{ "login",    "mastodon INSTANCE [--no-browser] | bluesky HANDLE [--pds URL] [--password-stdin] |\n"
+	  "            x [--api URL] | x --user --client-id ID [--port N] [--no-browser]", ctl_login },
+	{ "logout",   "mastodon",                                  ctl_logout },
 };
 
 static void usage(FILE *f)
@@ -47,10 +50,11 @@ static void usage(FILE *f)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].usage);
 	fprintf(f, "\nOptions:\n"
 	           "  --json             machine-readable output\n"
-	           "  --timeout SECONDS  how long to wait for the daemon (default 25)\n"
+	           "  --timeout SECONDS  how long to wait for the daemon (default 25; login: each request, 30)\n"
 	           "  --version          print the version\n"
 	           "  --help             this help\n"
-	           "\nExit codes: 0 ok, 1 daemon reported an error, 2 usage error, 3 daemon not reachable.\n");
+	           "\nExit codes: 0 ok, 1 daemon reported an error (or a login failed), 2 usage error,\n"
+	           "3 daemon not reachable.\n");
 }
 
 static int parse_timeout(const char *s, uint64_t *usec)

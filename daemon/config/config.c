@@ -20,7 +20,7 @@
 static void platform_clear(struct config_platform *p)
 {
 	free(p->name); free(p->api_base); free(p->pds_base); free(p->instance_override); free(p->token_file);
-	free(p->app_password_file); free(p->me); free(p->identifier);
+	free(p->app_password_file); free(p->me); free(p->identifier); free(p->user_token_file);
 	memset(p, 0, sizeof *p);
 }
 
@@ -313,6 +313,11 @@ static int platform_key(struct parser *p, const char *k, const char *v)
 		return set_string(p, &pl->token_file, v, true);
 	if (strcmp(k, "app_password_file") == 0)
 		return set_string(p, &pl->app_password_file, v, true);
+	if (strcmp(k, "user_token_file") == 0) {
+		if (strcmp(pl->name, "x") != 0)
+			return fail(p, "user_token_file: only [x] has one (mentorctl login x --user)");
+		return set_string(p, &pl->user_token_file, v, true);
+	}
 	if (strcmp(k, "me") == 0 || strcmp(k, "identifier") == 0) {
 		if (strlen(v) > 253 || strpbrk(v, " \t"))
 			return fail(p, "%s: not a handle: '%s'", k, v);

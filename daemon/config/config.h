@@ -28,6 +28,8 @@ struct config_platform {
 	                            (networks whose accounts live on many servers) */
 	char *token_file;        /* secret file paths (~ expanded), may be NULL */
 	char *app_password_file;
+	char *user_token_file;   /* X: OAuth 2.0 user token (JSON, 0600; rewritten
+	                            when mentord refreshes it), may be NULL */
 	char *me;                /* the user's own handle on that network */
 	char *identifier;        /* Bluesky login identifier */
 };

@@ -264,6 +264,8 @@ void net_session_clear(struct net_session *s)
 	free_secret(s->access_jwt);
 	free_secret(s->refresh_jwt);
 	free(s->pds_base);
+	free(s->client_id);
+	free(s->token_url);
 	*s = (struct net_session){ 0 };
 }
 

@@ -148,7 +148,12 @@ struct net_config {
 	const char *token;         /* Bearer credential for reads: X app bearer (required),
 	                              Mastodon access token (optional; notifications need it),
 	                              Bluesky session accessJwt (tag search, notifications) */
-	const char *refresh_token; /* Bluesky session refreshJwt (refreshSession) */
+	const char *refresh_token; /* Bluesky session refreshJwt (refreshSession); X OAuth 2.0
+	                              user refresh token (SESSION_REFRESH) */
+	const char *user_token;    /* X OAuth 2.0 user access token, for what needs the user's
+	                              context (home timeline, following); NULL: none */
+	const char *client_id;     /* X: the OAuth 2.0 app the user token was issued to */
+	const char *token_url;     /* X: where it is refreshed; NULL: api_base/2/oauth2/token */
 	const char *identifier;    /* Bluesky login handle or e-mail (createSession) */
 	const char *password;      /* Bluesky app password (createSession) */
 	const char *me;            /* the user's own handle, as configured */
@@ -276,11 +281,14 @@ struct net_account {
 	bool bot, group;           /* Mastodon: an automated account, a group actor */
 };
 
-/* Bluesky session (NET_OP_SESSION_*). Secrets: store in a 0600 file only. */
+/* Bluesky session (NET_OP_SESSION_*), or X's OAuth 2.0 user token
+ * (SESSION_REFRESH only: access_jwt, refresh_jwt, access_expires, client_id,
+ * token_url). Secrets: store in a 0600 file only. */
 struct net_session {
 	char *did, *handle;
 	char *access_jwt, *refresh_jwt;
 	char *pds_base;            /* from the DID document, when included */
+	char *client_id, *token_url;   /* X */
 	int64_t access_expires;    /* unix s (JWT exp, else a conservative guess) */
 	int64_t refresh_expires;
 };
@@ -447,6 +455,11 @@ void net_session_clear(struct net_session *s);
  * (missing tokens) / -ENOMEM. */
 char *net_session_encode(const struct net_session *s);
 int net_session_decode(const char *json, size_t len, struct net_session *s);
+/* X's user token file (mentorctl login x --user writes it, mentord rewrites
+ * it after each refresh) ⇄ session: {"access_token", "refresh_token",
+ * "expires_at" (unix s), "client_id", "token_endpoint"?} (x_oauth.c). */
+char *net_x_token_encode(const struct net_session *s);
+int net_x_token_decode(const char *json, size_t len, struct net_session *s);
 
 const char *net_op_name(enum net_op op);
 const char *net_status_name(enum net_status code);

@@ -1,4 +1,5 @@
-/* x.c — X API v2 adapter (app bearer token).
+/* x.c — X API v2 adapter (app bearer token, or the user's OAuth 2.0 token,
+ * refreshed in x_oauth.c).
  *
  * Endpoints: users/by/username/:u, users/by?usernames=, users/:id, users?ids=
  * (lookup); users/:id/tweets (account, own); users/:id/mentions
@@ -22,6 +23,7 @@
 #include "net/json.h"
 #include "net/time.h"
 #include "net/url.h"
+#include "net/x_oauth.h"
 
 #define X_NET "x"
 #define X_QUERY_MAX 512          /* recent search query limit (rate-limit page) */
@@ -75,6 +77,7 @@ static int x_rate_key(const struct net_config *cfg, enum net_op op, char *out, s
 	case NET_OP_BATCH: case NET_OP_TAG: k = "search_recent"; break;
 	case NET_OP_INTERACTIONS: k = "users_mentions"; break;
 	case NET_OP_FOLLOWING: k = "users_following"; break;
+	case NET_OP_SESSION_REFRESH: k = "oauth2_token"; break;
 	default: return -EINVAL;
 	}
 	return snprintf(out, size, "%s", k) < (int)size ? 0 : -EINVAL;
@@ -137,6 +140,10 @@ static const char *skip_prefix(const char *s, char c)
 
 static bool x_can(const struct net_config *cfg, enum net_op op)
 {
+	if (op == NET_OP_SESSION_REFRESH)
+		return net_has(cfg->refresh_token) && net_has(cfg->client_id);
+	if (op == NET_OP_FOLLOWING)
+		return net_has(cfg->token) || net_has(cfg->user_token);
 	if (!net_has(cfg->token))
 		return false;
 	switch (op) {
@@ -144,8 +151,6 @@ static bool x_can(const struct net_config *cfg, enum net_op op)
 		return true;
 	case NET_OP_OWN: case NET_OP_INTERACTIONS:
 		return net_has(cfg->me_id);
-	case NET_OP_FOLLOWING:
-		return true;
 	default:
 		return false;
 	}
@@ -258,6 +263,24 @@ static int x_build_page(const struct net_config *cfg, const char *target,
 	struct strbuf b = STRBUF_INIT;
 	const char *user = w->op == NET_OP_ACCOUNT ? target : cfg->me_id;
 
+	if (w->op == NET_OP_FOLLOWING) {
+		/* The user's own token where there is one (its tiers may differ). */
+		const char *bearer = net_has(cfg->user_token) ? cfg->user_token : cfg->token;
+		int r;
+
+		if (!net_has(bearer))
+			return -ENOKEY;
+		if (!x_valid_id(target) || (w->page_token && !x_valid_token(w->page_token)))
+			return -EINVAL;
+		net_url_join(&b, cfg->api_base, "/2/users/");
+		strbuf_puts(&b, target);
+		strbuf_puts(&b, "/following");
+		net_url_param_int(&b, "max_results", 1000);
+		net_url_param(&b, "user.fields", x_lookup_fields);
+		net_url_param(&b, "pagination_token", w->page_token);
+		r = net_req_get(req, w->op, &b);
+		return r < 0 ? r : net_req_bearer(req, bearer);
+	}
 	if (!net_has(cfg->token))
 		return -ENOKEY;
 	if (w->watermark && !x_valid_id(w->watermark))
@@ -280,17 +303,6 @@ static int x_build_page(const struct net_config *cfg, const char *target,
 	}
 	if (w->op == NET_OP_HISTORY)
 		return x_build_history(cfg, target, w, req);
-	if (w->op == NET_OP_FOLLOWING) {
-		if (!x_valid_id(target) || (w->page_token && !x_valid_token(w->page_token)))
-			return -EINVAL;
-		net_url_join(&b, cfg->api_base, "/2/users/");
-		strbuf_puts(&b, target);
-		strbuf_puts(&b, "/following");
-		net_url_param_int(&b, "max_results", 1000);
-		net_url_param(&b, "user.fields", x_lookup_fields);
-		net_url_param(&b, "pagination_token", w->page_token);
-		return x_finish(cfg, req, w->op, &b);
-	}
 	if (!x_valid_id(user))
 		return -EINVAL;
 	net_url_join(&b, cfg->api_base, "/2/users/");
@@ -878,8 +890,10 @@ static int x_parse(const struct net_config *cfg, enum net_op op, const struct ne
 	cJSON *body = NULL;
 	int r = 0;
 
-	if (op == NET_OP_SESSION_CREATE || op == NET_OP_SESSION_REFRESH) {
-		net_err(pg, NET_ERR_BAD_REQUEST, NET_SCOPE_ENDPOINT, 0, "X has no sessions");
+	if (op == NET_OP_SESSION_REFRESH)
+		return x_oauth_parse(cfg, resp, pg);
+	if (op == NET_OP_SESSION_CREATE) {
+		net_err(pg, NET_ERR_BAD_REQUEST, NET_SCOPE_ENDPOINT, 0, "X has no sessions to create");
 		return 0;
 	}
 	if (net_body_is_json(resp))
@@ -914,6 +928,7 @@ const struct net_platform net_x = {
 	.build_lookup = x_build_lookup,
 	.build_page = x_build_page,
 	.build_batch = x_build_batch,
+	.build_session = x_oauth_build_refresh,
 	.parse = x_parse,
 	.read_rate = x_read_rate,
 	.cmp_id = net_cmp_opaque_id,

@@ -223,7 +223,7 @@ static int add_platform_targets(struct build *b, size_t i)
 		    !add_target(b, p, TARGET_WALK, NET_OP_INTERACTIONS, "interactions", NULL, iv))
 			return -ENOMEM;
 	}
-	if (p->cfg->identifier && p->password &&
+	if (((p->cfg->identifier && p->password) || (p->cfg->user_token_file && p->session.refresh_jwt)) &&
 	    !add_target(b, p, TARGET_SESSION, NET_OP_SESSION_CREATE, "session", NULL, 300))
 		return -ENOMEM;
 	return 0;

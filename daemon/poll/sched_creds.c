@@ -1,12 +1,15 @@
 /* sched_creds.c — what each network needs to let mentord in: bearer tokens
  * and app passwords from secret files, the Bluesky session (kept in its own
- * 0600 file beside the database, never in it), and the user's own id. */
+ * 0600 file beside the database, never in it), X's OAuth 2.0 user token (a
+ * "session" that is only ever refreshed, kept in [x] user_token_file, which
+ * mentorctl login x --user wrote), and the user's own id. */
 #include "poll/sched_internal.h"
 #include "config/config.h"
 #include "base/secrets.h"
 #include "store/store.h"
 #include "net/url.h"
 #include "base/log.h"
+#include "common/conffile.h"
 #include "common/macros.h"
 
 #include <errno.h>
@@ -16,6 +19,7 @@
 #include <unistd.h>
 
 #define SESSION_MARGIN 300   /* refresh this long before the access token expires */
+#define USER_TOKEN_MARGIN 600   /* X's: checked every 300 s, so at least one check falls inside */
 
 static char *session_path(const struct sched_platform *p)
 {
@@ -65,6 +69,57 @@ static void session_save(struct sched_platform *p)
 	unlink(tmp);
 	explicit_bzero(json, strlen(json));
 	free(json);
+}
+
+/* The user token file, read afresh at start and on every reload: mentorctl
+ * may have replaced it, and mentord's own refreshes are written there. */
+static void user_token_load(struct sched_platform *p)
+{
+	char *err = NULL, *json = NULL;
+	struct net_session file = { 0 };
+	int r;
+
+	/* No systemd credential: mentord rewrites this file at each refresh. */
+	r = secrets_read(p->cfg->user_token_file, NULL, &json, &err);
+	if (r == 0 && net_x_token_decode(json, strlen(json), &file) == 0) {
+		/* The file wins, unless it missed our last refresh: then its
+		 * refresh token is spent and ours the only valid one. */
+		if (!p->user_token_unsaved || !p->session.access_jwt) {
+			net_session_clear(&p->session);
+			p->session = file;
+		} else {
+			net_session_clear(&file);
+		}
+	} else if (r == 0) {
+		free(err);
+		if (asprintf(&err, "%s: not a user token (log in again: mentorctl login %s --user)",
+		             p->cfg->user_token_file, p->net->name) < 0)
+			err = NULL;
+		r = -EINVAL;
+	}
+	if (r < 0)
+		net_session_clear(&p->session);
+	if (r < 0 && (r != -ENOENT || err)) {
+		log_err("%s: %s", p->net->name, err ? err : strerror(-r));
+		sched_set_error(p, "%s", err ? err : strerror(-r));
+	}
+	free(err);
+	secrets_free(json);
+}
+
+/* Through a temporary file and a rename: a crash leaves the old token or
+ * the new one. Losing the rotated refresh token would lose the login. */
+static void user_token_save(struct sched_platform *p)
+{
+	char *json = net_x_token_encode(&p->session);
+	int r = json ? conffile_write_secret(p->cfg->user_token_file, json, strlen(json)) : -ENOMEM;
+
+	p->user_token_unsaved = r < 0;
+	if (r < 0)
+		log_err("%s: cannot save the refreshed user token to %s: %s; the next start needs "
+		        "mentorctl login %s --user", p->net->name, p->cfg->user_token_file, strerror(-r),
+		        p->net->name);
+	secrets_free(json);
 }
 
 static void load_secret(struct sched_platform *p, char **dst, const char *path, const char *cred)
@@ -130,7 +185,11 @@ int sched_creds_load(struct sched_platform *p)
 	load_secret(p, &p->password, p->cfg->app_password_file, cred);
 	load_me(p);
 	load_own_server(p);
-	if (p->cfg->identifier && p->password)
+	if (p->cfg->user_token_file)
+		user_token_load(p);
+	else if (p->session.client_id)
+		net_session_clear(&p->session);   /* user_token_file was removed */
+	else if (p->cfg->identifier && p->password)
 		session_load(p);
 	return 0;
 }
@@ -144,6 +203,11 @@ void sched_creds_reload(struct sched *s)
 			p->paused_until = 0;
 		p->cfg = &s->config->platforms[i];
 		sched_creds_load(p);
+		/* A new user token (a new login, or a file edited by hand) is
+		 * checked at once rather than at the target's next turn. */
+		for (size_t j = 0; p->cfg->user_token_file && j < s->n_targets; j++)
+			if (s->targets[j]->p == p && s->targets[j]->kind == TARGET_SESSION)
+				s->targets[j]->due = sched_now(s);
 	}
 }
 
@@ -187,6 +251,11 @@ void sched_creds_net_config(const struct sched_platform *p, struct net_config *c
 	cfg->pds_base = p->session.pds_base && session_ok ? p->session.pds_base : p->cfg->pds_base;
 	cfg->token = p->token ? p->token : session_ok ? p->session.access_jwt : NULL;
 	cfg->refresh_token = p->session.refresh_jwt;
+	if (p->cfg->user_token_file) {
+		cfg->user_token = session_ok ? p->session.access_jwt : NULL;
+		cfg->client_id = p->session.client_id;
+		cfg->token_url = p->session.token_url;
+	}
 	cfg->identifier = p->cfg->identifier;
 	cfg->password = p->password;
 	cfg->me = p->me_handle;
@@ -195,6 +264,13 @@ void sched_creds_net_config(const struct sched_platform *p, struct net_config *c
 
 bool sched_creds_session_needed(const struct sched_platform *p, int64_t now, enum net_op *op)
 {
+	if (p->cfg->user_token_file) {
+		/* Refreshed some minutes before it expires; never created here. */
+		if (!p->session.refresh_jwt || p->session.access_expires > now + USER_TOKEN_MARGIN)
+			return false;
+		*op = NET_OP_SESSION_REFRESH;
+		return true;
+	}
 	if (!p->cfg->identifier || !p->password)
 		return false;
 	if (p->session.access_jwt && p->session.access_expires > now + SESSION_MARGIN)
@@ -212,7 +288,10 @@ void sched_creds_session_store(struct sched_platform *p, struct net_session *fre
 	net_session_clear(&p->session);
 	p->session = *fresh;
 	memset(fresh, 0, sizeof *fresh);
-	session_save(p);
+	if (p->cfg->user_token_file)
+		user_token_save(p);
+	else
+		session_save(p);
 }
 
 void sched_creds_session_drop(struct sched_platform *p, bool refresh_dead)

@@ -62,7 +62,8 @@ struct sched_platform {
 	struct sched_status status;
 	char *token;                      /* X bearer / Mastodon token: secret */
 	char *password;                   /* Bluesky app password: secret */
-	struct net_session session;       /* Bluesky: secret tokens */
+	struct net_session session;       /* Bluesky: secret tokens; X: the user token */
+	bool user_token_unsaved;          /* X: refreshed, but the file still holds the old one */
 	char *me_id;
 	char *me_handle;
 	int64_t paused_until;             /* the whole network; INT64_MAX = until reload */

@@ -345,14 +345,23 @@ static void handle_error(struct sched_target *t, const struct net_error *e)
 		if (t->kind == TARGET_SESSION) {
 			/* Public reading goes on; authenticated calls stop. */
 			sched_set_error(p, "login failed: %s", e->msg);
-			log_err("%s: login failed: %s; hashtag search and notifications stay off "
-			        "until the configuration is fixed and reloaded", p->net->name, e->msg);
+			if (p->cfg->user_token_file)
+				log_err("%s: %s", p->net->name, e->msg);
+			else
+				log_err("%s: login failed: %s; hashtag search and notifications stay off "
+				        "until the configuration is fixed and reloaded", p->net->name, e->msg);
 			sched_creds_forget_login(p);
 			backoff(t, 86400, e->msg);
 			return;
 		}
 		if (e->scope == NET_SCOPE_TARGET) {
 			backoff(t, 3600, e->msg);
+			return;
+		}
+		if (p->cfg->user_token_file && !p->token && p->session.refresh_jwt) {
+			/* Read with the user token, which X refused: refresh it first. */
+			sched_creds_session_drop(p, false);
+			backoff(t, 60, e->msg);
 			return;
 		}
 		p->paused_until = INT64_MAX;

@@ -143,7 +143,13 @@ sleep 2
 stats=$(curl -s "$FAKE/_fake/stats")
 is "$(printf '%s' "$stats" | jq '[.buckets[] | .over] | add')" 0 "no request beyond any instance's window"
 is "$(printf '%s' "$stats" | jq '.buckets["mastodon.api@a.example"].remaining')" 0 "a.example's window is spent"
-[ "$(mstatus | jq .backfilling)" -ge 1 ]; ok $? "its back-fill waits for the next window"
+# Which of a.example's reads the window left for later depends on how the
+# follows and the first syncs interleave (a slow build syncs doc2 whole
+# before doc5 is followed): what must hold is that a.example's accounts are
+# not complete yet, while home.example's are.
+n5=$(stored_keys doc5@a.example | wc -l); n2=$(stored_keys doc2@a.example | wc -l)
+[ $((n2 + n5)) -lt "$(( $(server_keys doc2 | wc -l) + $(server_keys doc5 | wc -l) ))" ]
+ok $? "what is left of a.example waits for the next window ($n2 + $n5 posts stored)"
 for h in doc1 doc4; do
 	server_keys "$h" > "$T/srv.keys"; stored_keys "$h" > "$T/db.keys"
 	is "$(comm -23 "$T/srv.keys" "$T/db.keys" | wc -l)" 0 "$h on home.example is complete meanwhile"

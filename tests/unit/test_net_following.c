@@ -183,8 +183,15 @@ static void x(void)
 	net_page_clear(&pg);
 	ok(parse(X, &cfg, 200, "{\"meta\":{\"result_count\":0}}", NULL, &w, &pg) == 0 && w.done, "x: the last page");
 	net_page_clear(&pg);
-	cfg.token = NULL;
-	ok(net_build_page(X, &cfg, "1500", &w, &req) == -ENOKEY, "x: needs the bearer token");
+	cfg.user_token = "utok";
+	ok(net_build_page(X, &cfg, "1500", &w, &req) == 0, "x: with a user token");
+	bool user = false;
+	for (size_t i = 0; i < req.n_headers; i++)
+		user = user || strcmp(req.headers[i], "Authorization: Bearer utok") == 0;
+	ok(user, "x: the user's token is the bearer for the following list");
+	net_request_clear(&req);
+	cfg.token = cfg.user_token = NULL;
+	ok(net_build_page(X, &cfg, "1500", &w, &req) == -ENOKEY, "x: needs a bearer token");
 	free(body);
 	cJSON_Delete(real);
 	net_walk_clear(&w);

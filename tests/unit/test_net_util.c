@@ -394,7 +394,8 @@ static void t_host_header(void)
 	const struct net_platform *const *all = net_platforms();
 	struct net_config cfg = { .api_base = "http://127.0.0.1:4000", .pds_base = "http://127.0.0.1:4001",
 				  .token = "t", .refresh_token = "r", .identifier = "me.example",
-				  .password = "p", .me = "me", .me_id = "1", .host = "Inst.Example:8443" };
+				  .password = "p", .me = "me", .me_id = "1", .host = "Inst.Example:8443",
+				  .client_id = "c" };
 	const char *k[] = { "alice" }, *hs[] = { "alice", "bob" };
 	struct net_request req;
 	struct net_walk w;

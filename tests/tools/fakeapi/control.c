@@ -494,6 +494,6 @@ void control_serve(struct rq *r)
 		struct timeval soon = { 0, 100000 };   /* let this reply go out first */
 		ctl_ok(r);
 		event_base_loopexit(r->f->base, &soon);
-	} else if (!ctl_net_serve(r, p))
+	} else if (!oauth_ctl(r, p) && !ctl_net_serve(r, p))
 		ctl_error(r, 404, "unknown control path; see fakeapi --help");
 }

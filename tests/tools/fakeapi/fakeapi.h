@@ -21,6 +21,7 @@
  *   control.c                   the /_fake/ control API
  *   net.c                       the list of networks, endpoint numbering
  *   main.c                      options, connections, dispatch, main
+ *   oauth.c                     logging in: Mastodon apps/OAuth, X OAuth 2.0 PKCE
  *   follows.c                   whom "me" follows, organisations among them
  *   x.c mastodon.c bluesky.c    one network each (Mastodon's several
  *   mastodon_inst.c mastodon.h  instances in a second file, sharing a header)
@@ -273,6 +274,7 @@ struct fake {
 	struct token *tokens;
 	size_t ntokens, cap_tokens;
 	uint64_t token_serial;
+	struct oauth *oauth;                  /* logins (oauth.c), NULL until the first */
 	struct rule *rules;
 	struct pending *pendings;
 	struct conn *conns[CONN_BUCKETS];
@@ -442,6 +444,17 @@ void deliver_free_all(struct fake *f);
 /* The request's connection's record of 429s sent on it: per bucket (index
  * in fake.buckets) the latest reset announced, epoch s; NULL if unknown. */
 int64_t *main_conn_told(struct fake *f, struct evhttp_request *req);
+
+/* ------------------------------------------------ oauth.c */
+
+/* Login endpoints (Mastodon apps/OAuth, X OAuth 2.0 PKCE, /2/users/me):
+ * true when the path was one of them and is answered. */
+bool oauth_serve(struct rq *r);
+/* GET /_fake/oauth: what logins did (p: the path after /_fake). */
+bool oauth_ctl(struct rq *r, const char *p);
+/* An X user access token issued by /2/oauth2/token, not expired. */
+bool oauth_x_token_ok(struct fake *f, const char *token, int64_t now);
+void oauth_free(struct fake *f);
 
 /* ------------------------------------------------ control.c */
 

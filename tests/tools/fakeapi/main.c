@@ -177,7 +177,9 @@ static void serve_api(struct rq *r)
 		}
 		script_modify(r, r->rule);
 	}
-	if (rt)
+	if (oauth_serve(r))
+		;
+	else if (rt)
 		rt->fn(r, arg);
 	else
 		not_found(r);
@@ -617,6 +619,7 @@ out:
 	deliver_free_all(f);
 	conns_free(f);
 	script_free(f);
+	oauth_free(f);
 	for (size_t i = 0; i < f->ntokens; i++)
 		free(f->tokens[i].s);
 	free(f->tokens);

@@ -466,7 +466,7 @@ static void x_parse_fields(struct rq *r)
 static bool x_auth(struct rq *r)
 {
 	const char *t = rq_bearer(r);
-	if (t && strcmp(t, r->f->x_token) == 0)
+	if (t && (strcmp(t, r->f->x_token) == 0 || oauth_x_token_ok(r->f, t, r->now)))
 		return true;
 	x_problem(r, 401, "Unauthorized", "Unauthorized", "about:blank");
 	return false;
