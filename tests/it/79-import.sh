@@ -83,7 +83,11 @@ ctl --json status | jq -e '.platforms[] | select(.platform == "x") | .state != "
 ok $? "X polling is not stopped by it"
 
 # --- a 429 in the middle of a walk: held, then resumed within budget
-fake_post /_fake/script '{"path":"/api/v1/accounts/","action":"429","reset_in":2,"skip":1,"count":1}'
+# The fake's clock stands still at FAKE_T0 while mentord's runs on: the
+# reset it announces is set 3 s past mentord's now, as a live server's is.
+reset_in=$(( $(date +%s) + MENTORD_CLOCK_OFFSET - FAKE_T0 + 3 ))
+me_id=$(curl -s "$FAKE/api/v1/accounts/lookup?acct=me" | jq -r .id)
+fake_post /_fake/script '{"path":"/api/v1/accounts/'"$me_id"'/following","action":"429","reset_in":'"$reset_in"',"skip":1,"count":1}'
 ctl --json import mastodon --dry-run > "$T/429.json"; ok $? "import through a 429"
 is "$(jq '.candidates | length' "$T/429.json")" 12 "every account after the 429"
 grep -q "rate limited, resuming" "$T/daemon.log"; ok $? "the job waited for the window"
