@@ -16,7 +16,9 @@ BUILD     ?= build
 PKGS      := libevent libcurl libcjson sqlite3 libsystemd libcrypto
 # Debian packages that provide the pkg-config modules and the test tools.
 DEB_PKGS  := pkg-config gcc make libevent-dev libcurl4-openssl-dev libcjson-dev \
-             libsqlite3-dev libsystemd-dev libssl-dev dbus dbus-daemon dbus-bin systemd sqlite3 jq
+             libsqlite3-dev libsystemd-dev libssl-dev libcsv-dev dbus dbus-daemon dbus-bin systemd sqlite3 jq
+# Libraries without a pkg-config module: checked by their header.
+DEP_HEADERS := csv.h
 
 # Evaluated lazily: `deps` may have to install pkg-config first.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -93,8 +95,9 @@ $(BUILD)/libfuzzharness.a: $(FUZZH_OBJ)
 $(BUILD)/mentord: $(BUILD)/daemon/main.o $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+# mentorctl alone reads CSV (import --csv): libcsv.
 $(BUILD)/mentorctl: $(CTL_OBJ) $(BUILD)/libcommon.a
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcsv
 
 $(BUILD)/tests/%: tests/unit/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
@@ -104,6 +107,11 @@ $(BUILD)/tests/test_fuzz_regress: tests/unit/test_fuzz_regress.c $(TCOMMON_OBJ) 
 		$(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+# mentorctl's CSV reader, on libcsv.
+$(BUILD)/tests/test_import_csv: tests/unit/test_import_csv.c $(TCOMMON_OBJ) $(BUILD)/ctl/import_csv.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcsv
 
 $(BUILD)/tests/%: tests/tools/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
@@ -124,7 +132,7 @@ $(BUILD)/units/%: units/%.in
 
 # Installs what pkg-config (or the test harness) cannot find, from Debian.
 deps:
-	@sh tools/deps.sh $(PKGS) -- $(DEB_PKGS)
+	@DEP_HEADERS="$(DEP_HEADERS)" sh tools/deps.sh $(PKGS) -- $(DEB_PKGS)
 
 run: deps
 	@$(MAKE) --no-print-directory all

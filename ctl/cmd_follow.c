@@ -29,18 +29,22 @@ static int parse_id(const char *s, uint64_t *out)
 
 #define ALREADY (-1)   /* call_follow: the account is followed already (reported) */
 
+/* Follow, or FollowSource when source (mentor is then unused). */
 static int call_follow(struct ctl *ctl, const char *platform, const char *handle, const char *name,
-                       uint64_t mentor, bool quiet_if_already, sd_bus_message **reply)
+                       uint64_t mentor, bool source, bool quiet_if_already, sd_bus_message **reply)
 {
 	sd_bus_message *msg = NULL;
 	sd_bus_error error = SD_BUS_ERROR_NULL;
-	int r = ctl_new_call(ctl, "Follow", &msg);
+	const char *method = source ? "FollowSource" : "Follow";
+	int r = ctl_new_call(ctl, method, &msg);
 
 	if (r != 0)
 		return r;
-	if ((r = sd_bus_message_append(msg, "ssst", platform, handle, name, mentor)) < 0) {
+	r = source ? sd_bus_message_append(msg, "sss", platform, handle, name)
+	           : sd_bus_message_append(msg, "ssst", platform, handle, name, mentor);
+	if (r < 0) {
 		sd_bus_message_unref(msg);
-		return ctl_bad_reply("Follow", r);
+		return ctl_bad_reply(method, r);
 	}
 	r = sd_bus_call(ctl->bus, msg, 0, &error, reply);
 	sd_bus_message_unref(msg);
@@ -61,9 +65,11 @@ int ctl_follow(struct ctl *ctl, int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "mentor", required_argument, NULL, 'm' },
 		{ "history", required_argument, NULL, 'H' },
+		{ "source", no_argument, NULL, 'S' },
 		{ 0 }
 	};
 	const char *name = "", *handle;
+	bool source = false;
 	uint64_t mentor = 0, mid, aid;
 	int64_t history = -1;
 	sd_bus_message *reply = NULL;
@@ -76,6 +82,8 @@ int ctl_follow(struct ctl *ctl, int argc, char **argv)
 		else if (c == 'm') {
 			if (parse_id(optarg, &mentor) < 0)
 				return ctl_usage_error("follow", "--mentor needs a numeric mentor id, got '%s'", optarg);
+		} else if (c == 'S') {
+			source = true;
 		} else if (c == 'H') {
 			if (duration_parse(optarg, 0, 3650LL * DURATION_DAY, &history) < 0)
 				return ctl_usage_error("follow", "--history is a duration from 0 to 3650d like 30d or 1w, "
@@ -84,9 +92,11 @@ int ctl_follow(struct ctl *ctl, int argc, char **argv)
 			return CTL_EXIT_USAGE;
 	}
 	if (argc - optind != 2)
-		return ctl_usage_error("follow", "usage: follow PLATFORM HANDLE [--name NAME] [--mentor ID] "
+		return ctl_usage_error("follow", "usage: follow PLATFORM HANDLE [--name NAME] [--mentor ID | --source] "
 		                       "[--history DURATION]");
-	r = call_follow(ctl, argv[optind], argv[optind + 1], name, mentor, history >= 0, &reply);
+	if (source && mentor)
+		return ctl_usage_error("follow", "--source and --mentor exclude each other: a source is not a mentor");
+	r = call_follow(ctl, argv[optind], argv[optind + 1], name, mentor, source, history >= 0, &reply);
 	if (r == ALREADY && history >= 0) {
 		/* Followed already: --history is all there is to change. */
 		if ((r = ctl_call(ctl, "SetHistory", NULL, "ssx", argv[optind], argv[optind + 1], history)) != 0)
@@ -100,7 +110,7 @@ int ctl_follow(struct ctl *ctl, int argc, char **argv)
 		return r == ALREADY ? CTL_EXIT_DAEMON : r;
 	if ((r = sd_bus_message_read(reply, "tts", &mid, &aid, &handle)) < 0) {
 		sd_bus_message_unref(reply);
-		return ctl_bad_reply("Follow", r);
+		return ctl_bad_reply(source ? "FollowSource" : "Follow", r);
 	}
 	/* Right behind Follow: the first sync then starts with this window, or
 	 * the back-fill follows it as when a window grows. */
@@ -110,13 +120,14 @@ int ctl_follow(struct ctl *ctl, int argc, char **argv)
 	}
 	if (ctl->json) {
 		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "mentor", (double)mid);
+		cJSON_AddNumberToObject(o, source ? "source" : "mentor", (double)mid);
 		cJSON_AddNumberToObject(o, "account", (double)aid);
 		cJSON_AddStringToObject(o, "platform", argv[optind]);
 		cJSON_AddStringToObject(o, "handle", handle);
 		json_print(o);
 	} else {
-		printf("Following %s on %s (mentor %llu)\n", handle, argv[optind], (unsigned long long)mid);
+		printf("Following %s on %s (%s %llu)\n", handle, argv[optind], source ? "source" : "mentor",
+		       (unsigned long long)mid);
 	}
 	sd_bus_message_unref(reply);
 	return CTL_EXIT_OK;

@@ -143,12 +143,14 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 	if (r < 0 || (r = sd_bus_message_exit_container(reply)) < 0)
 		goto fail;
 	if (ctl->json) {
+		ctl_import_status(ctl, doc);
 		json_print(doc);
 		doc = NULL;
 	} else {
 		table_print(t, true);
 		for (size_t i = 0; i < n_notes; i++)
 			printf("%s\n", notes[i]);
+		ctl_import_status(ctl, NULL);
 	}
 	rc = CTL_EXIT_OK;
 fail:

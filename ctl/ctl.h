@@ -65,6 +65,11 @@ int ctl_mute(struct ctl *ctl, int argc, char **argv);
 int ctl_unmute(struct ctl *ctl, int argc, char **argv);
 int ctl_mutes(struct ctl *ctl, int argc, char **argv);
 int ctl_export(struct ctl *ctl, int argc, char **argv);
+int ctl_sources(struct ctl *ctl, int argc, char **argv);
+int ctl_import(struct ctl *ctl, int argc, char **argv);
+/* status: import jobs, into doc (JSON "imports") or printed (doc NULL). */
+struct cJSON;
+void ctl_import_status(struct ctl *ctl, struct cJSON *doc);
 /* login NETWORK ..., logout mastodon (login.c) */
 int ctl_login(struct ctl *ctl, int argc, char **argv);
 int ctl_logout(struct ctl *ctl, int argc, char **argv);

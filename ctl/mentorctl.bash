@@ -6,8 +6,8 @@
 # missing daemon never stalls the prompt. Mentor names are not offered:
 # they contain spaces; type a prefix yourself.
 
-_mentorctl_commands="status follow unfollow link unlink track untrack mentors show why log stage
-suggest dismiss nudges check watch poll mute unmute mutes export reload login logout"
+_mentorctl_commands="status follow unfollow sources import link unlink track untrack mentors show why log
+stage suggest dismiss nudges check watch poll mute unmute mutes export reload login logout"
 _mentorctl_platforms="x mastodon bluesky"
 
 # Runs the mentorctl being completed (it may be ./build/mentorctl).
@@ -32,12 +32,19 @@ _mentorctl_ids()
     _mentorctl_run mentors | awk 'NR > 1 { print $1 }'
 }
 
-# Followed handles on platform $1.
+# Followed handles on platform $1 (mentors' accounts).
 _mentorctl_handles()
 {
     _mentorctl_run mentors | awk -v p="$1:" 'NR > 1 {
         for (i = 2; i <= NF; i++) if (index($i, p) == 1) print substr($i, length(p) + 1)
     }'
+}
+
+# Sources' handles on platform $1 (for unfollow).
+_mentorctl_source_handles()
+{
+    _mentorctl_run --json sources |
+        awk -F'"' -v p="$1" '$2 == "platform" { plat = $4 } $2 == "handle" && plat == p { print $4 }'
 }
 
 # Suggested handles on platform $1: rows of the table start with the fit.
@@ -50,7 +57,9 @@ _mentorctl_suggested()
 _mentorctl_options()
 {
     case $1 in
-        follow)  echo "--name --mentor --history" ;;
+        follow)  echo "--name --mentor --source --history" ;;
+        sources) echo "--json" ;;
+        import)  echo "--csv --match --limit --dry-run --yes --json" ;;
         track)   echo "--platform" ;;
         mentors) echo "--sort" ;;
         show)    echo "--events" ;;
@@ -64,7 +73,7 @@ _mentorctl_options()
         logout)  echo "--config" ;;
     esac
 }
-_mentorctl_argopts=" --timeout --name --mentor --history --platform --sort --events --note --when --limit --accept --for --format --pds --api --client-id --port --config "
+_mentorctl_argopts=" --timeout --name --mentor --history --platform --sort --events --note --when --limit --accept --for --format --csv --match --pds --api --client-id --port --config "
 
 # Completes the value of option $1; returns 1 when $1 takes none.
 _mentorctl_optarg()
@@ -76,8 +85,9 @@ _mentorctl_optarg()
         --when)     COMPREPLY=($(compgen -W "now today yesterday" -- "$cur")) ;;
         --mentor)   COMPREPLY=($(compgen -W "$(_mentorctl_ids)" -- "$cur")) ;;
         --for)      COMPREPLY=($(compgen -W "1h 8h 1d 1w" -- "$cur")) ;;
+        --csv)      COMPREPLY=($(compgen -f -X '!*.csv' -- "$cur")) ;;
         --config)   COMPREPLY=($(compgen -f -- "$cur")) ;;
-        --timeout|--name|--note|--events|--limit|--accept|--pds|--api|--client-id|--port) COMPREPLY=() ;;
+        --timeout|--name|--note|--events|--limit|--accept|--match|--pds|--api|--client-id|--port) COMPREPLY=() ;;
         *) return 1 ;;
     esac
     return 0
@@ -89,8 +99,8 @@ _mentorctl_positional()
 {
     local list=
     case $1:$2 in
-        follow:1|unfollow:1|dismiss:1|link:2|unlink:2) list=$_mentorctl_platforms ;;
-        unfollow:2)  list=$(_mentorctl_handles "${pos[1]}") ;;
+        follow:1|unfollow:1|dismiss:1|link:2|unlink:2|import:1) list=$_mentorctl_platforms ;;
+        unfollow:2)  list="$(_mentorctl_handles "${pos[1]}") $(_mentorctl_source_handles "${pos[1]}")" ;;
         unlink:3)    list=$(_mentorctl_handles "${pos[2]}") ;;
         dismiss:2)   list=$(_mentorctl_suggested "${pos[1]}") ;;
         link:1|unlink:1|show:1|why:1|log:1|stage:1|mute:1|unmute:1) list=$(_mentorctl_mentors) ;;

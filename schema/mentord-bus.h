@@ -21,6 +21,7 @@
 #define MENTORD_ERROR_INVALID_CONFIG     "org.mentord.Error.InvalidConfig"
 #define MENTORD_ERROR_INTERNAL           "org.mentord.Error.Internal"
 #define MENTORD_ERROR_NOT_MUTED          "org.mentord.Error.NotMuted"
+#define MENTORD_ERROR_IMPORT_REFUSED     "org.mentord.Error.ImportRefused"
 
 /* Upper bounds every method enforces on its arguments. */
 #define MENTORD_MAX_HANDLE   253

@@ -15,6 +15,10 @@ if [ -z "$missing" ]; then
 		pkg-config --exists "$m" || missing="$missing $m"
 	done
 fi
+# Libraries without a pkg-config module, by their header (DEP_HEADERS).
+for h in ${DEP_HEADERS:-}; do
+	[ -e "/usr/include/$h" ] || missing="$missing $h"
+done
 for t in cc make dbus-daemon dbus-run-session dbus-monitor systemd-analyze busctl dbus-send sqlite3 jq perl; do
 	command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
 done

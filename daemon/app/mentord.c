@@ -4,6 +4,7 @@
 #include "bus/bus.h"
 #include "http/http.h"
 #include "poll/sched.h"
+#include "poll/sched_import.h"
 #include "mentors/mentor_cache.h"
 #include "check/check.h"
 #include "notify/notifier.h"
@@ -122,6 +123,7 @@ static void on_bus_lost(void *data, int exit_code)
 static int start_services(struct mentord *m)
 {
 	struct sched_events sev;
+	struct sched_import_events iev;
 	struct notifier_events nev;
 	struct bus_hooks hooks;
 	int r;
@@ -134,6 +136,9 @@ static int start_services(struct mentord *m)
 		.http = m->http, .mentors = m->mentors, .state_dir = m->state_dir,
 	};
 	if ((r = sched_new(&m->sched, &sd, &sev)) < 0)
+		return r;
+	mentord_news_imports(m, &iev);
+	if ((r = sched_import_new(&m->imports, m->sched, &iev)) < 0)
 		return r;
 	if ((r = sd_bus_open_user(&m->conn)) < 0) {
 		log_err("bus: cannot connect to the session bus: %s "
@@ -149,7 +154,7 @@ static int start_services(struct mentord *m)
 	struct bus_deps bd = {
 		.base = m->base, .conn = m->conn, .clock = &m->clock, .config = &m->config, .store = m->store,
 		.mentors = m->mentors, .check = m->check, .sched = m->sched, .notifier = m->notify,
-		.started_usec = m->started_usec,
+		.imports = m->imports, .started_usec = m->started_usec,
 	};
 	return bus_new(&m->bus, &bd, &hooks);
 }
@@ -225,7 +230,10 @@ void mentord_finish(struct mentord *m)
 	if (m->conn)
 		sd_bus_flush_close_unref(m->conn);
 	m->conn = NULL;
-	/* The scheduler cancels its requests before the HTTP layer goes. */
+	/* The scheduler and the imports cancel their requests before the HTTP
+	 * layer goes; the imports draw on the scheduler's budgets. */
+	sched_import_free(m->imports);
+	m->imports = NULL;
 	sched_free(m->sched);
 	m->sched = NULL;
 	http_free(m->http);

@@ -48,6 +48,7 @@ struct mentord {
 	struct check_engine *check;   /* the draft checker's rules */
 	struct http *http;
 	struct sched *sched;
+	struct sched_import *imports; /* import jobs, on the scheduler's budgets */
 	sd_bus *conn;                 /* the session bus */
 	struct notifier *notify;      /* desktop notifications */
 	struct bus *bus;              /* Manager1 */
@@ -73,6 +74,8 @@ void mentord_quit(struct mentord *m, int exit_code);
 /* mentord_news.c: the callbacks that carry news between subsystems. */
 void mentord_news_sched(struct mentord *m, struct sched_events *ev);
 void mentord_news_notifier(struct mentord *m, struct notifier_events *ev);
+struct sched_import_events;
+void mentord_news_imports(struct mentord *m, struct sched_import_events *ev);
 /* The configuration's notification settings, to the notifier. */
 void mentord_news_configure_notifier(struct mentord *m);
 

@@ -7,12 +7,18 @@
 #include "app/mentord.h"
 #include "bus/bus.h"
 #include "ledger/ledger.h"
+#include "mentors/mentor_cache.h"
 #include "notify/notifier.h"
 #include "poll/sched.h"
+#include "poll/sched_import.h"
 
 static void on_activity(void *data, const struct sched_activity *a)
 {
 	struct mentord *m = data;
+	/* A source's posts are stored and feed suggestions; they are not a
+	 * mentor's activity to signal or announce. */
+	if (mentor_cache_is_source(m->mentors, a->mentor_id))
+		return;
 	bus_emit_activity(m->bus, a->mentor_id, a->kind, a->platform, a->url, a->text, a->at);
 	notifier_activity(m->notify, a->mentor_id, a->kind, a->platform, a->url, a->text);
 }
@@ -20,6 +26,8 @@ static void on_activity(void *data, const struct sched_activity *a)
 static void on_history(void *data, int64_t mentor_id, const char *tag, const char *platform, unsigned posts)
 {
 	struct mentord *m = data;
+	if (mentor_id > 0 && mentor_cache_is_source(m->mentors, mentor_id))
+		return;
 	notifier_history(m->notify, mentor_id, tag, platform, posts);
 }
 
@@ -48,6 +56,17 @@ void mentord_news_sched(struct mentord *m, struct sched_events *ev)
 		.activity = on_activity, .history = on_history, .round_begun = on_round_begun,
 		.round_done = on_round_done, .counts_changed = on_counts_changed, .data = m,
 	};
+}
+
+static void on_import(void *data, uint64_t job, unsigned fetched, unsigned total, const char *state)
+{
+	struct mentord *m = data;
+	bus_emit_import_progress(m->bus, job, fetched, total, state);
+}
+
+void mentord_news_imports(struct mentord *m, struct sched_import_events *ev)
+{
+	*ev = (struct sched_import_events){ .progress = on_import, .data = m };
 }
 
 static void on_nudge(void *data, const struct ledger_nudge *v, const char *mentor)

@@ -86,6 +86,7 @@ int bus_new(struct bus **out, const struct bus_deps *deps, const struct bus_hook
 	b->check = deps->check;
 	b->sched = deps->sched;
 	b->notifier = deps->notifier;
+	b->imports = deps->imports;
 	b->started_usec = deps->started_usec;
 	if (hooks)
 		b->hooks = *hooks;

@@ -33,6 +33,7 @@ struct bus_deps {
 	struct check_engine *check;
 	struct sched *sched;
 	struct notifier *notifier;
+	struct sched_import *imports;  /* may be NULL: no imports */
 	uint64_t started_usec;         /* CLOCK_MONOTONIC start, for the uptime */
 };
 
@@ -62,6 +63,8 @@ void bus_emit_poll_finished(struct bus *b, unsigned polled, unsigned failed);
 /* MentorActivity: a new ledger event (not history) for a mentor. */
 void bus_emit_activity(struct bus *b, int64_t mentor_id, const char *kind, const char *platform,
                        const char *url, const char *text, int64_t at);
+/* ImportProgress: an import job moved (poll/sched_import.h). */
+void bus_emit_import_progress(struct bus *b, uint64_t job, unsigned fetched, unsigned total, const char *state);
 /* NudgeAdded: a nudge not announced before. */
 void bus_emit_nudge(struct bus *b, int64_t mentor_id, const char *mentor, const char *kind, int64_t at,
                     const char *url, const char *message, const char *action);

@@ -74,6 +74,9 @@ int bus_args_mentor(struct bus *b, const char *query, struct mentor_entry **out,
 		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_MENTOR, "No mentor '%.*s'", BUS_CUT(query, 64));
 	if (id < 0)
 		return bus_args_internal_error(error, (int)id);
+	if (mentor_cache_is_source(b->mentors, id))
+		return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_MENTOR,
+		                         "'%.*s' is a source, not a mentor (see `mentorctl sources`)", BUS_CUT(query, 64));
 	*out = mentor_cache_get(b->mentors, id);
 	return 0;
 }

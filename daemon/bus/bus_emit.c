@@ -56,3 +56,14 @@ void bus_emit_nudge(struct bus *b, int64_t mentor_id, const char *mentor, const 
 		log_warn("bus: cannot emit NudgeAdded: %s", strerror(-r));
 }
 
+
+void bus_emit_import_progress(struct bus *b, uint64_t job, unsigned fetched, unsigned total, const char *state)
+{
+	int r;
+	if (!b)
+		return;
+	r = sd_bus_emit_signal(b->bus, MENTORD_BUS_PATH, MENTORD_BUS_IFACE, "ImportProgress", "tuus",
+	                       job, (uint32_t)fetched, (uint32_t)total, state);
+	if (r < 0)
+		log_warn("bus: cannot emit ImportProgress: %s", strerror(-r));
+}

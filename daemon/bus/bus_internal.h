@@ -6,7 +6,7 @@
  *   bus_emit.c     the signals
  *   bus_props.c    the count properties and their debounced PropertiesChanged
  *   bus_daemon.c, bus_follow.c, bus_ledger.c, bus_suggest.c, bus_draft.c,
- *   bus_export.c, bus_mute.c
+ *   bus_export.c, bus_mute.c, bus_sources.c, bus_import.c
  *                  the methods, a file per group (userdata: struct bus)
  *   bus_vtable.c   the interface, pointing at them
  *   bus.c          the object, the name and the connection's loop glue */
@@ -40,6 +40,7 @@ struct bus {
 	struct check_engine *check;
 	struct sched *sched;
 	struct notifier *notifier;
+	struct sched_import *imports;
 	uint64_t started_usec;
 	struct bus_hooks hooks;
 
@@ -90,6 +91,11 @@ int bus_follow_history(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 int bus_follow_remove(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_follow_track(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_follow_untrack(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_sources_follow(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_sources_list(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_import_start(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_import_list(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_import_candidates(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_ledger_list(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_ledger_show(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_ledger_why(sd_bus_message *msg, void *userdata, sd_bus_error *error);

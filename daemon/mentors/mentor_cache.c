@@ -47,6 +47,12 @@ struct mentor_entry *mentor_cache_at(struct mentor_cache *b, size_t i)
 	return i < b->n ? &b->v[i] : NULL;
 }
 
+bool mentor_cache_is_source(struct mentor_cache *b, int64_t id)
+{
+	const struct mentor_entry *e = mentor_cache_get(b, id);
+	return e && e->source;
+}
+
 static int fill_entry(struct mentor_entry *e, const struct store_mentor_rec *m)
 {
 	char *name = strdup(m->name ? m->name : "");
@@ -59,6 +65,7 @@ static int fill_entry(struct mentor_entry *e, const struct store_mentor_rec *m)
 	if (e->pin < 0)
 		e->pin = LEDGER_STAGE_NONE;
 	e->muted_until = m->muted_until;
+	e->source = m->source;
 	e->stale = !m->ledger || strcmp(m->ledger, "v1") == 0;
 	if (ledger_agg_parse(&e->agg, m->ledger ? m->ledger : "v1") < 0) {
 		log_warn("ledger: mentor %lld has an unreadable aggregate; rebuilding", (long long)m->id);
@@ -311,23 +318,26 @@ int mentor_cache_ranked(struct mentor_cache *b, enum store_sort sort, int64_t no
 	struct mentor_row *v = realloc(b->rank.v, (b->n ? b->n : 1) * sizeof *v);
 	if (!v)
 		return -ENOMEM;
+	size_t k = 0;
 	mentor_cache_df(b);
 	for (size_t i = 0; i < b->n; i++) {
 		struct ledger_stage_info st;
 		struct mentor_entry *e = &b->v[i];
+		if (e->source)
+			continue;
 		ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, &st);
-		v[i] = (struct mentor_row){ e, ledger_strength(&e->agg, now, NULL),
-		                          ledger_fit(&e->agg, now, b->q, &b->df, NULL), st.stage };
+		v[k++] = (struct mentor_row){ e, ledger_strength(&e->agg, now, NULL),
+		                            ledger_fit(&e->agg, now, b->q, &b->df, NULL), st.stage };
 	}
-	if (b->n > 1)
-		qsort_r(v, b->n, sizeof *v, row_cmp, &sort);
+	if (k > 1)
+		qsort_r(v, k, sizeof *v, row_cmp, &sort);
 	b->rank.v = v;
-	b->rank.n = b->n;
+	b->rank.n = k;
 	b->rank.gen = b->gen;
 	b->rank.sort = sort;
 	b->rank.at = now;
 	*rows = v;
-	*n = b->n;
+	*n = k;
 	return 0;
 }
 

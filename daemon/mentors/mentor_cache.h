@@ -23,6 +23,10 @@ struct mentor_entry {
 	int pin;                     /* enum ledger_stage, or LEDGER_STAGE_NONE */
 	int64_t muted_until;
 	bool stale;                  /* aggregate never written: rebuild from events */
+	bool source;                 /* a source (journal, society): its posts feed
+	                                the document frequencies and suggestions, but
+	                                it has no stage, score or nudges and is in no
+	                                mentor list */
 	struct ledger_agg agg;
 };
 
@@ -36,8 +40,10 @@ void mentor_cache_free(struct mentor_cache *b);
 /* After a configuration change: the interests query. */
 void mentor_cache_set_interests(struct mentor_cache *b, const char *const *interests, size_t n);
 
-/* NULL when there is no such mentor. */
+/* NULL when there is no such mentor (or source). */
 struct mentor_entry *mentor_cache_get(struct mentor_cache *b, int64_t id);
+/* True when id is a source, not a mentor. */
+bool mentor_cache_is_source(struct mentor_cache *b, int64_t id);
 size_t mentor_cache_count(const struct mentor_cache *b);
 struct mentor_entry *mentor_cache_at(struct mentor_cache *b, size_t i);
 
@@ -57,7 +63,7 @@ int mentor_cache_add_event(struct mentor_cache *b, int64_t mentor_id, const char
 double mentor_cache_strength(struct mentor_cache *b, const struct mentor_entry *e, int64_t now, struct ledger_score *why);
 double mentor_cache_fit(struct mentor_cache *b, const struct mentor_entry *e, int64_t now, struct ledger_score *why);
 
-/* Every mentor scored at `now` and sorted by sort (ties by id). The array
+/* Every mentor (sources left out) scored at `now` and sorted by sort (ties by id). The array
  * is owned by the cache and stays valid until the next change to the cache;
  * it is reused for a minute, so paging through a long list costs one
  * ranking, not one per page. */

@@ -112,7 +112,7 @@ int nudges_collect(struct store *st, struct mentor_cache *mc, int64_t now, const
 		return -ENOMEM;
 	for (size_t i = 0; i < n && r >= 0 && f->n < NUDGES_MAX; i++) {
 		struct mentor_entry *e = only ? mentor_cache_get(mc, only[i]) : mentor_cache_at(mc, i);
-		if (!e)
+		if (!e || e->source)
 			continue;
 		/* Nothing to say about a mentor with no activity for a year. */
 		if (ledger_agg_last_activity(&e->agg) < now - 365 * LEDGER_DAY)

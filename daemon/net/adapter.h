@@ -72,7 +72,7 @@ static inline bool net_walk_op(enum net_op op)
 {
 	return op == NET_OP_ACCOUNT || op == NET_OP_BATCH || op == NET_OP_TAG ||
 	       op == NET_OP_OWN || op == NET_OP_INTERACTIONS || op == NET_OP_HISTORY ||
-	       op == NET_OP_FEED;
+	       op == NET_OP_FEED || op == NET_OP_FOLLOWING;
 }
 
 /* Requests. */

@@ -124,7 +124,7 @@ static bool b_sends_token(const struct net_config *cfg, enum net_op op)
 static bool b_can(const struct net_config *cfg, enum net_op op)
 {
 	switch (op) {
-	case NET_OP_LOOKUP: case NET_OP_ACCOUNT: case NET_OP_HISTORY:
+	case NET_OP_LOOKUP: case NET_OP_ACCOUNT: case NET_OP_HISTORY: case NET_OP_FOLLOWING:
 		return true;
 	case NET_OP_OWN:
 		return net_has(cfg->me_id) || net_has(cfg->me);
@@ -282,12 +282,18 @@ static int b_build_page(const struct net_config *cfg, const char *target,
 			return -ENOKEY;
 		net_url_join(&b, cfg->pds_base, "/xrpc/app.bsky.feed.getTimeline");
 		break;
+	case NET_OP_FOLLOWING:
+		if (!b_valid_actor(actor))
+			return -EINVAL;
+		net_url_join(&b, cfg->api_base, "/xrpc/app.bsky.graph.getFollows");
+		net_url_param(&b, "actor", actor);
+		break;
 	default:
 		return -ENOTSUP;
 	}
-	/* Back-fill and the home feed read the largest pages served. */
-	net_url_param_int(&b, "limit", w->op == NET_OP_HISTORY || w->op == NET_OP_FEED ? 100 :
-			  b_page_size(cfg));
+	/* Back-fill, the home feed and imports read the largest pages served. */
+	net_url_param_int(&b, "limit", w->op == NET_OP_HISTORY || w->op == NET_OP_FEED ||
+			  w->op == NET_OP_FOLLOWING ? 100 : b_page_size(cfg));
 	net_url_param(&b, "cursor", w->page_token);
 	return b_finish(cfg, req, w->op, &b);
 }
@@ -1107,6 +1113,28 @@ static void b_http_error(const struct net_config *cfg, enum net_op op, struct ne
 		net_err_http(pg, resp, token ? NET_SCOPE_NETWORK : NET_SCOPE_ENDPOINT, m ? m : e);
 }
 
+/* getFollows: {"subject", "follows": [profileView], "cursor"}. */
+static int b_following(const cJSON *body, struct net_walk *w, struct net_page *pg)
+{
+	const cJSON *follows = net_json_arr(body, "follows"), *pr;
+	const char *cursor = net_nz(net_json_str_or(body, "cursor", NULL));
+	int r;
+
+	if (!follows) {
+		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "Bluesky getFollows without \"follows\"");
+		return 0;
+	}
+	cJSON_ArrayForEach(pr, follows)
+		if ((r = b_profile(pr, pg)) < 0)
+			return r;
+	/* An empty page with a cursor would loop: it ends the walk too. */
+	if (str_set(&w->page_token, cJSON_GetArraySize(follows) ? cursor : NULL) < 0)
+		return -ENOMEM;
+	w->pages++;
+	w->done = !w->page_token;
+	return 0;
+}
+
 static int b_parse_body(enum net_op op, const struct net_response *resp, const cJSON *body,
 			struct net_walk *w, struct net_page *pg)
 {
@@ -1116,6 +1144,8 @@ static int b_parse_body(enum net_op op, const struct net_response *resp, const c
 
 	if (op == NET_OP_LOOKUP || op == NET_OP_FOLLOW_CHECK)
 		return b_lookup(body, pg);
+	if (op == NET_OP_FOLLOWING)
+		return b_following(body, w, pg);
 	if (b_is_session(op))
 		return b_session(body, resp->now, pg);
 	arr = net_json_arr(body, key);

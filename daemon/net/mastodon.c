@@ -184,6 +184,8 @@ static bool m_can(const struct net_config *cfg, enum net_op op)
 		return !cfg->foreign && net_has(cfg->me_id);
 	case NET_OP_INTERACTIONS: case NET_OP_FEED: case NET_OP_FOLLOW_CHECK:
 		return !cfg->foreign && net_has(cfg->token);
+	case NET_OP_FOLLOWING:
+		return !cfg->foreign;
 	default:
 		return false;
 	}
@@ -300,6 +302,23 @@ static int m_build_follow_check(const struct net_config *cfg, const char *const 
 	return m_finish(cfg, req, NET_OP_FOLLOW_CHECK, &b);
 }
 
+/* Whom the user follows, downwards by the server's own paging (max_id is
+ * the follow's id, not an account's: only Link rel="next" knows it). */
+static int m_build_following(const struct net_config *cfg, const char *target,
+			     const struct net_walk *w, struct net_request *req)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	if (!m_valid_id(target) || (w->page_token && !m_valid_id(w->page_token)))
+		return -EINVAL;
+	net_url_join(&b, cfg->api_base, "/api/v1/accounts/");
+	strbuf_puts(&b, target);
+	strbuf_puts(&b, "/following");
+	net_url_param_int(&b, "limit", 80);
+	net_url_param(&b, "max_id", w->page_token);
+	return m_finish(cfg, req, w->op, &b);
+}
+
 static int m_build_page(const struct net_config *cfg, const char *target,
 			const struct net_walk *w, struct net_request *req)
 {
@@ -307,8 +326,11 @@ static int m_build_page(const struct net_config *cfg, const char *target,
 	char *min_id = NULL;
 	int r;
 
-	if (cfg->foreign && (w->op == NET_OP_OWN || w->op == NET_OP_INTERACTIONS || w->op == NET_OP_TAG))
+	if (cfg->foreign && (w->op == NET_OP_OWN || w->op == NET_OP_INTERACTIONS || w->op == NET_OP_TAG ||
+			     w->op == NET_OP_FOLLOWING))
 		return -ENOTSUP;
+	if (w->op == NET_OP_FOLLOWING)
+		return m_build_following(cfg, target, w, req);
 	switch (w->op) {
 	case NET_OP_ACCOUNT:
 	case NET_OP_OWN:
@@ -740,6 +762,8 @@ static int m_lookup(const struct m_ctx *cx, const cJSON *acc, struct net_page *p
 	if (r == 0)
 		r = str_set(&a.url, net_json_str_or(acc, "url", NULL));
 	a.n_posts = n >= 0 ? n : -1;
+	a.bot = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(acc, "bot"));
+	a.group = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(acc, "group"));
 	if (r == 0)
 		r = net_page_push_account(pg, &a);
 	if (r == -EINVAL) {
@@ -938,6 +962,49 @@ static int m_relationships(const cJSON *body, struct net_page *pg)
 	return 0;
 }
 
+/* A page of followed accounts; the next one is below Link rel="next"'s
+ * max_id (none: the end). An account that does not parse is skipped and
+ * counted, the page still counts. */
+static int m_following(const struct m_ctx *cx, const struct net_response *resp, const cJSON *arr,
+		       struct net_walk *w, struct net_page *pg)
+{
+	char *url = NULL, *next = NULL, *q;
+	const cJSON *it;
+	int r = 0;
+
+	cJSON_ArrayForEach(it, arr) {
+		size_t before = pg->n_accounts;
+
+		if ((r = m_lookup(cx, it, pg)) < 0)
+			return r;
+		if (pg->err.code != NET_OK && pg->n_accounts == before) {
+			pg->err = (struct net_error){ .code = NET_OK };   /* one bad item, not a bad page */
+			net_page_invalid(pg, "Mastodon followed account without an id or acct");
+		}
+	}
+	r = cJSON_GetArraySize(arr) ? net_link_header_find(net_header(resp, "Link"), "next", &url) : -ENOENT;
+	if (r == -ENOMEM)
+		return r;
+	if (r == 0 && (q = strstr(url, "max_id=")) && (q[-1] == '?' || q[-1] == '&')) {
+		q += 7;
+		next = strndup(q, strcspn(q, "&#"));
+		if (!next) {
+			free(url);
+			return -ENOMEM;
+		}
+		if (!m_valid_id(next)) {
+			free(next);
+			next = NULL;
+		}
+	}
+	free(url);
+	free(w->page_token);
+	w->page_token = next;
+	w->pages++;
+	w->done = !next;
+	return 0;
+}
+
 static int m_parse_body(const struct m_ctx *cx, enum net_op op, const struct net_response *resp,
 			const cJSON *body, struct net_walk *w, struct net_page *pg)
 {
@@ -960,6 +1027,8 @@ static int m_parse_body(const struct m_ctx *cx, enum net_op op, const struct net
 			"Mastodon page: expected a JSON array");
 		return 0;
 	}
+	if (op == NET_OP_FOLLOWING)
+		return m_following(cx, resp, body, w, pg);
 	r = m_items(cx, op, body, pg, &max_id, &min_id);
 	if (r == 0 && op == NET_OP_FEED)
 		return m_feed_advance(cx->cfg, w, (size_t)cJSON_GetArraySize(body), max_id, min_id);

@@ -91,7 +91,8 @@ int net_build_page(const struct net_platform *p, const struct net_config *cfg,
 	if (!p || !cfg || !w || !net_walk_op(w->op) || w->op == NET_OP_BATCH ||
 	    !net_has(cfg->api_base))
 		return -EINVAL;
-	if ((w->op == NET_OP_ACCOUNT || w->op == NET_OP_TAG || w->op == NET_OP_HISTORY) && !net_has(target))
+	if ((w->op == NET_OP_ACCOUNT || w->op == NET_OP_TAG || w->op == NET_OP_HISTORY ||
+	     w->op == NET_OP_FOLLOWING) && !net_has(target))
 		return -EINVAL;
 	if (!p->build_page)
 		return -ENOTSUP;

@@ -44,6 +44,16 @@
  *                        (build_follow_check; Mastodon relationships by the
  *                        configured server's local ids, Bluesky getProfiles
  *                        viewer.following by DID) → accounts, .following set
+ *   NET_OP_FOLLOWING     whom the user follows → accounts (as LOOKUP's, with
+ *                        bio and flags), a page at a time: target is the
+ *                        user's own id on the server read (X user id, DID,
+ *                        Mastodon the instance's number); w.page_token is
+ *                        the next page (Mastodon: max_id of Link rel="next";
+ *                        X: next_token; Bluesky: cursor), w.done when there
+ *                        is none. No watermark: an import reads it all.
+ *                        X refuses it below the tiers that include it (403
+ *                        client-forbidden): NET_ERR_AUTH, scope ENDPOINT,
+ *                        with a message that says so.
  *
  * ## The home feed (FEED)
  * A newest-first walk down to its watermark like Bluesky's (the watermark
@@ -145,6 +155,7 @@ enum net_op {
 	NET_OP_HISTORY,
 	NET_OP_FEED,
 	NET_OP_FOLLOW_CHECK,
+	NET_OP_FOLLOWING,
 };
 
 /* What the caller knows about the user and the network. Strings are
@@ -287,6 +298,7 @@ struct net_account {
 	                              number, for its URLs); NULL: id */
 	int64_t n_posts;           /* posts the server says it has; -1 unknown */
 	bool following;            /* FOLLOW_CHECK: the user follows it on this network */
+	bool bot, group;           /* Mastodon: an automated account, a group actor */
 };
 
 /* Bluesky session (NET_OP_SESSION_*), or X's OAuth 2.0 user token

@@ -76,6 +76,7 @@ static int x_rate_key(const struct net_config *cfg, enum net_op op, char *out, s
 	case NET_OP_ACCOUNT: case NET_OP_OWN: case NET_OP_HISTORY: k = "users_tweets"; break;
 	case NET_OP_BATCH: case NET_OP_TAG: k = "search_recent"; break;
 	case NET_OP_INTERACTIONS: k = "users_mentions"; break;
+	case NET_OP_FOLLOWING: k = "users_following"; break;
 	case NET_OP_SESSION_REFRESH: k = "oauth2_token"; break;
 	case NET_OP_FEED: k = "users_timelines"; break;
 	default: return -EINVAL;
@@ -142,6 +143,8 @@ static bool x_can(const struct net_config *cfg, enum net_op op)
 {
 	if (op == NET_OP_SESSION_REFRESH)
 		return net_has(cfg->refresh_token) && net_has(cfg->client_id);
+	if (op == NET_OP_FOLLOWING)
+		return net_has(cfg->token) || net_has(cfg->user_token);
 	if (!net_has(cfg->token))
 		return false;
 	switch (op) {
@@ -264,6 +267,24 @@ static int x_build_page(const struct net_config *cfg, const char *target,
 	struct strbuf b = STRBUF_INIT;
 	const char *user = w->op == NET_OP_ACCOUNT ? target : cfg->me_id;   /* FEED: the user's */
 
+	if (w->op == NET_OP_FOLLOWING) {
+		/* The user's own token where there is one (its tiers may differ). */
+		const char *bearer = net_has(cfg->user_token) ? cfg->user_token : cfg->token;
+		int r;
+
+		if (!net_has(bearer))
+			return -ENOKEY;
+		if (!x_valid_id(target) || (w->page_token && !x_valid_token(w->page_token)))
+			return -EINVAL;
+		net_url_join(&b, cfg->api_base, "/2/users/");
+		strbuf_puts(&b, target);
+		strbuf_puts(&b, "/following");
+		net_url_param_int(&b, "max_results", 1000);
+		net_url_param(&b, "user.fields", x_lookup_fields);
+		net_url_param(&b, "pagination_token", w->page_token);
+		r = net_req_get(req, w->op, &b);
+		return r < 0 ? r : net_req_bearer(req, bearer);
+	}
 	if (!net_has(cfg->token))
 		return -ENOKEY;
 	if (w->watermark && !x_valid_id(w->watermark))
@@ -801,6 +822,30 @@ static int x_lookup(const cJSON *body, struct net_page *pg)
 	return 0;
 }
 
+/* A page of followed users: data[] as a lookup's, meta.next_token the next. */
+static int x_following(const cJSON *body, struct net_walk *w, struct net_page *pg)
+{
+	const cJSON *data = cJSON_GetObjectItemCaseSensitive(body, "data");
+	const char *next = net_json_str_or(net_json_obj(body, "meta"), "next_token", NULL);
+	int r;
+
+	if (data && !cJSON_IsArray(data)) {
+		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "X \"data\" is not an array");
+		return 0;
+	}
+	if (!data && !net_json_obj(body, "meta")) {
+		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "X page without data or meta");
+		return 0;
+	}
+	if ((r = x_lookup(body, pg)) < 0)
+		return r;
+	if (str_set(&w->page_token, net_has(next) && x_valid_token(next) ? next : NULL) < 0)
+		return -ENOMEM;
+	w->pages++;
+	w->done = !w->page_token;
+	return 0;
+}
+
 static int x_parse_ok(const struct net_config *cfg, enum net_op op, const cJSON *body,
 		      struct net_walk *w, struct net_page *pg)
 {
@@ -818,6 +863,8 @@ static int x_parse_ok(const struct net_config *cfg, enum net_op op, const cJSON 
 
 		net_page_note(pg, "X partial error: %s", why ? why : "unspecified");
 	}
+	if (op == NET_OP_FOLLOWING)
+		return x_following(body, w, pg);
 	if (op == NET_OP_LOOKUP) {
 		if (!cJSON_IsObject(data) && !cJSON_IsArray(data)) {
 			net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "X user lookup without data");
@@ -862,7 +909,15 @@ static int x_parse(const struct net_config *cfg, enum net_op op, const struct ne
 	}
 	if (net_body_is_json(resp))
 		body = net_json_parse(resp->body, resp->body_len);
-	if (st < 200 || st > 299)
+	if (st == 403 && op == NET_OP_FOLLOWING &&
+	    ends_with(net_json_str_or(body, "type", ""), "/client-forbidden"))
+		/* The app's access level lacks this endpoint: nothing the user's
+		 * token or a retry changes, and the rest of X still works. */
+		net_err(pg, NET_ERR_AUTH, NET_SCOPE_ENDPOINT, 0,
+			"X refuses to list whom you follow at this app's access level (%s): "
+			"the following list needs a higher X API tier; import from a list of handles instead",
+			net_json_str_or(body, "reason", "client-forbidden"));
+	else if (st < 200 || st > 299)
 		x_http_error(pg, resp, body);
 	else if (!cJSON_IsObject(body))
 		net_err_http(pg, resp, NET_SCOPE_NETWORK,

@@ -15,12 +15,12 @@
 #include <unistd.h>
 
 static const char *const stmt_sql[ST__COUNT] = {
-	[ST_COUNT_MENTORS]   = "SELECT count(*) FROM mentors",
+	[ST_COUNT_MENTORS]   = "SELECT count(*) FROM mentors WHERE kind = 'mentor'",
 	[ST_COUNT_ACCOUNTS]  = "SELECT count(*) FROM accounts WHERE followed = 1",
 	[ST_COUNT_HASHTAGS]  = "SELECT count(DISTINCT tag) FROM hashtags",
 	[ST_COUNT_POSTS]     = "SELECT count(*) FROM posts",
 	[ST_COUNT_EVENTS]    = "SELECT count(*) FROM events",
-	[ST_MENTOR_EXISTS]   = "SELECT 1 FROM mentors WHERE id = ?1",
+	[ST_MENTOR_EXISTS]   = "SELECT kind = 'source' FROM mentors WHERE id = ?1",
 	/* Ids are never reused, even after the newest mentor is removed (by
 	 * link): a script holding an id must not reach another person. */
 	[ST_MENTOR_INSERT]   =
@@ -74,8 +74,10 @@ static const char *const stmt_sql[ST__COUNT] = {
 		" n.created_at, coalesce(p.id, 0) FROM notifs n"
 		" LEFT JOIN posts p ON p.platform = n.platform AND p.key = n.post_key"
 		" WHERE n.platform = ?1 AND n.actor_id = ?2 ORDER BY n.id",
-	[ST_MENTOR_ROWS] = "SELECT id, name, stage_override, muted_until, ledger, created_at FROM mentors ORDER BY id",
-	[ST_MENTOR_ROW] = "SELECT id, name, stage_override, muted_until, ledger, created_at FROM mentors WHERE id = ?1",
+	[ST_MENTOR_ROWS] = "SELECT id, name, stage_override, muted_until, ledger, created_at, kind = 'source'"
+		" FROM mentors ORDER BY id",
+	[ST_MENTOR_ROW] = "SELECT id, name, stage_override, muted_until, ledger, created_at, kind = 'source'"
+		" FROM mentors WHERE id = ?1",
 	[ST_MENTOR_SAVE_AGG] = "UPDATE mentors SET ledger = ?2, last_activity = ?3, last_contact = ?4 WHERE id = ?1",
 	/* A ledger event with what its post says (text, tags, shape). */
 #define EVENT_COLS \
@@ -153,7 +155,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_EXPORT_EVENTS] =
 		"SELECT e.id, e.mentor_id, m.name, e.kind, e.at, e.platform, a.handle,"
 		" coalesce(e.url, p.url), p.text, e.note FROM events e"
-		" JOIN mentors m ON m.id = e.mentor_id"
+		" JOIN mentors m ON m.id = e.mentor_id AND m.kind = 'mentor'"
 		" LEFT JOIN accounts a ON a.id = e.account_id"
 		" LEFT JOIN posts p ON p.id = e.post_id"
 		" WHERE e.id > ?1 ORDER BY e.id LIMIT ?2",

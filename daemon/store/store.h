@@ -53,6 +53,12 @@ int store_counts(struct store *s, struct store_counts *out);
 int store_follow(struct store *s, const char *platform, const char *handle,
                  const char *name, int64_t mentor_id,
                  int64_t *out_mentor, int64_t *out_account);
+/* store_follow for a source (a journal, a society: followed, not a
+ * mentor; schema 010): a new source called name, or the account's old
+ * person when re-followed and that person is a source. -EEXIST: already
+ * followed (as a mentor or a source). */
+int store_follow_source(struct store *s, const char *platform, const char *handle,
+                        const char *name, int64_t *out_source, int64_t *out_account);
 /* -ENOENT: not followed. The account row and its ledger stay. */
 int store_unfollow(struct store *s, const char *platform, const char *handle);
 
@@ -208,6 +214,7 @@ struct store_mentor_rec {
 	int64_t muted_until;
 	const char *ledger;              /* aggregate text (ledger_agg_format) */
 	int64_t created_at;
+	bool source;                     /* a source (schema 010), not a mentor */
 };
 typedef int (*store_mentor_rec_fn)(const struct store_mentor_rec *m, void *userdata);
 int store_for_each_mentor(struct store *s, store_mentor_rec_fn fn, void *userdata);
@@ -298,6 +305,18 @@ struct store_bio {
 };
 /* Every followed account attached to a mentor that has a profile text. */
 int store_for_each_bio(struct store *s, int (*fn)(const struct store_bio *b, void *userdata), void *userdata);
+
+/* ---- sources (store_sources.c) ---- */
+
+/* One followed account of a source. Strings valid during the callback. */
+struct store_source {
+	int64_t id, account_id;          /* the source (a mentors row of kind 'source') */
+	const char *platform, *handle, *name;
+	int64_t added_at, last_activity;
+};
+typedef int (*store_source_fn)(const struct store_source *src, void *userdata);
+/* Every followed account of every source, by source then account. */
+int store_for_each_source(struct store *s, store_source_fn fn, void *userdata);
 
 /* ---- draft check overrides (store_check.c) ---- */
 

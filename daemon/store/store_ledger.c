@@ -21,7 +21,7 @@ static int each_mentor(struct store *s, sqlite3_stmt *st, store_mentor_rec_fn fn
 		struct store_mentor_rec m = {
 			.id = sqlite3_column_int64(st, 0), .name = col(st, 1), .stage_override = col(st, 2),
 			.muted_until = sqlite3_column_int64(st, 3), .ledger = col(st, 4),
-			.created_at = sqlite3_column_int64(st, 5),
+			.created_at = sqlite3_column_int64(st, 5), .source = sqlite3_column_int(st, 6) != 0,
 		};
 		(*found)++;
 		if (fn && (r = fn(&m, userdata)) < 0)

@@ -81,6 +81,14 @@ static const struct method methods[] = {
 	{ "Unmute",           "s",    MUT,  "~known",                                    "~known" },
 	{ "ListMutes",        "",     RO,   "",                                          NULL },
 	{ "ExportLedger",     "tu",   RO,   "~0|~1000",                                  NULL },
+	/* The name with a tab is refused after the handle; x is disabled in the
+	 * test's configuration, so StartImport there is refused after every
+	 * argument was checked. */
+	{ "FollowSource",     "sss",  MUT,  "~x|~known|Bad\tName",                       "x|newsource|~Name" },
+	{ "ListSources",      "",     RO,   "",                                          NULL },
+	{ "StartImport",      "sassu", MUT, "~x|~|~cardiology|~10",                       "~mastodon|~|~|~0" },
+	{ "GetImports",       "",     RO,   "",                                          NULL },
+	{ "GetImportCandidates", "t", RO,   "~1",                                        NULL },
 };
 
 #define N_METHODS (sizeof methods / sizeof methods[0])

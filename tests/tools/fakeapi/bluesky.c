@@ -17,7 +17,8 @@
 
 /* rate buckets and endpoints, indexes into the tables at the end */
 enum { BB_API, BB_SESSION };
-enum { BE_RESOLVE, BE_PROFILE, BE_FEED, BE_SEARCH, BE_NOTIFS, BE_SEEN, BE_CREATE, BE_REFRESH, BE_TIMELINE };
+enum { BE_RESOLVE, BE_PROFILE, BE_FEED, BE_SEARCH, BE_NOTIFS, BE_SEEN, BE_CREATE, BE_REFRESH, BE_TIMELINE,
+       BE_FOLLOWS };
 
 /* --- identifiers: DIDs are the world's (world.c); record keys and CIDs --- */
 
@@ -87,7 +88,7 @@ static void b_profile(struct rctx *c, uint32_t a, int detail)   /* 0 basic, 1 vi
 	clock_iso_ms(f->end_ms - f->span_ms - (int64_t)(util_mix64(a) % (600 * DAY_MS)), ts);
 	jw_kstr(j, "createdAt", ts);
 	if (detail >= 1) {
-		jw_kstr(j, "description", a ? "Clinician educator. #meded" : "Resident, learning every day.");
+		jw_kstr(j, "description", a ? follows_bio(f, a, "Clinician educator. #meded") : "Resident, learning every day.");
 		jw_kstr(j, "indexedAt", ts);
 	}
 	if (detail >= 2) {
@@ -421,6 +422,51 @@ static void b_get_profile(struct rq *r, const char *arg)
 	}
 	rq_json(r, 200);
 	b_profile(&r->rc, a, 2);
+}
+
+/* getFollows: whom me follows (follows.c); cursor = the offset. */
+static void b_get_follows(struct rq *r, const char *arg)
+{
+	size_t n = follows_count(r->f), from = 0, k;
+	const char *cur = rq_param(r, "cursor");
+	long limit = 50;
+	uint32_t a;
+
+	if (!b_session(r, false) || !limits_check(r, BB_API) || !b_need(r, "actor"))
+		return;
+	if (!world_acct_by_actor(r->f, rq_param(r, "actor"), &a) || a != 0) {
+		b_error(r, 400, "InvalidRequest", "Profile not found");
+		return;
+	}
+	if (rq_param(r, "limit") && (!util_parse_long(rq_param(r, "limit"), &limit) || limit < 1 || limit > 100)) {
+		b_error(r, 400, "InvalidRequest", "limit must be 1..100");
+		return;
+	}
+	uint64_t off = 0;
+	if (cur && !util_parse_u64(cur, &off)) {
+		b_error(r, 400, "InvalidRequest", "bad cursor");
+		return;
+	}
+	from = (size_t)off;
+	if (from > n)
+		from = n;
+	if (limit > FOLLOWS_PAGE)
+		limit = FOLLOWS_PAGE;
+	k = n - from < (size_t)limit ? n - from : (size_t)limit;
+	rq_json(r, 200);
+	jw_obj(&r->j);
+	jw_key(&r->j, "subject");
+	b_profile(&r->rc, 0, 1);
+	jw_karr(&r->j, "follows");
+	for (size_t i = from; i < from + k; i++)
+		b_profile(&r->rc, follows_at(r->f, i), 1);
+	jw_aend(&r->j);
+	if (from + k < n) {
+		char next[24];
+		snprintf(next, sizeof next, "%zu", from + k);
+		jw_kstr(&r->j, "cursor", next);
+	}
+	jw_end(&r->j);
 }
 
 /* getProfiles: up to 25 actors=…; unknown actors are left out, as the
@@ -943,6 +989,7 @@ static const struct fake_endpoint b_endpoints[] = {
 	[BE_CREATE] = { "bluesky.createSession", BB_SESSION },
 	[BE_REFRESH] = { "bluesky.refreshSession", BB_API },
 	[BE_TIMELINE] = { "bluesky.getTimeline", BB_API },
+	[BE_FOLLOWS] = { "bluesky.getFollows", BB_API },
 };
 
 static const struct fake_route b_routes[] = {
@@ -956,6 +1003,7 @@ static const struct fake_route b_routes[] = {
 	{ BE_CREATE, EVHTTP_REQ_POST, "/xrpc/com.atproto.server.createSession", b_create_session },
 	{ BE_REFRESH, EVHTTP_REQ_POST, "/xrpc/com.atproto.server.refreshSession", b_refresh_session },
 	{ BE_TIMELINE, EVHTTP_REQ_GET, "/xrpc/app.bsky.feed.getTimeline", b_timeline },
+	{ BE_FOLLOWS, EVHTTP_REQ_GET, "/xrpc/app.bsky.graph.getFollows", b_get_follows },
 };
 
 const struct fake_net bluesky_net = {

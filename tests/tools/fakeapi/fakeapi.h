@@ -22,6 +22,7 @@
  *   net.c                       the list of networks, endpoint numbering
  *   main.c                      options, connections, dispatch, main
  *   oauth.c                     logging in: Mastodon apps/OAuth, X OAuth 2.0 PKCE
+ *   follows.c                   whom "me" follows, organisations among them
  *   x.c mastodon.c bluesky.c    one network each (Mastodon's several
  *   mastodon_inst.c mastodon.h  instances in a second file, sharing a header)
  *   feed.c                      whom me follows, home timelines' windows
@@ -198,6 +199,21 @@ uint32_t index_add_post(struct fake *f, int net, uint32_t a, uint8_t type, int32
 			const int *tags, int ntags, const char *text, int64_t now);
 void index_add_event(struct fake *f, int net, uint32_t from, uint8_t type, int64_t now);
 
+/* ------------------------------------------------ follows.c */
+
+/* An organisation's name (true), else out untouched. */
+bool follows_name(const struct fake *f, uint32_t a, char out[64]);
+/* a's bio: an organisation's, a varied person's (--orgs), else usual. */
+const char *follows_bio(const struct fake *f, uint32_t a, const char *usual);
+bool follows_bot(const struct fake *f, uint32_t a);
+bool follows_group(const struct fake *f, uint32_t a);
+/* me follows every other account: how many, and the i-th (newest first).
+ * Pages of it hold at most FOLLOWS_PAGE (fewer than asked, as servers may
+ * answer), so that a dozen accounts already take several pages. */
+#define FOLLOWS_PAGE 5
+size_t follows_count(const struct fake *f);
+uint32_t follows_at(const struct fake *f, size_t i);
+
 /* ------------------------------------------------ the server's state */
 
 struct bucket {
@@ -225,6 +241,7 @@ struct fake {
 	/* scenario parameters */
 	uint64_t seed;
 	uint32_t naccounts, nposts, nmyposts, nengaged;
+	uint32_t norgs;              /* --orgs: the last accounts are organisations (follows.c) */
 	struct { uint32_t a, n; } heavy[MAX_HEAVY];   /* --heavy NAME=COUNT: a's posts instead of --posts */
 	int nheavy;
 	int64_t span_ms, end_ms;

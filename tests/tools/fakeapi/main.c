@@ -235,6 +235,7 @@ static void usage(FILE *out)
 "Scenario (deterministic for a given seed and end time):\n"
 "  --seed N               (default 1)\n"
 "  --accounts N           doc1..docN per network (default 20, max 65535)\n"
+"  --orgs N               the last N of them are journals, societies... (follows.c)\n"
 "  --posts N              posts per account (default 50)\n"
 "  --my-posts N           posts of \"me\" (default: --posts)\n"
 "  --heavy NAME=COUNT     COUNT posts for one account (me, docN) on every network, over the\n"
@@ -375,13 +376,13 @@ static int parse_heavy_arg(struct fake *f, const char *s)
 
 static int parse_args(struct fake *f, int argc, char **argv)
 {
-	enum { O_PORT = 256, O_PORTFILE, O_SCRIPT, O_GZIP, O_HANG, O_SEED, O_ACC, O_POSTS, O_MY, O_ENG, O_TAGS,
+	enum { O_PORT = 256, O_PORTFILE, O_SCRIPT, O_GZIP, O_HANG, O_SEED, O_ACC, O_ORGS, O_POSTS, O_MY, O_ENG, O_TAGS,
 	       O_SPAN, O_END, O_NOW, O_CLOCK, O_XT, O_MT, O_BP, O_TTL, O_RATE, O_SCALE, O_ANCHOR, O_SPANH, O_HEAVY, O_FOLLOWS, O_HOMEWIN,
 	       O_NET = 1000 };
 	static const struct option core_opts[] = {
 		{ "port", 1, 0, O_PORT }, { "port-file", 1, 0, O_PORTFILE }, { "script", 1, 0, O_SCRIPT },
 		{ "gzip", 0, 0, O_GZIP }, { "hang-max", 1, 0, O_HANG }, { "verbose", 0, 0, 'v' },
-		{ "help", 0, 0, 'h' }, { "seed", 1, 0, O_SEED }, { "accounts", 1, 0, O_ACC },
+		{ "help", 0, 0, 'h' }, { "seed", 1, 0, O_SEED }, { "accounts", 1, 0, O_ACC }, { "orgs", 1, 0, O_ORGS },
 		{ "posts", 1, 0, O_POSTS }, { "my-posts", 1, 0, O_MY }, { "engaged", 1, 0, O_ENG },
 		{ "tags", 1, 0, O_TAGS }, { "span-days", 1, 0, O_SPAN }, { "end-time", 1, 0, O_END },
 		{ "now", 1, 0, O_NOW }, { "clock-file", 1, 0, O_CLOCK }, { "x-token", 1, 0, O_XT },
@@ -421,6 +422,7 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		case 'h': usage(stdout); exit(0);
 		case O_SEED: okv = util_parse_u64(optarg, &f->seed); break;
 		case O_ACC: okv = util_parse_long(optarg, &v) && v >= 0 && v <= 65535; f->naccounts = (uint32_t)v; break;
+		case O_ORGS: okv = util_parse_long(optarg, &v) && v >= 0 && v <= 65535; f->norgs = (uint32_t)v; break;
 		case O_POSTS: okv = util_parse_long(optarg, &v) && v >= 0 && v <= 1000000; f->nposts = (uint32_t)v; break;
 		case O_MY: okv = util_parse_long(optarg, &my_posts) && my_posts >= 0 && my_posts <= 1000000; break;
 		case O_ENG: okv = util_parse_long(optarg, &engaged) && engaged >= 0; break;

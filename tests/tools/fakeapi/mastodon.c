@@ -19,7 +19,8 @@
 
 /* rate buckets and endpoints, indexes into the tables at the end */
 enum { MB_API, MB_PAGING };
-enum { ME_LOOKUP, ME_ACCOUNT, ME_STATUSES, ME_TAG, ME_NOTIFS, ME_STATUS, ME_HOME, ME_RELATIONSHIPS };
+enum { ME_LOOKUP, ME_ACCOUNT, ME_STATUSES, ME_TAG, ME_NOTIFS, ME_STATUS, ME_HOME, ME_RELATIONSHIPS, ME_FOLLOWING };
+#define M_FOLLOW_BASE 900000      /* follow ids (the max_id of following pages), newest highest */
 
 /* --- ids: (ms << 16) | N, or per instance (mastodon_inst.c) --- */
 
@@ -60,13 +61,17 @@ static void m_account(struct rctx *c, uint32_t a)
 	jw_kstr(j, "acct", acct);
 	render_ktext(c, "display_name", dname);
 	jw_kbool(j, "locked", false);
-	jw_kbool(j, "bot", false);
+	jw_kbool(j, "bot", follows_bot(f, a));
 	jw_kbool(j, "discoverable", true);
 	jw_kbool(j, "indexable", true);
-	jw_kbool(j, "group", false);
+	jw_kbool(j, "group", follows_group(f, a));
 	clock_iso_ms((f->end_ms - f->span_ms - (int64_t)(util_mix64(a) % (700 * DAY_MS))) / DAY_MS * DAY_MS, ts);
 	jw_kstr(j, "created_at", ts);
-	if (a) {
+	if (a && follows_bio(f, a, NULL)) {
+		char note[256];
+		snprintf(note, sizeof note, "<p>%s</p>", follows_bio(f, a, NULL));
+		jw_kstr(j, "note", note);
+	} else if (a) {
 		/* Doctors list their other accounts: mentord suggests links from these. */
 		char note[256];
 		snprintf(note, sizeof note, "<p>Clinician educator. <a href=\"#\" class=\"mention hashtag\" "
@@ -468,6 +473,41 @@ static void m_lookup(struct rq *r, const char *arg)
 	m_account(&r->rc, a);
 }
 
+/* Whom me follows (follows.c), paged by follow id as Mastodon does:
+ * max_id is the follow relationship's id, known only from Link. */
+static void m_following(struct rq *r, const char *id)
+{
+	size_t limit = m_limit(r, 40, FOLLOWS_PAGE), n = follows_count(r->f), from = 0, k;
+	uint32_t a;
+	uint64_t max_id;
+
+	if (!m_auth(r, false) || !m_rate_check(r))
+		return;
+	if (!m_account_id(r, id, &a) || a != 0) {
+		m_error(r, 404, "Record not found");
+		return;
+	}
+	if (util_parse_u64(rq_param(r, "max_id"), &max_id))
+		from = max_id > M_FOLLOW_BASE ? 0 : M_FOLLOW_BASE - max_id + 1;   /* max_id is exclusive */
+	if (from > n)
+		from = n;
+	k = n - from < limit ? n - from : limit;
+	if (k == limit && from + k < n) {
+		struct buf b = { 0 };
+		m_link_url(r, &b, "max_id", M_FOLLOW_BASE - (from + k - 1));
+		buf_puts(&b, "; rel=\"next\", ");
+		m_link_url(r, &b, "since_id", M_FOLLOW_BASE - from);
+		buf_puts(&b, "; rel=\"prev\"");
+		rq_add_header(r, "Link", b.p);
+		buf_free(&b);
+	}
+	rq_json(r, 200);
+	jw_arr(&r->j);
+	for (size_t i = from; i < from + k; i++)
+		m_account(&r->rc, follows_at(r->f, i));
+	jw_aend(&r->j);
+}
+
 static void m_account_ep(struct rq *r, const char *id)
 {
 	uint32_t a;
@@ -726,6 +766,7 @@ static const struct fake_endpoint m_endpoints[] = {
 	[ME_STATUS] = { "mastodon.status", MB_API },
 	[ME_HOME] = { "mastodon.timelines_home", MB_API },
 	[ME_RELATIONSHIPS] = { "mastodon.relationships", MB_API },
+	[ME_FOLLOWING] = { "mastodon.following", MB_API },
 };
 
 /* "accounts/lookup" before "accounts/:id", which would take "lookup" for an id */
@@ -733,6 +774,7 @@ static const struct fake_route m_routes[] = {
 	{ ME_LOOKUP, EVHTTP_REQ_GET, "/api/v1/accounts/lookup", m_lookup },
 	{ ME_RELATIONSHIPS, EVHTTP_REQ_GET, "/api/v1/accounts/relationships", m_relationships },
 	{ ME_STATUSES, EVHTTP_REQ_GET, "/api/v1/accounts/*/statuses", m_statuses },
+	{ ME_FOLLOWING, EVHTTP_REQ_GET, "/api/v1/accounts/*/following", m_following },
 	{ ME_ACCOUNT, EVHTTP_REQ_GET, "/api/v1/accounts/*", m_account_ep },
 	{ ME_TAG, EVHTTP_REQ_GET, "/api/v1/timelines/tag/*", m_tag },
 	{ ME_NOTIFS, EVHTTP_REQ_GET, "/api/v1/notifications", m_notifications },

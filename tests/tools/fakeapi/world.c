@@ -52,6 +52,8 @@ void world_display_name(const struct fake *f, uint32_t a, char out[64])
 	uint64_t h = util_mix64(f->seed * 31 + a);
 	if (a == 0)
 		snprintf(out, 64, "Me (mentee)");
+	else if (follows_name(f, a, out))
+		;
 	else
 		snprintf(out, 64, "Dr. %s %s", first_names[h % 25], last_names[(h >> 8) % 20]);
 }

@@ -20,8 +20,8 @@
 #define X_MIN_TIME_S   1288998000LL         /* start_time/end_time: not before 2010-11-06T00:00Z */
 
 /* rate buckets and endpoints, indexes into the tables at the end */
-enum { XB_TWEETS, XB_MENTIONS, XB_SEARCH, XB_USERS, XB_LOOKUP };
-enum { XE_USER_BY_NAME, XE_USERS_BY, XE_USER, XE_TWEETS, XE_MENTIONS, XE_SEARCH, XE_LOOKUP };
+enum { XB_TWEETS, XB_MENTIONS, XB_SEARCH, XB_USERS, XB_LOOKUP, XB_FOLLOWING };
+enum { XE_USER_BY_NAME, XE_USERS_BY, XE_USER, XE_TWEETS, XE_MENTIONS, XE_SEARCH, XE_LOOKUP, XE_FOLLOWING };
 
 /* tweet.fields, expansions and user.fields as bits (struct rctx tf, ex, uf) */
 enum { TF_CREATED = 1, TF_AUTHOR = 2, TF_CONV = 4, TF_REPLY_TO = 8, TF_REFS = 16, TF_METRICS = 32,
@@ -161,7 +161,8 @@ static void x_user(struct rctx *c, uint32_t a)
 		jw_kstr(j, "created_at", ts);
 	}
 	if (c->uf & UF_DESCRIPTION)
-		jw_kstr(j, "description", a ? "Clinician educator. Views my own. #meded" : "Resident, learning every day.");
+		jw_kstr(j, "description", a ? follows_bio(f, a, "Clinician educator. Views my own. #meded") :
+		                                "Resident, learning every day.");
 	if (c->uf & UF_METRICS) {
 		jw_kobj(j, "public_metrics");
 		jw_kint(j, "followers_count", (long long)(util_mix64(a + 7) % 20000));
@@ -779,6 +780,55 @@ static void x_users_mentions(struct rq *r, const char *id)
 	x_timeline(r, &s, false);
 }
 
+/* Whom me follows (follows.c): max_results 1..1000, pagination_token "F<offset>".
+ * Apps below the tier that has this endpoint get a 403 client-forbidden:
+ * tests script it ({"action":"raw","code":403,...}). */
+static void x_following(struct rq *r, const char *id)
+{
+	size_t n = follows_count(r->f), from = 0, k;
+	const char *tok = rq_param(r, "pagination_token");
+	long max = 100;
+	uint32_t a;
+
+	if (!x_auth(r) || !limits_check(r, XB_FOLLOWING))
+		return;
+	x_parse_fields(r);
+	if (!x_user_by_id(r, id, &a) || a != 0) {
+		x_user_missing(r, id, "id");
+		return;
+	}
+	if (rq_param(r, "max_results") && (!util_parse_long(rq_param(r, "max_results"), &max) || max < 1 || max > 1000)) {
+		rq_raw(r, 400, "application/json", "{\"title\":\"Invalid Request\",\"detail\":\"max_results\"}");
+		return;
+	}
+	uint64_t off = 0;
+	if (tok && (tok[0] != 'F' || !util_parse_u64(tok + 1, &off))) {
+		rq_raw(r, 400, "application/json", "{\"title\":\"Invalid Request\",\"detail\":\"pagination_token\"}");
+		return;
+	}
+	from = (size_t)off;
+	if (from > n)
+		from = n;
+	if (max > FOLLOWS_PAGE)
+		max = FOLLOWS_PAGE;
+	k = n - from < (size_t)max ? n - from : (size_t)max;
+	rq_json(r, 200);
+	jw_obj(&r->j);
+	jw_karr(&r->j, "data");
+	for (size_t i = from; i < from + k; i++)
+		x_user(&r->rc, follows_at(r->f, i));
+	jw_aend(&r->j);
+	jw_kobj(&r->j, "meta");
+	jw_kint(&r->j, "result_count", (long long)k);
+	if (from + k < n) {
+		char next[32];
+		snprintf(next, sizeof next, "F%zu", from + k);
+		jw_kstr(&r->j, "next_token", next);
+	}
+	jw_end(&r->j);
+	jw_end(&r->j);
+}
+
 static void x_user_by_username(struct rq *r, const char *name)
 {
 	uint32_t a;
@@ -1142,6 +1192,7 @@ static const struct fake_bucket x_buckets[] = {
 	[XB_SEARCH] = { "x.search_recent", 450, 900 },
 	[XB_USERS] = { "x.users", 300, 900 },
 	[XB_LOOKUP] = { "x.tweets", 3500, 900 },
+	[XB_FOLLOWING] = { "x.users_following", 15, 900 },
 };
 
 static const struct fake_endpoint x_endpoints[] = {
@@ -1152,6 +1203,7 @@ static const struct fake_endpoint x_endpoints[] = {
 	[XE_MENTIONS] = { "x.users_mentions", XB_MENTIONS },
 	[XE_SEARCH] = { "x.search_recent", XB_SEARCH },
 	[XE_LOOKUP] = { "x.tweets", XB_LOOKUP },
+	[XE_FOLLOWING] = { "x.users_following", XB_FOLLOWING },
 };
 
 /* "/2/users/by" before "/2/users/:id", which would take "by" for an id */
@@ -1160,6 +1212,7 @@ static const struct fake_route x_routes[] = {
 	{ XE_USERS_BY, EVHTTP_REQ_GET, "/2/users/by", x_users_by },
 	{ XE_TWEETS, EVHTTP_REQ_GET, "/2/users/*/tweets", x_users_tweets },
 	{ XE_MENTIONS, EVHTTP_REQ_GET, "/2/users/*/mentions", x_users_mentions },
+	{ XE_FOLLOWING, EVHTTP_REQ_GET, "/2/users/*/following", x_following },
 	{ XE_USER, EVHTTP_REQ_GET, "/2/users/*", x_user_by_id_ep },
 	{ XE_SEARCH, EVHTTP_REQ_GET, "/2/tweets/search/recent", x_search },
 	{ XE_LOOKUP, EVHTTP_REQ_GET, "/2/tweets", x_tweets_lookup },
