@@ -208,6 +208,10 @@ void sched_rate_note(struct sched_platform *p, struct sched_rate *r, uint64_t se
 {
 	if (!r || rate->remaining < 0)
 		return;
+	/* A slow answer from a window that has already ended says nothing of
+	 * the current one; taken, its past reset would reopen a spent window. */
+	if (r->remaining >= 0 && rate->reset > 0 && rate->reset < r->reset)
+		return;
 	int64_t left = rate->remaining - sent_after(p, seq);
 	if (left < 0)
 		left = 0;
