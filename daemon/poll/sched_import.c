@@ -324,7 +324,7 @@ static void on_done(struct http_response *resp, void *userdata)
 	};
 	r = net_parse(p->net, &cfg, j->from_list ? NET_OP_LOOKUP : NET_OP_FOLLOWING, &nr,
 	              j->from_list ? NULL : &j->walk, &pg);
-	sched_rate_note(p, j->rate, j->seq, &pg.rate);
+	sched_rate_note(p, j->rate, j->seq, &pg.rate, nr.now);
 	if (r < 0)
 		retry(j, strerror(-r));
 	else if (pg.err.code != NET_OK)

@@ -217,7 +217,8 @@ uint64_t sched_request_sent(struct sched_platform *p, struct sched_rate *r);
 /* Its answer (or its end) arrived: no longer in flight. */
 void sched_request_ended(struct sched_platform *p, uint64_t seq);
 /* The answer to request seq on r carried these rate headers. */
-void sched_rate_note(struct sched_platform *p, struct sched_rate *r, uint64_t seq, const struct net_rate *rate);
+void sched_rate_note(struct sched_platform *p, struct sched_rate *r, uint64_t seq, const struct net_rate *rate,
+		     int64_t now);
 /* Handles whose lookup found nothing are not asked again for a while. */
 void sched_hold_handle(struct sched_platform *p, const char *handle, int64_t until);
 bool sched_handle_held(const struct sched_platform *p, const char *handle, int64_t now);

@@ -727,7 +727,7 @@ static void on_done(struct http_response *resp, void *userdata)
 	};
 	bool walks = !t->find_local && (t->kind == TARGET_WALK || t->kind == TARGET_HISTORY);
 	r = net_parse(p->net, &cfg, request_op(t), &nr, walks ? &t->walk : NULL, &page);
-	sched_rate_note(p, t->rate, t->seq, &page.rate);
+	sched_rate_note(p, t->rate, t->seq, &page.rate, nr.now);
 	p->failing = p->offline = false;
 	if (r < 0)
 		backoff(t, 0, strerror(-r));

@@ -204,13 +204,14 @@ static int64_t sent_after(const struct sched_platform *p, uint64_t seq)
 	return n + ((int64_t)p->inflight - listed);
 }
 
-void sched_rate_note(struct sched_platform *p, struct sched_rate *r, uint64_t seq, const struct net_rate *rate)
+void sched_rate_note(struct sched_platform *p, struct sched_rate *r, uint64_t seq, const struct net_rate *rate,
+		     int64_t now)
 {
 	if (!r || rate->remaining < 0)
 		return;
 	/* A slow answer from a window that has already ended says nothing of
 	 * the current one; taken, its past reset would reopen a spent window. */
-	if (r->remaining >= 0 && rate->reset > 0 && rate->reset < r->reset)
+	if (rate->reset > 0 && rate->reset <= now && rate->reset < r->reset)
 		return;
 	int64_t left = rate->remaining - sent_after(p, seq);
 	if (left < 0)
