@@ -287,7 +287,7 @@ static void test_x_build(const struct net_platform *X)
 	struct net_request req;
 	struct net_walk w;
 	const char *ids[120];
-	char num[120][8], *url, key[NET_RATE_KEY_MAX];
+	char num[120][12], *url, key[NET_RATE_KEY_MAX];
 	size_t used = 0;
 	int rc;
 
