@@ -43,7 +43,9 @@
  *   NET_OP_FOLLOW_CHECK     which of these accounts the user follows there
  *                        (build_follow_check; Mastodon relationships by the
  *                        configured server's local ids, Bluesky getProfiles
- *                        viewer.following by DID) → accounts, .following set
+ *                        viewer.following by DID, X users?ids= with
+ *                        connection_status and the user token; ids not
+ *                        returned are not followed) → accounts, .following set
  *   NET_OP_FOLLOWING     whom the user follows → accounts (as LOOKUP's, with
  *                        bio and flags), a page at a time: target is the
  *                        user's own id on the server read (X user id, DID,
@@ -58,7 +60,8 @@
  * ## The home feed (FEED)
  * A newest-first walk down to its watermark like Bluesky's (the watermark
  * is the newest item of the first page; Mastodon stops at the watermark
- * less cfg->overlap_s). Home timelines keep only a window: a walk that
+ * less cfg->overlap_s; X asks since_id one below the watermark, whose own
+ * post shows the walk met it). Home timelines keep only a window: a walk that
  * runs out of pages without meeting its watermark ends done with w.gap
  * set, and the caller must read the followed accounts on their own from
  * their own watermarks, since what fell out of the window is lost to the

@@ -4,7 +4,10 @@
  * Endpoints: users/by/username/:u, users/by?usernames=, users/:id, users?ids=
  * (lookup); users/:id/tweets (account, own); users/:id/mentions
  * (interactions); tweets/search/recent (tag, and batches "from:a OR from:b").
- * Every request needs the bearer token.
+ * Every request needs the bearer token. The home feed (users/:id/timelines/
+ * reverse_chronological) and whom the user follows among some accounts
+ * (users?ids= with user.fields=connection_status) need user context: the
+ * user's OAuth 2.0 token, never the app bearer.
  *
  * Posts arrive with their related users and posts in "includes"; both are
  * indexed once per page so joining is O(n log n). Field names of the 2026
@@ -72,7 +75,7 @@ static int x_rate_key(const struct net_config *cfg, enum net_op op, char *out, s
 {
 	const char *k;
 	switch (op) {
-	case NET_OP_LOOKUP: k = "users"; break;
+	case NET_OP_LOOKUP: case NET_OP_FOLLOW_CHECK: k = "users"; break;
 	case NET_OP_ACCOUNT: case NET_OP_OWN: case NET_OP_HISTORY: k = "users_tweets"; break;
 	case NET_OP_BATCH: case NET_OP_TAG: k = "search_recent"; break;
 	case NET_OP_INTERACTIONS: k = "users_mentions"; break;
@@ -145,6 +148,11 @@ static bool x_can(const struct net_config *cfg, enum net_op op)
 		return net_has(cfg->refresh_token) && net_has(cfg->client_id);
 	if (op == NET_OP_FOLLOWING)
 		return net_has(cfg->token) || net_has(cfg->user_token);
+	/* The app bearer in cfg->token is refused where user context is needed. */
+	if (op == NET_OP_FOLLOW_CHECK)
+		return net_has(cfg->user_token);
+	if (op == NET_OP_FEED)
+		return net_has(cfg->user_token) && net_has(cfg->me_id);
 	if (!net_has(cfg->token))
 		return false;
 	switch (op) {
@@ -152,9 +160,6 @@ static bool x_can(const struct net_config *cfg, enum net_op op)
 		return true;
 	case NET_OP_OWN: case NET_OP_INTERACTIONS:
 		return net_has(cfg->me_id);
-	/* The home timeline wants the user's own OAuth 2.0 token; the app
-	 * bearer in cfg->token is refused there. Off until mentord has one. */
-	case NET_OP_FEED:
 	default:
 		return false;
 	}
@@ -261,6 +266,67 @@ static int x_history_below(const char *net_id, char *out, size_t size)
 	return x_valid_id(net_id) && snprintf(out, size, "u:%s", net_id) < (int)size;
 }
 
+/* The home feed, with the user's token. since_id is one below the
+ * watermark so that the watermark's own post comes back when the window
+ * still reaches it: seeing it is how the walk knows it met the watermark
+ * (x_advance); a since_id walk alone cannot tell the end of the window
+ * from the watermark. One post more per walk is the price. */
+static int x_build_feed(const struct net_config *cfg, const struct net_walk *w,
+			struct net_request *req)
+{
+	struct net_walk below = *w;
+	struct strbuf b = STRBUF_INIT;
+	char since[24];
+	int r;
+
+	if (below.page_token)
+		below.page_token++;   /* "m" or "-": see x_feed_advance */
+	if (!x_valid_id(cfg->me_id) || (below.page_token && !x_valid_token(below.page_token)))
+		return -EINVAL;
+	if (w->watermark) {
+		unsigned long long v = strtoull(w->watermark, NULL, 10);
+
+		if (v == 0)
+			return -EINVAL;
+		snprintf(since, sizeof since, "%llu", v - 1);
+		below.watermark = since;
+	}
+	net_url_join(&b, cfg->api_base, "/2/users/");
+	strbuf_puts(&b, cfg->me_id);
+	strbuf_puts(&b, "/timelines/reverse_chronological");
+	x_common_params(&b, &below, false, 1, cfg);
+	r = net_req_get(req, NET_OP_FEED, &b);
+	return r < 0 ? r : net_req_bearer(req, cfg->user_token);
+}
+
+/* Whom the user follows among ids: connection_status needs user context. */
+static int x_build_follow_check(const struct net_config *cfg, const char *const *ids, size_t n,
+				struct net_request *req, size_t *n_used)
+{
+	struct strbuf b = STRBUF_INIT;
+	int r;
+
+	if (!net_has(cfg->user_token))
+		return -ENOKEY;
+	if (n > X_LOOKUP_MAX)
+		n = X_LOOKUP_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (!x_valid_id(ids[i])) {
+			*n_used = i;
+			return -EINVAL;
+		}
+	net_url_join(&b, cfg->api_base, "/2/users?ids=");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_puts(&b, "%2C");
+		strbuf_puts(&b, ids[i]);
+	}
+	net_url_param(&b, "user.fields", "connection_status");
+	*n_used = n;
+	r = net_req_get(req, NET_OP_FOLLOW_CHECK, &b);
+	return r < 0 ? r : net_req_bearer(req, cfg->user_token);
+}
+
 static int x_build_page(const struct net_config *cfg, const char *target,
 			const struct net_walk *w, struct net_request *req)
 {
@@ -285,7 +351,7 @@ static int x_build_page(const struct net_config *cfg, const char *target,
 		r = net_req_get(req, w->op, &b);
 		return r < 0 ? r : net_req_bearer(req, bearer);
 	}
-	if (!net_has(cfg->token))
+	if (!net_has(w->op == NET_OP_FEED ? cfg->user_token : cfg->token))
 		return -ENOKEY;
 	if (w->watermark && !x_valid_id(w->watermark))
 		return -EINVAL;
@@ -307,6 +373,8 @@ static int x_build_page(const struct net_config *cfg, const char *target,
 	}
 	if (w->op == NET_OP_HISTORY)
 		return x_build_history(cfg, target, w, req);
+	if (w->op == NET_OP_FEED)
+		return x_build_feed(cfg, w, req);
 	if (!x_valid_id(user))
 		return -EINVAL;
 	net_url_join(&b, cfg->api_base, "/2/users/");
@@ -727,10 +795,34 @@ static int x_items(struct x_ctx *cx, enum net_op op, const cJSON *data, struct n
 	return 0;
 }
 
+/* The home feed asks from one below its watermark (x_build_feed), so the
+ * watermark's own post closes a walk that met it; a walk that ends without
+ * it ran out of the window (about 800 posts back): a gap. The next page
+ * token goes with "m" (met) or "-" before it, to carry that to later pages. */
+static int x_feed_advance(struct net_walk *w, const cJSON *body, const char *next)
+{
+	bool met = w->page_token && *w->page_token == 'm';
+	const cJSON *t;
+	char *tok = NULL;
+
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(body, "data")) {
+		const char *id = net_json_str_or(t, "id", NULL);
+
+		if (id && w->watermark && x_valid_id(id) && net_cmp_opaque_id(id, w->watermark) <= 0)
+			met = true;
+	}
+	w->pages++;
+	w->done = !w->watermark || !net_has(next) || !x_valid_token(next);
+	w->gap = w->done && w->watermark && !met;
+	if (!w->done && asprintf(&tok, "%c%s", met ? 'm' : '-', next) < 0)
+		return -ENOMEM;
+	free(w->page_token);
+	w->page_token = tok;
+	return 0;
+}
+
 /* since_id walk: newest_id of the first page is the next watermark; later
  * pages (same since_id, next_token) only fill in. A first sync reads one page. */
-#define X_FEED_PAGE 100   /* max_results of a walk with a watermark */
-
 static int x_advance(struct net_walk *w, const cJSON *body)
 {
 	const cJSON *meta = net_json_obj(body, "meta");
@@ -745,14 +837,12 @@ static int x_advance(struct net_walk *w, const cJSON *body)
 		if (str_set(&w->new_watermark, wm) < 0)
 			return -ENOMEM;
 	}
+	if (w->op == NET_OP_FEED)
+		return x_feed_advance(w, body, next);
 	if (str_set(&w->page_token, next) < 0)
 		return -ENOMEM;
 	w->pages++;
 	w->done = !w->watermark || !net_has(next);
-	/* since_id walks stop at the watermark by themselves; a full last page
-	 * is the end of what the home timeline reaches back to: a gap. */
-	w->gap = w->op == NET_OP_FEED && w->watermark && !net_has(next) &&
-		 cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(body, "data")) >= X_FEED_PAGE;
 	/* A first sync's next page, or a history page's, is where back-fill
 	 * goes on. */
 	if (w->op == NET_OP_HISTORY || (w->op == NET_OP_ACCOUNT && !w->watermark)) {
@@ -846,6 +936,44 @@ static int x_following(const cJSON *body, struct net_walk *w, struct net_page *p
 	return 0;
 }
 
+/* FOLLOW_CHECK: connection_status lists "following" among others, and is
+ * left out where there is no relationship. Users X no longer returns
+ * (suspended, deleted: errors[]) are not followed; the page stands. */
+static int x_connections(const cJSON *body, struct net_page *pg)
+{
+	const cJSON *data = cJSON_GetObjectItemCaseSensitive(body, "data"), *u, *c;
+	const cJSON *errors = net_json_arr(body, "errors");
+
+	if (data ? !cJSON_IsArray(data) : !errors) {
+		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "X users without a \"data\" array");
+		return 0;
+	}
+	if (errors)
+		net_page_note(pg, "X: %d of the accounts asked about were not returned",
+			      cJSON_GetArraySize(errors));
+	cJSON_ArrayForEach(u, data) {
+		struct net_account a = { .n_posts = -1 };
+		const cJSON *cs = cJSON_GetObjectItemCaseSensitive(u, "connection_status");
+		const char *id = net_json_str_or(u, "id", NULL);
+		int r;
+
+		if (!id || !x_valid_id(id) || (cs && !cJSON_IsArray(cs))) {
+			net_page_invalid(pg, "X user without an id or with a malformed connection_status");
+			continue;
+		}
+		cJSON_ArrayForEach(c, cs)
+			if (cJSON_IsString(c) && strcmp(c->valuestring, "following") == 0)
+				a.following = true;
+		r = str_set(&a.id, id);
+		if (r == 0)
+			r = net_page_push_account(pg, &a);
+		net_account_clear(&a);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int x_parse_ok(const struct net_config *cfg, enum net_op op, const cJSON *body,
 		      struct net_walk *w, struct net_page *pg)
 {
@@ -854,6 +982,8 @@ static int x_parse_ok(const struct net_config *cfg, enum net_op op, const cJSON 
 	struct x_ctx cx = { .cfg = cfg };
 	int r;
 
+	if (op == NET_OP_FOLLOW_CHECK)
+		return x_connections(body, pg);
 	if (!data && errors) {
 		x_errors_only(pg, body);
 		return 0;
@@ -935,10 +1065,12 @@ const struct net_platform net_x = {
 	.enabled_by_default = false,   /* reading X needs a bearer token */
 	.max_batch = (X_QUERY_MAX + 4) / 10,    /* upper bound: 1-char handles */
 	.max_lookup = X_LOOKUP_MAX,
+	.max_follow_check = X_LOOKUP_MAX,
 	.can = x_can,
 	.build_lookup = x_build_lookup,
 	.build_page = x_build_page,
 	.build_batch = x_build_batch,
+	.build_follow_check = x_build_follow_check,
 	.build_session = x_oauth_build_refresh,
 	.parse = x_parse,
 	.read_rate = x_read_rate,

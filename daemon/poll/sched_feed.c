@@ -4,8 +4,9 @@
  *
  * Whom the user follows is asked for the followed accounts only, in batches
  * (FOLLOW_CHECK), again after SCHED_FEED_RECHECK, and kept in the store. An
- * account joins the feed with the commit of a walk of its own that began
- * after the feed's watermark was stored (so nothing lies between the two);
+ * account joins the feed with the commit of a walk of its own (or of a
+ * batch it is in, on X) that began after the feed's watermark was stored
+ * (so nothing lies between the two);
  * from then on the feed walk brings its posts and it has no walk of its
  * own. Home timelines keep a window only: a feed walk that ends without
  * meeting its watermark (a gap) sends every account back to its own walk
@@ -334,24 +335,48 @@ int sched_feed_filter(const struct sched_platform *p, const struct net_page *pag
 	return 0;
 }
 
-int sched_feed_walked(struct sched_target *t)
+/* One account whose walk (its own, or a batch's) is done joins the feed. */
+static int join(struct sched_target *t, const char *stable_id, int64_t feed_at)
 {
 	struct sched_platform *p = t->p;
-	struct sched_feed_row *row;
-	int64_t feed_at = 0;
+	struct sched_feed_row *row = stable_id ? row_find(&p->feed, stable_id) : NULL;
 	int r;
 
-	if (!p->feed.usable || !t->arg || !(row = row_find(&p->feed, t->arg)) || !row->following || row->joined)
+	if (!row || !row->following || row->joined)
 		return 0;
 	/* The feed's watermark must not be newer than where this walk began. */
-	if ((r = store_cursor_age(t->s->store, p->net->name, SCHED_FEED_KEY, &feed_at)) <= 0 ||
-	    feed_at > t->started)
-		return r < 0 ? r : 0;
-	if ((r = store_feed_join(t->s->store, p->net->name, t->arg)) < 0)
+	if (feed_at > t->started)
+		return 0;
+	if ((r = store_feed_join(t->s->store, p->net->name, stable_id)) < 0)
 		return r;
 	row->joined = true;       /* rolled back with the page: the next rebuild reads the store */
 	t->s->rejoin_pending = true;
 	return 0;
+}
+
+/* Batched networks (X) read accounts one by one in batches: a batch walk
+ * that is done stands for each member's own (members are "account:ID"). */
+int sched_feed_walked(struct sched_target *t)
+{
+	static const char prefix[] = "account:";
+	struct sched_platform *p = t->p;
+	const struct sched_feed_row *row;
+	int64_t feed_at = 0;
+	int r;
+
+	if (!p->feed.usable)
+		return 0;
+	if (t->op != NET_OP_BATCH && (!t->arg || !(row = row_find(&p->feed, t->arg)) ||
+				      !row->following || row->joined))
+		return 0;      /* the common case, without a look at the store */
+	if ((r = store_cursor_age(t->s->store, p->net->name, SCHED_FEED_KEY, &feed_at)) <= 0)
+		return r;
+	if (t->op != NET_OP_BATCH)
+		return join(t, t->arg, feed_at);
+	for (size_t i = 0; r >= 0 && i < t->n_handles; i++)
+		if (t->members[i] && strncmp(t->members[i], prefix, sizeof prefix - 1) == 0)
+			r = join(t, t->members[i] + sizeof prefix - 1, feed_at);
+	return r;
 }
 
 int sched_feed_gap(struct sched_target *t)

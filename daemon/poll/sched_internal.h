@@ -312,8 +312,9 @@ int sched_feed_following_page(struct sched_target *t, const struct net_page *pag
  * the array): everything but the posts of accounts read one by one. */
 int sched_feed_filter(const struct sched_platform *p, const struct net_page *page,
                       struct post **out, size_t *n);
-/* In the caller's transaction: an account's own walk ended (it may join the
- * feed); the feed's walk ended with a gap (everyone catches up). */
+/* In the caller's transaction: an account's own walk or a batch's ended
+ * (they may join the feed); the feed's walk ended with a gap (everyone
+ * catches up). */
 int sched_feed_walked(struct sched_target *t);
 int sched_feed_gap(struct sched_target *t);
 /* The feed's walk starts: after a failure, its accounts come back to it. */

@@ -517,7 +517,7 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 		r = write_watermark(t, t->walk.new_watermark);
 	if (r >= 0 && feed && t->walk.done && t->walk.gap)
 		r = sched_feed_gap(t);
-	if (r >= 0 && t->op == NET_OP_ACCOUNT && t->walk.done)
+	if (r >= 0 && (t->op == NET_OP_ACCOUNT || t->op == NET_OP_BATCH) && t->walk.done)
 		r = sched_feed_walked(t);
 	/* So does the start of the back-fill below a first sync's page. */
 	if (r >= 0 && t->history && t->op == NET_OP_ACCOUNT && (more = sched_history_start(t, stats.posts_new)) < 0)

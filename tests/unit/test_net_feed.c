@@ -1,7 +1,8 @@
 /* test_net_feed.c — the home feed and the follow check in the Mastodon and
  * Bluesky adapters: requests (the user's credential, the configured server
  * or the PDS), newest-first walks down to the watermark, the overlap, gaps
- * when the window ends first, relationships and viewer.following. The real
+ * when the window ends first, relationships and viewer.following; X's
+ * reverse_chronological and connection_status with the user token. The real
  * recordings in ../shared/fixtures/real are read in place (a tag timeline
  * and an author feed have the shape of the home timelines). */
 #include <errno.h>
@@ -266,27 +267,157 @@ static void test_bluesky(const struct net_platform *B)
 	net_walk_clear(&w);
 }
 
-/* X: built and parsed, though not used until mentord holds a user token. */
-static void test_x(const struct net_platform *X)
+static bool has_bearer(const struct net_request *r, const char *token)
+{
+	char want[128];
+
+	snprintf(want, sizeof want, "Authorization: Bearer %s", token);
+	for (size_t i = 0; i < r->n_headers; i++)
+		if (strcmp(r->headers[i], want) == 0)
+			return true;
+	return false;
+}
+
+/* X: only with the user's OAuth 2.0 token (user context), never the app
+ * bearer alone. */
+static void test_x_build(const struct net_platform *X)
 {
 	struct net_config xc = { .api_base = "https://api.x.com", .token = "bearer", .me_id = "42" };
+	struct net_config xu = xc;
+	struct net_request req;
 	struct net_walk w;
-	struct net_page pg;
-	char *url, key[NET_RATE_KEY_MAX];
+	const char *ids[120];
+	char num[120][12], *url, key[NET_RATE_KEY_MAX];
+	size_t used = 0;
 	int rc;
 
-	ok(!X->can(&xc, NET_OP_FEED) && !X->build_follow_check, "x: no home feed with the app bearer");
+	ok(!X->can(&xc, NET_OP_FEED) && !X->can(&xc, NET_OP_FOLLOW_CHECK), "x: no home feed with the app bearer");
 	url = feed_url(X, &xc, NULL, &rc);
-	ok(url && strncmp(url, "https://api.x.com/2/users/42/timelines/reverse_chronological?max_results=100&since_id=1&", 85) == 0,
-	   "x: reverse_chronological of the user, since the watermark");
+	is_int(rc, -ENOKEY, "x: the feed is not built with the app bearer alone");
 	free(url);
-	net_rate_key(X, &xc, NET_OP_FEED, key, sizeof key);
-	is_str(key, "users_timelines", "x: a budget of its own");
+	for (int i = 0; i < 120; i++) {
+		snprintf(num[i], sizeof num[i], "%d", i + 1);
+		ids[i] = num[i];
+	}
+	is_int(net_build_follow_check(X, &xc, ids, 3, &req, &used), -ENOKEY, "x: nor the follow check");
+	net_request_clear(&req);
+
+	xu.user_token = "user-token";
+	ok(X->can(&xu, NET_OP_FEED) && X->can(&xu, NET_OP_FOLLOW_CHECK), "x: both with the user token");
+	xu.me_id = NULL;
+	ok(!X->can(&xu, NET_OP_FEED) && X->can(&xu, NET_OP_FOLLOW_CHECK), "x: the feed wants the user's id too");
+	xu.me_id = "42";
+
+	net_walk_start(&w, NET_OP_FEED, "1000");
+	is_int(net_build_page(X, &xu, NULL, &w, &req), 0, "x: the feed built");
+	ok(req.url && strncmp(req.url, "https://api.x.com/2/users/42/timelines/reverse_chronological?max_results=100&since_id=999&", 88) == 0,
+	   "x: reverse_chronological of the user, from one below the watermark");
+	ok(has_bearer(&req, "user-token"), "x: with the user token, not the app bearer");
+	net_request_clear(&req);
+	w.page_token = strdup("-7140dibdnow9c7btw");
+	is_int(net_build_page(X, &xu, NULL, &w, &req), 0, "x: a next page built");
+	ok(req.url && strstr(req.url, "&pagination_token=7140dibdnow9c7btw&"), "x: by pagination_token");
+	net_request_clear(&req);
+	net_walk_clear(&w);
+	net_rate_key(X, &xu, NET_OP_FEED, key, sizeof key);
+	is_str(key, "users_timelines", "x: the feed has a budget of its own");
+	net_rate_key(X, &xu, NET_OP_FOLLOW_CHECK, key, sizeof key);
+	is_str(key, "users", "x: the follow check shares the user lookups'");
+
+	is_int(net_build_follow_check(X, &xu, ids, 120, &req, &used), 0, "x: follow check built");
+	is_int((long)used, 100, "x: 100 ids a request");
+	ok(req.url && strncmp(req.url, "https://api.x.com/2/users?ids=1%2C2%2C3%2C", 42) == 0 &&
+	   strstr(req.url, "%2C100&user.fields=connection_status") && !strstr(req.url, "%2C101"),
+	   "x: users?ids= with connection_status");
+	ok(has_bearer(&req, "user-token"), "x: follow check with the user token");
+	net_request_clear(&req);
+	ids[1] = "12a";
+	is_int(net_build_follow_check(X, &xu, ids, 3, &req, &used), -EINVAL, "x: a bad id refused");
+	is_int((long)used, 1, "x: and named");
+	net_request_clear(&req);
+}
+
+static void test_x_connections(const struct net_platform *X)
+{
+	struct net_config xu = { .api_base = "https://api.x.com", .user_token = "u", .me_id = "42" };
+	struct net_page pg;
+
+	parse_body(X, &xu, NET_OP_FOLLOW_CHECK,
+	           "{\"data\":[{\"id\":\"11\",\"name\":\"A\",\"username\":\"a\",\"connection_status\":[\"followed_by\",\"following\"]},"
+	           "{\"id\":\"12\",\"name\":\"B\",\"username\":\"b\"},"
+	           "{\"id\":\"13\",\"name\":\"C\",\"username\":\"c\",\"connection_status\":[\"follow_request_sent\",\"muting\"]}],"
+	           "\"errors\":[{\"value\":\"14\",\"detail\":\"Could not find user with ids: [14].\",\"title\":\"Not Found Error\","
+	           "\"resource_type\":\"user\",\"parameter\":\"ids\",\"resource_id\":\"14\","
+	           "\"type\":\"https://api.twitter.com/2/problems/resource-not-found\"}]}", NULL, &pg);
+	is_int(pg.err.code, NET_OK, "x: a partial error does not fail the page");
+	is_int((long)pg.n_accounts, 3, "x: three users returned");
+	ok(pg.n_accounts == 3 && pg.accounts[0].following && !pg.accounts[1].following && !pg.accounts[2].following,
+	   "x: following iff connection_status holds \"following\"");
+	is_str(pg.n_accounts ? pg.accounts[0].id : NULL, "11", "x: by the user id");
+	net_page_clear(&pg);
+	parse_body(X, &xu, NET_OP_FOLLOW_CHECK,
+	           "{\"errors\":[{\"value\":\"14\",\"title\":\"Not Found Error\",\"parameter\":\"ids\","
+	           "\"type\":\"https://api.twitter.com/2/problems/resource-not-found\"}]}", NULL, &pg);
+	ok(pg.err.code == NET_OK && pg.n_accounts == 0, "x: every user gone: nobody followed, no error");
+	net_page_clear(&pg);
+	parse_body(X, &xu, NET_OP_FOLLOW_CHECK,
+	           "{\"data\":[{\"id\":\"11\",\"connection_status\":\"following\"},{\"id\":\"12\",\"connection_status\":[\"following\"]}]}",
+	           NULL, &pg);
+	ok(pg.n_accounts == 1 && pg.accounts[0].following && pg.n_invalid == 1, "x: a malformed connection_status skipped");
+	net_page_clear(&pg);
+	parse_body(X, &xu, NET_OP_FOLLOW_CHECK, "{\"data\":{\"id\":\"11\"}}", NULL, &pg);
+	is_int(pg.err.code, NET_ERR_MALFORMED, "x: data not an array: malformed");
+	net_page_clear(&pg);
+	parse_body(X, &xu, NET_OP_FOLLOW_CHECK, "{\"meta\":{}}", NULL, &pg);
+	is_int(pg.err.code, NET_ERR_MALFORMED, "x: neither data nor errors: malformed");
+	net_page_clear(&pg);
+}
+
+#define XT(id) "{\"id\":\"" id "\",\"text\":\"a\",\"author_id\":\"7\"}"
+
+/* since_id one below the watermark: the watermark's own post closes the walk. */
+static void test_x_walk(const struct net_platform *X)
+{
+	struct net_config xu = { .api_base = "https://api.x.com", .user_token = "u", .me_id = "42" };
+	struct net_walk w;
+	struct net_page pg;
+
 	net_walk_start(&w, NET_OP_FEED, "100");
-	parse_body(X, &xc, NET_OP_FEED, "{\"data\":[{\"id\":\"300\",\"text\":\"a\",\"author_id\":\"7\"}],"
-	           "\"meta\":{\"newest_id\":\"300\",\"oldest_id\":\"300\",\"result_count\":1}}", &w, &pg);
-	ok(w.done && !w.gap, "x: a short last page since the watermark: done, no gap");
+	parse_body(X, &xu, NET_OP_FEED, "{\"data\":[" XT("300") "," XT("100") "],"
+	           "\"meta\":{\"newest_id\":\"300\",\"oldest_id\":\"100\",\"result_count\":2}}", &w, &pg);
+	ok(w.done && !w.gap, "x: down to the watermark's own post: done, no gap");
 	is_str(w.new_watermark, "300", "x: newest_id");
+	is_int((long)pg.n_posts, 2, "x: posts read");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+
+	net_walk_start(&w, NET_OP_FEED, "100");
+	parse_body(X, &xu, NET_OP_FEED, "{\"data\":[" XT("300") "," XT("200") "],"
+	           "\"meta\":{\"newest_id\":\"300\",\"oldest_id\":\"200\",\"result_count\":2}}", &w, &pg);
+	ok(w.done && w.gap, "x: the window ends above the watermark: a gap");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+
+	net_walk_start(&w, NET_OP_FEED, "100");
+	parse_body(X, &xu, NET_OP_FEED, "{\"data\":[" XT("300") "],"
+	           "\"meta\":{\"newest_id\":\"300\",\"oldest_id\":\"300\",\"result_count\":1,\"next_token\":\"t2\"}}", &w, &pg);
+	ok(!w.done && !w.gap, "x: on by next_token");
+	is_str(w.page_token, "-t2", "x: not met yet");
+	net_page_clear(&pg);
+	parse_body(X, &xu, NET_OP_FEED, "{\"data\":[" XT("200") "," XT("100") "],"
+	           "\"meta\":{\"newest_id\":\"200\",\"oldest_id\":\"100\",\"result_count\":2,\"next_token\":\"t3\"}}", &w, &pg);
+	is_str(w.page_token, "mt3", "x: met, carried to the next page");
+	net_page_clear(&pg);
+	parse_body(X, &xu, NET_OP_FEED, "{\"meta\":{\"result_count\":0}}", &w, &pg);
+	ok(w.done && !w.gap, "x: an empty last page after the watermark: no gap");
+	is_str(w.new_watermark, "300", "x: the first page's newest_id kept");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+
+	net_walk_start(&w, NET_OP_FEED, NULL);
+	parse_body(X, &xu, NET_OP_FEED, "{\"data\":[" XT("300") "],"
+	           "\"meta\":{\"newest_id\":\"300\",\"oldest_id\":\"300\",\"result_count\":1,\"next_token\":\"t2\"}}", &w, &pg);
+	ok(w.done && !w.gap && w.new_watermark, "x: a first sync reads one page");
 	net_page_clear(&pg);
 	net_walk_clear(&w);
 }
@@ -302,6 +433,8 @@ int main(void)
 	test_mastodon_walk(M);
 	test_mastodon_relationships(M);
 	test_bluesky(B);
-	test_x(X);
+	test_x_build(X);
+	test_x_connections(X);
+	test_x_walk(X);
 	return tap_done();
 }

@@ -3,12 +3,13 @@
  * newest first, of which only a window (--home-window, the newest N) is
  * served, as Mastodon keeps about 800 entries of a home feed. The networks'
  * files render it (mastodon.c timelines/home and relationships, bluesky.c
- * getTimeline and getProfiles' viewer.following).
+ * getTimeline and getProfiles' viewer.following, x.c reverse_chronological
+ * and connection_status).
  *
- *   --follows SPEC        me follows these accounts on Mastodon and Bluesky:
+ *   --follows SPEC        me follows these accounts on X, Mastodon and Bluesky:
  *                         "1-4000,4500" (account numbers, docN); default none
  *   --home-window N       entries a home timeline keeps (default 800)
- *   POST /_fake/follows?net=mastodon|bluesky[&set=SPEC][&add=SPEC][&remove=SPEC]
+ *   POST /_fake/follows?net=x|mastodon|bluesky[&set=SPEC][&add=SPEC][&remove=SPEC]
  *   GET  /_fake/follows   how many each network's me follows */
 #include <stdio.h>
 #include <stdlib.h>

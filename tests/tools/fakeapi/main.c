@@ -241,7 +241,7 @@ static void usage(FILE *out)
 "  --heavy NAME=COUNT     COUNT posts for one account (me, docN) on every network, over the\n"
 "                         same span (repeatable), e.g. --heavy doc2=3000\n"
 "  --engaged K            doc1..docK interact with me (default 5)\n"
-"  --follows SPEC         me follows these accounts on Mastodon and Bluesky, e.g. 1-4000,4500\n"
+"  --follows SPEC         me follows these accounts on X, Mastodon and Bluesky, e.g. 1-4000,4500\n"
 "                         (home timelines, relationships, viewer.following; feed.c)\n"
 "  --home-window N        entries a home timeline serves (default 800)\n"
 "  --tags a,b,c           hashtags used by generated posts (default meded,cardiology,healthequity)\n"

@@ -1,7 +1,10 @@
 /* x.c — X API v2: users, timelines, mentions, recent search and tweet lookup,
  * rendered with X's field selection (tweet.fields, expansions, user.fields),
  * entity offsets in characters, surrogate-pair escapes and problem+json
- * errors. Bearer token required everywhere. Ids are snowflakes whose high
+ * errors. Bearer token required everywhere; the home timeline
+ * (users/:id/timelines/reverse_chronological, feed.c's window of whom me
+ * follows) and user.fields=connection_status only with a user token from
+ * oauth.c, as X wants user context there. Ids are snowflakes whose high
  * bits are the post time and low bits the author index, so an id alone
  * finds its post. Pagination tokens are opaque strings that encode the
  * boundary id. */
@@ -20,15 +23,16 @@
 #define X_MIN_TIME_S   1288998000LL         /* start_time/end_time: not before 2010-11-06T00:00Z */
 
 /* rate buckets and endpoints, indexes into the tables at the end */
-enum { XB_TWEETS, XB_MENTIONS, XB_SEARCH, XB_USERS, XB_LOOKUP, XB_FOLLOWING };
-enum { XE_USER_BY_NAME, XE_USERS_BY, XE_USER, XE_TWEETS, XE_MENTIONS, XE_SEARCH, XE_LOOKUP, XE_FOLLOWING };
+enum { XB_TWEETS, XB_MENTIONS, XB_SEARCH, XB_USERS, XB_LOOKUP, XB_FOLLOWING, XB_TIMELINES };
+enum { XE_USER_BY_NAME, XE_USERS_BY, XE_USER, XE_TWEETS, XE_MENTIONS, XE_SEARCH, XE_LOOKUP, XE_FOLLOWING,
+       XE_HOME, XE_USERS };
 
 /* tweet.fields, expansions and user.fields as bits (struct rctx tf, ex, uf) */
 enum { TF_CREATED = 1, TF_AUTHOR = 2, TF_CONV = 4, TF_REPLY_TO = 8, TF_REFS = 16, TF_METRICS = 32,
        TF_ENTITIES = 64, TF_LANG = 128, TF_SENSITIVE = 256, TF_REPLY_SETTINGS = 512 };
 enum { EX_AUTHOR = 1, EX_REFS = 2, EX_REFS_AUTHOR = 4, EX_REPLY_TO = 8, EX_MENTIONS = 16 };
 enum { UF_CREATED = 1, UF_DESCRIPTION = 2, UF_METRICS = 4, UF_IMAGE = 8, UF_VERIFIED = 16,
-       UF_PROTECTED = 32, UF_URL = 64, UF_LOCATION = 128 };
+       UF_PROTECTED = 32, UF_URL = 64, UF_LOCATION = 128, UF_CONNECTION = 256 };
 
 /* --- ids --- */
 
@@ -185,6 +189,18 @@ static void x_user(struct rctx *c, uint32_t a)
 		jw_kstr(j, "url", "");
 	if (c->uf & UF_LOCATION)
 		jw_kstr(j, "location", "Teaching hospital");
+	if (c->uf & UF_CONNECTION) {
+		/* Left out without a relationship; some follow me back. */
+		bool following = feed_follows(f, NET_X, a), back = a && a % 3 == 0;
+		if (following || back) {
+			jw_karr(j, "connection_status");
+			if (back)
+				jw_str(j, "followed_by");
+			if (following)
+				jw_str(j, "following");
+			jw_aend(j);
+		}
+	}
 	jw_end(j);
 }
 
@@ -454,13 +470,16 @@ static void x_parse_fields(struct rq *r)
 		"in_reply_to_user_id", "entities.mentions.username" };
 	static const unsigned eb[] = { EX_AUTHOR, EX_REFS, EX_REFS_AUTHOR, EX_REPLY_TO, EX_MENTIONS };
 	static const char *const un[] = { "created_at", "description", "public_metrics", "profile_image_url",
-		"verified", "protected", "url", "location" };
+		"verified", "protected", "url", "location", "connection_status" };
 	static const unsigned ub[] = { UF_CREATED, UF_DESCRIPTION, UF_METRICS, UF_IMAGE, UF_VERIFIED,
-		UF_PROTECTED, UF_URL, UF_LOCATION };
+		UF_PROTECTED, UF_URL, UF_LOCATION, UF_CONNECTION };
+	const char *t = rq_bearer(r);
 
 	r->rc.tf = x_flags(rq_param(r, "tweet.fields"), tn, tb, 10);
 	r->rc.ex = x_flags(rq_param(r, "expansions"), en, eb, 5);
-	r->rc.uf = x_flags(rq_param(r, "user.fields"), un, ub, 8);
+	r->rc.uf = x_flags(rq_param(r, "user.fields"), un, ub, 9);
+	if (!t || !oauth_x_token_ok(r->f, t, r->now))
+		r->rc.uf &= ~(unsigned)UF_CONNECTION;   /* a relationship needs user context */
 }
 
 static bool x_auth(struct rq *r)
@@ -829,6 +848,91 @@ static void x_following(struct rq *r, const char *id)
 	jw_end(&r->j);
 }
 
+/* The user's home timeline: only with the user's own token, only the
+ * user's own id; max_results 1..100. */
+static void x_home(struct rq *r, const char *id)
+{
+	const char *t = rq_bearer(r);
+	struct xbounds b;
+	struct refvec rv;
+	struct stream s;
+	struct page pg;
+	struct postsrc src;
+	uint32_t a;
+
+	if (!t || !oauth_x_token_ok(r->f, t, r->now)) {
+		x_problem(r, 403, "Unsupported Authentication",
+			  "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  "
+			  "Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].",
+			  "https://api.twitter.com/2/problems/unsupported-authentication");
+		return;
+	}
+	if (!limits_check(r, XB_TIMELINES))
+		return;
+	x_parse_fields(r);
+	if (!x_user_by_id(r, id, &a) || a != 0) {
+		x_problem(r, 403, "Forbidden", "You are not permitted to use OAuth2 on behalf of another user.",
+			  "about:blank");
+		return;
+	}
+	if (!x_bounds(r, 1, 100, true, &b))
+		return;
+	feed_home_refs(r->f, NET_X, r->now, &rv);
+	stream_refs(&s, r->f, NET_X, &rv, r->now);
+	src = (struct postsrc){ &s, NULL };
+	stream_select(&s, b.has_lo ? &b.lo : NULL, b.has_hi ? &b.hi : NULL, (size_t)b.limit, b.oldest, &pg);
+	x_render_page(r, &src, &pg, true);
+	free(pg.idx);
+	free(rv.v);
+}
+
+/* GET /2/users?ids=: found users in data, the others in errors. */
+static void x_users_ids(struct rq *r, const char *arg)
+{
+	const char *list = rq_param(r, "ids");
+	uint32_t found[100];
+	char missing[100][32];
+	size_t nf = 0, nm = 0;
+
+	if (!x_auth(r) || !limits_check(r, XB_USERS))
+		return;
+	x_parse_fields(r);
+	if (!list || !*list) {
+		x_invalid(r, "ids", "", "The `ids` query parameter can not be empty");
+		return;
+	}
+	while (*list) {
+		size_t len = strcspn(list, ",");
+		char id[32];
+		uint32_t a;
+		if (nf + nm == 100) {
+			x_invalid(r, "ids", rq_param(r, "ids"), "The `ids` query parameter value has more than 100 ids");
+			return;
+		}
+		snprintf(id, sizeof id, "%.*s", (int)(len < 31 ? len : 31), list);
+		if (x_user_by_id(r, id, &a))
+			found[nf++] = a;
+		else
+			snprintf(missing[nm++], 32, "%s", id);
+		list += len + (list[len] == ',');
+	}
+	rq_json(r, 200);
+	jw_obj(&r->j);
+	if (nf) {
+		jw_karr(&r->j, "data");
+		for (size_t i = 0; i < nf; i++)
+			x_user(&r->rc, found[i]);
+		jw_aend(&r->j);
+	}
+	if (nm) {
+		jw_karr(&r->j, "errors");
+		for (size_t i = 0; i < nm; i++)
+			x_not_found_item(r, missing[i], "user", "ids");
+		jw_aend(&r->j);
+	}
+	jw_end(&r->j);
+}
+
 static void x_user_by_username(struct rq *r, const char *name)
 {
 	uint32_t a;
@@ -1193,6 +1297,7 @@ static const struct fake_bucket x_buckets[] = {
 	[XB_USERS] = { "x.users", 300, 900 },
 	[XB_LOOKUP] = { "x.tweets", 3500, 900 },
 	[XB_FOLLOWING] = { "x.users_following", 15, 900 },
+	[XB_TIMELINES] = { "x.users_timelines", 180, 900 },
 };
 
 static const struct fake_endpoint x_endpoints[] = {
@@ -1204,6 +1309,8 @@ static const struct fake_endpoint x_endpoints[] = {
 	[XE_SEARCH] = { "x.search_recent", XB_SEARCH },
 	[XE_LOOKUP] = { "x.tweets", XB_LOOKUP },
 	[XE_FOLLOWING] = { "x.users_following", XB_FOLLOWING },
+	[XE_HOME] = { "x.users_timelines", XB_TIMELINES },
+	[XE_USERS] = { "x.users_ids", XB_USERS },
 };
 
 /* "/2/users/by" before "/2/users/:id", which would take "by" for an id */
@@ -1213,6 +1320,8 @@ static const struct fake_route x_routes[] = {
 	{ XE_TWEETS, EVHTTP_REQ_GET, "/2/users/*/tweets", x_users_tweets },
 	{ XE_MENTIONS, EVHTTP_REQ_GET, "/2/users/*/mentions", x_users_mentions },
 	{ XE_FOLLOWING, EVHTTP_REQ_GET, "/2/users/*/following", x_following },
+	{ XE_HOME, EVHTTP_REQ_GET, "/2/users/*/timelines/reverse_chronological", x_home },
+	{ XE_USERS, EVHTTP_REQ_GET, "/2/users", x_users_ids },
 	{ XE_USER, EVHTTP_REQ_GET, "/2/users/*", x_user_by_id_ep },
 	{ XE_SEARCH, EVHTTP_REQ_GET, "/2/tweets/search/recent", x_search },
 	{ XE_LOOKUP, EVHTTP_REQ_GET, "/2/tweets", x_tweets_lookup },
