@@ -57,7 +57,7 @@ int config_init_defaults(struct config *c)
 		p->api_base = strdup(d->api_base);
 		p->pds_base = str_dup(d->pds_base);
 		p->enabled = d->enabled_by_default;
-		p->home_feed = true;
+		p->home_feed = d->home_feed_by_default;
 		if (!p->name || !p->api_base || (d->pds_base && !p->pds_base)) {
 			config_clear(c);
 			return -ENOMEM;

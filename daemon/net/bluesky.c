@@ -1190,6 +1190,7 @@ const struct net_platform net_bluesky = {
 	.api_base = "https://public.api.bsky.app",
 	.pds_base = "https://bsky.social",
 	.enabled_by_default = true,
+	.home_feed_by_default = true,
 	.max_batch = 0,
 	.max_lookup = BSKY_LOOKUP_MAX,
 	.max_follow_check = BSKY_LOOKUP_MAX,

@@ -1087,6 +1087,7 @@ const struct net_platform net_mastodon = {
 	.title = "Mastodon",
 	.api_base = "https://mastodon.social",
 	.enabled_by_default = true,
+	.home_feed_by_default = true,
 	.max_batch = 0,
 	.max_lookup = 1,
 	.max_follow_check = M_FOLLOW_CHECK_MAX,

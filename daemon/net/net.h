@@ -369,6 +369,8 @@ struct net_platform {
 	const char *api_base;      /* the default public endpoint ([NAME] api_base) */
 	const char *pds_base;      /* the default authenticated host, or NULL */
 	bool enabled_by_default;   /* read without any credential */
+	bool home_feed_by_default; /* [network] home_feed's default: on where the feed
+	                              saves requests and costs nothing more */
 	size_t max_batch;          /* handles per build_batch request; 0 = none */
 	size_t max_lookup;         /* keys per build_lookup request */
 	size_t max_follow_check;      /* ids per build_follow_check request; 0 = none */

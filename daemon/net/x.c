@@ -1063,6 +1063,9 @@ const struct net_platform net_x = {
 	.title = "X",
 	.api_base = "https://api.x.com",
 	.enabled_by_default = false,   /* reading X needs a bearer token */
+	/* X bills each post read, and the home timeline brings everyone's posts
+	 * while the followed mentors already share one batched search: opt in. */
+	.home_feed_by_default = false,
 	.max_batch = (X_QUERY_MAX + 4) / 10,    /* upper bound: 1-char handles */
 	.max_lookup = X_LOOKUP_MAX,
 	.max_follow_check = X_LOOKUP_MAX,

@@ -65,10 +65,14 @@ x_login() {
 
 start_bus; ok $? "private bus started"
 
+# X's home feed is opt-in (X bills every post read, the feed's too).
+x_feed_on() { sed -i '/^\[x\]/a home_feed = yes' "$DIR/mentord.conf"; }
+
 # ---- 1. the app bearer alone: everyone one by one, as before -------------------
 start_fake $SCENARIO; ok $? "fake API server: me follows 10 accounts on X"
 fake_config
-start_daemon; ok $? "mentord up with X's app bearer only (home_feed on by default)"
+x_feed_on
+start_daemon; ok $? "mentord up with X's app bearer only (home_feed = yes)"
 follow_ten; ok $? "ten accounts followed on X"
 for i in 1 2 3; do ctl poll --wait >/dev/null; done
 curl -s -f -X POST "$FAKE/_fake/stats/reset" >/dev/null
@@ -87,6 +91,7 @@ rm -rf "$XDG_STATE_HOME/mentord"
 # ---- 2. with the user token: the home feed --------------------------------------
 start_fake $SCENARIO; ok $? "fake API server again"
 fake_config
+x_feed_on
 start_daemon; ok $? "mentord up"
 x_login; ok $? "login x --user"
 grep -q "^user_token_file = " "$XDG_CONFIG_HOME/mentord/mentord.conf"; ok $? "[x] user_token_file set"
