@@ -97,6 +97,7 @@ struct sched_platform {
 	unsigned inflight;
 	uint64_t sent;                    /* requests submitted so far: their sequence */
 	uint64_t inflight_seq[16];        /* sequence numbers of requests in flight */
+	const struct sched_rate *inflight_rate[16];   /* and the window each spends */
 	bool me_wait;                     /* walks wait for the first lookup of `me` */
 	bool failing, offline;            /* the last answer was a failure (a host that does not resolve) */
 	struct { char *handle; int64_t until; } *failed;   /* lookups that found nothing */

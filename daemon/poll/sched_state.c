@@ -174,6 +174,7 @@ uint64_t sched_request_sent(struct sched_platform *p, struct sched_rate *r)
 	for (size_t i = 0; i < ARRAY_SIZE(p->inflight_seq); i++)
 		if (!p->inflight_seq[i]) {
 			p->inflight_seq[i] = seq;
+			p->inflight_rate[i] = r;
 			break;
 		}
 	p->inflight++;
@@ -186,20 +187,23 @@ void sched_request_ended(struct sched_platform *p, uint64_t seq)
 {
 	p->inflight--;
 	for (size_t i = 0; i < ARRAY_SIZE(p->inflight_seq); i++)
-		if (p->inflight_seq[i] == seq)
+		if (p->inflight_seq[i] == seq) {
 			p->inflight_seq[i] = 0;
+			p->inflight_rate[i] = NULL;
+		}
 }
 
-/* Requests in flight that the server may not have counted when it answered
- * seq: those sent after it. (Those sent before reached it first; counting
- * them again would leave budget unused at the end of every window.) A
- * request not in the table (more in flight than it holds) counts. */
-static int64_t sent_after(const struct sched_platform *p, uint64_t seq)
+/* Requests in flight on window r that the server may not have counted when
+ * it answered seq: those sent after it. (Those sent before reached it first;
+ * counting them again would leave budget unused at the end of every window.
+ * Those on other windows, another instance's say, never count.) A request
+ * not in the table (more in flight than it holds) counts. */
+static int64_t sent_after(const struct sched_platform *p, const struct sched_rate *r, uint64_t seq)
 {
 	int64_t n = 0, listed = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(p->inflight_seq); i++) {
 		listed += p->inflight_seq[i] != 0;
-		n += p->inflight_seq[i] > seq;
+		n += p->inflight_seq[i] > seq && p->inflight_rate[i] == r;
 	}
 	return n + ((int64_t)p->inflight - listed);
 }
@@ -213,7 +217,7 @@ void sched_rate_note(struct sched_platform *p, struct sched_rate *r, uint64_t se
 	 * the current one; taken, its past reset would reopen a spent window. */
 	if (rate->reset > 0 && rate->reset <= now && rate->reset < r->reset)
 		return;
-	int64_t left = rate->remaining - sent_after(p, seq);
+	int64_t left = rate->remaining - sent_after(p, r, seq);
 	if (left < 0)
 		left = 0;
 	/* Answers are not always handled in the order they were served: a
