@@ -48,25 +48,18 @@ static void session_load(struct sched_platform *p)
 	explicit_bzero(buf, sizeof buf);
 }
 
-/* Written to a temporary file and renamed, so a crash leaves the old
+/* Through conffile's temporary file and rename, so a crash leaves the old
  * session or the new one, never half of either. */
 static void session_save(struct sched_platform *p)
 {
-	_cleanup_free_ char *path = session_path(p), *tmp = NULL;
+	_cleanup_free_ char *path = session_path(p);
 	char *json;
-	int fd;
+	int r;
 
-	if (!path || asprintf(&tmp, "%s.tmp", path) < 0)
+	if (!path || !(json = net_session_encode(&p->session)))
 		return;
-	if (!(json = net_session_encode(&p->session)))
-		return;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || write(fd, json, strlen(json)) != (ssize_t)strlen(json) || fsync(fd) < 0 ||
-	    rename(tmp, path) < 0)
-		log_warn("%s: cannot save the session to %s: %s", p->net->name, path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
+	if ((r = conffile_write_secret(path, json, strlen(json))) < 0)
+		log_warn("%s: cannot save the session to %s: %s", p->net->name, path, strerror(-r));
 	explicit_bzero(json, strlen(json));
 	free(json);
 }
