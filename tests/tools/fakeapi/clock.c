@@ -10,11 +10,16 @@
 
 #include "fakeapi.h"
 
-int64_t clock_real_ms(void)
+int64_t clock_real_us(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t clock_real_ms(void)
+{
+	return clock_real_us() / 1000;
 }
 
 static void copy_trunc(char *out, size_t size, const char *s)
@@ -152,6 +157,10 @@ int64_t clock_now(struct fake *f)
 	if (f->frozen)
 		return f->frozen_ms;
 	if (f->scale > 1)
-		return f->scale_base_ms + (clock_real_ms() - f->anchor_real_ms) * f->scale;
+		/* from microseconds: whole real milliseconds times the scale
+		 * would lag mentord's clock by up to `scale` ms (1.8 s at
+		 * x1800), and a rate window would close after mentord saw it
+		 * reopen */
+		return f->scale_base_ms + (clock_real_us() - f->anchor_real_us) * f->scale / 1000;
 	return clock_real_ms() + f->offset_ms;
 }

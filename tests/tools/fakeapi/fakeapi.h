@@ -124,6 +124,7 @@ void jw_karr(struct jw *j, const char *k);
 /* ------------------------------------------------ clock.c */
 
 int64_t clock_real_ms(void);
+int64_t clock_real_us(void);
 void clock_iso_ms(int64_t ms, char out[32]);
 void clock_iso_us(int64_t ms, char out[40]);
 void clock_iso_date(int64_t ms, char out[16]);
@@ -263,8 +264,8 @@ struct fake {
 	/* clock */
 	bool frozen;
 	int64_t frozen_ms, offset_ms;
-	int64_t scale;               /* > 1: a fast clock, scale_base_ms at real anchor_real_ms */
-	int64_t scale_base_ms, anchor_real_ms;
+	int64_t scale;               /* > 1: a fast clock, scale_base_ms at real anchor_real_us */
+	int64_t scale_base_ms, anchor_real_us;
 	const char *clock_file;
 	struct timespec clock_mtime;
 	/* state */

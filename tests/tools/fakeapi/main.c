@@ -476,8 +476,8 @@ static int parse_args(struct fake *f, int argc, char **argv)
 		/* The fast clock starts at --now (default: the real time) at the
 		 * real instant --clock-anchor (default: now), as mentord's
 		 * MENTORD_CLOCK_SCALE/ANCHOR do, so both agree on "now". */
-		f->anchor_real_ms = anchor > 0 ? (int64_t)(anchor * 1000) : clock_real_ms();
-		f->scale_base_ms = f->frozen ? f->frozen_ms : f->anchor_real_ms;
+		f->anchor_real_us = anchor > 0 ? (int64_t)(anchor * 1e6) : clock_real_us();
+		f->scale_base_ms = f->frozen ? f->frozen_ms : f->anchor_real_us / 1000;
 		f->frozen = false;
 	}
 	f->nmyposts = my_posts >= 0 ? (uint32_t)my_posts : f->nposts;
