@@ -28,6 +28,11 @@ static const char *const kind_names[LEDGER_KIND_COUNT] = {
 	[LEDGER_MEETING] = "meeting",
 	[LEDGER_DM] = "dm",
 	[LEDGER_NOTE] = "note",
+	[LEDGER_MY_EMAIL] = "my_email",
+	[LEDGER_EMAIL_TO_ME] = "email_to_me",
+	[LEDGER_MY_DM] = "my_dm",
+	[LEDGER_DM_TO_ME] = "dm_to_me",
+	[LEDGER_CONNECTION] = "connection",
 };
 
 static const char *const stage_names[LEDGER_STAGE_COUNT] = {

@@ -57,6 +57,11 @@ enum ledger_kind {
 	LEDGER_MEETING,
 	LEDGER_DM,
 	LEDGER_NOTE,              /* a note about the mentor: not contact */
+	LEDGER_MY_EMAIL,          /* other channels (platform email, linkedin) ... */
+	LEDGER_EMAIL_TO_ME,
+	LEDGER_MY_DM,
+	LEDGER_DM_TO_ME,
+	LEDGER_CONNECTION,        /* a LinkedIn connection (the date it was made) */
 	LEDGER_KIND_COUNT
 };
 
@@ -88,7 +93,8 @@ int ledger_stage_from_name(const char *name);   /* the stage, or -EINVAL */
 struct ledger_event {
 	enum ledger_kind kind;
 	int64_t at;                  /* > 0 */
-	const char *platform;        /* "x", "mastodon", "bluesky"; NULL offline */
+	const char *platform;        /* "x", "mastodon", "bluesky", "email", "linkedin";
+	                                NULL offline */
 	const char *text;            /* the post's text for post, reply, mention and quote
 	                                kinds (words exchanged, topic terms); may be NULL */
 	const char *const *tags;     /* the post's hashtags, lower case, no '#' (kind post) */
