@@ -12,6 +12,8 @@
 #include "poll/sched.h"
 #include "poll/sched_import.h"
 
+#include <string.h>
+
 static void on_activity(void *data, const struct sched_activity *a)
 {
 	struct mentord *m = data;
@@ -19,6 +21,10 @@ static void on_activity(void *data, const struct sched_activity *a)
 	 * mentor's activity to signal or announce. */
 	if (mentor_cache_is_source(m->mentors, a->mentor_id))
 		return;
+	if (strcmp(a->kind, "tagged_risk") == 0)
+		notifier_tagged(m->notify, a->mentor_id, a->who, a->platform, a->url, a->post_key, a->findings);
+	if (a->mentor_id <= 0)
+		return;   /* a stranger's tagged post: no mentor's activity */
 	bus_emit_activity(m->bus, a->mentor_id, a->kind, a->platform, a->url, a->text, a->at);
 	notifier_activity(m->notify, a->mentor_id, a->kind, a->platform, a->url, a->text);
 }

@@ -62,6 +62,8 @@ enum ledger_kind {
 	LEDGER_MY_DM,
 	LEDGER_DM_TO_ME,
 	LEDGER_CONNECTION,        /* a LinkedIn connection (the date it was made) */
+	LEDGER_TAGGED_RISK,       /* they mentioned, tagged or quoted the user in a post the
+	                             draft check flags: a risk to the user, not contact */
 	LEDGER_KIND_COUNT
 };
 
@@ -257,6 +259,7 @@ enum ledger_nudge_kind {
 	LEDGER_NUDGE_PACING_BURST,
 	LEDGER_NUDGE_PACING_LIKES,      /* "pacing_likes_no_reply" */
 	LEDGER_NUDGE_UNANSWERED_EMAIL,  /* their latest e-mail, unanswered for a week */
+	LEDGER_NUDGE_TAGGED_RISK,       /* they tagged the user in a post the draft check flags */
 	LEDGER_NUDGE_KIND_COUNT
 };
 const char *ledger_nudge_kind_name(enum ledger_nudge_kind k);
