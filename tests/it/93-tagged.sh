@@ -4,6 +4,7 @@
 # critical desktop notification (link, findings, the network's actions), a
 # tagged_risk nudge and a tagged_risk event in the poster's ledger; a clean
 # mention does nothing of the kind, and polling again notifies nothing new.
+# Mastodon, Bluesky and X; mentors and a stranger.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fake.sh"
 
@@ -98,19 +99,32 @@ ctl --json show "Dr Two" > "$T/show2"
 is "$(jq '[.events[] | select(.kind == "tagged_risk" and .platform == "bluesky")] | length' "$T/show2")" 1 \
 	"a tagged_risk event in Dr Two's ledger"
 
+# X: a mentor's reply to the user that identifies a patient.
+ctl follow x doc3 --name "Dr Three" >/dev/null && ctl poll --wait >/dev/null
+ok $? "followed doc3 on X"
+settle
+add x doc3 reply_me "$PHI"
+ctl poll --wait >/dev/null
+wait_tagged 3; ok $? "an X reply identifying a patient: a notification"
+last_tagged | jq -e '.body | test("On X") and test("Leave this conversation") and test("hide the reply")' >/dev/null
+ok $? "... naming what X offers (leave the conversation, hide reply, report)"
+ctl --json show "Dr Three" > "$T/show3"
+is "$(jq '[.events[] | select(.kind == "tagged_risk" and .platform == "x")] | length' "$T/show3")" 1 \
+	"a tagged_risk event in Dr Three's ledger"
+
 # A stranger (not followed) mentions the user with a patient's details.
 add mastodon doc5 mention_me "$PHI2"
 ctl poll --wait >/dev/null
-wait_tagged 3; ok $? "a stranger's mention identifying a patient: a notification"
+wait_tagged 4; ok $? "a stranger's mention identifying a patient: a notification"
 last_tagged | jq -e '.body | test("doc5")' >/dev/null; ok $? "... naming the stranger"
 ctl poll --wait >/dev/null; settle
-is "$(tagged)" 3 "polling again: still three"
+is "$(tagged)" 4 "polling again: still four"
 
 # A restart does not announce the same posts again.
 stop_daemon; ok $? "stopped"
 start_daemon; ok $? "restarted"
 ctl poll --wait >/dev/null; settle
-is "$(tagged)" 3 "after a restart and a poll: no repeat"
+is "$(tagged)" 4 "after a restart and a poll: no repeat"
 daemon_alive; ok $? "daemon still running"
 kill "$NOTIFY_PID" 2>/dev/null; wait "$NOTIFY_PID" 2>/dev/null
 finish
