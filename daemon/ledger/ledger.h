@@ -324,6 +324,11 @@ size_t ledger_nudges(const struct ledger_nudge_input *in, int64_t now,
                      const struct textvec_query *interests, const struct ledger_nudge_params *p,
                      struct ledger_nudge *out, size_t max_out);
 
+/* The tagged_risk nudge about one post (url borrowed), for a mentor's
+ * (ledger_nudges) or a stranger's (mentor_id 0, who their handle). */
+void ledger_nudge_tagged(struct ledger_nudge *out, int64_t mentor_id, const char *who, const char *url,
+                         int64_t post_id, int64_t at);
+
 /* The text detectors the nudges use, for notification urgency too. */
 bool ledger_is_question(const char *text);
 /* The opportunity phrase text contains ("applications open"), or NULL. */

@@ -233,10 +233,21 @@ static void nudge_tagged(struct nudge_ctx *c)
 	}
 	if (!risk || !(x = emit(c, LEDGER_NUDGE_TAGGED_RISK, NULL, risk->at)))
 		return;
-	x->post_id = risk->post_id;
-	x->url = risk->url;
+	ledger_nudge_tagged(x, c->in->mentor_id, c->who, risk->url, risk->post_id, risk->at);
+}
+
+void ledger_nudge_tagged(struct ledger_nudge *x, int64_t mentor_id, const char *who, const char *url,
+                         int64_t post_id, int64_t at)
+{
+	memset(x, 0, sizeof *x);
+	x->kind = LEDGER_NUDGE_TAGGED_RISK;
+	x->priority = priorities[LEDGER_NUDGE_TAGGED_RISK];
+	x->mentor_id = mentor_id;
+	x->post_id = post_id;
+	x->url = url;
+	x->at = at;
 	ledger_printf(x->message, sizeof x->message, "%s tagged you in a post that may harm your "
-	         "professional standing%s%s", c->who, risk->url ? ": " : ".", risk->url ? risk->url : "");
+	         "professional standing%s%s", who, url ? ": " : ".", url ? url : "");
 	ledger_printf(x->action, sizeof x->action, "Read it, then untag yourself, hide it, report it or "
 	         "reply to distance yourself; the desktop notification listed what the draft check found.");
 }

@@ -117,6 +117,12 @@ add mastodon doc5 mention_me "$PHI2"
 ctl poll --wait >/dev/null
 wait_tagged 4; ok $? "a stranger's mention identifying a patient: a notification"
 last_tagged | jq -e '.body | test("doc5")' >/dev/null; ok $? "... naming the stranger"
+ctl --json nudges > "$T/nudges2"
+jq -e '[.[] | select(.kind == "tagged_risk" and .mentor_id == 0 and (.message | test("doc5"))
+	and (.url | startswith("http")))] | length == 1' "$T/nudges2" >/dev/null
+ok $? "... and a tagged_risk nudge about the stranger's post (mentor_id 0)"
+ctl nudges | grep -q "^Not your mentors"; ok $? "... listed under \"Not your mentors\""
+is "$(jq '[.[] | select(.kind == "tagged_risk")] | length' "$T/nudges2")" 4 "four tagged_risk nudges: three mentors, one stranger"
 ctl poll --wait >/dev/null; settle
 is "$(tagged)" 4 "polling again: still four"
 
