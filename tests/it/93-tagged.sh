@@ -81,9 +81,9 @@ jq -e --arg u "$url" '[.[] | select(.kind == "tagged_risk" and .mentor == "Dr On
 	"$T/nudges" >/dev/null
 ok $? "a tagged_risk nudge for Dr One with the post's URL"
 ctl nudges | grep -q "tagged_risk"; ok $? "... shown by mentorctl nudges"
-head() { jq -r '[.. | objects | select(has("computed_stage"))][0] | "\(.stage) \(.computed_stage) \(.score)"' "$1"; }
-ok "$([ -n "$(head "$T/show0")" ] && [ "$(head "$T/show1")" = "$(head "$T/show0")" ] && echo 0 || echo 1)" \
-	"the risk is no contact: Dr One's stage is unchanged ($(head "$T/show1"))"
+stage_of() { jq -r '[.. | objects | select(has("computed_stage"))][0] | "\(.stage) \(.computed_stage)"' "$1"; }
+ok "$([ -n "$(stage_of "$T/show0")" ] && [ "$(stage_of "$T/show1")" = "$(stage_of "$T/show0")" ] && echo 0 || echo 1)" \
+	"the risk is no contact: Dr One's stage is unchanged ($(stage_of "$T/show1"); the score moves with the mention itself)"
 
 # Polling again finds nothing new to say.
 ctl poll --wait >/dev/null; settle
