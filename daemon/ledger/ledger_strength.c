@@ -71,7 +71,7 @@ static void reciprocity(const struct ledger_agg *a, struct ledger_acc *s)
 		int dir = ledger_kind_dir(k);
 		if (dir == 1)
 			in += a->n[k] * ledger_kind_weight(k);
-		else if (dir == -1)
+		if (dir == -1 || k == LEDGER_CONNECTION)   /* both accepted a connection */
 			out += a->n[k] * ledger_kind_weight(k);
 	}
 	hi = in > out ? in : out;
@@ -92,10 +92,12 @@ static void words(const struct ledger_agg *a, struct ledger_acc *s)
 	               "%.0f words exchanged in threads (you %u, them %u)", w, a->words_out, a->words_in);
 }
 
-/* DMs and contact off the networks: the intimacy dimension, a step plus a bit. */
+/* DMs and contact off the networks: the intimacy dimension, a step plus a
+ * bit. An e-mail or DM counts when they wrote it: the user's own unanswered
+ * messages say nothing about the tie. */
 static void private_contact(const struct ledger_agg *a, struct ledger_acc *s)
 {
-	unsigned n = 0;
+	unsigned n = a->n[LEDGER_EMAIL_TO_ME] + a->n[LEDGER_DM_TO_ME];
 	double v;
 	for (int k = 0; k < LEDGER_KIND_COUNT; k++)
 		if (ledger_kind_is_offline(k))

@@ -41,6 +41,16 @@ static void test_vocabulary(void)
 		all = all && ledger_kind_from_name(ledger_kind_name(k)) == k;
 	ok(all, "every kind name round-trips");
 	is_int(ledger_kind_from_name("my_reply"), LEDGER_MY_REPLY, "my_reply parses");
+	/* the other channels' kinds follow note, in this order (the contract of #15) */
+	is_int(LEDGER_MY_EMAIL, LEDGER_NOTE + 1, "my_email right after note");
+	is_int(LEDGER_CONNECTION, LEDGER_KIND_COUNT - 1, "connection is the last kind");
+	is_str(ledger_kind_name(LEDGER_MY_EMAIL), "my_email", "my_email name");
+	is_str(ledger_kind_name(LEDGER_EMAIL_TO_ME), "email_to_me", "email_to_me name");
+	is_str(ledger_kind_name(LEDGER_MY_DM), "my_dm", "my_dm name");
+	is_str(ledger_kind_name(LEDGER_DM_TO_ME), "dm_to_me", "dm_to_me name");
+	is_str(ledger_kind_name(LEDGER_CONNECTION), "connection", "connection name");
+	is_int(ledger_kind_from_name("dm_to_me"), LEDGER_DM_TO_ME, "dm_to_me parses");
+	ok(ledger_kind_name(LEDGER_KIND_COUNT) == NULL, "no name past the last kind");
 	is_int(ledger_kind_from_name("bogus"), -EINVAL, "unknown kind is -EINVAL");
 	is_int(ledger_kind_from_name(NULL), -EINVAL, "NULL kind is -EINVAL");
 	is_str(ledger_stage_name(LEDGER_ESTABLISH), "establish", "stage name");
@@ -354,6 +364,24 @@ static void test_codec(void)
 	is_int(ledger_agg_parse(&c, "v1 t=abc:3:3"), -EINVAL, "term with err >= count refused");
 	is_int(ledger_agg_parse(&c, "v1 g=1:-5:1"), -EINVAL, "negative mean refused");
 	is_int(ledger_agg_parse(&c, NULL), -EINVAL, "NULL refused");
+
+	/* kinds are stored by name: an aggregate written before the e-mail and
+	 * LinkedIn kinds existed reads unchanged, and the new ones round-trip */
+	is_int(ledger_agg_parse(&c, "v1 f=100 k=my_reply:2:200:300,dm:1:250:250,note:1:260:260 "
+	                            "c=250 x=300:-1:0:0:0:1 nw=129"), 0, "an aggregate of an older build parses");
+	ok(c.n[LEDGER_MY_REPLY] == 2 && c.n[LEDGER_DM] == 1 && c.n[LEDGER_NOTE] == 1 &&
+	   c.n[LEDGER_MY_EMAIL] == 0 && c.n[LEDGER_CONNECTION] == 0 && c.connected_at == 250,
+	   "its counts land on the same kinds, the new kinds empty");
+	ledger_agg_init(&c, T0);
+	add(&c, LEDGER_MY_EMAIL, T0 + DAY);
+	add(&c, LEDGER_EMAIL_TO_ME, T0 + 2 * DAY);
+	add(&c, LEDGER_MY_DM, T0 + 3 * DAY);
+	add(&c, LEDGER_DM_TO_ME, T0 + 4 * DAY);
+	add(&c, LEDGER_CONNECTION, T0 + 5 * DAY);
+	n1 = ledger_agg_format(&c, t1, sizeof t1);
+	ok(n1 > 0 && strstr(t1, "email_to_me:1:") && strstr(t1, "connection:1:"), "new kinds written by name: %s", t1);
+	ok(ledger_agg_parse(&b, t1) == 0 && memcmp(b.n, c.n, sizeof b.n) == 0 &&
+	   memcmp(b.last_at, c.last_at, sizeof b.last_at) == 0, "and read back");
 
 	/* the largest aggregate there can be still fits LEDGER_AGG_TEXT_MAX */
 	ledger_agg_init(&c, INT64_MAX);
