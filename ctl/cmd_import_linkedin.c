@@ -14,7 +14,7 @@
 #include <string.h>
 
 struct li_result {
-	uint64_t people_new, msgs_new, events, mentors, emails, proposals;
+	uint64_t people_new, msgs_new, events, mentors, proposals, email_proposals;
 };
 
 static int append_rows(sd_bus_message *msg, const struct import_linkedin *li)
@@ -54,7 +54,7 @@ static int send_rows(struct ctl *ctl, const struct import_linkedin *li, struct l
 	r = ctl_send(ctl, msg, &reply, &error);   /* an exit code, the error printed */
 	if (r == 0) {
 		int k = sd_bus_message_read(reply, "tttttt", &res->people_new, &res->msgs_new, &res->events,
-		                            &res->mentors, &res->emails, &res->proposals);
+		                            &res->mentors, &res->proposals, &res->email_proposals);
 		r = k < 0 ? ctl_bad_reply("ImportLinkedIn", k) : 0;
 	}
 	sd_bus_error_free(&error);
@@ -89,8 +89,8 @@ static void json_out(const char *path, const struct import_linkedin *li, const s
 		cJSON_AddNumberToObject(m, "new", (double)res->msgs_new);
 	cJSON_AddNumberToObject(o, "events", (double)res->events);
 	cJSON_AddNumberToObject(o, "mentors", (double)res->mentors);
-	cJSON_AddNumberToObject(o, "emails_linked", (double)res->emails);
-	cJSON_AddNumberToObject(o, "proposals", (double)res->proposals);
+	cJSON_AddNumberToObject(o, "name_proposals", (double)res->proposals);
+	cJSON_AddNumberToObject(o, "email_proposals", (double)res->email_proposals);
 	json_print(o);
 }
 
@@ -107,12 +107,11 @@ static void text_out(const char *path, const struct import_linkedin *li, const s
 	printf("New: %llu connections, %llu messages; %llu ledger events for %llu mentors",
 	       (unsigned long long)res->people_new, (unsigned long long)res->msgs_new,
 	       (unsigned long long)res->events, (unsigned long long)res->mentors);
-	if (res->emails)
-		printf("; %llu e-mail addresses linked", (unsigned long long)res->emails);
 	printf(".\n");
-	if (res->proposals)
-		printf("%llu connections are named like a mentor: see 'mentorctl suggest --links'.\n",
-		       (unsigned long long)res->proposals);
+	if (res->proposals || res->email_proposals)
+		printf("To link: %llu connections named like a mentor, %llu e-mail addresses of linked profiles: "
+		       "see 'mentorctl suggest --links'.\n", (unsigned long long)res->proposals,
+		       (unsigned long long)res->email_proposals);
 }
 
 int ctl_import_linkedin(struct ctl *ctl, int argc, char **argv)

@@ -115,6 +115,24 @@ static char *field_dup(const char *s)
 	return utf8_clean_dup(s ? s : "", MAX_FIELD);
 }
 
+/* The export's e-mail cell, lower-cased; "" when empty or not an address
+ * (the daemon takes local@domain only). */
+static char *email_dup(const char *s)
+{
+	const char *at;
+	char *e;
+	if (!s || strlen(s) > 254 || !(at = strchr(s, '@')) || at == s || strchr(at + 1, '@') ||
+	    !strchr(at + 1, '.') || at[1] == '.' || s[strlen(s) - 1] == '.')
+		return strdup("");
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return strdup("");
+	if ((e = strdup(s)))
+		for (char *p = e; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+	return e;
+}
+
 static void people_row(struct li_table *t)
 {
 	struct li_rows *r = t->rows;
@@ -153,7 +171,7 @@ static void people_row(struct li_table *t)
 	}
 	p.first = field_dup(v[P_FIRST]);
 	p.last = field_dup(v[P_LAST]);
-	p.email = field_dup(v[P_EMAIL]);
+	p.email = email_dup(v[P_EMAIL]);
 	p.company = field_dup(v[P_COMPANY]);
 	p.position = field_dup(v[P_POSITION]);
 	o->people[o->n_people++] = p;
