@@ -96,11 +96,26 @@ static int take_header(struct li_table *t)
 	return 1;
 }
 
+/* The error for a file whose header was never found: the columns the best
+ * candidate row lacked, by name. */
+static void no_header(struct li_table *t)
+{
+	char miss[400] = "";
+	size_t n = 0;
+	for (size_t c = 0; c < t->n_cols; c++)
+		if (t->cols[c].required && (t->best == 0 || t->best_cand[c] < 0) && n < sizeof miss)
+			n += (size_t)snprintf(miss + n, sizeof miss - n, "%s'%s'", n ? ", " : "", t->cols[c].name);
+	import_linkedin_fail(t, "no header row with the column%s %s (is it LinkedIn's export?)",
+	                     strchr(miss, ',') ? "s" : "", miss);
+}
+
 static void on_row(int term, void *userdata)
 {
 	struct li_table *t = userdata;
 
-	if (!t->failed && !t->header_at) {
+	if (!t->failed && !t->header_at && t->row >= HEADER_WITHIN) {
+		no_header(t);
+	} else if (!t->failed && !t->header_at) {
 		if (take_header(t))
 			t->header_at = t->row + 1;
 		for (size_t c = 0; c < t->n_cols; c++)
@@ -114,21 +129,6 @@ static void on_row(int term, void *userdata)
 	}
 	t->row++;
 	t->field = 0;
-	if (!t->failed && !t->header_at && t->row >= HEADER_WITHIN)
-		t->row_limit_hit = true;
-}
-
-/* The error for a file whose header was never found: the columns the best
- * candidate row lacked, by name. */
-static void no_header(struct li_table *t)
-{
-	char miss[400] = "";
-	size_t n = 0;
-	for (size_t c = 0; c < t->n_cols; c++)
-		if (t->cols[c].required && (t->best == 0 || t->best_cand[c] < 0) && n < sizeof miss)
-			n += (size_t)snprintf(miss + n, sizeof miss - n, "%s'%s'", n ? ", " : "", t->cols[c].name);
-	import_linkedin_fail(t, "no header row with the column%s %s (is it LinkedIn's export?)",
-	                     strchr(miss, ',') ? "s" : "", miss);
 }
 
 /* Streams the current entry of a through libcsv into t. */
@@ -149,8 +149,6 @@ static int read_entry(struct archive *a, struct li_table *t)
 			import_linkedin_fail(t, "a NUL byte: not a text file");
 		else if (csv_parse(&p, buf, len, on_field, on_row, t) != len)
 			import_linkedin_fail(t, "%s", csv_strerror(csv_error(&p)));
-		else if (t->row_limit_hit)
-			no_header(t);
 	}
 	if (!t->failed && r != ARCHIVE_EOF) {
 		t->header_at = 0;

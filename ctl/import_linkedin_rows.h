@@ -33,7 +33,7 @@ struct li_table {
 	char *val[LI_MAX_COLS];
 	size_t row, field;
 	size_t header_at;              /* 1 + the header's row, 0 before it */
-	bool failed, seen, row_limit_hit;
+	bool failed, seen;
 	void (*on_row)(struct li_table *t);
 	struct li_rows *rows;
 };
