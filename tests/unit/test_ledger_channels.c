@@ -113,6 +113,7 @@ static void test_private_and_channels(void)
 	add(&a, LEDGER_REPLY_TO_ME, T0 + 5 * DAY, "x");
 	ledger_strength(&a, now, &why);
 	ok(fabs(why.c[7].value - 5.0) < 1e-9, "and X a third (%s)", why.c[7].detail);
+	is_str(why.c[7].detail, "in contact on 3 channels: x, linkedin, email", "why names the channels");
 }
 
 static const struct ledger_nudge *email_nudge(const struct ledger_nudge_input *in, int64_t now)
