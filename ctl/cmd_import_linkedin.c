@@ -14,7 +14,7 @@
 #include <string.h>
 
 struct li_result {
-	uint64_t people_new, msgs_new, events, mentors, proposals, email_proposals;
+	uint64_t people_new, msgs_new, events, mentors, emails, proposals, email_proposals;
 };
 
 static int append_rows(sd_bus_message *msg, const struct import_linkedin *li)
@@ -53,8 +53,8 @@ static int send_rows(struct ctl *ctl, const struct import_linkedin *li, struct l
 	}
 	r = ctl_send(ctl, msg, &reply, &error);   /* an exit code, the error printed */
 	if (r == 0) {
-		int k = sd_bus_message_read(reply, "tttttt", &res->people_new, &res->msgs_new, &res->events,
-		                            &res->mentors, &res->proposals, &res->email_proposals);
+		int k = sd_bus_message_read(reply, "ttttttt", &res->people_new, &res->msgs_new, &res->events,
+		                            &res->mentors, &res->emails, &res->proposals, &res->email_proposals);
 		r = k < 0 ? ctl_bad_reply("ImportLinkedIn", k) : 0;
 	}
 	sd_bus_error_free(&error);
@@ -89,6 +89,7 @@ static void json_out(const char *path, const struct import_linkedin *li, const s
 		cJSON_AddNumberToObject(m, "new", (double)res->msgs_new);
 	cJSON_AddNumberToObject(o, "events", (double)res->events);
 	cJSON_AddNumberToObject(o, "mentors", (double)res->mentors);
+	cJSON_AddNumberToObject(o, "emails_linked", (double)res->emails);
 	cJSON_AddNumberToObject(o, "name_proposals", (double)res->proposals);
 	cJSON_AddNumberToObject(o, "email_proposals", (double)res->email_proposals);
 	json_print(o);
@@ -107,9 +108,11 @@ static void text_out(const char *path, const struct import_linkedin *li, const s
 	printf("New: %llu connections, %llu messages; %llu ledger events for %llu mentors",
 	       (unsigned long long)res->people_new, (unsigned long long)res->msgs_new,
 	       (unsigned long long)res->events, (unsigned long long)res->mentors);
+	if (res->emails)
+		printf("; %llu e-mail addresses of linked profiles linked", (unsigned long long)res->emails);
 	printf(".\n");
 	if (res->proposals || res->email_proposals)
-		printf("To link: %llu connections named like a mentor, %llu e-mail addresses of linked profiles: "
+		printf("To link: %llu connections named like a mentor, %llu e-mail addresses of another mentor: "
 		       "see 'mentorctl suggest --links'.\n", (unsigned long long)res->proposals,
 		       (unsigned long long)res->email_proposals);
 }

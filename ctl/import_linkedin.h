@@ -19,8 +19,8 @@
  * surrounding blanks ignored, in any order, extra ones ignored. SUBJECT and
  * CONTENT are never copied out of libcsv's buffer.
  *
- * Profile URLs come out canonical (https://www.linkedin.com/in/slug, slug
- * lower-cased, no query or trailing slash). The user's own profile is the
+ * Profile URLs and e-mail addresses come out canonical (common/channel.h);
+ * an e-mail cell that is not an address comes out empty. The user's own profile is the
  * participant of the most conversations (ties: the one who is not among the
  * connections), unless given. Only one-to-one conversations of the user
  * give messages; drafts, group threads and senders without a profile URL
@@ -70,8 +70,5 @@ int import_linkedin_read(const char *path, const char *me, struct import_linkedi
 int import_linkedin_read_memory(const void *zip, size_t len, const char *name, const char *me,
                                 struct import_linkedin *out, char *err, size_t err_size);
 void import_linkedin_free(struct import_linkedin *li);
-
-/* in as a LinkedIn profile URL → out (size > 300) canonical; -1 if it is not one. */
-int import_linkedin_url(const char *in, size_t len, char *out, size_t out_size);
 
 #endif

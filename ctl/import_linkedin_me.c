@@ -1,6 +1,7 @@
 /* import_linkedin_me.c — after both files are read: whose export it is,
  * and which messages are one-to-one with whom (import_linkedin.h). */
 #include "import_linkedin_rows.h"
+#include "common/channel.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,11 +131,12 @@ int import_linkedin_rows_finish(struct li_rows *r, const char *me)
 	struct import_linkedin *o = r->out;
 	const char *parts[MAX_PARTS];
 	size_t cap = 0;
-	char buf[300];
+	char buf[CHANNEL_HANDLE_MAX + 1];
+	const char *why;
 
 	qsort(o->people, o->n_people, sizeof *o->people, by_url);
 	qsort(r->raw, r->n_raw, sizeof *r->raw, by_conv);
-	if (me && import_linkedin_url(me, strlen(me), buf, sizeof buf) < 0) {
+	if (me && channel_linkedin_norm(me, buf, sizeof buf, &why) < 0) {
 		snprintf(r->msgs.err, r->msgs.err_size, "--me '%.80s' is not a LinkedIn profile URL "
 		         "like https://www.linkedin.com/in/NAME", me);
 		return -1;

@@ -1,9 +1,9 @@
 /* import_linkedin_rows.c — Connections.csv and messages.csv rows, the
  * user's own profile and the one-to-one messages (import_linkedin.h). */
 #include "import_linkedin_rows.h"
+#include "common/channel.h"
 #include "common/utf8.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,48 +25,11 @@ static const struct li_col msg_cols[M__N] = {
 #define MAX_CONV  200
 #define MAX_RECIPIENTS 64
 
-int import_linkedin_url(const char *in, size_t len, char *out, size_t out_size)
-{
-	static const char *const prefixes[] = { "https://", "http://" };
-	const char *s = in, *end = in + len, *host, *slug;
-	size_t n;
-
-	for (size_t i = 0; i < 2; i++)
-		if ((size_t)(end - s) > strlen(prefixes[i]) && strncasecmp(s, prefixes[i], strlen(prefixes[i])) == 0) {
-			s += strlen(prefixes[i]);
-			break;
-		}
-	host = s;
-	while (s < end && *s != '/')
-		s++;
-	n = (size_t)(s - host);
-	/* linkedin.com, www.linkedin.com, xx.linkedin.com (country sites) */
-	if (!(n == 12 && strncasecmp(host, "linkedin.com", 12) == 0) &&
-	    !(n > 13 && strncasecmp(s - 13, ".linkedin.com", 13) == 0 && n <= 20))
-		return -1;
-	if ((size_t)(end - s) < 5 || strncasecmp(s, "/in/", 4) != 0)
-		return -1;
-	slug = s + 4;
-	for (s = slug; s < end && *s != '/' && *s != '?' && *s != '#'; s++)
-		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '%')
-			return -1;
-	n = (size_t)(s - slug);
-	if (n == 0 || n > 200 || out_size < n + 29)
-		return -1;
-	/* Past the slug only a trailing slash, a query or a fragment. */
-	if (s < end && *s == '/' && s + 1 < end && s[1] != '?' && s[1] != '#')
-		return -1;
-	memcpy(out, "https://www.linkedin.com/in/", 28);
-	for (size_t i = 0; i < n; i++)
-		out[28 + i] = (char)tolower((unsigned char)slug[i]);
-	out[28 + n] = '\0';
-	return 0;
-}
-
 static char *url_dup(const char *s)
 {
-	char buf[300];
-	return s && import_linkedin_url(s, strlen(s), buf, sizeof buf) == 0 ? strdup(buf) : NULL;
+	char buf[CHANNEL_HANDLE_MAX + 1];
+	const char *why;
+	return s && channel_linkedin_norm(s, buf, sizeof buf, &why) == 0 ? strdup(buf) : NULL;
 }
 
 static int month_of(const char *m)
@@ -115,22 +78,13 @@ static char *field_dup(const char *s)
 	return utf8_clean_dup(s ? s : "", MAX_FIELD);
 }
 
-/* The export's e-mail cell, lower-cased; "" when empty or not an address
- * (the daemon takes local@domain only). */
+/* The export's e-mail cell in the canonical form; "" when empty or not
+ * an address. */
 static char *email_dup(const char *s)
 {
-	const char *at;
-	char *e;
-	if (!s || strlen(s) > 254 || !(at = strchr(s, '@')) || at == s || strchr(at + 1, '@') ||
-	    !strchr(at + 1, '.') || at[1] == '.' || s[strlen(s) - 1] == '.')
-		return strdup("");
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
-			return strdup("");
-	if ((e = strdup(s)))
-		for (char *p = e; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
-	return e;
+	char buf[CHANNEL_HANDLE_MAX + 1];
+	const char *why;
+	return strdup(s && channel_email_norm(s, buf, sizeof buf, &why) == 0 ? buf : "");
 }
 
 static void people_row(struct li_table *t)
@@ -193,9 +147,13 @@ static int split_recipients(const char *s, struct li_raw *m)
 		return -1;
 	while (*s && m->n_to < MAX_RECIPIENTS) {
 		size_t len = strcspn(s, ", ;");
-		char buf[300];
-		if (len && import_linkedin_url(s, len, buf, sizeof buf) == 0 && !(m->to[m->n_to++] = strdup(buf)))
+		char *one = strndup(s, len), *url;
+		if (!one)
 			return -1;
+		url = url_dup(one);
+		free(one);
+		if (url)
+			m->to[m->n_to++] = url;
 		s += len;
 		s += strspn(s, ", ;");
 	}

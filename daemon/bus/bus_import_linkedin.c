@@ -12,9 +12,10 @@
 #include "mentors/mentor_cache.h"
 #include "mentord-bus.h"
 #include "store/store_linkedin.h"
+#include "common/channel.h"
 #include "common/utf8.h"
+#include "store/store_channels.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,33 +23,14 @@
 #define MAX_PEOPLE   30000    /* LinkedIn's own limit on connections */
 #define MAX_MESSAGES 200000
 #define MAX_KEY      256
-#define URL_PREFIX   "https://www.linkedin.com/in/"
 
-static bool canonical_url(const char *u)
+/* The bus carries canonical forms only (mentorctl normalises): the same
+ * text back from common/channel. */
+static bool canonical(const char *platform, const char *in)
 {
-	size_t n = strlen(URL_PREFIX), len = strlen(u);
-	if (len <= n || len > n + 200 || strncmp(u, URL_PREFIX, n) != 0)
-		return false;
-	for (const char *p = u + n; *p; p++)
-		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-' && *p != '_' && *p != '%')
-			return false;
-	return true;
-}
-
-/* "" or a lower-case local@domain.tld without blanks. */
-static bool email_ok(const char *e)
-{
-	const char *at = strchr(e, '@');
-	size_t len = strlen(e);
-	if (!*e)
-		return true;
-	if (len > 254 || !at || at == e || strchr(at + 1, '@') || !strchr(at + 1, '.') || at[1] == '.' ||
-	    e[len - 1] == '.')
-		return false;
-	for (const char *p = e; *p; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || isupper((unsigned char)*p))
-			return false;
-	return true;
+	char out[CHANNEL_HANDLE_MAX + 1];
+	const char *why;
+	return channel_norm(platform, in, out, sizeof out, &why) == 0 && strcmp(out, in) == 0;
 }
 
 static bool text_ok(const char *s, bool required)
@@ -87,13 +69,13 @@ static int read_people(sd_bus_message *msg, int64_t lo, int64_t hi, struct store
 		if (*n >= MAX_PEOPLE)
 			return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
 			                         "More than %d connections", MAX_PEOPLE);
-		if (!canonical_url(p.url))
+		if (!canonical(CHANNEL_LINKEDIN, p.url))
 			return bad(error, "connections", *n, "not a canonical profile URL https://www.linkedin.com/in/slug");
 		if (!text_ok(p.first, false) || !text_ok(p.last, false) || !text_ok(p.company, false) ||
 		    !text_ok(p.position, false))
 			return bad(error, "connections", *n, "names, company and position must be UTF-8 text of at most 200 bytes");
-		if (!email_ok(p.email))
-			return bad(error, "connections", *n, "not a lower-case e-mail address");
+		if (*p.email && !canonical(CHANNEL_EMAIL, p.email))
+			return bad(error, "connections", *n, "not an e-mail address in canonical form (lower-case local@domain)");
 		if (p.connected_on < lo || p.connected_on > hi)
 			return bad(error, "connections", *n, "the connection date must be between 1990 and tomorrow");
 		if (*n == cap) {
@@ -122,7 +104,7 @@ static int read_messages(sd_bus_message *msg, int64_t lo, int64_t hi, struct sto
 			                         "More than %d messages", MAX_MESSAGES);
 		if (!key_ok(m.key))
 			return bad(error, "messages", *n, "the key must be 1 to 256 printable ASCII characters");
-		if (!canonical_url(m.counterpart))
+		if (!canonical(CHANNEL_LINKEDIN, m.counterpart))
 			return bad(error, "messages", *n, "not a canonical profile URL https://www.linkedin.com/in/slug");
 		if (m.at < lo || m.at > hi)
 			return bad(error, "messages", *n, "the time must be between 1990 and tomorrow");
@@ -165,16 +147,68 @@ static int count_proposal(int64_t mentor_id, const char *mentor, const char *pla
 	return 0;
 }
 
-/* Rows, events and aggregates; the caller commits or rolls back. */
+struct email_links {
+	struct { int64_t mentor; char *email; } *v;
+	size_t n, cap;
+};
+
+static int on_email(int64_t mentor_id, const char *email, void *userdata)
+{
+	struct email_links *l = userdata;
+	if (l->n == l->cap) {
+		void *w = realloc(l->v, (l->cap = l->cap ? l->cap * 2 : 8) * sizeof *l->v);
+		if (!w)
+			return -ENOMEM;
+		l->v = w;
+	}
+	if (!(l->v[l->n].email = strdup(email)))
+		return -ENOMEM;
+	l->v[l->n++].mentor = mentor_id;
+	return 0;
+}
+
+/* The e-mail addresses the export gives for linked profiles, linked to the
+ * same mentor as Link would (the export ties the address to that very
+ * profile, unlike a name match), with their own back-fill. An address that
+ * is another's account is left to suggest --links. */
+static int link_emails(struct bus *b, struct touched *t, uint64_t *linked)
+{
+	struct email_links l = { 0 };
+	int64_t r = store_linkedin_emails(b->store, on_email, &l);
+
+	for (size_t i = 0; r >= 0 && i < l.n; i++) {
+		int64_t acc = store_channel_add(b->store, CHANNEL_EMAIL, l.v[i].email, l.v[i].mentor);
+		r = acc < 0 ? acc : store_channel_backfill(b->store, CHANNEL_EMAIL, acc, l.v[i].mentor);
+		if (r >= 0)
+			r = on_mentor(l.v[i].mentor, t);
+		if (r >= 0)
+			(*linked)++;
+	}
+	for (size_t i = 0; i < l.n; i++)
+		free(l.v[i].email);
+	free(l.v);
+	return r < 0 ? (int)r : 0;
+}
+
+/* Rows, events, e-mail links and aggregates; the caller commits or rolls back. */
 static int import_tx(struct bus *b, const struct store_linkedin_person *p, size_t np,
                      const struct store_linkedin_message *m, size_t nm, struct touched *t,
-                     uint64_t *people_new, uint64_t *msgs_new, int64_t *events)
+                     uint64_t *people_new, uint64_t *msgs_new, int64_t *events, uint64_t *emails)
 {
 	int r;
 	if ((r = store_linkedin_put(b->store, p, np, m, nm, people_new, msgs_new)) < 0)
 		return r;
 	if ((*events = store_linkedin_events(b->store, on_mentor, t)) < 0)
 		return (int)*events;
+	if ((r = link_emails(b, t, emails)) < 0)
+		return r;
+	/* A mentor told twice is rebuilt once. */
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t j = i + 1; j < t->n;)
+			if (t->ids[j] == t->ids[i])
+				t->ids[j] = t->ids[--t->n];
+			else
+				j++;
 	for (size_t i = 0; i < t->n; i++)
 		if ((r = mentor_cache_rebuild(b->mentors, t->ids[i])) < 0)
 			return r;
@@ -188,7 +222,7 @@ int bus_import_linkedin(sd_bus_message *msg, void *userdata, sd_bus_error *error
 	struct store_linkedin_message *msgs = NULL;
 	struct touched t = { .bus = b };
 	size_t np = 0, nm = 0;
-	uint64_t people_new = 0, msgs_new = 0, proposals[2] = { 0, 0 };
+	uint64_t people_new = 0, msgs_new = 0, emails = 0, proposals[2] = { 0, 0 };
 	int64_t now = clock_now(b->clock), events = 0;
 	int r;
 
@@ -200,7 +234,7 @@ int bus_import_linkedin(sd_bus_message *msg, void *userdata, sd_bus_error *error
 		r = bus_args_internal_error(error, r);
 		goto out;
 	}
-	r = import_tx(b, people, np, msgs, nm, &t, &people_new, &msgs_new, &events);
+	r = import_tx(b, people, np, msgs, nm, &t, &people_new, &msgs_new, &events, &emails);
 	if (r >= 0)
 		r = store_commit(b->store);
 	else
@@ -216,10 +250,11 @@ int bus_import_linkedin(sd_bus_message *msg, void *userdata, sd_bus_error *error
 		r = bus_args_internal_error(error, r);
 		goto out;
 	}
-	log_info("LinkedIn import: %llu new connections, %llu new messages, %lld events for %zu mentors",
-	         (unsigned long long)people_new, (unsigned long long)msgs_new, (long long)events, t.n);
-	r = sd_bus_reply_method_return(msg, "tttttt", people_new, msgs_new, (uint64_t)events, (uint64_t)t.n,
-	                               proposals[0], proposals[1]);
+	log_info("LinkedIn import: %llu new connections, %llu new messages, %lld events for %zu mentors, "
+	         "%llu e-mail addresses linked", (unsigned long long)people_new, (unsigned long long)msgs_new,
+	         (long long)events, t.n, (unsigned long long)emails);
+	r = sd_bus_reply_method_return(msg, "ttttttt", people_new, msgs_new, (uint64_t)events, (uint64_t)t.n,
+	                               emails, proposals[0], proposals[1]);
 out:
 	free(people);
 	free(msgs);

@@ -50,7 +50,7 @@ const sd_bus_vtable bus_vtable[] = {
 	SD_BUS_METHOD_WITH_ARGS("ImportLinkedIn",
 		SD_BUS_ARGS("a(ssssssx)", connections, "a(ssbx)", messages),
 		SD_BUS_RESULT("t", connections_new, "t", messages_new, "t", events, "t", mentors,
-		              "t", name_proposals, "t", email_proposals),
+		              "t", emails_linked, "t", name_proposals, "t", email_proposals),
 		bus_import_linkedin, 0),
 	SD_BUS_METHOD_WITH_ARGS("ListMentors", SD_BUS_ARGS("s", sort, "u", offset, "u", limit),
 		SD_BUS_RESULT("a(tssdda(ss)ttxx)", mentors, "u", total),

@@ -42,7 +42,12 @@ static const char email_match_sql[] =
 	"JOIN mentors m ON m.id = a.mentor_id AND m.kind = 'mentor' "
 	"WHERE a.platform = 'linkedin' AND p.email IS NOT NULL "
 	"AND NOT EXISTS (SELECT 1 FROM accounts e WHERE e.platform = 'email' AND e.handle = p.email "
-	"AND e.mentor_id IS NOT NULL) ORDER BY m.id, p.email LIMIT 200";
+	"AND e.mentor_id = a.mentor_id) ORDER BY m.id, p.email LIMIT 200";
+static const char email_link_sql[] =
+	"SELECT DISTINCT a.mentor_id, p.email FROM accounts a JOIN linkedin_people p ON p.url = a.handle "
+	"WHERE a.platform = 'linkedin' AND a.mentor_id IS NOT NULL AND p.email IS NOT NULL "
+	"AND NOT EXISTS (SELECT 1 FROM accounts e WHERE e.platform = 'email' AND e.handle = p.email) "
+	"GROUP BY p.email ORDER BY a.mentor_id, p.email";
 
 static int prepare(struct store *s, const char *sql, sqlite3_stmt **st)
 {
@@ -224,4 +229,24 @@ int64_t store_linkedin_proposals(struct store *s, store_linkedin_link_fn fn, voi
 		return a;
 	b = each_match(s, email_match_sql, "email", fn, userdata);
 	return b < 0 ? b : a + b;
+}
+
+int64_t store_linkedin_emails(struct store *s, int (*fn)(int64_t mentor_id, const char *email, void *userdata),
+                              void *userdata)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = 0;
+	int rc, r;
+
+	if ((r = prepare(s, email_link_sql, &st)) < 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((r = fn(sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), userdata)) < 0) {
+			sqlite3_finalize(st);
+			return r;
+		}
+		n++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? n : store_error(s, rc, "LinkedIn e-mail addresses to link");
 }

@@ -46,10 +46,16 @@ int64_t store_linkedin_events(struct store *s, int (*fn)(int64_t mentor_id, void
  * mentor_id) from the stored rows. Returns the number of new events. */
 int64_t store_linkedin_backfill(struct store *s, int64_t account_id, int64_t mentor_id);
 
+/* The e-mail addresses the export gives for profiles linked to a mentor
+ * that are no account at all yet: fn(mentor id, address). Returns the
+ * count, or fn's negative return. */
+int64_t store_linkedin_emails(struct store *s, int (*fn)(int64_t mentor_id, const char *email, void *userdata),
+                              void *userdata);
+
 /* suggest --links: fn(mentor id, mentor name, link platform, link handle)
  * for connections named exactly like a mentor whose profile URL is not an
  * account of anyone ('linkedin', url), and for the e-mail addresses the
- * export gives for linked profiles that are not an account yet ('email',
+ * export gives for linked profiles that are not that mentor's ('email',
  * address). A negative return of fn stops and is returned; else the count. */
 typedef int (*store_linkedin_link_fn)(int64_t mentor_id, const char *mentor, const char *platform,
                                       const char *handle, void *userdata);

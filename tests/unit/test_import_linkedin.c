@@ -176,34 +176,10 @@ static void test_me(void)
 	import_linkedin_free(&li);
 }
 
-static void test_url(void)
-{
-	static const struct { const char *in, *out; } cases[] = {
-		{ "https://www.linkedin.com/in/Jane-Doe-123/", "https://www.linkedin.com/in/jane-doe-123" },
-		{ "linkedin.com/in/x_y?trk=1#a", "https://www.linkedin.com/in/x_y" },
-		{ "https://de.linkedin.com/in/m%C3%BCller", "https://www.linkedin.com/in/m%c3%bcller" },
-		{ "https://www.linkedin.com/company/acme", NULL },
-		{ "https://evil.com/in/x", NULL },
-		{ "https://notlinkedin.com/in/x", NULL },
-		{ "https://www.linkedin.com/in/", NULL },
-		{ "https://www.linkedin.com/in/a b", NULL },
-		{ "https://www.linkedin.com/in/a/details", NULL },
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		char out[300];
-		int r = import_linkedin_url(cases[i].in, strlen(cases[i].in), out, sizeof out);
-		if (cases[i].out)
-			ok(r == 0 && strcmp(out, cases[i].out) == 0, "%s → %s", cases[i].in, cases[i].out);
-		else
-			ok(r < 0, "%s is not a profile URL", cases[i].in);
-	}
-}
-
 int main(void)
 {
 	test_good();
 	test_errors();
 	test_me();
-	test_url();
 	return tap_done();
 }
