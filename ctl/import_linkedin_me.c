@@ -53,7 +53,7 @@ static size_t group_end(const struct li_raw *raw, size_t n, size_t i)
 static bool is_connection(const struct import_linkedin *o, const char *url)
 {
 	struct linkedin_person key = { .url = (char *)url };
-	return bsearch(&key, o->people, o->n_people, sizeof key, by_url) != NULL;
+	return o->n_people && bsearch(&key, o->people, o->n_people, sizeof key, by_url) != NULL;
 }
 
 /* The participant of most conversations; among equals, the one who is not
@@ -81,7 +81,8 @@ static const char *find_me(struct li_rows *r)
 		n += k;
 		i = j;
 	}
-	qsort(all, n, sizeof *all, by_str);
+	if (n)
+		qsort(all, n, sizeof *all, by_str);
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		while (j < n && strcmp(all[j], all[i]) == 0)
@@ -134,8 +135,10 @@ int import_linkedin_rows_finish(struct li_rows *r, const char *me)
 	char buf[CHANNEL_HANDLE_MAX + 1];
 	const char *why;
 
-	qsort(o->people, o->n_people, sizeof *o->people, by_url);
-	qsort(r->raw, r->n_raw, sizeof *r->raw, by_conv);
+	if (o->n_people)
+		qsort(o->people, o->n_people, sizeof *o->people, by_url);
+	if (r->n_raw)
+		qsort(r->raw, r->n_raw, sizeof *r->raw, by_conv);
 	if (me && channel_linkedin_norm(me, buf, sizeof buf, &why) < 0) {
 		snprintf(r->msgs.err, r->msgs.err_size, "--me '%.80s' is not a LinkedIn profile URL "
 		         "like https://www.linkedin.com/in/NAME", me);

@@ -73,9 +73,28 @@ static int64_t parse_time(const char *s)
 	return utc(y, m - 1, d, h, mi, sec);
 }
 
+/* One line of text for a name, company or position: a quoted newline or
+ * tab becomes a space, bad bytes U+FFFD. */
 static char *field_dup(const char *s)
 {
-	return utf8_clean_dup(s ? s : "", MAX_FIELD);
+	char *d = utf8_clean_dup(s ? s : "", MAX_FIELD);
+	for (char *p = d; p && *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	return d;
+}
+
+/* A conversation id as the bus takes it into a key: printable ASCII
+ * (LinkedIn's are base64, '/' included). */
+static bool conv_ok(const char *c)
+{
+	size_t len = strlen(c);
+	if (len == 0 || len > MAX_CONV)
+		return false;
+	for (; *c; c++)
+		if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f)
+			return false;
+	return true;
 }
 
 /* The export's e-mail cell in the canonical form; "" when empty or not
@@ -186,7 +205,7 @@ static void msg_row(struct li_table *t)
 		                     v[M_DATE] ? v[M_DATE] : "");
 		return;
 	}
-	if (!*conv || strlen(conv) > MAX_CONV || strcspn(conv, " \t\r\n/") != strlen(conv) || !utf8_text_valid(conv, strlen(conv))) {
+	if (!conv_ok(conv)) {
 		import_linkedin_fail(t, "'%.60s' is not a conversation id", conv);
 		return;
 	}

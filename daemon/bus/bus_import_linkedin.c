@@ -140,7 +140,7 @@ static int on_mentor(int64_t mentor_id, void *userdata)
 }
 
 static int count_proposal(int64_t mentor_id, const char *mentor, const char *platform, const char *handle,
-                          void *userdata)
+                          int64_t other, void *userdata)
 {
 	uint64_t *counts = userdata;
 	counts[strcmp(platform, "email") == 0]++;

@@ -211,7 +211,7 @@ static int first_account(const char *platform, const char *handle, void *userdat
 /* A LinkedIn connection named like a mentor, or the e-mail address the
  * export gives for a linked profile: shown beside the mentor's first account. */
 static int scan_linkedin(int64_t mentor_id, const char *mentor, const char *platform, const char *handle,
-                         void *userdata)
+                         int64_t other, void *userdata)
 {
 	struct link_scan *sc = userdata;
 	const char *pair[2] = { NULL, NULL };
@@ -222,7 +222,7 @@ static int scan_linkedin(int64_t mentor_id, const char *mentor, const char *plat
 	r = store_for_each_account_of(sc->bus->store, mentor_id, first_account, pair);
 	if (r >= 0)
 		r = sd_bus_message_append(sc->reply, "(tssstss)", (uint64_t)mentor_id, mentor,
-		                          pair[0] ? pair[0] : "", pair[1] ? pair[1] : "", (uint64_t)0, platform, handle);
+		                          pair[0] ? pair[0] : "", pair[1] ? pair[1] : "", (uint64_t)other, platform, handle);
 	free((char *)pair[0]);
 	free((char *)pair[1]);
 	sc->n += r >= 0;

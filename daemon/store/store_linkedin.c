@@ -33,12 +33,13 @@ static const char dm_event_sql[] =
 	"FROM accounts a JOIN linkedin_messages m ON m.counterpart = a.handle WHERE a.id = ?1 "
 	"ON CONFLICT (dedupe) DO NOTHING";
 static const char name_match_sql[] =
-	"SELECT m.id, m.name, p.url FROM linkedin_people p "
+	"SELECT m.id, m.name, p.url, 0 FROM linkedin_people p "
 	"JOIN mentors m ON m.kind = 'mentor' AND m.name = p.first_name || ' ' || p.last_name COLLATE NOCASE "
 	"WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.platform = 'linkedin' AND a.handle = p.url "
 	"AND a.mentor_id IS NOT NULL) ORDER BY m.id, p.url LIMIT 200";
 static const char email_match_sql[] =
-	"SELECT m.id, m.name, p.email FROM accounts a JOIN linkedin_people p ON p.url = a.handle "
+	"SELECT m.id, m.name, p.email, (SELECT coalesce(max(e.mentor_id), 0) FROM accounts e "
+	"WHERE e.platform = 'email' AND e.handle = p.email) FROM accounts a JOIN linkedin_people p ON p.url = a.handle "
 	"JOIN mentors m ON m.id = a.mentor_id AND m.kind = 'mentor' "
 	"WHERE a.platform = 'linkedin' AND p.email IS NOT NULL "
 	"AND NOT EXISTS (SELECT 1 FROM accounts e WHERE e.platform = 'email' AND e.handle = p.email "
@@ -212,7 +213,7 @@ static int64_t each_match(struct store *s, const char *sql, const char *platform
 		return r;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((r = fn(sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), platform,
-		            (const char *)sqlite3_column_text(st, 2), userdata)) < 0) {
+		            (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3), userdata)) < 0) {
 			sqlite3_finalize(st);
 			return r;
 		}

@@ -56,9 +56,9 @@ int64_t store_linkedin_emails(struct store *s, int (*fn)(int64_t mentor_id, cons
  * for connections named exactly like a mentor whose profile URL is not an
  * account of anyone ('linkedin', url), and for the e-mail addresses the
  * export gives for linked profiles that are not that mentor's ('email',
- * address). A negative return of fn stops and is returned; else the count. */
+ * address; other_mentor the mentor whose account it is, 0 for none). A negative return of fn stops and is returned; else the count. */
 typedef int (*store_linkedin_link_fn)(int64_t mentor_id, const char *mentor, const char *platform,
-                                      const char *handle, void *userdata);
+                                      const char *handle, int64_t other_mentor, void *userdata);
 int64_t store_linkedin_proposals(struct store *s, store_linkedin_link_fn fn, void *userdata);
 
 #endif
