@@ -105,6 +105,7 @@ is "$(jq -c '[.events[] | select(.mentor_id == 1 and (.kind == "my_email" or .ki
 	"[[\"my_email\",\"email\",\"$ADDR\"],[\"connection\",\"linkedin\",\"$PROFILE\"],[\"meeting\",\"offline\",null]]" \
 	"export: platform and handle of each channel's event, offline for the meeting"
 jq -e '[.events[].platform] | all(. != null and . != "")' "$T/e.json" >/dev/null; ok $? "no event without a platform"
+is "$(jq .version "$T/e.json")" 2 "the document's version says so (2)"
 
 # export: CSV with formula cells guarded (OWASP)
 ctl export --format csv > "$T/e.csv"; ok $? "export --format csv"
