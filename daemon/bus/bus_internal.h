@@ -6,7 +6,8 @@
  *   bus_emit.c     the signals
  *   bus_props.c    the count properties and their debounced PropertiesChanged
  *   bus_daemon.c, bus_follow.c, bus_ledger.c, bus_suggest.c, bus_draft.c,
- *   bus_export.c, bus_mute.c, bus_sources.c, bus_import.c
+ *   bus_export.c, bus_mute.c, bus_sources.c, bus_import.c,
+ *   bus_import_linkedin.c
  *                  the methods, a file per group (userdata: struct bus)
  *   bus_vtable.c   the interface, pointing at them
  *   bus.c          the object, the name and the connection's loop glue */
@@ -99,6 +100,7 @@ int bus_sources_list(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_import_start(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_import_list(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_import_candidates(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_import_linkedin(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_ledger_list(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_ledger_show(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_ledger_why(sd_bus_message *msg, void *userdata, sd_bus_error *error);
