@@ -113,6 +113,11 @@ $(BUILD)/tests/test_import_csv: tests/unit/test_import_csv.c $(TCOMMON_OBJ) $(BU
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcsv
 
+# mentorctl's terminal text (columns by utf8proc's width).
+$(BUILD)/tests/test_text: tests/unit/test_text.c $(TCOMMON_OBJ) $(BUILD)/ctl/text.o $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
 $(BUILD)/tests/%: tests/tools/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
