@@ -13,12 +13,12 @@ DESTDIR   ?=
 
 CC        ?= cc
 BUILD     ?= build
-PKGS      := libevent libcurl libcjson sqlite3 libsystemd libcrypto
+PKGS      := libevent libcurl libcjson sqlite3 libsystemd libcrypto libutf8proc
 # Linked by mentorctl alone (import linkedin reads the export's ZIP).
 CTL_PKGS  := libarchive
 # Debian packages that provide the pkg-config modules and the test tools.
 DEB_PKGS  := pkg-config gcc make libevent-dev libcurl4-openssl-dev libcjson-dev \
-             libsqlite3-dev libsystemd-dev libssl-dev libcsv-dev libarchive-dev dbus dbus-daemon dbus-bin systemd sqlite3 jq
+             libsqlite3-dev libsystemd-dev libssl-dev libcsv-dev libarchive-dev libutf8proc-dev dbus dbus-daemon dbus-bin systemd sqlite3 jq
 # Libraries without a pkg-config module: checked by their header.
 DEP_HEADERS := csv.h
 
@@ -131,6 +131,11 @@ $(BUILD)/tests/test_import_linkedin: tests/unit/test_import_linkedin.c $(TCOMMON
 $(BUILD)/tests/mklinkedin: tests/tools/mklinkedin.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(CTL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CTL_LIBS)
+
+# mentorctl's terminal text (columns by utf8proc's width).
+$(BUILD)/tests/test_text: tests/unit/test_text.c $(TCOMMON_OBJ) $(BUILD)/ctl/text.o $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: tests/tools/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)

@@ -369,6 +369,13 @@ phase_feed() {
 phase_check() {
 	set -- $("$BB/checkrate" 3 tests/corpus/*.tsv)
 	put check.drafts "${1:-0}"; put check.rate "${4:-0}"; put check.bytes "${5:-0}"
+	# The probe set of issue 16: "FILE drafts N ids_blocked A/B risky_warned C/D
+	# clean_blocked E/F identifier P/R quasi P/R tone P/R".
+	for f in probe2-tune probe2-holdout; do
+		set -- $("$BB/checkprobe" "tests/corpus/$f.tsv")
+		put "probe.$f.ids" "${5:-0/0}"; put "probe.$f.risky" "${7:-0/0}"; put "probe.$f.clean" "${9:-0/0}"
+		put "probe.$f.pr" "identifier=${11:-?},quasi=${13:-?},tone=${15:-?}"
+	done
 }
 
 phase_all() {
@@ -384,6 +391,14 @@ row() { printf '| %s | %s | %s | %s | %s | %s |\n' "$@"; }
 verdict() {
 	case "$1$3" in *-*|"") echo "n/a"; return;; esac
 	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = op == ">=" ? v >= l : v <= l; print ok ? "met" : "MISSED" }'
+}
+# Issue 16's targets from "A/B" fractions: blocked >= 0.90, warned >= 0.85, none clean blocked.
+probe_verdict() {
+	awk -v i="$1" -v r="$2" -v c="$3" 'BEGIN {
+		split(i, a, "/"); split(r, b, "/"); split(c, d, "/")
+		if (a[2] == 0 || b[2] == 0) { print "n/a"; exit }
+		print (a[1] / a[2] >= 0.90 && b[1] / b[2] >= 0.85 && d[1] == 0) ? "met" : "MISSED"
+	}'
 }
 ratio() { case "$1$2" in *-*) echo "-";; *) calc "$1 / $2" "${3:-2}";; esac; }
 mb() { case "$1" in -|"") echo "-";; *) calc "$1 / 1024" 1;; esac; }
@@ -435,6 +450,11 @@ render() {
 	done
 	v=$(get check.rate)
 	row "6. draft checks/s, one core ($(get check.drafts) drafts, $(get check.bytes) B mean)" "$v" "-" "-" "> 20000" "$(verdict "$v" '>=' 20000)"
+	for f in probe2-tune probe2-holdout; do
+		row "6b. $f: identifiers blocked / risky at least warned / clean blocked (P/R: $(get "probe.$f.pr"))" \
+			"$(get "probe.$f.ids") / $(get "probe.$f.risky") / $(get "probe.$f.clean")" "-" "-" \
+			">= 0.90 / >= 0.85 / 0" "$(probe_verdict "$(get "probe.$f.ids")" "$(get "probe.$f.risky")" "$(get "probe.$f.clean")")"
+	done
 }
 
 start_bus || { echo "bench: no private bus" >&2; exit 0; }
