@@ -13,10 +13,10 @@ DESTDIR   ?=
 
 CC        ?= cc
 BUILD     ?= build
-PKGS      := libevent libcurl libcjson sqlite3 libsystemd libcrypto
+PKGS      := libevent libcurl libcjson sqlite3 libsystemd libcrypto gmime-3.0
 # Debian packages that provide the pkg-config modules and the test tools.
 DEB_PKGS  := pkg-config gcc make libevent-dev libcurl4-openssl-dev libcjson-dev \
-             libsqlite3-dev libsystemd-dev libssl-dev libcsv-dev dbus dbus-daemon dbus-bin systemd sqlite3 jq
+             libsqlite3-dev libsystemd-dev libssl-dev libcsv-dev libgmime-3.0-dev dbus dbus-daemon dbus-bin systemd sqlite3 jq
 # Libraries without a pkg-config module: checked by their header.
 DEP_HEADERS := csv.h
 

@@ -48,6 +48,8 @@ struct store {
 	 * left them): only while there are any does an insert look for one to
 	 * re-key (store_posts.c). */
 	bool legacy_keys;
+	/* The e-mail source's statements (store_mail.c), prepared on first use. */
+	struct store_mail_stmts *mail;
 };
 
 /* Sets s->legacy_keys from the database (at open, and after a re-key). */
