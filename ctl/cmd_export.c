@@ -6,6 +6,9 @@
 #include "ctl.h"
 #include "mentor.h"
 #include "output.h"
+#include "common/channel.h"
+#include "common/csv_out.h"
+#include "common/strbuf.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -155,7 +158,7 @@ static int json_event(const struct export_event *e, bool first)
 	cJSON_AddStringToObject(o, "mentor", e->mentor);
 	cJSON_AddStringToObject(o, "kind", e->kind);
 	cJSON_AddItemToObject(o, "at", json_time(e->at));
-	cJSON_AddItemToObject(o, "platform", string_or_null(e->platform));
+	cJSON_AddStringToObject(o, "platform", channel_event_platform(e->platform));
 	cJSON_AddItemToObject(o, "handle", string_or_null(e->handle));
 	cJSON_AddItemToObject(o, "url", string_or_null(e->url));
 	cJSON_AddItemToObject(o, "text", string_or_null(e->text));
@@ -166,63 +169,51 @@ static int json_event(const struct export_event *e, bool first)
 	return r;
 }
 
-/* RFC 4180: quoted when it holds a comma, a quote, CR or LF; quotes doubled. */
-static void csv_field(const char *s, bool last)
+/* One CSV row (common/csv_out: RFC 4180, formula cells guarded), written
+ * whole. The buffer is the caller's, reused from row to row. */
+static int csv_event(struct strbuf *row, const struct export_event *e)
 {
-	if (strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-	fputs(last ? "\r\n" : ",", stdout);
-}
-
-static void csv_event(const struct export_event *e)
-{
-	char num[24], at[32];
+	const char *cells[] = { e->mentor, e->kind, NULL, channel_event_platform(e->platform), e->handle,
+	                        e->url, e->text, e->note };
+	char at[32] = "";
 	time_t t = (time_t)e->at;
 	struct tm tm;
 
-	snprintf(num, sizeof num, "%llu", (unsigned long long)e->id);
-	csv_field(num, false);
-	snprintf(num, sizeof num, "%llu", (unsigned long long)e->mentor_id);
-	csv_field(num, false);
-	csv_field(e->mentor, false);
-	csv_field(e->kind, false);
-	at[0] = '\0';
 	if (e->at > 0 && gmtime_r(&t, &tm))
 		strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	csv_field(at, false);
-	csv_field(e->platform, false);
-	csv_field(e->handle, false);
-	csv_field(e->url, false);
-	csv_field(e->text, false);
-	csv_field(e->note, true);
+	cells[2] = at;
+	strbuf_truncate(row, 0);
+	csv_out_number(row, e->id);
+	strbuf_putc(row, ',');
+	csv_out_number(row, e->mentor_id);
+	for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
+		strbuf_putc(row, ',');
+		csv_out_cell(row, cells[i]);
+	}
+	if (strbuf_puts(row, "\r\n") < 0)
+		return -ENOMEM;
+	fwrite(row->data, 1, row->len, stdout);
+	return 0;
 }
 
 /* Writes every event, page by page. Returns an exit code. */
 static int stream_events(struct ctl *ctl, enum export_format fmt, uint64_t *count)
 {
+	struct strbuf row = STRBUF_INIT;
 	uint64_t after = 0, next;
-	int r, rc;
+	int r, rc = CTL_EXIT_OK;
 
 	do {
 		sd_bus_message *reply = NULL;
 		struct export_event e;
 		if ((rc = ctl_call(ctl, "ExportLedger", &reply, "tu", after, (uint32_t)EVENT_PAGE)) != 0)
-			return rc;
+			break;
 		r = sd_bus_message_enter_container(reply, 'a', "(ttssxsssss)");
 		while (r >= 0 && (r = sd_bus_message_read(reply, "(ttssxsssss)", &e.id, &e.mentor_id, &e.mentor,
 		                                          &e.kind, &e.at, &e.platform, &e.handle, &e.url,
 		                                          &e.text, &e.note)) > 0) {
 			if (fmt == FORMAT_CSV)
-				csv_event(&e);
+				r = csv_event(&row, &e);
 			else
 				r = json_event(&e, *count == 0);
 			(*count)++;
@@ -230,14 +221,17 @@ static int stream_events(struct ctl *ctl, enum export_format fmt, uint64_t *coun
 		if (r >= 0 && (r = sd_bus_message_exit_container(reply)) >= 0)
 			r = sd_bus_message_read(reply, "t", &next);
 		sd_bus_message_unref(reply);
-		if (r < 0)
-			return ctl_bad_reply("ExportLedger", r);
 		/* A cursor that does not move forward would loop for ever. */
-		if (next != 0 && next <= after)
-			return ctl_bad_reply("ExportLedger", -EBADMSG);
+		if (r >= 0 && next != 0 && next <= after)
+			r = -EBADMSG;
+		if (r < 0) {
+			rc = ctl_bad_reply("ExportLedger", r);
+			break;
+		}
 		after = next;
 	} while (after != 0);
-	return CTL_EXIT_OK;
+	strbuf_free(&row);
+	return rc;
 }
 
 int ctl_export(struct ctl *ctl, int argc, char **argv)

@@ -7,6 +7,7 @@
 #include "output.h"
 #include "text.h"
 #include "when.h"
+#include "common/channel.h"
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -109,6 +110,8 @@ out:
 static int account_move(struct ctl *ctl, int argc, char **argv, bool link)
 {
 	const char *cmd = link ? "link" : "unlink", *method = link ? "Link" : "Unlink";
+	const char *handle = argc == 4 ? argv[3] : "", *why;
+	char norm[CHANNEL_HANDLE_MAX + 1];
 	sd_bus_message *reply = NULL;
 	struct mentor_ref m;
 	uint64_t id = 0;
@@ -116,9 +119,13 @@ static int account_move(struct ctl *ctl, int argc, char **argv, bool link)
 
 	if (argc != 4)
 		return ctl_usage_error(cmd, "usage: %s MENTOR PLATFORM HANDLE", cmd);
+	/* An address or a profile is said back as the daemon keeps it; a bad
+	 * one goes as typed, for the daemon's error. */
+	if (channel_is(argv[2]) && channel_norm(argv[2], argv[3], norm, sizeof norm, &why) == 0)
+		handle = norm;
 	if ((r = mentor_resolve(ctl, argv[1], &m)) != 0)
 		return r;
-	if ((r = ctl_call(ctl, method, &reply, "sss", m.key, argv[2], argv[3])) != 0)
+	if ((r = ctl_call(ctl, method, &reply, "sss", m.key, argv[2], handle)) != 0)
 		goto out;
 	if ((r = sd_bus_message_read(reply, "t", &id)) < 0) {
 		r = ctl_bad_reply(method, r);
@@ -127,15 +134,15 @@ static int account_move(struct ctl *ctl, int argc, char **argv, bool link)
 	if (ctl->json) {
 		cJSON *o = ref_json(&m);
 		cJSON_AddStringToObject(o, "platform", argv[2]);
-		cJSON_AddStringToObject(o, "handle", argv[3]);
+		cJSON_AddStringToObject(o, "handle", handle);
 		cJSON_AddNumberToObject(o, link ? "account_id" : "new_mentor_id", (double)id);
 		json_print(o);
 	} else if (link) {
-		printf("Linked %s %s to ", argv[2], argv[3]);
+		printf("Linked %s %s to ", argv[2], handle);
 		print_name(&m);
 		printf(" (mentor %llu); its ledger moved along\n", (unsigned long long)m.id);
 	} else {
-		printf("Unlinked %s %s from ", argv[2], argv[3]);
+		printf("Unlinked %s %s from ", argv[2], handle);
 		print_name(&m);
 		printf("; it is now mentor %llu, with its own ledger\n", (unsigned long long)id);
 	}

@@ -4,6 +4,7 @@
 #include "mentor.h"
 #include "output.h"
 #include "text.h"
+#include "common/channel.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -87,7 +88,7 @@ static int events_json(sd_bus_message *reply, cJSON *arr)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "kind", e.kind);
 		cJSON_AddItemToObject(o, "at", json_time(e.at));
-		cJSON_AddItemToObject(o, "platform", string_or_null(e.platform));
+		cJSON_AddStringToObject(o, "platform", channel_event_platform(e.platform));
 		cJSON_AddItemToObject(o, "url", string_or_null(e.url));
 		cJSON_AddItemToObject(o, "text", string_or_null(e.text));
 		cJSON_AddItemToArray(arr, o);
@@ -173,7 +174,7 @@ static int text_budget(sd_bus_message *reply, int64_t now, size_t *budget)
 		format_relative(e.at, now, when, sizeof when);
 		w_when = max_size(w_when, text_cols(when));
 		w_kind = max_size(w_kind, text_cols(e.kind));
-		w_platform = max_size(w_platform, text_cols(e.platform));
+		w_platform = max_size(w_platform, text_cols(channel_event_platform(e.platform)));
 	}
 	if (r < 0)
 		return r;
@@ -192,7 +193,7 @@ static int add_event_row(struct table *t, const struct event *e, int64_t now, si
 	format_relative(e->at, now, when, sizeof when);
 	table_add(t, when);
 	table_add(t, e->kind);
-	table_add(t, *e->platform ? e->platform : "-");
+	table_add(t, channel_event_platform(e->platform));
 	table_add(t, *text ? text : "-");
 	if (*e->text && *e->url) {
 		table_add(t, ""); table_add(t, ""); table_add(t, "");

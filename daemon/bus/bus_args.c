@@ -6,6 +6,7 @@
 #include "mentord-bus.h"
 #include "net/net.h"
 #include "store/store.h"
+#include "common/channel.h"
 #include "common/utf8.h"
 
 #include <errno.h>
@@ -58,6 +59,26 @@ int bus_args_handle(const char *platform, const char *in, char *out, sd_bus_erro
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_HANDLE,
 		                         "Invalid %s handle '%.*s': %s", platform, BUS_CUT(in, 64), why);
 	return 0;
+}
+
+int bus_args_account(const char *platform, const char *in, char *out, sd_bus_error *error)
+{
+	const char *why;
+	char names[128];
+
+	if (channel_is(platform)) {
+		if (channel_norm(platform, in, out, MENTORD_MAX_HANDLE + 1, &why) == 0)
+			return 0;
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_HANDLE, "Invalid %s '%.*s': %s",
+		                         strcmp(platform, CHANNEL_EMAIL) == 0 ? "e-mail address" :
+		                         "LinkedIn profile URL", BUS_CUT(in, 64), why);
+	}
+	if (net_platform_find(platform))
+		return bus_args_handle(platform, in, out, error);
+	net_platform_names(names, sizeof names);
+	return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_PLATFORM,
+	                         "Unknown platform '%.*s' (expected %s, email or linkedin)",
+	                         BUS_CUT(platform, 32), names);
 }
 
 /* MENTOR as typed by the user → the mentor cache's entry, or a named error. */

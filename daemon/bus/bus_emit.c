@@ -4,6 +4,7 @@
 #include "mentors/mentor_cache.h"
 #include "mentord-bus.h"
 #include "base/log.h"
+#include "common/channel.h"
 
 #include <string.h>
 
@@ -37,7 +38,7 @@ void bus_emit_activity(struct bus *b, int64_t mentor_id, const char *kind, const
 		return;
 	e = mentor_cache_get(b->mentors, mentor_id);
 	r = sd_bus_emit_signal(b->bus, MENTORD_BUS_PATH, MENTORD_BUS_IFACE, "MentorActivity", "tsssssx",
-	                       (uint64_t)mentor_id, e ? e->name : "", kind, platform ? platform : "",
+	                       (uint64_t)mentor_id, e ? e->name : "", kind, channel_event_platform(platform),
 	                       url ? url : "", text ? text : "", at);
 	if (r < 0)
 		log_warn("bus: cannot emit MentorActivity: %s", strerror(-r));

@@ -5,6 +5,7 @@
 #include "bus/bus_internal.h"
 #include "mentord-bus.h"
 #include "store/store.h"
+#include "common/channel.h"
 #include "common/utf8.h"
 
 #include <errno.h>
@@ -65,7 +66,8 @@ static int bus_safe_text(const char *s, char **out)
 static int append_export_row(const struct store_export_row *e, void *userdata)
 {
 	struct export_page *pg = userdata;
-	const char *str[EXPORT_N_STR] = { e->mentor, e->kind, e->platform, e->handle, e->url, e->text, e->note };
+	const char *str[EXPORT_N_STR] = { e->mentor, e->kind, channel_event_platform(e->platform), e->handle,
+	                                  e->url, e->text, e->note };
 	char *copy[EXPORT_N_STR] = { NULL };
 	size_t size = EXPORT_ROW_FIXED;
 	int r = 0;

@@ -68,6 +68,9 @@ int bus_args_caller(sd_bus_message *msg, sd_bus_error *error);
  * platform too and writes the normalised handle (MENTORD_MAX_HANDLE + 1). */
 int bus_args_platform(const char *platform, sd_bus_error *error);
 int bus_args_handle(const char *platform, const char *in, char *out, sd_bus_error *error);
+/* The same for Link/Unlink, which also take the other channels: an e-mail
+ * address or a LinkedIn profile URL in its canonical form (common/channel.h). */
+int bus_args_account(const char *platform, const char *in, char *out, sd_bus_error *error);
 /* MENTOR as typed by the user (id, handle, name prefix) → the mentor
  * cache's entry, or UnknownMentor / AmbiguousMentor / InvalidArgument. */
 struct mentor_entry;

@@ -8,8 +8,10 @@
 #include "mentord-bus.h"
 #include "poll/sched.h"
 #include "store/store.h"
+#include "store/store_channels.h"
 #include "base/validate.h"
 #include "base/log.h"
+#include "common/channel.h"
 #include "common/macros.h"
 #include "common/utf8.h"
 
@@ -116,7 +118,7 @@ static int append_event(const struct store_event_row *e, void *userdata)
 	_cleanup_free_ char *url = utf8_clean_dup(e->url ? e->url : "", 2048);
 	if (!text || !url)
 		return -ENOMEM;
-	return sd_bus_message_append(reply, "(sxsss)", e->kind, e->at, e->platform ? e->platform : "",
+	return sd_bus_message_append(reply, "(sxsss)", e->kind, e->at, channel_event_platform(e->platform),
 	                             url, text);
 }
 
@@ -261,12 +263,13 @@ int bus_ledger_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 	return sd_bus_reply_method_return(msg, "");
 }
 
-/* Looks up platform/handle after checking them. *acc 0 when not stored. */
+/* Looks up platform/handle after checking them: a network's handle, or
+ * another channel's. *acc 0 when not stored. */
 static int account_arg(struct bus *b, const char *platform, const char *handle, char *norm,
                        int64_t *acc, int64_t *owner, sd_bus_error *error)
 {
 	int r;
-	if ((r = bus_args_handle(platform, handle, norm, error)) < 0)
+	if ((r = bus_args_account(platform, handle, norm, error)) < 0)
 		return r;
 	*owner = 0;
 	*acc = store_account_id(b->store, platform, norm, owner);
@@ -304,6 +307,35 @@ static int finish_move(struct bus *b, int r, int64_t from, int64_t to, sd_bus_er
 	return 0;
 }
 
+/* An address or a profile joins the mentor (a new row, or moved with its
+ * events), and what its source saw before is back-filled in the same
+ * transaction, before the aggregates are rebuilt. The handle is personal
+ * data: named in the log at debug level only. */
+static int link_channel(struct bus *b, sd_bus_message *msg, const char *platform, const char *norm,
+                        int64_t acc, int64_t owner, int64_t mid, sd_bus_error *error)
+{
+	int64_t old = 0;
+	int r;
+
+	if (acc > 0 && owner == mid)
+		return sd_bus_reply_method_return(msg, "t", (uint64_t)acc);
+	if ((r = store_begin(b->store)) < 0)
+		return bus_args_internal_error(error, r);
+	if (acc > 0)
+		r = (int)(old = store_move_account(b->store, acc, mid));
+	else
+		r = (int)(acc = store_channel_add(b->store, platform, norm, mid));
+	if (r >= 0)
+		r = store_channel_backfill(b->store, platform, acc, mid);
+	if (r >= 0)
+		r = settle(b, old > 0 ? old : 0, mid);
+	if ((r = finish_move(b, r, old > 0 ? old : 0, mid, error)) < 0)
+		return r;
+	log_info("linked a %s account to mentor %" PRId64, platform, mid);
+	log_debug("linked %s on %s to mentor %" PRId64, norm, platform, mid);
+	return sd_bus_reply_method_return(msg, "t", (uint64_t)acc);
+}
+
 int bus_ledger_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	struct bus *b = userdata;
@@ -319,6 +351,8 @@ int bus_ledger_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	    (r = account_arg(b, platform, handle, norm, &acc, &owner, error)) < 0)
 		return r;
 	mid = e->id;
+	if (channel_is(platform))
+		return link_channel(b, msg, platform, norm, acc, owner, mid, error);
 	if (acc == 0) {
 		/* Not known yet: following it into this mentor is the link. */
 		if ((r = store_follow(b->store, platform, norm, NULL, mid, &mid, &aid)) < 0)
@@ -370,6 +404,10 @@ int bus_ledger_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		r = settle(b, mid, fresh);
 	if ((r = finish_move(b, r, mid, fresh > 0 ? fresh : 0, error)) < 0)
 		return r;
-	log_info("unlinked %s on %s from mentor %" PRId64 " (now mentor %" PRId64 ")", norm, platform, mid, fresh);
+	if (channel_is(platform))   /* personal data: the handle at debug level only */
+		log_info("unlinked a %s account from mentor %" PRId64 " (now mentor %" PRId64 ")", platform, mid, fresh);
+	else
+		log_info("unlinked %s on %s from mentor %" PRId64 " (now mentor %" PRId64 ")", norm, platform, mid, fresh);
+	log_debug("unlinked %s on %s from mentor %" PRId64, norm, platform, mid);
 	return sd_bus_reply_method_return(msg, "t", (uint64_t)fresh);
 }

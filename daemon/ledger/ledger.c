@@ -70,9 +70,10 @@ int ledger_kind_dir(enum ledger_kind k)
 	switch (k) {
 	case LEDGER_REPLY_TO_ME: case LEDGER_MENTION_OF_ME: case LEDGER_LIKE_OF_MINE:
 	case LEDGER_REPOST_OF_MINE: case LEDGER_QUOTE_OF_MINE: case LEDGER_FOLLOW_OF_ME:
+	case LEDGER_EMAIL_TO_ME: case LEDGER_DM_TO_ME: case LEDGER_CONNECTION:
 		return 1;
 	case LEDGER_MY_REPLY: case LEDGER_MY_MENTION: case LEDGER_MY_REPOST:
-	case LEDGER_MY_QUOTE: case LEDGER_MY_LIKE:
+	case LEDGER_MY_QUOTE: case LEDGER_MY_LIKE: case LEDGER_MY_EMAIL: case LEDGER_MY_DM:
 		return -1;
 	case LEDGER_MET: case LEDGER_EMAIL: case LEDGER_CALL: case LEDGER_MEETING: case LEDGER_DM:
 		return 2;
@@ -84,7 +85,13 @@ int ledger_kind_dir(enum ledger_kind k)
 bool ledger_kind_is_turn(enum ledger_kind k)
 {
 	return k == LEDGER_REPLY_TO_ME || k == LEDGER_MENTION_OF_ME || k == LEDGER_QUOTE_OF_MINE ||
-	       k == LEDGER_MY_REPLY || k == LEDGER_MY_MENTION || k == LEDGER_MY_QUOTE;
+	       k == LEDGER_MY_REPLY || k == LEDGER_MY_MENTION || k == LEDGER_MY_QUOTE ||
+	       ledger_kind_is_message(k);
+}
+
+bool ledger_kind_is_message(enum ledger_kind k)
+{
+	return k == LEDGER_MY_EMAIL || k == LEDGER_EMAIL_TO_ME || k == LEDGER_MY_DM || k == LEDGER_DM_TO_ME;
 }
 
 bool ledger_kind_is_offline(enum ledger_kind k)
@@ -105,8 +112,12 @@ unsigned ledger_platform_bit(const char *platform)
 {
 	if (!platform || !*platform)
 		return 0;
+	if (strcmp(platform, "email") == 0)
+		return 1u << LEDGER_NET_EMAIL_BIT;
+	if (strcmp(platform, "linkedin") == 0)
+		return 1u << LEDGER_NET_LINKEDIN_BIT;
 	int i = net_platform_index(platform);
-	return i >= 0 && i < LEDGER_NET_OTHER_BIT ? 1u << i : 1u << LEDGER_NET_OTHER_BIT;
+	return i >= 0 && i < LEDGER_NET_LINKEDIN_BIT ? 1u << i : 1u << LEDGER_NET_OTHER_BIT;
 }
 
 void ledger_agg_init(struct ledger_agg *a, int64_t followed_at)
@@ -226,7 +237,7 @@ static void add_turn(struct ledger_agg *a, int dir, int64_t at, const char *text
 		return;
 	if (at == a->turn_at && dir == a->turn_dir)
 		return;   /* the same post seen as two kinds (a quote that mentions) */
-	words = textvec_word_count(text);
+	words = text ? textvec_word_count(text) : 0;
 	if (dir > 0)
 		a->words_in += words;
 	else
@@ -314,8 +325,8 @@ int ledger_agg_add(struct ledger_agg *a, const struct ledger_event *ev)
 		add_weak(a, ev->at);
 	if (dir == 2)
 		set_connected(a, ev->at);
-	if (ledger_kind_is_turn(k))
-		add_turn(a, dir, ev->at, ev->text);
+	if (ledger_kind_is_turn(k))   /* a message's subject is not words exchanged */
+		add_turn(a, dir, ev->at, ledger_kind_is_message(k) ? NULL : ev->text);
 	return 0;
 }
 

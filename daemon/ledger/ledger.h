@@ -256,6 +256,7 @@ enum ledger_nudge_kind {
 	LEDGER_NUDGE_COOLING,
 	LEDGER_NUDGE_PACING_BURST,
 	LEDGER_NUDGE_PACING_LIKES,      /* "pacing_likes_no_reply" */
+	LEDGER_NUDGE_UNANSWERED_EMAIL,  /* their latest e-mail, unanswered for a week */
 	LEDGER_NUDGE_KIND_COUNT
 };
 const char *ledger_nudge_kind_name(enum ledger_nudge_kind k);
@@ -278,6 +279,8 @@ struct ledger_nudge_params {
 	double cooling_ratio;           /* cooling from this share of the dormancy threshold (0.5) */
 	unsigned likes_min;             /* likes/reposts in 7 days without a reply (5) */
 	unsigned burst_min;             /* the user's interactions in 24 h (6) */
+	int64_t email_wait;             /* an e-mail from them unanswered this long (7 days) */
+	int64_t email_window;           /* ... and not older than this (30 days) */
 };
 void ledger_nudge_params_default(struct ledger_nudge_params *p);
 
@@ -303,6 +306,7 @@ struct ledger_nudge {
 	int64_t post_id;                /* the post it is about, 0 if none */
 	const char *url;                /* borrowed from the input, may be NULL */
 	int64_t at;                     /* when the cause began: the post (opportunity, question),
+	                                   their e-mail (unanswered_email),
 	                                   the last contact (cooling), the burst's first action,
 	                                   the latest like (pacing_likes) */
 	int priority;                   /* higher first: opportunity 90 ... pacing 40 */

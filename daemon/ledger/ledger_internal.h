@@ -26,15 +26,19 @@
 /* Activity. */
 #define LEDGER_POST_HALFLIFE    (28 * LEDGER_DAY)
 
-/* agg.networks: bit i for the registry's network i, the top bit for any
- * other channel. */
-#define LEDGER_NET_OTHER_BIT 7
+/* agg.networks: bit i for the registry's network i, a bit each for e-mail
+ * and LinkedIn, the top bit for any other channel. */
+#define LEDGER_NET_LINKEDIN_BIT 5
+#define LEDGER_NET_EMAIL_BIT    6
+#define LEDGER_NET_OTHER_BIT    7
 
 /* Direction of a kind: +1 the mentor acted on the user, -1 the user on the
  * mentor, 2 offline contact (two-way by nature), 0 not contact (post, note). */
 int ledger_kind_dir(enum ledger_kind k);
-/* A conversation turn: reply, mention or quote, either direction. */
+/* A conversation turn: reply, mention, quote, e-mail or DM, either direction. */
 bool ledger_kind_is_turn(enum ledger_kind k);
+/* An e-mail or a LinkedIn DM, either direction (a turn, and private contact). */
+bool ledger_kind_is_message(enum ledger_kind k);
 /* met, email, call, meeting, dm. */
 bool ledger_kind_is_offline(enum ledger_kind k);
 /* Weight in the reciprocity balance: turns and follow-back 1, repost 0.5, like 0.2. */

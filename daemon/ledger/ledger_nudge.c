@@ -14,6 +14,7 @@ static const char *const nudge_names[LEDGER_NUDGE_KIND_COUNT] = {
 	[LEDGER_NUDGE_COOLING] = "cooling",
 	[LEDGER_NUDGE_PACING_BURST] = "pacing_burst",
 	[LEDGER_NUDGE_PACING_LIKES] = "pacing_likes_no_reply",
+	[LEDGER_NUDGE_UNANSWERED_EMAIL] = "unanswered_email",
 };
 
 static const int priorities[LEDGER_NUDGE_KIND_COUNT] = {
@@ -22,6 +23,7 @@ static const int priorities[LEDGER_NUDGE_KIND_COUNT] = {
 	[LEDGER_NUDGE_COOLING] = 60,
 	[LEDGER_NUDGE_PACING_BURST] = 50,
 	[LEDGER_NUDGE_PACING_LIKES] = 40,
+	[LEDGER_NUDGE_UNANSWERED_EMAIL] = 85,
 };
 
 const char *ledger_nudge_kind_name(enum ledger_nudge_kind k)
@@ -36,6 +38,8 @@ void ledger_nudge_params_default(struct ledger_nudge_params *p)
 	p->cooling_ratio = 0.5;
 	p->likes_min = 5;
 	p->burst_min = 6;
+	p->email_wait = 7 * LEDGER_DAY;
+	p->email_window = 30 * LEDGER_DAY;
 }
 
 struct nudge_ctx {
@@ -184,6 +188,33 @@ static void nudge_cooling(struct nudge_ctx *c)
 		         "to their work.");
 }
 
+/* Their latest e-mail against the user's latest word to them after it (a
+ * turn anywhere, an e-mail, a DM, or contact off the networks): from the
+ * aggregate alone, exact whatever order the events came in. */
+static void nudge_email(struct nudge_ctx *c)
+{
+	const struct ledger_agg *a = c->in->agg;
+	int64_t theirs, answered = 0;
+	struct ledger_nudge *x;
+	char ago[32];
+
+	if (!a || !(theirs = a->last_at[LEDGER_EMAIL_TO_ME]))
+		return;
+	for (int k = 0; k < LEDGER_KIND_COUNT; k++)
+		if ((ledger_kind_dir(k) == -1 && ledger_kind_is_turn(k)) || ledger_kind_is_offline(k))
+			answered = a->last_at[k] > answered ? a->last_at[k] : answered;
+	if (answered >= theirs || c->now - theirs < c->p->email_wait ||
+	    c->now - theirs > c->p->email_window)
+		return;
+	if (!(x = emit(c, LEDGER_NUDGE_UNANSWERED_EMAIL, NULL, theirs)))
+		return;
+	ledger_fmt_span(ago, sizeof ago, c->now - theirs);
+	ledger_printf(x->message, sizeof x->message, "%s e-mailed you %s ago and you have not answered.",
+	         c->who, ago);
+	ledger_printf(x->action, sizeof x->action, "Answer their e-mail, even briefly: thank them and say "
+	         "when you will follow up.");
+}
+
 static void nudge_burst(struct nudge_ctx *c)
 {
 	unsigned mine = 0, theirs = 0;
@@ -264,6 +295,7 @@ size_t ledger_nudges(const struct ledger_nudge_input *in, int64_t now,
 		ledger_printf(c.who, sizeof c.who, "mentor #%lld", (long long)in->mentor_id);
 	/* in priority order, so a short out[] keeps the most important */
 	nudge_opportunity(&c);
+	nudge_email(&c);
 	nudge_question(&c);
 	nudge_cooling(&c);
 	nudge_burst(&c);

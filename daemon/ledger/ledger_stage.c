@@ -33,11 +33,13 @@ static bool user_acted(enum ledger_kind k)
 {
 	return ledger_kind_dir(k) == -1 || ledger_kind_dir(k) == 2;
 }
-/* A response in words or a follow-back; offline contact is two-way. */
+/* A response in words (an e-mail or DM from them too) or a follow-back (a
+ * LinkedIn connection is one both accepted); offline contact is two-way. */
 static bool mentor_responded(enum ledger_kind k)
 {
 	return k == LEDGER_REPLY_TO_ME || k == LEDGER_MENTION_OF_ME || k == LEDGER_QUOTE_OF_MINE ||
-	       k == LEDGER_FOLLOW_OF_ME || ledger_kind_is_offline(k);
+	       k == LEDGER_FOLLOW_OF_ME || k == LEDGER_EMAIL_TO_ME || k == LEDGER_DM_TO_ME ||
+	       k == LEDGER_CONNECTION || ledger_kind_is_offline(k);
 }
 
 static void milestones(const struct ledger_agg *a, int64_t reached[LEDGER_STAGE_COUNT])

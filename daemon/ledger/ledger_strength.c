@@ -3,6 +3,7 @@
  * docs/field-research.md §4 (Gilbert & Karahalios 2009 and its Twitter
  * replication, PingCRM, Cloze); the numbers are explained in docs/SCORING.md. */
 #include "ledger/ledger_internal.h"
+#include "net/net.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -71,7 +72,7 @@ static void reciprocity(const struct ledger_agg *a, struct ledger_acc *s)
 		int dir = ledger_kind_dir(k);
 		if (dir == 1)
 			in += a->n[k] * ledger_kind_weight(k);
-		else if (dir == -1)
+		if (dir == -1 || k == LEDGER_CONNECTION)   /* both accepted a connection */
 			out += a->n[k] * ledger_kind_weight(k);
 	}
 	hi = in > out ? in : out;
@@ -92,10 +93,12 @@ static void words(const struct ledger_agg *a, struct ledger_acc *s)
 	               "%.0f words exchanged in threads (you %u, them %u)", w, a->words_out, a->words_in);
 }
 
-/* DMs and contact off the networks: the intimacy dimension, a step plus a bit. */
+/* DMs and contact off the networks: the intimacy dimension, a step plus a
+ * bit. An e-mail or DM counts when they wrote it: the user's own unanswered
+ * messages say nothing about the tie. */
 static void private_contact(const struct ledger_agg *a, struct ledger_acc *s)
 {
-	unsigned n = 0;
+	unsigned n = a->n[LEDGER_EMAIL_TO_ME] + a->n[LEDGER_DM_TO_ME];
 	double v;
 	for (int k = 0; k < LEDGER_KIND_COUNT; k++)
 		if (ledger_kind_is_offline(k))
@@ -110,15 +113,37 @@ static void sessions(const struct ledger_agg *a, struct ledger_acc *s)
 	               "talked on %u separate occasions", a->n_sessions);
 }
 
+/* The channels of agg.networks by name: "mastodon, email". */
+static void channel_names(unsigned mask, char *buf, size_t size)
+{
+	const struct net_platform *const *nets = net_platforms();
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned bit = 0; bit < 8 && used < size; bit++) {
+		const char *name = bit == LEDGER_NET_EMAIL_BIT ? "email"
+		                 : bit == LEDGER_NET_LINKEDIN_BIT ? "linkedin"
+		                 : bit == LEDGER_NET_OTHER_BIT ? "other" : NULL;
+		if (!(mask & (1u << bit)))
+			continue;
+		for (unsigned i = 0; !name && nets[i]; i++)
+			name = i == bit ? nets[i]->name : NULL;
+		used += ledger_printf(buf + used, size - used, "%s%s", used ? ", " : "", name ? name : "other");
+	}
+}
+
 static void networks(const struct ledger_agg *a, struct ledger_acc *s)
 {
 	unsigned n = 0;
 	double v;
+	char names[80] = "";
 	for (unsigned m = a->networks; m; m &= m - 1)
 		n++;
 	v = n > 1 ? W_NETWORKS * (n - 1) / 2.0 : 0;
+	if (s->why)
+		channel_names(a->networks, names, sizeof names);
 	ledger_contrib(s, "networks", v > W_NETWORKS ? W_NETWORKS : v, W_NETWORKS,
-	               "in contact on %u network%s", n, n == 1 ? "" : "s");
+	               "in contact on %u channel%s%s%s", n, n == 1 ? "" : "s", n ? ": " : "", names);
 }
 
 double ledger_strength(const struct ledger_agg *a, int64_t now, struct ledger_score *why)

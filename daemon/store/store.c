@@ -17,7 +17,8 @@
 
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_COUNT_MENTORS]   = "SELECT count(*) FROM mentors WHERE kind = 'mentor'",
-	[ST_COUNT_ACCOUNTS]  = "SELECT count(*) FROM accounts WHERE followed = 1",
+	/* Followed accounts of the networks: a linked address or profile is not polled. */
+	[ST_COUNT_ACCOUNTS]  = "SELECT count(*) FROM accounts WHERE followed = 1 AND platform NOT IN ('email', 'linkedin')",
 	[ST_COUNT_HASHTAGS]  = "SELECT count(DISTINCT tag) FROM hashtags",
 	[ST_COUNT_POSTS]     = "SELECT count(*) FROM posts",
 	[ST_COUNT_EVENTS]    = "SELECT count(*) FROM events",
@@ -92,7 +93,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_EVENT_LOG] = "INSERT INTO events(mentor_id, kind, at, note) VALUES (?1, ?2, ?3, ?4)",
 	[ST_MENTOR_BY_HANDLE] =
 		"SELECT DISTINCT mentor_id FROM accounts WHERE mentor_id IS NOT NULL AND"
-		" (handle = ?1 OR handle LIKE ?1 || '@%' OR stable_id = ?1) LIMIT 2",
+		" (handle = ?1 OR (platform <> 'email' AND handle LIKE ?1 || '@%') OR stable_id = ?1) LIMIT 2",
 	[ST_MENTOR_BY_NAME] =
 		"SELECT id, name = ?1 COLLATE NOCASE FROM mentors"
 		" WHERE substr(name, 1, length(?1)) = ?1 COLLATE NOCASE ORDER BY 2 DESC, id LIMIT 3",
