@@ -2,6 +2,7 @@
 #include "net/net.h"
 #include "net/url.h"
 #include "common/str.h"
+#include "common/channel.h"
 #include "common/duration.h"
 #include "common/utf8.h"
 #include "common/macros.h"
@@ -389,20 +390,19 @@ static char *maildir_item(struct parser *p, const char *k, const char *v)
 	return s;
 }
 
-/* local@domain, lower-cased: the form the accounts of platform email keep. */
+/* The canonical address (common/channel): the form the accounts of
+ * platform email keep, so "me" compares with what Link stored. */
 static char *address_item(struct parser *p, const char *k, const char *v)
 {
-	const char *at = strchr(v, '@');
+	char out[CHANNEL_HANDLE_MAX + 1];
+	const char *why = NULL;
 	char *s;
-	if (!at || at == v || !at[1] || strchr(at + 1, '@') || strlen(v) > 254 || strpbrk(v, " \t<>\",;") ||
-	    !strchr(at + 1, '.') || at[1] == '.' || v[strlen(v) - 1] == '.') {
-		fail(p, "%s: not an e-mail address: '%s'", k, v);
+	if (channel_email_norm(v, out, sizeof out, &why) < 0) {
+		fail(p, "%s: not an e-mail address: '%s' (%s)", k, v, why ? why : "invalid");
 		return NULL;
 	}
-	if (!(s = strdup(v)))
+	if (!(s = strdup(out)))
 		return NULL;
-	for (char *q = s; *q; q++)
-		*q = (char)tolower((unsigned char)*q);
 	return s;
 }
 

@@ -92,7 +92,7 @@ static void write_file(struct gen *g, size_t folder, bool cur, const char *tag)
 {
 	char path[1400];
 	FILE *f;
-	snprintf(path, sizeof path, "%s/%s/%u.M%uP1.gen%s%s", g->folders[folder], cur ? "cur" : "new",
+	snprintf(path, sizeof path, "%s/%s/%u.M%uP1.gen%s%s", g->folders[folder % g->n_folders], cur ? "cur" : "new",
 	         1500000000u + g->seq, g->seq, tag, cur ? ":2,S" : "");
 	g->seq++;
 	if (!(f = fopen(path, "w")) || fwrite(g->buf, 1, g->len, f) != g->len || fclose(f) != 0) {
