@@ -1,4 +1,4 @@
-/* mkmaildir DIR [--seed N] [--count N] [--flat] — writes a test Maildir tree,
+/* mkmaildir DIR [--seed N] [--count N] [--flat] [--no-huge] — writes a test Maildir tree,
  * the same for the same seed, and prints what mentord must make of it.
  *
  * The user is trainee@uni.edu (and t.k@gmail.com). Mentors' addresses:
@@ -12,7 +12,8 @@
  * in new/ and cur/ and in another folder.
  *
  * Folders: DIR/INBOX, DIR/Sent, DIR/Archive/.2019 (nested), each with cur/,
- * new/ and tmp/ (--flat: DIR itself is the one Maildir).
+ * new/ and tmp/ (--flat: DIR itself is the one Maildir). --no-huge leaves
+ * out the headers over 64 KiB (a benchmark's Maildir of ordinary mail).
  *
  * Output, one per line: "files N" (message files written), "messages N"
  * (distinct messages involving the user), and "count ADDRESS KIND N" for
@@ -40,6 +41,7 @@ struct gen {
 	char folders[3][1024];
 	size_t n_folders;
 	unsigned files, messages, seq;
+	bool no_huge;
 	unsigned count[N_MENTORS][2];   /* [0] my_email, [1] email_to_me */
 	char *buf;
 	size_t len, cap;
@@ -137,7 +139,7 @@ static void headers(struct gen *g, unsigned i, const char *from, const char *to,
 	if (irt)
 		put(g, "In-Reply-To: <%s>\r\nReferences: <older.%u@gen> <%s>\r\n", irt, i, irt);
 	put(g, "Subject: %s\r\n", subject(g, i));
-	if (v == 4) {                                                  /* huge: cut at 64 KiB */
+	if (v == 4 && !g->no_huge) {                                   /* huge: cut at 64 KiB */
 		put(g, "X-Huge: start");
 		for (unsigned k = 0; k < 1200; k++)
 			put(g, "\r\n\tfilling the header block with folded junk line %u", k);
@@ -234,7 +236,7 @@ int main(int argc, char **argv)
 	static const char *const names[3] = { "INBOX", "Sent", "Archive/.2019" };
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: mkmaildir DIR [--seed N] [--count N] [--flat]\n");
+		fprintf(stderr, "usage: mkmaildir DIR [--seed N] [--count N] [--flat] [--no-huge]\n");
 		return 2;
 	}
 	g.dir = argv[1];
@@ -245,6 +247,8 @@ int main(int argc, char **argv)
 			n = (unsigned)strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--flat") == 0)
 			flat = true;
+		else if (strcmp(argv[i], "--no-huge") == 0)
+			g.no_huge = true;
 		else {
 			fprintf(stderr, "mkmaildir: unknown argument %s\n", argv[i]);
 			return 2;
