@@ -33,7 +33,8 @@ struct mail_settings {
 	bool subjects;          /* keep subjects (in messages and event notes) */
 };
 
-/* A new ledger event, announced after its commit. */
+/* A new ledger event, announced after its commit: mail that arrived while
+ * mentord watched (what a scan finds is the past, and not announced). */
 struct mail_activity {
 	int64_t mentor_id;
 	const char *kind;       /* my_email, email_to_me */

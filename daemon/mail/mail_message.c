@@ -69,8 +69,11 @@ static int derive_events(struct mail *m, const struct store_mail_msg *msg, unsig
 			return r;
 		if (r == 0)
 			continue;
-		if ((r = mentor_cache_add_event(m->deps.mentors, mentor, e.kind, e.at, "email", NULL)) < 0 ||
-		    (r = queue_activity(m, mentor, e.kind, e.at)) < 0)
+		if ((r = mentor_cache_add_event(m->deps.mentors, mentor, e.kind, e.at, "email", NULL)) < 0)
+			return r;
+		/* A scan reads the past (like a network's first sync): only mail
+		 * arriving while mentord watches is news. */
+		if (!m->scanning && (r = queue_activity(m, mentor, e.kind, e.at)) < 0)
 			return r;
 		(*events)++;
 		log_debug("email: %s with %s (mentor %lld)", e.kind, msg->addrs[i].addr, (long long)mentor);

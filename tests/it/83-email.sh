@@ -54,6 +54,8 @@ cat >> "$CONF" <<'CONF'
 maildir = ~/Mail
 me = trainee@uni.edu, T.K@gmail.com
 CONF
+"$MENTORCTL" --json watch > "$T/watch" 2>"$T/watch.err" &
+W=$!
 ctl reload >/dev/null; ok $? "reload with [email]: the scan starts"
 files=$(total "$T/expect" files); messages=$(total "$T/expect" messages)
 wait_email ".state == \"watching\" and .files == $files"; ok $? "first scan done: $files files"
@@ -92,6 +94,11 @@ mv "$HOME/Mail/INBOX/tmp/arrival" "$HOME/Mail/INBOX/new/1790000000.M1P1.arrival"
 wait_email ".files == $((files + 1))"; ok $? "the new file is seen (inotify), the renamed one is not read again"
 is "$(events "$DB" "$JANE" email_to_me)" $((j_in + 1)) "one new email_to_me for Jane"
 is "$(events "$DB" "$JANE" my_email)" "$j_out" "her my_email unchanged"
+i=0; until grep -q '"kind":"email_to_me"' "$T/watch" || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+grep MentorActivity "$T/watch" > "$T/act"
+is "$(jq -s -c 'map([.kind, .platform, .mentor])' "$T/act")" '[["email_to_me","email","Jane Roe"]]' \
+	"the new mail is announced (MentorActivity), what the scan found is not"
+kill -INT $W; wait $W
 is "$(sqlite3 "$DB" "SELECT note FROM events WHERE dedupe = 'email:arrival.1@hospital.org:$JANE'")" "New mail while running" \
 	"its note is the subject"
 
