@@ -9,6 +9,8 @@
 _mentorctl_commands="status follow unfollow sources import link unlink track untrack mentors show why log
 stage suggest dismiss nudges check watch poll mute unmute mutes export reload login logout"
 _mentorctl_platforms="x mastodon bluesky"
+# link and unlink also take the channels that are not polled.
+_mentorctl_channels="email linkedin"
 
 # Runs the mentorctl being completed (it may be ./build/mentorctl).
 _mentorctl_run()
@@ -23,7 +25,7 @@ _mentorctl_mentors()
     _mentorctl_run mentors | awk 'NR > 1 {
         print $1
         for (i = 2; i <= NF; i++)
-            if ($i ~ /^(x|mastodon|bluesky):./) { sub(/^[a-z]+:/, "", $i); print $i }
+            if ($i ~ /^(x|mastodon|bluesky|email):./) { sub(/^[a-z]+:/, "", $i); print $i }
     }'
 }
 
@@ -99,7 +101,8 @@ _mentorctl_positional()
 {
     local list=
     case $1:$2 in
-        follow:1|unfollow:1|dismiss:1|link:2|unlink:2|import:1) list=$_mentorctl_platforms ;;
+        follow:1|unfollow:1|dismiss:1|import:1) list=$_mentorctl_platforms ;;
+        link:2|unlink:2) list="$_mentorctl_platforms $_mentorctl_channels" ;;
         unfollow:2)  list="$(_mentorctl_handles "${pos[1]}") $(_mentorctl_source_handles "${pos[1]}")" ;;
         unlink:3)    list=$(_mentorctl_handles "${pos[2]}") ;;
         dismiss:2)   list=$(_mentorctl_suggested "${pos[1]}") ;;

@@ -322,9 +322,10 @@ static int link_channel(struct bus *b, sd_bus_message *msg, const char *platform
 	if ((r = store_begin(b->store)) < 0)
 		return bus_args_internal_error(error, r);
 	if (acc > 0)
-		r = (int)(old = store_move_account(b->store, acc, mid));
+		old = store_move_account(b->store, acc, mid);
 	else
-		r = (int)(acc = store_channel_add(b->store, platform, norm, mid));
+		acc = store_channel_add(b->store, platform, norm, mid);
+	r = old < 0 ? (int)old : acc < 0 ? (int)acc : 0;
 	if (r >= 0)
 		r = store_channel_backfill(b->store, platform, acc, mid);
 	if (r >= 0)

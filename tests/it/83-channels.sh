@@ -72,6 +72,9 @@ is "$(ctl --json show "$new" | jq -c '[.accounts[] | [.platform, .handle]], [.ev
 	"$(printf '[["email","%s"]]\n[["email_to_me","email"],["my_email","email"]]' "$ADDR")" \
 	"it is mentor $new now, with its two e-mails"
 ctl show 'Dr One' --events 50 | grep -c ' email ' | grep -qx 0; ok $? "Dr One has no e-mail event left"
+is "$(ctl --json nudges | jq -c "[.[] | select(.mentor_id == $new) | .kind]")" '["unanswered_email"]' \
+	"their e-mail, unanswered for 20 days, is a nudge"
+ctl nudges | grep -q "e-mailed you 3 weeks ago and you have not answered"; ok $? "which says so"
 ctl link 'Dr One' email "$ADDR" >/dev/null; ok $? "link it back"
 ctl show "$new" 2>/dev/null; is $? 1 "the emptied mentor is gone"
 
@@ -102,6 +105,7 @@ is "$(jq -c '[.events[] | select(.mentor_id == 1 and (.kind == "my_email" or .ki
 	"[[\"my_email\",\"email\",\"$ADDR\"],[\"connection\",\"linkedin\",\"$PROFILE\"],[\"meeting\",\"offline\",null]]" \
 	"export: platform and handle of each channel's event, offline for the meeting"
 jq -e '[.events[].platform] | all(. != null and . != "")' "$T/e.json" >/dev/null; ok $? "no event without a platform"
+is "$(jq .version "$T/e.json")" 2 "the document's version says so (2)"
 
 # export: CSV with formula cells guarded (OWASP)
 ctl export --format csv > "$T/e.csv"; ok $? "export --format csv"
