@@ -69,6 +69,9 @@ int mail_new(struct mail **out, const struct mail_deps *deps, const struct mail_
 	m->deps = *deps;
 	m->ev = ev ? *ev : (struct mail_events){ 0 };
 	m->ifd = -1;
+	m->sink = (struct mail_watch_sink){
+		.dir = mail_scan_push_dir, .file = mail_scan_push_file, .overflow = mail_scan_restart,
+	};
 	if ((r = set_settings(m, set)) < 0 || (r = mail_scan_init(m)) < 0 ||
 	    (r = store_mail_counts(deps->store, &m->known_files, &m->known_messages)) < 0)
 		goto fail;

@@ -24,8 +24,19 @@ struct mail_watch {
 	int depth;
 };
 
+struct mail;
+
+/* Where the watcher's finds go: the scanner's functions, set by mail.c, so
+ * that the watcher (below the scanner) never calls up into it. */
+struct mail_watch_sink {
+	int (*dir)(struct mail *m, const char *path, int depth);
+	int (*file)(struct mail *m, const char *folder, enum mail_sub sub, const char *name);
+	void (*overflow)(struct mail *m);       /* events were lost: walk again */
+};
+
 struct mail {
 	struct mail_deps deps;
+	struct mail_watch_sink sink;
 	struct mail_events ev;
 	/* settings (owned copies) */
 	char **roots, **me;
@@ -70,6 +81,7 @@ void mail_scan_clear(struct mail *m);             /* drop the queued work */
 int mail_scan_push_dir(struct mail *m, const char *path, int depth);
 int mail_scan_push_file(struct mail *m, const char *folder, enum mail_sub sub, const char *name);
 void mail_scan_kick(struct mail *m);              /* run a batch at the next loop turn */
+void mail_scan_restart(struct mail *m);           /* drop everything, walk every root again */
 void mail_set_error(struct mail *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* mail_watch.c */

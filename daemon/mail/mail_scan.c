@@ -273,13 +273,17 @@ static int step(struct mail *m, struct mail_message_stats *st)
 	return 0;
 }
 
-static void on_retry(evutil_socket_t fd, short what, void *data)
+void mail_scan_restart(struct mail *m)
 {
-	struct mail *m = data;
 	mail_scan_clear(m);
 	mail_watch_drop_all(m);
 	if (mail_scan_start(m) < 0)
 		log_err("email: cannot start the scan again");
+}
+
+static void on_retry(evutil_socket_t fd, short what, void *data)
+{
+	mail_scan_restart(data);
 }
 
 static void fail_batch(struct mail *m, int r)

@@ -48,7 +48,8 @@ static int add(struct mail *m, const char *path, uint32_t mask, const char *fold
 		return 0;
 	if ((wd = inotify_add_watch(m->ifd, path, mask)) < 0) {
 		if (errno == ENOSPC)
-			mail_set_error(m, "inotify: too many watches (fs.inotify.max_user_watches)");
+			snprintf(m->last_error, sizeof m->last_error,
+			         "inotify: too many watches (fs.inotify.max_user_watches)");
 		log_warn("email: cannot watch a folder: %s", strerror(errno));
 		return 0;
 	}
@@ -152,7 +153,7 @@ static void handle(struct mail *m, const char *buf, size_t len, const struct ino
 			path = strdup(w->path);
 		else if (strcmp(e->name, "tmp") == 0 || asprintf(&path, "%s/%s", w->path, e->name) < 0)
 			return;
-		if (path && mail_scan_push_dir(m, path, strcmp(path, w->path) ? w->depth + 1 : w->depth) < 0)
+		if (path && m->sink.dir(m, path, strcmp(path, w->path) ? w->depth + 1 : w->depth) < 0)
 			log_err("email: out of memory queueing a folder");
 		free(path);
 		return;
@@ -160,7 +161,7 @@ static void handle(struct mail *m, const char *buf, size_t len, const struct ino
 	if (e->mask & IN_ISDIR)
 		return;
 	if (e->mask & (IN_MOVED_TO | IN_CLOSE_WRITE)) {
-		if (mail_scan_push_file(m, w->folder, w->sub, e->name) < 0)
+		if (m->sink.file(m, w->folder, w->sub, e->name) < 0)
 			log_err("email: out of memory queueing a message file");
 	} else if (e->mask & IN_DELETE || ((e->mask & IN_MOVED_FROM) && !moved_within(m, buf, len, e, w))) {
 		forget(m, w, e->name);
@@ -185,9 +186,7 @@ static void on_inotify(evutil_socket_t fd, short what, void *data)
 				/* Events were lost: walk everything again (files
 				 * already read cost one lookup each). */
 				log_warn("email: inotify queue overflowed; scanning the folders again");
-				mail_scan_clear(m);
-				mail_watch_drop_all(m);
-				mail_scan_start(m);
+				m->sink.overflow(m);
 				return;
 			}
 			handle(m, buf, (size_t)n, e);
@@ -199,7 +198,7 @@ int mail_watch_open(struct mail *m)
 {
 	m->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (m->ifd < 0) {
-		mail_set_error(m, "inotify: %s", strerror(errno));
+		snprintf(m->last_error, sizeof m->last_error, "inotify: %s", strerror(errno));
 		log_warn("email: inotify unavailable (%s): new mail is seen only after a restart", strerror(errno));
 		return 0;
 	}

@@ -1,7 +1,6 @@
 /* store.c — opening, migrating and the statement cache. Queries live in
  * store_*.c by concern. */
 #include "store/store_internal.h"
-#include "store/store_mail.h"
 #include "base/embed.h"
 #include "base/log.h"
 #include "common/macros.h"
@@ -448,7 +447,8 @@ void store_close(struct store *s)
 		store_rollback(s);
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->st[i]);
-	store_mail_close(s);
+	if (s->mail_free)
+		s->mail_free(s);
 	if (s->db) {
 		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 		if (sqlite3_close(s->db) != SQLITE_OK)

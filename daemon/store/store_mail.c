@@ -50,11 +50,24 @@ struct store_mail_stmts {
 	sqlite3_stmt *st[MS__COUNT];
 };
 
+static void mail_free_stmts(struct store *s)
+{
+	if (!s->mail)
+		return;
+	for (int i = 0; i < MS__COUNT; i++)
+		sqlite3_finalize(s->mail->st[i]);
+	free(s->mail);
+	s->mail = NULL;
+}
+
 static sqlite3_stmt *mstmt(struct store *s, enum mail_stmt id)
 {
 	sqlite3_stmt *st;
-	if (!s->mail && !(s->mail = calloc(1, sizeof *s->mail)))
-		return NULL;
+	if (!s->mail) {
+		if (!(s->mail = calloc(1, sizeof *s->mail)))
+			return NULL;
+		s->mail_free = mail_free_stmts;
+	}
 	st = s->mail->st[id];
 	if (!st) {
 		int rc = sqlite3_prepare_v3(s->db, mail_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
@@ -67,16 +80,6 @@ static sqlite3_stmt *mstmt(struct store *s, enum mail_stmt id)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return st;
-}
-
-void store_mail_close(struct store *s)
-{
-	if (!s->mail)
-		return;
-	for (int i = 0; i < MS__COUNT; i++)
-		sqlite3_finalize(s->mail->st[i]);
-	free(s->mail);
-	s->mail = NULL;
 }
 
 static void bind_opt(sqlite3_stmt *st, int i, const char *v)

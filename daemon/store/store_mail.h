@@ -67,7 +67,4 @@ int store_mail_counts(struct store *s, uint64_t *files, uint64_t *messages);
 typedef int (*store_mail_sender_fn)(const char *addr, const char *name, void *userdata);
 int store_mail_for_each_sender(struct store *s, store_mail_sender_fn fn, void *userdata);
 
-/* Finalises the statements (store_close). */
-void store_mail_close(struct store *s);
-
 #endif
