@@ -77,7 +77,9 @@ static int add(struct mail *m, const char *path, uint32_t mask, const char *fold
 
 int mail_watch_dir(struct mail *m, const char *path, int depth)
 {
-	return add(m, path, DIR_MASK, NULL, MAIL_NEW, depth);
+	/* A root may be a symlink (~/Mail -> /data/mail); below it, links are
+	 * not followed (the walk skips them too). */
+	return add(m, path, depth == 0 ? DIR_MASK & ~(uint32_t)IN_DONT_FOLLOW : DIR_MASK, NULL, MAIL_NEW, depth);
 }
 
 int mail_watch_files(struct mail *m, const char *folder, enum mail_sub sub)
