@@ -58,6 +58,25 @@ static int set_settings(struct mail *m, const struct mail_settings *set)
 	return 0;
 }
 
+/* subjects = no applies to what was kept before too. */
+static int drop_subjects(struct mail *m)
+{
+	int r, n;
+	if (m->subjects || m->n_roots == 0)
+		return 0;
+	if ((r = store_begin(m->deps.store)) < 0)
+		return r;
+	if ((n = store_mail_drop_subjects(m->deps.store)) < 0) {
+		store_rollback(m->deps.store);
+		return n;
+	}
+	if ((r = store_commit(m->deps.store)) < 0)
+		return r;
+	if (n > 0)
+		log_info("email: subjects = no: dropped the subjects of %d messages kept before", n);
+	return 0;
+}
+
 int mail_new(struct mail **out, const struct mail_deps *deps, const struct mail_events *ev,
              const struct mail_settings *set)
 {
@@ -75,6 +94,8 @@ int mail_new(struct mail **out, const struct mail_deps *deps, const struct mail_
 	if ((r = set_settings(m, set)) < 0 || (r = mail_scan_init(m)) < 0 ||
 	    (r = store_mail_counts(deps->store, &m->known_files, &m->known_messages)) < 0)
 		goto fail;
+	if ((r = drop_subjects(m)) < 0)
+		log_err("email: cannot drop the subjects kept before: %s", strerror(-r));
 	if (m->n_roots > 0) {
 		if (m->n_me == 0)
 			log_warn("email: [email] me is not set: no message can be told to be yours");
@@ -108,6 +129,8 @@ int mail_reload(struct mail *m, const struct mail_settings *set)
 
 	if ((r = set_settings(m, set)) < 0)
 		return r;
+	if ((r = drop_subjects(m)) < 0)
+		log_err("email: cannot drop the subjects kept before: %s", strerror(-r));
 	if (same)
 		return 0;
 	/* Other roots: drop every watch and queued job, walk what is listed

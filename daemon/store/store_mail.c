@@ -11,7 +11,8 @@
 
 enum mail_stmt {
 	MS_FILE_KNOWN, MS_FILE_ADD, MS_FILE_FORGET, MS_MSG_GET, MS_MSG_INSERT, MS_ADDR_INSERT,
-	MS_ACCOUNT, MS_BACKFILL, MS_COUNT_FILES, MS_COUNT_MSGS, MS_SENDERS,
+	MS_ACCOUNT, MS_BACKFILL, MS_COUNT_FILES, MS_COUNT_MSGS, MS_SENDERS, MS_DROP_SUBJECTS,
+	MS_DROP_NOTES,
 	MS__COUNT
 };
 
@@ -44,6 +45,8 @@ static const char *const mail_sql[MS__COUNT] = {
 		" AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.platform = 'email' AND a.handle = d.addr"
 		"  AND a.mentor_id IS NOT NULL)"
 		" GROUP BY d.addr ORDER BY d.addr LIMIT 5000",
+	[MS_DROP_SUBJECTS] = "UPDATE mail_messages SET subject = NULL WHERE subject IS NOT NULL",
+	[MS_DROP_NOTES] = "UPDATE events SET note = NULL WHERE platform = 'email' AND note IS NOT NULL",
 };
 
 struct store_mail_stmts {
@@ -262,4 +265,20 @@ int store_mail_for_each_sender(struct store *s, store_mail_sender_fn fn, void *u
 		r = store_error(s, rc, "list e-mail senders");
 	sqlite3_reset(st);
 	return r;
+}
+
+int store_mail_drop_subjects(struct store *s)
+{
+	sqlite3_stmt *st = mstmt(s, MS_DROP_SUBJECTS);
+	int r, n;
+	if (!st)
+		return -EIO;
+	if ((r = store_exec_stmt(s, st, "drop e-mail subjects")) < 0)
+		return r;
+	n = r;
+	if (!(st = mstmt(s, MS_DROP_NOTES)))
+		return -EIO;
+	if ((r = store_exec_stmt(s, st, "drop e-mail event notes")) < 0)
+		return r;
+	return n;
 }

@@ -59,6 +59,10 @@ void store_mail_event(struct store_event *e, char *dedupe, size_t size, const ch
  * events (the caller rebuilds the mentor's aggregate). */
 int store_mail_backfill(struct store *s, int64_t account_id, int64_t mentor_id);
 
+/* subjects = no: the subjects kept before, and the notes of e-mail events
+ * (which are those subjects), are dropped. Returns the messages changed. */
+int store_mail_drop_subjects(struct store *s);
+
 /* Files read and messages kept. */
 int store_mail_counts(struct store *s, uint64_t *files, uint64_t *messages);
 

@@ -135,6 +135,12 @@ grep -q "email: maildir $HOME/NoSuchMail: No such file or directory; skipped" "$
 is "$(email_status .files)" "$files" "the good root's files are not read again"
 is "$(events "$DB" "$JANE" email_to_me)" $((j_in + 1)) "no event doubled"
 daemon_alive; ok $? "the daemon keeps running"
+# subjects = no applies to what was kept before
+echo 'subjects = no' >> "$CONF"
+ctl reload >/dev/null; ok $? "reload with subjects = no"
+is "$(sqlite3 "$DB" "SELECT count(*) FROM mail_messages WHERE subject IS NOT NULL")" 0 "the subjects kept before are dropped"
+is "$(sqlite3 "$DB" "SELECT count(*) FROM events WHERE platform = 'email' AND note IS NOT NULL")" 0 "... and the e-mail events' notes"
+sed -i '/^subjects = no$/d' "$CONF"
 stop_daemon; ok $? "stopped"
 
 # kill -9 during the first scan of a bigger Maildir, subjects = no
