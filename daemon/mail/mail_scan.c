@@ -7,6 +7,7 @@
 #include "mail/mail_message.h"
 #include "store/store.h"
 #include "store/store_mail.h"
+#include "mentors/mentor_cache.h"
 #include "base/clock.h"
 #include "base/log.h"
 
@@ -297,10 +298,35 @@ static void fail_batch(struct mail *m, int r)
 		event_add(m->retry, &tv);
 }
 
+/* A scan meets a mentor's mail in directory order, not in time order, and
+ * the aggregate reads turns in time order: once the walk is over, every
+ * mentor with an address is rebuilt from the events (which also covers
+ * batches committed before a crash). */
+static void rebuild_mentors(struct mail *m)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int r = store_begin(m->deps.store);
+
+	if (r >= 0 && (r = store_mail_mentors(m->deps.store, &ids, &n)) >= 0)
+		for (size_t i = 0; i < n && r >= 0; i++)
+			r = mentor_cache_rebuild(m->deps.mentors, ids[i]);
+	free(ids);
+	if (r >= 0)
+		r = store_commit(m->deps.store);
+	else
+		store_rollback(m->deps.store);
+	if (r < 0)
+		log_err("email: cannot rebuild the mentors' ledgers after the scan: %s", strerror(-r));
+	else if (n)
+		log_debug("email: %zu mentors' ledgers rebuilt in time order", n);
+}
+
 static void scan_done(struct mail *m)
 {
 	if (!m->scanning)
 		return;
+	rebuild_mentors(m);
 	m->scanning = false;
 	m->last_scan = clock_now(m->deps.clock);
 	log_info("email: scan done: %zu Maildir folders, %u new message files", m->n_folders, m->scan_new);

@@ -12,7 +12,7 @@
 enum mail_stmt {
 	MS_FILE_KNOWN, MS_FILE_ADD, MS_FILE_FORGET, MS_MSG_GET, MS_MSG_INSERT, MS_ADDR_INSERT,
 	MS_ACCOUNT, MS_BACKFILL, MS_COUNT_FILES, MS_COUNT_MSGS, MS_SENDERS, MS_DROP_SUBJECTS,
-	MS_DROP_NOTES,
+	MS_DROP_NOTES, MS_MENTORS,
 	MS__COUNT
 };
 
@@ -46,6 +46,9 @@ static const char *const mail_sql[MS__COUNT] = {
 		"  AND a.mentor_id IS NOT NULL)"
 		" GROUP BY d.addr ORDER BY d.addr LIMIT 5000",
 	[MS_DROP_SUBJECTS] = "UPDATE mail_messages SET subject = NULL WHERE subject IS NOT NULL",
+	[MS_MENTORS] =
+		"SELECT DISTINCT mentor_id FROM accounts WHERE platform = 'email' AND followed = 1"
+		" AND mentor_id IS NOT NULL ORDER BY mentor_id",
 	[MS_DROP_NOTES] = "UPDATE events SET note = NULL WHERE platform = 'email' AND note IS NOT NULL",
 };
 
@@ -281,4 +284,38 @@ int store_mail_drop_subjects(struct store *s)
 	if ((r = store_exec_stmt(s, st, "drop e-mail event notes")) < 0)
 		return r;
 	return n;
+}
+
+int store_mail_mentors(struct store *s, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st = mstmt(s, MS_MENTORS);
+	int64_t *v = NULL;
+	size_t cap = 0;
+	int rc, r = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (!st)
+		return -EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			int64_t *grown = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *v);
+			if (!grown) {
+				r = -ENOMEM;
+				break;
+			}
+			v = grown;
+		}
+		v[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	if (r >= 0 && rc != SQLITE_DONE)
+		r = store_error(s, rc, "list e-mail mentors");
+	sqlite3_reset(st);
+	if (r < 0) {
+		free(v);
+		*n = 0;
+		return r;
+	}
+	*ids = v;
+	return 0;
 }

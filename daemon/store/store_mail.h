@@ -63,6 +63,9 @@ int store_mail_backfill(struct store *s, int64_t account_id, int64_t mentor_id);
  * (which are those subjects), are dropped. Returns the messages changed. */
 int store_mail_drop_subjects(struct store *s);
 
+/* The mentors with a linked address (*ids: caller frees). */
+int store_mail_mentors(struct store *s, int64_t **ids, size_t *n);
+
 /* Files read and messages kept. */
 int store_mail_counts(struct store *s, uint64_t *files, uint64_t *messages);
 
