@@ -13,16 +13,20 @@ DESTDIR   ?=
 
 CC        ?= cc
 BUILD     ?= build
-PKGS      := libevent libcurl libcjson sqlite3 libsystemd libcrypto
+PKGS      := libevent libcurl libcjson sqlite3 libsystemd libcrypto libutf8proc gmime-3.0
+# Linked by mentorctl alone (import linkedin reads the export's ZIP).
+CTL_PKGS  := libarchive
 # Debian packages that provide the pkg-config modules and the test tools.
 DEB_PKGS  := pkg-config gcc make libevent-dev libcurl4-openssl-dev libcjson-dev \
-             libsqlite3-dev libsystemd-dev libssl-dev libcsv-dev dbus dbus-daemon dbus-bin systemd sqlite3 jq
+             libsqlite3-dev libsystemd-dev libssl-dev libcsv-dev libarchive-dev libutf8proc-dev libgmime-3.0-dev dbus dbus-daemon dbus-bin systemd sqlite3 jq
 # Libraries without a pkg-config module: checked by their header.
 DEP_HEADERS := csv.h
 
 # Evaluated lazily: `deps` may have to install pkg-config first.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+CTL_CFLAGS = $(shell pkg-config --cflags $(CTL_PKGS))
+CTL_LIBS   = $(shell pkg-config --libs $(CTL_PKGS))
 
 OPT       ?= -O2 -g
 SAN       ?=
@@ -95,9 +99,13 @@ $(BUILD)/libfuzzharness.a: $(FUZZH_OBJ)
 $(BUILD)/mentord: $(BUILD)/daemon/main.o $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-# mentorctl alone reads CSV (import --csv): libcsv.
+# mentorctl alone reads CSV (import --csv) and ZIP (import linkedin): libcsv, libarchive.
+$(BUILD)/ctl/%.o: ctl/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) $(CTL_CFLAGS) -MMD -MP -c $< -o $@
+
 $(BUILD)/mentorctl: $(CTL_OBJ) $(BUILD)/libcommon.a
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcsv
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcsv $(CTL_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
@@ -112,6 +120,22 @@ $(BUILD)/tests/test_fuzz_regress: tests/unit/test_fuzz_regress.c $(TCOMMON_OBJ) 
 $(BUILD)/tests/test_import_csv: tests/unit/test_import_csv.c $(TCOMMON_OBJ) $(BUILD)/ctl/import_csv.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcsv
+
+# mentorctl's reader of LinkedIn's export, on libarchive and libcsv.
+LI_OBJ := $(BUILD)/ctl/import_linkedin.o $(BUILD)/ctl/import_linkedin_rows.o $(BUILD)/ctl/import_linkedin_me.o
+$(BUILD)/tests/test_import_linkedin: tests/unit/test_import_linkedin.c $(TCOMMON_OBJ) $(LI_OBJ) $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(CTL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcsv $(CTL_LIBS)
+
+# The synthetic LinkedIn exports of the tests, written with libarchive.
+$(BUILD)/tests/mklinkedin: tests/tools/mklinkedin.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(CTL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CTL_LIBS)
+
+# mentorctl's terminal text (columns by utf8proc's width).
+$(BUILD)/tests/test_text: tests/unit/test_text.c $(TCOMMON_OBJ) $(BUILD)/ctl/text.o $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: tests/tools/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
@@ -132,7 +156,7 @@ $(BUILD)/units/%: units/%.in
 
 # Installs what pkg-config (or the test harness) cannot find, from Debian.
 deps:
-	@DEP_HEADERS="$(DEP_HEADERS)" sh tools/deps.sh $(PKGS) -- $(DEB_PKGS)
+	@DEP_HEADERS="$(DEP_HEADERS)" sh tools/deps.sh $(PKGS) $(CTL_PKGS) -- $(DEB_PKGS)
 
 run: deps
 	@$(MAKE) --no-print-directory all

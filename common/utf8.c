@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 static bool utf8_cont(unsigned char c)
 {
@@ -71,6 +72,35 @@ size_t utf8_encode(uint32_t cp, char *out)
 	return 4;
 }
 
+/* utf8_encode into a buffer of cap bytes; 0 if it does not fit. */
+static size_t utf8_encode_cap(uint32_t cp, char *out, size_t cap)
+{
+	char tmp[4];
+	size_t k = utf8_encode(cp, tmp);
+
+	if (k > cap)
+		return 0;
+	memcpy(out, tmp, k);
+	return k;
+}
+
+/* A NUL-terminated copy of s[0..len) with each malformed byte as U+FFFD. */
+static char *utf8_fffd_dup(const char *s, size_t len)
+{
+	char *out = malloc(len * 3 + 1);
+	size_t o = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0, n; i < len && s[i]; i += n) {
+		bool bad;
+		uint32_t cp = utf8_decode(s + i, len - i, &n, &bad);
+		o += utf8_encode(bad ? UTF8_REPLACEMENT : cp, out + o);
+	}
+	out[o] = '\0';
+	return out;
+}
+
 static enum utf8_class utf8_classify_ascii(uint32_t cp)
 {
 	if (cp <= 0x20 || cp == 0x7F)
@@ -82,67 +112,154 @@ static enum utf8_class utf8_classify_ascii(uint32_t cp)
 	return UTF8_PUNCT;
 }
 
-/* Rows of the Basic Multilingual Plane that are not letters, in order. */
-struct utf8_range { uint32_t lo, hi; enum utf8_class cls; };
-
-static const struct utf8_range utf8_bmp[] = {
-	{ 0x0080, 0x009F, UTF8_SPACE },  { 0x00A0, 0x00A0, UTF8_SPACE },
-	{ 0x00A1, 0x00A9, UTF8_PUNCT },  { 0x00AB, 0x00B4, UTF8_PUNCT },
-	{ 0x00B6, 0x00B9, UTF8_PUNCT },  { 0x00BB, 0x00BF, UTF8_PUNCT },
-	{ 0x00D7, 0x00D7, UTF8_PUNCT },  { 0x00F7, 0x00F7, UTF8_PUNCT },
-	{ 0x0300, 0x036F, UTF8_MARK },   { 0x0483, 0x0489, UTF8_MARK },
-	{ 0x1680, 0x1680, UTF8_SPACE },  { 0x1AB0, 0x1AFF, UTF8_MARK },
-	{ 0x1DC0, 0x1DFF, UTF8_MARK },   { 0x2000, 0x200A, UTF8_SPACE },
-	{ 0x200B, 0x200B, UTF8_SPACE },  { 0x200C, 0x200F, UTF8_MARK },
-	{ 0x2010, 0x2027, UTF8_PUNCT },  { 0x2028, 0x2029, UTF8_SPACE },
-	{ 0x202A, 0x202E, UTF8_MARK },   { 0x202F, 0x202F, UTF8_SPACE },
-	{ 0x2030, 0x205E, UTF8_PUNCT },  { 0x205F, 0x205F, UTF8_SPACE },
-	{ 0x2060, 0x206F, UTF8_MARK },   { 0x2070, 0x209F, UTF8_SYMBOL },
-	{ 0x20A0, 0x20CF, UTF8_PUNCT },  { 0x20D0, 0x20FF, UTF8_MARK },
-	{ 0x2100, 0x2BFF, UTF8_SYMBOL }, { 0x2E00, 0x2E7F, UTF8_PUNCT },
-	{ 0x3000, 0x3000, UTF8_SPACE },  { 0x3001, 0x303F, UTF8_PUNCT },
-	{ 0xD800, 0xDFFF, UTF8_SYMBOL }, { 0xE000, 0xF8FF, UTF8_SYMBOL },
-	{ 0xFE00, 0xFE0F, UTF8_MARK },   { 0xFE10, 0xFE1F, UTF8_PUNCT },
-	{ 0xFE20, 0xFE2F, UTF8_MARK },   { 0xFE30, 0xFE6F, UTF8_PUNCT },
-	{ 0xFEFF, 0xFEFF, UTF8_MARK },   { 0xFF01, 0xFF20, UTF8_PUNCT },
-	{ 0xFFF0, 0xFFFF, UTF8_SYMBOL },
-};
+/* Latin-1 punctuation and symbols stay punctuation (the rules were written
+ * reading them so); the ranges below the table cannot express come first. */
+static enum utf8_class utf8_classify_special(uint32_t cp, bool *hit)
+{
+	*hit = true;
+	if (cp >= 0x80 && cp <= 0xA0)
+		return UTF8_SPACE;
+	if (cp == 0x200B)                        /* zero-width space separates words */
+		return UTF8_SPACE;
+	if (cp >= 0x1F3FB && cp <= 0x1F3FF)      /* skin tones modify the emoji before */
+		return UTF8_MARK;
+	if (cp >= 0xA1 && cp <= 0xFF && cp != 0xAA && cp != 0xB5 && cp != 0xBA &&
+	    (cp < 0xC0 || cp == 0xD7 || cp == 0xF7))
+		return UTF8_PUNCT;
+	if (cp >= 0x2070 && cp <= 0x209F)        /* super- and subscripts */
+		return UTF8_SYMBOL;
+	*hit = false;
+	return UTF8_SYMBOL;
+}
 
 enum utf8_class utf8_classify(uint32_t cp)
 {
-	size_t lo = 0, hi = sizeof utf8_bmp / sizeof utf8_bmp[0];
+	bool hit;
+	enum utf8_class c;
 
 	if (cp < 0x80)
 		return utf8_classify_ascii(cp);
-	if (cp >= 0x10000) {
-		if (cp >= 0x1F3FB && cp <= 0x1F3FF)   /* skin tones modify the emoji before */
-			return UTF8_MARK;
-		if (cp >= 0xE0000 && cp <= 0xE007F)   /* emoji tag sequences */
-			return UTF8_MARK;
-		if (cp >= 0x1F000 && cp <= 0x1FBFF)
-			return UTF8_SYMBOL;
-		return cp >= 0xF0000 ? UTF8_SYMBOL : UTF8_LETTER;
+	c = utf8_classify_special(cp, &hit);
+	if (hit)
+		return c;
+	switch (utf8proc_category((utf8proc_int32_t)cp)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_ND:   /* other scripts' digits read as part of words */
+		return UTF8_LETTER;
+	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_CF:   /* joiners, bidi controls, tags: attach, never split */
+		return UTF8_MARK;
+	case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
+	case UTF8PROC_CATEGORY_CC:
+		return UTF8_SPACE;
+	case UTF8PROC_CATEGORY_PC: case UTF8PROC_CATEGORY_PD: case UTF8PROC_CATEGORY_PS:
+	case UTF8PROC_CATEGORY_PE: case UTF8PROC_CATEGORY_PI: case UTF8PROC_CATEGORY_PF:
+	case UTF8PROC_CATEGORY_PO: case UTF8PROC_CATEGORY_SC:
+		return UTF8_PUNCT;
+	case UTF8PROC_CATEGORY_CN:   /* unassigned: a letter of a script newer than the tables */
+		return cp >= 0xF0000 || (cp >= 0x1F000 && cp <= 0x1FBFF) ? UTF8_SYMBOL : UTF8_LETTER;
+	default:                     /* symbols, private use, surrogates, No */
+		return UTF8_SYMBOL;
 	}
-	while (lo < hi) {   /* binary search the sorted ranges */
-		size_t mid = (lo + hi) / 2;
-		if (cp < utf8_bmp[mid].lo)
-			hi = mid;
-		else if (cp > utf8_bmp[mid].hi)
-			lo = mid + 1;
-		else
-			return utf8_bmp[mid].cls;
-	}
-	return UTF8_LETTER;
 }
 
 bool utf8_is_upper(uint32_t cp)
 {
-	return (cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7);
+	return cp < 0x80 ? cp >= 'A' && cp <= 'Z' : utf8proc_isupper((utf8proc_int32_t)cp);
+}
+
+bool utf8_is_title(uint32_t cp)
+{
+	return cp >= 0x80 && utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LT;
+}
+
+bool utf8_is_caseless(uint32_t cp)
+{
+	return cp >= 0x80 && utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LO;
+}
+
+bool utf8_starts_word_capital(uint32_t cp)
+{
+	return utf8_is_upper(cp) || utf8_is_title(cp);
 }
 
 uint32_t utf8_lower(uint32_t cp)
 {
-	return utf8_is_upper(cp) ? cp + 0x20 : cp;
+	if (cp < 0x80)
+		return cp >= 'A' && cp <= 'Z' ? cp + 0x20 : cp;
+	return (uint32_t)utf8proc_tolower((utf8proc_int32_t)cp);
+}
+
+size_t utf8_fold(uint32_t cp, char *out, size_t cap)
+{
+	utf8proc_int32_t buf[UTF8_FOLD_MAX / 2];
+	utf8proc_ssize_t n;
+	int last = 0;
+	size_t o = 0;
+
+	if (cp < 0x80) {
+		if (cap < 1)
+			return 0;
+		out[0] = (char)utf8_lower(cp);
+		return 1;
+	}
+	n = utf8proc_decompose_char((utf8proc_int32_t)cp, buf, (utf8proc_ssize_t)(sizeof buf / sizeof buf[0]),
+				    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD, &last);
+	if (n <= 0 || (size_t)n > sizeof buf / sizeof buf[0])
+		return utf8_encode_cap(utf8_lower(cp), out, cap);
+	/* Back to composed form, so "é" folds to one "é" whichever way it came. */
+	n = utf8proc_normalize_utf32(buf, n, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+	for (utf8proc_ssize_t i = 0; i < n; i++) {
+		size_t k = utf8_encode_cap((uint32_t)buf[i], out + o, cap - o);
+		if (k == 0)
+			break;
+		o += k;
+	}
+	return o;
+}
+
+int utf8_width(uint32_t cp)
+{
+	if (cp < 0x20 || cp == 0x7F)
+		return 0;
+	if (cp < 0x7F)
+		return 1;
+	if (cp >= 0x1F3FB && cp <= 0x1F3FF)   /* a skin tone joins the emoji before it */
+		return 0;
+	return utf8proc_charwidth((utf8proc_int32_t)cp);
+}
+
+size_t utf8_cols(const char *s, size_t len)
+{
+	size_t w = 0;
+
+	for (size_t i = 0, n; i < len; i += n) {
+		bool bad;
+		uint32_t cp = utf8_decode(s + i, len - i, &n, &bad);
+		w += bad ? 1 : (size_t)utf8_width(cp);
+	}
+	return w;
+}
+
+char *utf8_normalize(const char *s, size_t len, enum utf8_form form)
+{
+	char *clean, *out = NULL;
+	utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+
+	if (form != UTF8_NFC)
+		opt |= UTF8PROC_COMPAT;
+	if (form == UTF8_NFKC_CASEFOLD)
+		opt |= UTF8PROC_CASEFOLD;
+	/* Malformed bytes first become one U+FFFD each (utf8proc would refuse
+	 * the whole string); NULs end the text as they would in C. */
+	if (!(clean = utf8_fffd_dup(s, len)))
+		return NULL;
+	if (utf8proc_map((const utf8proc_uint8_t *)clean, 0, (utf8proc_uint8_t **)&out,
+			 opt | UTF8PROC_NULLTERM) < 0)
+		out = NULL;
+	free(clean);
+	return out;
 }
 
 bool utf8_is_nonchar(uint32_t cp)

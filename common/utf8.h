@@ -2,9 +2,9 @@
  * malformed input, and a coarse character classification good enough to split
  * social-media text into words, numbers, punctuation and symbols.
  *
- * The classification is deliberately approximate (no Unicode tables): Latin,
- * Greek, Cyrillic, CJK and other scripts count as letters; emoji and
- * pictographs as symbols; the General Punctuation block as punctuation. */
+ * Character classes, case, folding, normalisation and display width come from
+ * utf8proc's Unicode tables (libutf8proc); this module puts the project's one
+ * rule on top: a malformed byte is read as exactly one U+FFFD, never refused. */
 #ifndef MENTORD_UTF8_H
 #define MENTORD_UTF8_H
 
@@ -53,9 +53,34 @@ bool utf8_text_valid(const char *s, size_t len);
 
 enum utf8_class utf8_classify(uint32_t cp);
 
-/* Upper-case letters of Basic Latin and Latin-1 (the scripts our rules read). */
+/* Upper-case letters of any script (Unicode Lu, as utf8proc has them). */
 bool utf8_is_upper(uint32_t cp);
-/* Lower-cases Basic Latin and Latin-1 letters; returns other code points as is. */
+/* Title-case letters (Lt: "ǅ"), which begin a capitalised word too. */
+bool utf8_is_title(uint32_t cp);
+/* A letter of a script without case (Lo: Han, Kana, Arabic, Devanagari...). */
+bool utf8_is_caseless(uint32_t cp);
+/* Upper or title case: the first letter of a capitalised word in any script. */
+bool utf8_starts_word_capital(uint32_t cp);
+/* Simple lower-case mapping of any script; other code points as they are. */
 uint32_t utf8_lower(uint32_t cp);
+
+/* Room enough for any folded code point (utf8proc's longest is 18 bytes). */
+#define UTF8_FOLD_MAX 32
+/* The NFKC case fold of one code point written into out (cap bytes), for
+ * matching disguised spellings: fullwidth "ｓｔｕｐｉｄ" and mathematical
+ * "𝐬𝐭𝐮𝐩𝐢𝐝" fold to "stupid", "ß" to "ss", "ﬁ" to "fi", "Σ" to "σ".
+ * Returns the bytes written (0 only if cap is too small). */
+size_t utf8_fold(uint32_t cp, char *out, size_t cap);
+
+/* Terminal columns of a code point: 2 for wide (CJK, emoji), 0 for combining
+ * marks, joiners and controls, else 1. */
+int utf8_width(uint32_t cp);
+/* Columns of s[0..len); a malformed byte shows as one U+FFFD: one column. */
+size_t utf8_cols(const char *s, size_t len);
+
+enum utf8_form { UTF8_NFC, UTF8_NFKC, UTF8_NFKC_CASEFOLD };
+/* A malloc'ed, NUL-terminated normal form of s[0..len) (stops at a NUL);
+ * each malformed byte becomes one U+FFFD first. NULL on allocation failure. */
+char *utf8_normalize(const char *s, size_t len, enum utf8_form form);
 
 #endif

@@ -406,6 +406,13 @@ int ctl_import(struct ctl *ctl, int argc, char **argv)
 	unsigned mentors = 0, sources = 0, already = 0;
 	int r;
 
+	/* LinkedIn is read from its export, not from the network. */
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] != '-') {
+			if (strcmp(argv[i], "linkedin") == 0)
+				return ctl_import_linkedin(ctl, argc, argv);
+			break;
+		}
 	if ((r = parse_opts(ctl, argc, argv, &o)) != 0)
 		return r;
 	if (o.csv && (r = read_csv(o.csv, &csv)) != 0)

@@ -71,6 +71,8 @@ int ctl_mutes(struct ctl *ctl, int argc, char **argv);
 int ctl_export(struct ctl *ctl, int argc, char **argv);
 int ctl_sources(struct ctl *ctl, int argc, char **argv);
 int ctl_import(struct ctl *ctl, int argc, char **argv);
+/* import linkedin FILE.zip (cmd_import_linkedin.c) */
+int ctl_import_linkedin(struct ctl *ctl, int argc, char **argv);
 /* status: import jobs, into doc (JSON "imports") or printed (doc NULL). */
 struct cJSON;
 void ctl_import_status(struct ctl *ctl, struct cJSON *doc);

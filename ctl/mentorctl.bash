@@ -61,7 +61,7 @@ _mentorctl_options()
     case $1 in
         follow)  echo "--name --mentor --source --history" ;;
         sources) echo "--json" ;;
-        import)  echo "--csv --match --limit --dry-run --yes --json" ;;
+        import)  echo "--csv --match --limit --dry-run --yes --json --me" ;;
         track)   echo "--platform" ;;
         mentors) echo "--sort" ;;
         show)    echo "--events" ;;
@@ -75,7 +75,7 @@ _mentorctl_options()
         logout)  echo "--config" ;;
     esac
 }
-_mentorctl_argopts=" --timeout --name --mentor --history --platform --sort --events --note --when --limit --accept --watch --for --format --csv --match --pds --api --client-id --port --config "
+_mentorctl_argopts=" --timeout --name --mentor --history --platform --sort --events --note --when --limit --accept --watch --for --format --csv --me --match --pds --api --client-id --port --config "
 
 # Completes the value of option $1; returns 1 when $1 takes none.
 _mentorctl_optarg()
@@ -103,8 +103,10 @@ _mentorctl_positional()
 {
     local list=
     case $1:$2 in
-        follow:1|unfollow:1|dismiss:1|import:1) list=$_mentorctl_platforms ;;
+        follow:1|unfollow:1|dismiss:1) list=$_mentorctl_platforms ;;
         link:2|unlink:2) list="$_mentorctl_platforms $_mentorctl_channels" ;;
+        import:1)    list="$_mentorctl_platforms linkedin" ;;
+        import:2)    [[ ${pos[1]} == linkedin ]] && { COMPREPLY=($(compgen -f -X '!*.zip' -- "$cur")); return; } ;;
         unfollow:2)  list="$(_mentorctl_handles "${pos[1]}") $(_mentorctl_source_handles "${pos[1]}")" ;;
         unlink:3)    list=$(_mentorctl_handles "${pos[2]}") ;;
         dismiss:2)   list=$(_mentorctl_suggested "${pos[1]}") ;;

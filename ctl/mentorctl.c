@@ -16,7 +16,7 @@ static const struct ctl_command commands[] = {
 	{ "follow",   "PLATFORM HANDLE [--name NAME] [--mentor ID | --source] [--history DURATION]", ctl_follow },
 	{ "unfollow", "PLATFORM HANDLE",                           ctl_unfollow },
 	{ "sources",  "[--json]",                                  ctl_sources },
-	{ "import",   "PLATFORM [--csv FILE] [--match WORDS] [--limit N] [--dry-run | --yes] [--json]", ctl_import },
+	{ "import",   "PLATFORM [--csv FILE] [--match WORDS] [--limit N] [--dry-run | --yes] [--json] | linkedin FILE.zip [--me URL] [--dry-run] [--json]", ctl_import },
 	{ "link",     "MENTOR PLATFORM HANDLE",                    ctl_link },
 	{ "unlink",   "MENTOR PLATFORM HANDLE",                    ctl_unlink },
 	{ "track",    "TAG [--platform P]",                        ctl_track },

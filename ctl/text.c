@@ -53,23 +53,25 @@ static void sanitize(const char *s, char *out)
 
 size_t text_cols(const char *s)
 {
-	size_t w = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			w++;
-	return w;
+	return utf8_cols(s, strlen(s));
 }
 
-/* Byte offset where character number cols begins. */
+/* Byte offset where the text stops fitting in cols columns; a wide
+ * character that would straddle the edge goes, and combining marks stay
+ * with the character they follow. */
 static size_t offset_of_col(const char *s, size_t cols)
 {
-	size_t i = 0, w = 0;
-	for (; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80) {
-			if (w == cols)
-				break;
-			w++;
-		}
+	size_t i = 0, w = 0, len = strlen(s);
+
+	while (i < len) {
+		size_t n;
+		bool bad;
+		uint32_t c = utf8_decode(s + i, len - i, &n, &bad);
+		size_t cw = bad ? 1 : (size_t)utf8_width(c);
+		if (w + cw > cols || (cw > 0 && w == cols))
+			break;
+		w += cw;
+		i += n;
 	}
 	return i;
 }

@@ -10,11 +10,12 @@
 /* A new string holding s as one line: control characters (C0, DEL, C1),
  * line and paragraph separators become spaces, bidirectional overrides are
  * dropped, runs of white space collapse to one, invalid UTF-8 becomes '?'.
- * With max_cols > 0 it is cut to at most max_cols characters, the last
- * being "…". NULL s gives "". Returns NULL only when out of memory. */
+ * With max_cols > 0 it is cut to at most max_cols terminal columns, the
+ * last being "…". NULL s gives "". Returns NULL only when out of memory. */
 char *text_line(const char *s, size_t max_cols);
 
-/* Characters in a UTF-8 string (terminal columns, approximately). */
+/* Terminal columns of a UTF-8 string (utf8_cols: CJK and emoji 2, combining
+ * marks 0), so tables with any script line up. */
 size_t text_cols(const char *s);
 
 /* Columns available on stdout: the terminal's, else $COLUMNS, else 80. */

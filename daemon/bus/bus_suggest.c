@@ -5,6 +5,7 @@
 #include "mentord-bus.h"
 #include "store/store.h"
 #include "mentors/bio_handles.h"
+#include "store/store_linkedin.h"
 #include "mentors/nudges.h"
 #include "base/validate.h"
 #include "base/log.h"
@@ -197,6 +198,37 @@ static int scan_bio(const struct store_bio *bio, void *userdata)
 	return 0;
 }
 
+static int first_account(const char *platform, const char *handle, void *userdata)
+{
+	const char **pair = userdata;
+	if (!pair[0]) {
+		pair[0] = strdup(platform);
+		pair[1] = strdup(handle);
+	}
+	return 0;
+}
+
+/* A LinkedIn connection named like a mentor, or the e-mail address the
+ * export gives for a linked profile: shown beside the mentor's first account. */
+static int scan_linkedin(int64_t mentor_id, const char *mentor, const char *platform, const char *handle,
+                         int64_t other, void *userdata)
+{
+	struct link_scan *sc = userdata;
+	const char *pair[2] = { NULL, NULL };
+	int r;
+
+	if (sc->n >= 200)
+		return 0;
+	r = store_for_each_account_of(sc->bus->store, mentor_id, first_account, pair);
+	if (r >= 0)
+		r = sd_bus_message_append(sc->reply, "(tssstss)", (uint64_t)mentor_id, mentor,
+		                          pair[0] ? pair[0] : "", pair[1] ? pair[1] : "", (uint64_t)other, platform, handle);
+	free((char *)pair[0]);
+	free((char *)pair[1]);
+	sc->n += r >= 0;
+	return r < 0 ? r : 0;
+}
+
 int bus_suggest_links(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	struct bus *b = userdata;
@@ -209,6 +241,10 @@ int bus_suggest_links(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		return r;
 	sc.reply = reply;
 	if ((r = store_for_each_bio(b->store, scan_bio, &sc)) < 0)
+		return r == -ENOMEM ? r : bus_args_internal_error(error, r);
+	if ((r = (int)store_linkedin_proposals(b->store, scan_linkedin, &sc)) < 0)
+		return r == -ENOMEM ? r : bus_args_internal_error(error, r);
+	if ((r = bus_mail_suggest_links(b, reply)) < 0)
 		return r == -ENOMEM ? r : bus_args_internal_error(error, r);
 	if ((r = sd_bus_message_close_container(reply)) < 0)
 		return r;

@@ -65,7 +65,9 @@ static void check_ix_prefix(struct check_first_ctx *c, const char *text, size_t 
 
 static void check_ix_item(struct check_first_ctx *c, const struct check_item *it)
 {
-	if (it->prefix)
+	if (it->suffix)   /* any word may end with it */
+		check_ix_push(c, &c->e->index.bucket[CHECK_B_WORD]);
+	else if (it->prefix)
 		check_ix_prefix(c, it->text, it->len);
 	else if (it->kind == CHECK_TOK_PUNCT || it->kind == CHECK_TOK_SYM) {
 		char buf[4];

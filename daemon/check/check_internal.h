@@ -141,6 +141,7 @@ struct check_item {          /* one token of a list entry or pattern literal */
 	uint32_t cp;             /* punctuation items */
 	uint8_t kind;            /* CHECK_TOK_WORD (words and numbers) or CHECK_TOK_PUNCT/SYM */
 	uint8_t prefix;          /* "word*": any token beginning with text */
+	uint8_t suffix;          /* "*word" (word lists): any token ending with text ("*straße") */
 	uint8_t exact;           /* "\"Word\"": case must match */
 	uint8_t glued;           /* no whitespace before it in the entry */
 };

@@ -28,7 +28,8 @@ static int check_item_from_token(struct check_item *it, struct check_arena *a,
 	return it->text ? 0 : -ENOMEM;
 }
 
-/* Turns an entry's tokens into items; a '*' glued after a word makes it a prefix. */
+/* Turns an entry's tokens into items; a '*' glued after a word makes it a
+ * prefix, one glued before the first word a suffix (compound street names). */
 static int check_list_items(struct check_entry *e, struct check_arena *a,
 			    const struct check_toks *t, bool exact)
 {
@@ -43,6 +44,11 @@ static int check_list_items(struct check_entry *e, struct check_arena *a,
 		if (tk->kind == CHECK_TOK_PUNCT && tk->cp == '*' && e->n_items > 0 &&
 		    !(tk->flags & CHECK_TF_SPACE) && e->items[e->n_items - 1].kind == CHECK_TOK_WORD) {
 			e->items[e->n_items - 1].prefix = 1;
+			continue;
+		}
+		if (tk->kind == CHECK_TOK_PUNCT && tk->cp == '*' && i == 0 && t->n > 1 &&
+		    t->v[1].kind == CHECK_TOK_WORD && !(t->v[1].flags & CHECK_TF_SPACE)) {
+			e->items[0].suffix = 1;
 			continue;
 		}
 		if ((r = check_item_from_token(&e->items[e->n_items], a, t, i, exact)) < 0)
@@ -60,7 +66,7 @@ static int check_list_index(struct check_list *l, uint32_t idx, struct check_are
 	char *key;
 	size_t i;
 
-	if (first->prefix) {
+	if (first->prefix || first->suffix) {
 		if (check_vec_reserve(&l->prefixed, &l->cap_prefixed, l->n_prefixed + 1,
 				      sizeof *l->prefixed) < 0)
 			return -ENOMEM;
@@ -190,6 +196,8 @@ bool check_item_matches(const struct check_item *it, const struct check_toks *t,
 			return tk->b1 - tk->b0 == it->len && memcmp(t->text + tk->b0, it->text, it->len) == 0;
 		if (it->prefix)
 			return tk->nlen >= it->len && memcmp(norm, it->text, it->len) == 0;
+		if (it->suffix)
+			return tk->nlen > it->len && memcmp(norm + tk->nlen - it->len, it->text, it->len) == 0;
 		return (tk->nlen == it->len || tk->stem == it->len) && memcmp(norm, it->text, it->len) == 0;
 	case CHECK_TOK_PUNCT:
 	case CHECK_TOK_SYM:
@@ -250,7 +258,7 @@ static size_t check_list_obf(const struct check_list *l, const struct check_toks
 
 	for (i = 0; i < l->n; i++) {
 		const struct check_entry *e = &l->entries[i];
-		if (e->n_items == 1 && e->items[0].kind == CHECK_TOK_WORD &&
+		if (e->n_items == 1 && e->items[0].kind == CHECK_TOK_WORD && !e->items[0].suffix &&
 		    check_obf_spells(t->norm + tk->skel, tk->slen, e->items[0].text,
 				     e->items[0].len, e->items[0].prefix, margin))
 			return check_ends_add(ends, n, max, tk->send);
@@ -277,7 +285,7 @@ size_t check_list_match(const struct check_list *l, const struct check_toks *t, 
 	for (i = 0; i < l->n_prefixed; i++) {
 		const struct check_entry *e = &l->entries[l->prefixed[i]];
 		size_t end;
-		if (tk->nlen == 0 || t->norm[tk->norm] != e->items[0].text[0])
+		if (tk->nlen == 0 || (!e->items[0].suffix && t->norm[tk->norm] != e->items[0].text[0]))
 			continue;   /* cheap first-letter test before the full comparison */
 		if ((end = check_entry_match(e, t, pos)) != 0)
 			n = check_ends_add(ends, n, max, end);

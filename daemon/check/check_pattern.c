@@ -98,7 +98,7 @@ static struct check_node *check_pat_word(struct check_pparse *p)
 
 	if (!n)
 		return NULL;
-	while (p->i < p->n && len + 4 < sizeof buf) {
+	while (p->i < p->n && len + UTF8_FOLD_MAX < sizeof buf) {
 		uint32_t cp = check_pat_cp(p, p->i, &cl);
 		enum utf8_class c = utf8_classify(cp);
 		size_t nl;
@@ -106,7 +106,7 @@ static struct check_node *check_pat_word(struct check_pparse *p)
 			utf8_classify(check_pat_cp(p, p->i + 1, &nl)) == UTF8_LETTER;
 		if (digits ? c != UTF8_DIGIT : !(c == UTF8_LETTER || c == UTF8_MARK || inner_quote))
 			break;
-		len += utf8_encode(utf8_lower(check_punct_norm(cp)), buf + len);
+		len += utf8_fold(check_punct_norm(cp), buf + len, sizeof buf - len);
 		p->i += cl;
 	}
 	n->lit.kind = CHECK_TOK_WORD;

@@ -158,7 +158,7 @@ static int check_lex_word(struct check_lexer *lx)
 	while (lx->pos < t->len) {
 		uint32_t cp = check_lex_cp(lx, lx->pos, &n);
 		enum utf8_class c = utf8_classify(cp);
-		char buf[4];
+		char buf[UTF8_FOLD_MAX];
 
 		if (check_lex_apostrophe(cp) && lx->pos + n < t->len &&
 		    utf8_classify(check_lex_cp(lx, lx->pos + n, &n2)) == UTF8_LETTER)
@@ -166,13 +166,15 @@ static int check_lex_word(struct check_lexer *lx)
 		else if (c != UTF8_LETTER && c != UTF8_MARK)
 			break;
 		if (c == UTF8_LETTER) {
+			/* Scripts without case (Han, Arabic, Devanagari...) write
+			 * names like any word: their words count as capitalised. */
 			if (letters == 0)
-				first_upper = utf8_is_upper(cp);
+				first_upper = utf8_starts_word_capital(cp) || utf8_is_caseless(cp);
 			letters++;
 			upper += utf8_is_upper(cp);
 		}
 		ascii &= cp < 0x80;
-		if (check_norm_put(t, buf, utf8_encode(utf8_lower(cp), buf)) < 0)
+		if (check_norm_put(t, buf, utf8_fold(cp, buf, sizeof buf)) < 0)
 			return -ENOMEM;
 		lx->pos += n;
 		lx->chars++;

@@ -48,6 +48,11 @@ struct store {
 	 * left them): only while there are any does an insert look for one to
 	 * re-key (store_posts.c). */
 	bool legacy_keys;
+	/* The e-mail source's statements (store_mail.c), prepared on first use;
+	 * mail_free finalises them at close (a hook, so store.c does not call
+	 * up into the files that use it). */
+	struct store_mail_stmts *mail;
+	void (*mail_free)(struct store *s);
 };
 
 /* Sets s->legacy_keys from the database (at open, and after a re-key). */

@@ -32,6 +32,19 @@ static bool fires(const struct check_engine *e, const char *text, const char *ru
 	return hit;
 }
 
+/* The verdict of text (CHECK_BLOCK + 1 if it cannot be checked). */
+static int verdict(const struct check_engine *e, const char *text)
+{
+	struct check_result r;
+	int v;
+
+	if (check_text(e, text, strlen(text), &r) < 0)
+		return CHECK_BLOCK + 1;
+	v = (int)r.verdict;
+	check_result_clear(&r);
+	return v;
+}
+
 static void test_empty(const struct check_engine *e)
 {
 	struct check_result r;
@@ -312,7 +325,23 @@ static const struct { const char *rule, *text; } examples[] = {
 	{ "quasi.combination", "Last night in our ED, 45M with measles. Pic attached." },
 	{ "tone.profanity", "what a shitshow" },
 	{ "tone.slur", "such a retard" },
+	{ "phi.patient_name", "my patient \xc5\x81ukasz Nowak went home" },
+	{ "phi.name_bed", "Bed 7 (Jones) needs a lactate" },
+	{ "phi.name_family", "Baby Ahmed is off CPAP in the NICU" },
+	{ "phi.name_age", "Rose, 96, is on the ward" },
+	{ "phi.care_date_words", "she was admitted on the third of March" },
+	{ "phi.care_date_intl", "my patient died 03.03.2026, surgery had gone well" },
+	{ "phi.age_words", "our patient is ninety-three" },
+	{ "phi.phone_intl", "call me on +44 20 7946 0958" },
+	{ "phi.number_by_label", "health plan number is HP 8812-44-902" },
+	{ "phi.record_number", "Patient A-4482-1937 is back" },
+	{ "phi.address_intl", "she lives at 14 Rue des Lilas" },
 	{ "tone.dehumanizing", "another gomer" },
+	{ "tone.contempt", "some patients are just too stupid to take their meds" },
+	{ "tone.sarcasm", "oh great, another \"I googled my symptoms\" genius in triage" },
+	{ "tone.drinking", "had a few too many at the department party" },
+	{ "tone.disparaging", "this hospital is a joke" },
+	{ "tone.advice_to_person", "@worried_mom your son should be fine, start him on amoxicillin tonight" },
 	{ "tone.frequent_flyer", "our frequent flyer is back" },
 	{ "tone.mocking_patient", "dumb patient" },
 	{ "tone.mocking_colleague", "useless interns" },
@@ -320,6 +349,32 @@ static const struct { const char *rule, *text; } examples[] = {
 	{ "tone.intoxication", "so hungover" },
 	{ "tone.medical_advice", "DM me your symptoms" },
 };
+
+/* Issue 16: scripts, international formats, the colleague guard, disguises. */
+static void test_issue16(const struct check_engine *e)
+{
+	ok(fires(e, "Patient \xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd \xd0\xa1\xd0\xbc\xd0\xb8\xd1\x80\xd0\xbd\xd0\xbe\xd0\xb2, 58, is back",
+		 "phi.patient_name"), "a Cyrillic name after \"Patient\"");
+	ok(fires(e, "My patient \xe7\x8e\x8b\xe8\x8a\xb3 smiled after surgery", "phi.patient_name"),
+	   "a Han name (no case) after \"my patient\"");
+	ok(verdict(e, "Dr. \xc5\x81ukasz Wi\xc5\x9bniewski gave a keynote on sepsis.") == CHECK_OK,
+	   "a colleague with a title stays clean");
+	ok(verdict(e, "Grand rounds on 03.03.2026: Dr. M\xc3\xbcller on delirium.") == CHECK_OK,
+	   "an academic date stays clean");
+	ok(verdict(e, "Had a few too many slides in my talk.") == CHECK_OK, "\"too many slides\" is not drinking");
+	ok(verdict(e, "Frequent flyer miles paid for the flight to the conference.") == CHECK_OK,
+	   "frequent flyer miles are not contempt");
+	ok(fires(e, "My patient lives at Hauptstra\xc3\x9f" "e 5 with her son", "phi.address_intl") &&
+	   verdict(e, "My patient lives at Hauptstra\xc3\x9f" "e 5 with her son") == CHECK_BLOCK,
+	   "a compound street name (suffix entry) blocks in a patient post");
+	ok(fires(e, "my patient's daughter: ring +91 98765 43210", "phi.phone_intl") &&
+	   fires(e, "call me back on 020 7946 0958, says the patient's wife", "phi.phone_intl"),
+	   "E.164 and UK national phone numbers");
+	ok(fires(e, "Some patients are just too \xef\xbd\x93\xef\xbd\x94\xef\xbd\x95\xef\xbd\x90\xef\xbd\x89\xef\xbd\x84 to take their meds",
+		 "tone.contempt"), "a fullwidth disguise folds (NFKC)");
+	ok(fires(e, "She was admitted on the third of March.", "phi.care_date_words"), "a date in words");
+	ok(fires(e, "The patient, aged ninety-one, refused dialysis.", "phi.age_words"), "an age in words");
+}
 
 static void test_every_rule(const struct check_engine *e)
 {
@@ -359,6 +414,7 @@ int main(void)
 	test_loader_errors();
 	test_custom_rules();
 	test_load_dir(e);
+	test_issue16(e);
 	test_every_rule(e);
 	check_engine_free(e);
 	return tap_done();

@@ -7,7 +7,8 @@
  * issue: no clean post is blocked and no post labelled block gets through;
  * its other disagreements are reported, not failed. probe.tsv holds hard
  * cases labelled with what should happen, known misses included: it is
- * only measured and reported. */
+ * only measured and reported, as are probe2-tune.tsv and probe2-holdout.tsv
+ * (issue 16; `make bench` prints their targets). */
 #include "check/check.h"
 #include "tap.h"
 
@@ -282,6 +283,9 @@ int main(void)
 	run_corpus(e, "drafts.tsv", STRICT);
 	run_corpus(e, "holdout.tsv", PROMISES);
 	run_corpus(e, "probe.tsv", REPORT);
+	/* Issue 16's probe set: reported, never failed (its targets are bench figures). */
+	run_corpus(e, "probe2-tune.tsv", REPORT);
+	run_corpus(e, "probe2-holdout.tsv", REPORT);
 	check_engine_free(e);
 	return tap_done();
 }
