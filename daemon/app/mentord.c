@@ -140,7 +140,7 @@ static int start_services(struct mentord *m)
 	hooks = (struct bus_hooks){ .reload = on_bus_reload, .quit = on_bus_lost, .data = m };
 	struct sched_deps sd = {
 		.base = m->base, .clock = &m->clock, .config = &m->config, .store = m->store,
-		.http = m->http, .mentors = m->mentors, .state_dir = m->state_dir,
+		.http = m->http, .mentors = m->mentors, .check = m->check, .state_dir = m->state_dir,
 	};
 	if ((r = sched_new(&m->sched, &sd, &sev)) < 0)
 		return r;

@@ -13,12 +13,18 @@
 #include "poll/sched.h"
 #include "poll/sched_import.h"
 
+#include <string.h>
+
 static void on_activity(void *data, const struct sched_activity *a)
 {
 	struct mentord *m = data;
+	/* Whoever tagged the user in a flagged post, a source or a stranger
+	 * (mentor 0) too: the user's standing is at stake. Once per post. */
+	if (strcmp(a->kind, "tagged_risk") == 0)
+		notifier_tagged(m->notify, a->mentor_id, a->who, a->platform, a->url, a->post_key, a->findings);
 	/* A source's posts are stored and feed suggestions; they are not a
-	 * mentor's activity to signal or announce. */
-	if (mentor_cache_is_source(m->mentors, a->mentor_id))
+	 * mentor's activity to signal or announce, and neither are a stranger's. */
+	if (a->mentor_id <= 0 || mentor_cache_is_source(m->mentors, a->mentor_id))
 		return;
 	bus_emit_activity(m->bus, a->mentor_id, a->kind, a->platform, a->url, a->text, a->at);
 	notifier_activity(m->notify, a->mentor_id, a->kind, a->platform, a->url, a->text);

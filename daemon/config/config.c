@@ -257,7 +257,7 @@ static int notify_key(struct parser *p, const char *k, const char *v)
 		if (strcmp(k + 7, notify_kind_name((enum notify_kind)i)) == 0)
 			return parse_bool(v, &c->notify_kinds[i]) < 0 ? fail(p, "%s: expected yes or no, got '%s'", k, v) : 0;
 	return fail(p, "unknown key '%s' in [mentord] (notify_posts, notify_replies, notify_mentions, "
-	            "notify_nudges, notify_opportunities, notify_sync, notify_coalesce, notify_mentor_gap)", k);
+	            "notify_nudges, notify_opportunities, notify_sync, notify_tagged, notify_coalesce, notify_mentor_gap)", k);
 }
 
 /* history_share = 50 or 50%: the part of each rate window back-fill may use. */
