@@ -304,7 +304,7 @@ static enum notify_kind kind_of(const char *kind, const char **verb)
 		return NOTIFY_REPLY;
 	if (strcmp(kind, "mention_of_me") == 0)
 		*verb = "mentioned you";
-	else if (strcmp(kind, "quote_of_me") == 0)
+	else if (strcmp(kind, "quote_of_mine") == 0)
 		*verb = "quoted you";
 	else if (strcmp(kind, "follow_of_me") == 0)
 		*verb = "followed you";
