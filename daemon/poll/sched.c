@@ -777,3 +777,13 @@ void sched_free(struct sched *s)
 	free(s->state_dir);
 	free(s);
 }
+
+int sched_x_usage(struct sched *s, struct sched_x_usage *out)
+{
+	for (size_t i = 0; i < s->n_platforms; i++)
+		if (strcmp(s->platforms[i].net->name, "x") == 0 && s->platforms[i].cfg) {
+			sched_xcap_usage(&s->platforms[i], sched_now(s), out);
+			return 0;
+		}
+	return -ENOENT;
+}

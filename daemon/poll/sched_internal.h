@@ -12,6 +12,8 @@
  *                   its state, stored with each page
  *   sched_feed.c    the home feed: whom the user follows there, which
  *                   accounts it covers, its gaps and failures
+ *   sched_xcap.c    X's monthly cap on posts read: what was billed, the
+ *                   day's allowance, what a request may still bill
  *   sched_run.c     one target's requests and what its answers do
  *   sched.c         the target list, the timer, dispatch, manual rounds
  *
@@ -79,6 +81,16 @@ struct sched_feed {
 	int64_t down_until;               /* it failed: everyone one by one until then */
 };
 
+/* X's posts billed (sched_xcap.c): the store's counts of this billing
+ * month, cached for the current UTC day, and what requests in flight may
+ * still bill. */
+struct sched_xcap {
+	int64_t day;                      /* the UTC day the counts are of; 0: not read */
+	int64_t before_today, today;      /* posts billed this month before today, today */
+	int64_t reserved;                 /* the worst case of the requests in flight */
+	bool waiting;                     /* told the log that X waits for tomorrow */
+};
+
 struct sched_platform {
 	struct sched *s;
 	size_t index;                     /* in config.platforms */
@@ -107,6 +119,7 @@ struct sched_platform {
 	struct sched_fallback *fallback;  /* home servers read through the configured one */
 	size_t n_fallback;
 	struct sched_feed feed;
+	struct sched_xcap xcap;
 };
 
 /* A home server that refused public reads, answered nothing, or could not
@@ -157,6 +170,7 @@ struct sched_target {
 	int64_t started;                  /* WALK: when its walk began (joining the home feed) */
 	char **asked, **asked_sent;       /* FOLLOW_CHECK: the ids of the request in flight */
 	size_t n_asked;
+	int64_t billed_reserved;          /* X: what its request in flight may bill */
 };
 
 struct sched {
@@ -191,6 +205,23 @@ struct sched {
 	size_t n_waiters;
 	uint64_t rng;
 };
+
+/* ---- sched_xcap.c: X's monthly cap ---- */
+/* True when p is X with a cap set. */
+bool sched_xcap_on(const struct sched_platform *p);
+/* What the next request of p may bill: 0 without a cap, else the day's
+ * allowance less what was billed and what is in flight (-1: nothing). */
+int64_t sched_xcap_budget(struct sched_platform *p, int64_t now);
+/* Counts a page's billed posts in the open transaction; *added is given to
+ * sched_xcap_counted once it commits. */
+int sched_xcap_count(struct sched_platform *p, const struct net_page *page, int64_t now, int64_t *added);
+void sched_xcap_counted(struct sched_platform *p, int64_t now, int64_t added);
+void sched_xcap_reserve(struct sched_target *t, int64_t billed_max);
+void sched_xcap_release(struct sched_target *t);
+/* The start of the next UTC day: when a spent allowance renews. */
+int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now);
+/* This billing month so far, for GetXUsage. */
+void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usage *out);
 
 /* ---- sched_state.c ---- */
 int64_t sched_now(const struct sched *s);

@@ -82,6 +82,8 @@ static int build(struct sched_target *t, struct net_request *req)
 	const char *one;
 
 	target_config(t, &cfg);
+	if (!t->find_local && (t->kind == TARGET_WALK || t->kind == TARGET_HISTORY))
+		cfg.max_billed = sched_xcap_budget(p, sched_now(t->s));
 	if (t->find_local) {
 		one = t->arg;
 		return net_build_lookup(p->net, &cfg, NET_LOOKUP_ID, &one, 1, req, &t->n_used);
@@ -124,6 +126,7 @@ static int submit(struct sched_target *t)
 	struct net_request req = { 0 };
 	const char *headers[NET_MAX_HEADERS + 1] = { 0 };
 	int r = build(t, &req);
+	int64_t billed_max = req.billed_max;
 
 	if (r >= 0) {
 		for (size_t i = 0; i < req.n_headers && i < NET_MAX_HEADERS; i++)
@@ -148,6 +151,7 @@ static int submit(struct sched_target *t)
 		return r;
 	t->running = true;
 	t->seq = sched_request_sent(p, t->rate);
+	sched_xcap_reserve(t, billed_max);
 	return 0;
 }
 
@@ -253,6 +257,11 @@ int sched_run_start(struct sched_target *t)
 		t->history = true;
 	}
 	r = submit(t);
+	if (r == -EDQUOT) {
+		/* X's allowance for today is read: tomorrow brings the next. */
+		t->due = sched_xcap_tomorrow(p, now);
+		return -EAGAIN;
+	}
 	if (r < 0 && r != -ENOKEY)
 		log_warn("%s: cannot request %s: %s", p->net->name, sched_target_what(t, what, sizeof what),
 		         strerror(-r));
@@ -294,6 +303,21 @@ static void backoff(struct sched_target *t, int64_t min_delay, const char *why)
 	         (long long)delay);
 	t->p->status.last_poll = sched_now(s);
 	s->target_done(t, true);
+}
+
+/* The next request of a walk or lookup within the turn; a spent X
+ * allowance ends the turn until the next UTC day (an unfinished walk keeps
+ * its old watermark, so nothing is skipped). */
+static void submit_next(struct sched_target *t)
+{
+	int r = submit(t);
+
+	if (r == -EDQUOT) {
+		t->running = false;
+		t->due = sched_xcap_tomorrow(t->p, sched_now(t->s));
+		t->s->target_done(t, false);
+	} else if (r < 0)
+		backoff(t, 0, strerror(-r));
 }
 
 /* A walk's next request within the same turn draws on the same budget:
@@ -514,6 +538,7 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 	struct post *mine = NULL;
 	size_t n_mine = 0;
 	char what[160];
+	int64_t billed = 0;
 	int more = 0, r = store_begin(st);
 
 	act.n = 0;
@@ -532,6 +557,8 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 	free(mine);
 	if (r >= 0 && page->n_notifs)
 		r = ingest_notifs(st, &me, page->notifs, page->n_notifs, &stats, collect_activity, &act);
+	if (r >= 0)
+		r = sched_xcap_count(p, page, sched_now(t->s), &billed);
 	/* The watermark commits with the walk's last page, or not at all;
 	 * except that an upward walk that yields keeps what it has read (all
 	 * below it is in): an account back from the home feed may have more
@@ -550,6 +577,8 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 		r = store_commit(st);
 	else
 		store_rollback(st);
+	if (r >= 0)
+		sched_xcap_counted(p, sched_now(t->s), billed);
 	if (r >= 0 && more > 0)
 		t->s->reload_pending = true;    /* its history target */
 	else if (r >= 0 && t->history && last)
@@ -568,8 +597,7 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 	if (!last && !next_page_open(t))
 		return;
 	if (!last) {
-		if ((r = submit(t)) < 0)
-			backoff(t, 0, strerror(-r));
+		submit_next(t);
 		return;
 	}
 	succeed(t, sched_now(t->s) + sched_jitter(t->s, t->interval));
@@ -584,16 +612,21 @@ static void history_page(struct sched_target *t, const struct net_page *page)
 	struct store *st = t->s->store;
 	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->mentors, false, t->s->check };
 	struct ingest_stats stats = { 0 };
+	int64_t billed = 0;
 	int more = 0, r = store_begin(st);
 
 	if (r >= 0 && page->n_posts)
 		r = ingest_posts(st, &me, page->posts, page->n_posts, &stats, NULL, NULL);
+	if (r >= 0)
+		r = sched_xcap_count(p, page, sched_now(t->s), &billed);
 	if (r >= 0 && (more = sched_history_advance(t, stats.posts_new)) < 0)
 		r = more;
 	if (r >= 0)
 		r = store_commit(st);
 	else
 		store_rollback(st);
+	if (r >= 0)
+		sched_xcap_counted(p, sched_now(t->s), billed);
 	if (r < 0) {
 		backoff(t, 0, "database write failed");
 		return;
@@ -649,21 +682,17 @@ static void local_id_page(struct sched_target *t, const struct net_page *page)
 	}
 	if (!next_page_open(t))
 		return;
-	if ((r = submit(t)) < 0)
-		backoff(t, 0, strerror(-r));
+	submit_next(t);
 }
 
 /* Nothing at home on a first page, and how much the account has is not
  * known this run: ask the home (the lookup's count), then the page again. */
 static void recount_at_home(struct sched_target *t)
 {
-	int r;
-
 	t->find_local = true;
 	if (!next_page_open(t))
 		return;
-	if ((r = submit(t)) < 0)
-		backoff(t, 0, strerror(-r));
+	submit_next(t);
 }
 
 /* Whom the user follows: batch after batch within the turn, as budgets allow. */
@@ -681,8 +710,7 @@ static void following_page(struct sched_target *t, const struct net_page *page)
 	}
 	if (!next_page_open(t))
 		return;
-	if ((r = submit(t)) < 0)
-		backoff(t, 0, strerror(-r));
+	submit_next(t);
 }
 
 /* A first sync (or back-fill's first page) that found nothing at home. */
@@ -712,6 +740,7 @@ static void on_done(struct http_response *resp, void *userdata)
 
 	t->http = NULL;
 	sched_request_ended(p, t->seq);
+	sched_xcap_release(t);
 	if (resp->result == HTTP_RESULT_DEFERRED && !t->dead) {
 		int64_t until = 0;
 		char what[160];

@@ -1,0 +1,118 @@
+/* sched_xcap.c — X's monthly cap on posts read ([x] monthly_posts). The
+ * store holds what X billed (store_xusage, committed with each page); here
+ * that count is cached for the day and turned into what the next request
+ * may bill: the day's allowance (the month's rest spread over its days)
+ * less what was billed today and what requests in flight could bill. When
+ * nothing is left, X's reads wait for the next UTC day; the other networks
+ * are not affected. */
+#include "poll/sched_internal.h"
+#include "config/config.h"
+#include "store/store_xusage.h"
+#include "net/x_usage.h"
+#include "base/log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+bool sched_xcap_on(const struct sched_platform *p)
+{
+	return p->cfg && strcmp(p->net->name, "x") == 0 && p->cfg->monthly_posts > 0;
+}
+
+/* The month's counts read again on a new day (or the first time). */
+static void load(struct sched_platform *p, int64_t now)
+{
+	struct sched_xcap *x = &p->xcap;
+	int64_t day = x_usage_day(now);
+	int64_t start = x_usage_month_start(day, p->cfg->cap_reset_day);
+
+	if (x->day == day)
+		return;
+	if (store_xusage_count(p->s->store, start, day, &x->before_today) < 0 ||
+	    store_xusage_count(p->s->store, day, day + 1, &x->today) < 0) {
+		/* Unknown: nothing is spent on a guess. */
+		x->before_today = p->cfg->monthly_posts;
+		x->today = 0;
+		return;
+	}
+	x->day = day;
+	x->waiting = false;
+	/* Last month's days no longer count for anything. */
+	if (store_xusage_prune(p->s->store, start - 62) < 0)
+		log_warn("x: cannot forget old usage counts");
+}
+
+int64_t sched_xcap_budget(struct sched_platform *p, int64_t now)
+{
+	struct sched_xcap *x = &p->xcap;
+	int64_t cap, allowance, left, month_left;
+
+	if (!sched_xcap_on(p))
+		return 0;
+	load(p, now);
+	cap = p->cfg->monthly_posts;
+	allowance = x_usage_allowance(cap, x->before_today, x_usage_day(now), p->cfg->cap_reset_day);
+	left = allowance - x->today - x->reserved;
+	month_left = cap - x->before_today - x->today - x->reserved;
+	if (month_left < left)
+		left = month_left;
+	if (left <= 0 && !x->waiting && x->reserved == 0) {
+		x->waiting = true;
+		log_notice("x: today's share of monthly_posts (%lld of %lld posts) is read; X waits for tomorrow (UTC)",
+		           (long long)allowance, (long long)cap);
+	}
+	return left > 0 ? left : -1;
+}
+
+int sched_xcap_count(struct sched_platform *p, const struct net_page *page, int64_t now, int64_t *added)
+{
+	*added = 0;
+	if (strcmp(p->net->name, "x") != 0 || !page->n_billed)
+		return 0;
+	return store_xusage_add(p->s->store, x_usage_day(now), page->billed, page->n_billed, added);
+}
+
+void sched_xcap_counted(struct sched_platform *p, int64_t now, int64_t added)
+{
+	if (p->xcap.day == x_usage_day(now))
+		p->xcap.today += added;
+}
+
+void sched_xcap_reserve(struct sched_target *t, int64_t billed_max)
+{
+	if (!sched_xcap_on(t->p))
+		return;
+	t->billed_reserved = billed_max;
+	t->p->xcap.reserved += billed_max;
+}
+
+void sched_xcap_release(struct sched_target *t)
+{
+	t->p->xcap.reserved -= t->billed_reserved;
+	if (t->p->xcap.reserved < 0)
+		t->p->xcap.reserved = 0;
+	t->billed_reserved = 0;
+}
+
+int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now)
+{
+	(void)p;
+	return (x_usage_day(now) + 1) * 86400;
+}
+
+void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usage *out)
+{
+	int64_t day = x_usage_day(now), cap = p->cfg->monthly_posts;
+
+	memset(out, 0, sizeof *out);
+	out->enabled = p->cfg->enabled;
+	p->xcap.day = 0;          /* read the store again: a reload may have moved the month */
+	load(p, now);
+	out->posts_read_month = p->xcap.before_today + p->xcap.today;
+	out->monthly_posts = cap;
+	out->cost_month = (double)out->posts_read_month * p->cfg->price_per_post;
+	out->read_today = p->xcap.today;
+	out->allowance_today = cap > 0 ? x_usage_allowance(cap, p->xcap.before_today, day, p->cfg->cap_reset_day) : -1;
+	out->cap_reset_day = p->cfg->cap_reset_day ? p->cfg->cap_reset_day : 1;
+	snprintf(out->pace, sizeof out->pace, "%s", x_usage_pace(cap, out->posts_read_month, day, p->cfg->cap_reset_day));
+}
