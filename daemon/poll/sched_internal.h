@@ -218,7 +218,8 @@ int sched_xcap_count(struct sched_platform *p, const struct net_page *page, int6
 void sched_xcap_counted(struct sched_platform *p, int64_t now, int64_t added);
 void sched_xcap_reserve(struct sched_target *t, int64_t billed_max);
 void sched_xcap_release(struct sched_target *t);
-/* The start of the next UTC day: when a spent allowance renews. */
+/* The start of the next UTC day: when a spent allowance renews (logged
+ * once a day). */
 int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now);
 /* This billing month so far, for GetXUsage. */
 void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usage *out);

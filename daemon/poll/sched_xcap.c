@@ -56,11 +56,6 @@ int64_t sched_xcap_budget(struct sched_platform *p, int64_t now)
 	month_left = cap - x->before_today - x->today - x->reserved;
 	if (month_left < left)
 		left = month_left;
-	if (left <= 0 && !x->waiting && x->reserved == 0) {
-		x->waiting = true;
-		log_notice("x: today's share of monthly_posts (%lld of %lld posts) is read; X waits for tomorrow (UTC)",
-		           (long long)allowance, (long long)cap);
-	}
 	return left > 0 ? left : -1;
 }
 
@@ -96,7 +91,14 @@ void sched_xcap_release(struct sched_target *t)
 
 int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now)
 {
-	(void)p;
+	struct sched_xcap *x = &p->xcap;
+
+	if (!x->waiting && x->day == x_usage_day(now)) {
+		x->waiting = true;
+		log_notice("x: today's share of monthly_posts is read (%lld posts today, %lld this month of %lld); "
+		           "X waits for tomorrow (UTC)", (long long)x->today, (long long)(x->before_today + x->today),
+		           (long long)p->cfg->monthly_posts);
+	}
 	return (x_usage_day(now) + 1) * 86400;
 }
 
