@@ -216,11 +216,21 @@ int64_t sched_xcap_budget(struct sched_platform *p, int64_t now);
  * sched_xcap_counted once it commits. */
 int sched_xcap_count(struct sched_platform *p, const struct net_page *page, int64_t now, int64_t *added);
 void sched_xcap_counted(struct sched_platform *p, int64_t now, int64_t added);
+/* With a cap, X reads one page at a time, so the allowance goes to the
+ * first in line: true while one is in flight (t waits, as for the
+ * in-flight limit). */
+bool sched_xcap_busy(const struct sched_target *t);
 void sched_xcap_reserve(struct sched_target *t, int64_t billed_max);
 void sched_xcap_release(struct sched_target *t);
-/* The start of the next UTC day: when a spent allowance renews (logged
- * once a day). */
+/* When X may try again: the start of the next UTC day, when a spent
+ * allowance renews (logged once a day); a second on while requests in
+ * flight hold part of it back. */
 int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now);
+/* With a cap, a copy of s->targets where X's (contiguous: the list is
+ * sorted by network) are in the order the relationships rank them: the
+ * user's own mentions first, mentors by stage (connected first) and
+ * strength, other accounts, hashtags, back-fill. 0 (*out NULL): no cap. */
+int sched_xcap_order(struct sched *s, int64_t now, struct sched_target ***out);
 /* This billing month so far, for GetXUsage. */
 void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usage *out);
 

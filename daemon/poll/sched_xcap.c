@@ -10,8 +10,13 @@
 #include "store/store_xusage.h"
 #include "net/x_usage.h"
 #include "base/log.h"
+#include "ledger/ledger.h"
+#include "mentors/mentor_cache.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool sched_xcap_on(const struct sched_platform *p)
@@ -73,6 +78,12 @@ void sched_xcap_counted(struct sched_platform *p, int64_t now, int64_t added)
 		p->xcap.today += added;
 }
 
+bool sched_xcap_busy(const struct sched_target *t)
+{
+	return (t->kind == TARGET_WALK || t->kind == TARGET_HISTORY) && t->p->xcap.reserved > 0 &&
+	       sched_xcap_on(t->p);
+}
+
 void sched_xcap_reserve(struct sched_target *t, int64_t billed_max)
 {
 	if (!sched_xcap_on(t->p))
@@ -93,6 +104,9 @@ int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now)
 {
 	struct sched_xcap *x = &p->xcap;
 
+	/* What requests in flight hold back may come back unspent. */
+	if (x->reserved > 0)
+		return now + 1;
 	if (!x->waiting && x->day == x_usage_day(now)) {
 		x->waiting = true;
 		log_notice("x: today's share of monthly_posts is read (%lld posts today, %lld this month of %lld); "
@@ -117,4 +131,94 @@ void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usag
 	out->allowance_today = cap > 0 ? x_usage_allowance(cap, p->xcap.before_today, day, p->cfg->cap_reset_day) : -1;
 	out->cap_reset_day = p->cfg->cap_reset_day ? p->cfg->cap_reset_day : 1;
 	snprintf(out->pace, sizeof out->pace, "%s", x_usage_pace(cap, out->posts_read_month, day, p->cfg->cap_reset_day));
+}
+
+/* ---- the order X's reads are served in, when they are capped ---- */
+
+struct xrank {
+	struct sched_target *t;
+	int rank;
+	double strength, fit;
+	size_t idx;
+};
+
+/* The user's own mentions and replies, then mentors by stage (connected
+ * first), then everything else read one by one or in batches, then
+ * hashtags, then back-fill. Lookups bill no posts: first. */
+static int rank_of(struct sched *s, const struct sched_target *t, int64_t now, double *strength, double *fit)
+{
+	struct mentor_entry *e;
+	struct ledger_stage_info st;
+
+	*strength = *fit = 0;
+	if (t->kind == TARGET_HISTORY)
+		return 8;
+	if (t->kind != TARGET_WALK)
+		return 0;
+	switch (t->op) {
+	case NET_OP_OWN: case NET_OP_INTERACTIONS:
+		return 1;
+	case NET_OP_TAG:
+		return 7;
+	case NET_OP_ACCOUNT:
+		break;
+	default:
+		return 6;
+	}
+	if (!t->mentor_id || !s->mentors || !(e = mentor_cache_get(s->mentors, t->mentor_id)) || e->source)
+		return 6;
+	ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, &st);
+	*strength = mentor_cache_strength(s->mentors, e, now, NULL);
+	*fit = mentor_cache_fit(s->mentors, e, now, NULL);
+	return st.stage >= LEDGER_FOLLOW && st.stage <= LEDGER_CONNECTED ? 2 + (LEDGER_CONNECTED - st.stage) : 6;
+}
+
+static int xrank_cmp(const void *a, const void *b)
+{
+	const struct xrank *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->strength != y->strength)
+		return x->strength > y->strength ? -1 : 1;
+	if (x->fit != y->fit)
+		return x->fit > y->fit ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+int sched_xcap_order(struct sched *s, int64_t now, struct sched_target ***out)
+{
+	struct sched_target **v;
+	struct xrank *r;
+	size_t lo = SIZE_MAX, hi = 0, n;
+
+	*out = NULL;
+	for (size_t i = 0; i < s->n_targets; i++)
+		if (sched_xcap_on(s->targets[i]->p)) {
+			if (lo == SIZE_MAX)
+				lo = i;
+			hi = i + 1;
+		}
+	if (lo == SIZE_MAX || hi - lo < 2)
+		return 0;
+	n = hi - lo;
+	v = malloc(s->n_targets * sizeof *v);
+	r = malloc(n * sizeof *r);
+	if (!v || !r) {
+		free(v);
+		free(r);
+		return -ENOMEM;
+	}
+	memcpy(v, s->targets, s->n_targets * sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		r[i].t = v[lo + i];
+		r[i].idx = i;
+		r[i].rank = rank_of(s, r[i].t, now, &r[i].strength, &r[i].fit);
+	}
+	qsort(r, n, sizeof *r, xrank_cmp);
+	for (size_t i = 0; i < n; i++)
+		v[lo + i] = r[i].t;
+	free(r);
+	*out = v;
+	return 1;
 }

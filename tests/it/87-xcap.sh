@@ -19,7 +19,7 @@ counted_today() { sqlite3 "$DB" "SELECT count(*) FROM x_reads WHERE day = $((FAK
 counted_month() { sqlite3 "$DB" "SELECT count(*) FROM x_reads"; }
 capped_config() {
 	fake_config
-	sed -i "/^\[x\]/a monthly_posts = $CAP\nprice_per_post = 0.005" "$CONF"
+	sed -i "s/^monthly_posts = 0$/monthly_posts = $CAP\nprice_per_post = 0.005/" "$CONF"
 }
 xstatus() { ctl --json status | jq -r ".platforms[] | select(.platform == \"x\") | .$1"; }
 rounds() { i=0; while [ $i -lt "$1" ]; do ctl poll --wait >/dev/null || return 1; i=$((i + 1)); done; }
@@ -79,6 +79,37 @@ b=$(billed_today)
 check "X read again today ($b)" [ "$b" -gt 0 ]
 check "within the new allowance ($b <= $want)" [ "$b" -le "$want" ]
 check "the month never exceeds monthly_posts" [ "$(counted_month)" -le "$CAP" ]
+
+# ---- where the relationships are: a connected mentor first ----------------
+# A fresh ledger, a cap whose day covers a few reads: doc10, pinned
+# `connected`, is read while follow-stage accounts wait for the next day.
+stop_daemon
+rm -rf "$XDG_STATE_HOME"
+CAP=300
+stop_fake
+start_fake $SCENARIO; ok $? "fake API server up (ordering)"
+capped_config
+start_daemon; ok $? "mentord up with monthly_posts = $CAP (30 a day)"
+for i in 1 2 3 4 5 6 7 8 9 10; do ctl follow x "doc$i" >/dev/null || break; done
+ok $? "ten accounts followed on X"
+ctl stage doc10 connected >/dev/null; ok $? "doc10 pinned connected"
+rounds 2; ok $? "two rounds: the first day's allowance goes to those followed first"
+# The next day every account is due at once: the order is the ledger's.
+stop_daemon
+stop_fake
+FAKE_T0=$((FAKE_T0 + 86400))
+start_fake $SCENARIO; ok $? "fake API server up a day later"
+capped_config
+start_daemon; ok $? "mentord up a day later"
+rounds 2; ok $? "two rounds"
+posts_of() { sqlite3 "$DB" "SELECT count(*) FROM posts p JOIN accounts a ON a.id = p.account_id
+                             WHERE p.platform = 'x' AND a.handle = '$1'"; }
+n10=$(posts_of doc10)
+check "the connected mentor's posts arrived ($n10)" [ "$n10" -gt 0 ]
+waiting=0
+for i in 1 2 3 4 5 6 7 8 9; do [ "$(posts_of "doc$i")" = 0 ] && waiting=$((waiting + 1)); done
+check "follow-stage accounts wait for tomorrow ($waiting of 9 not read yet)" [ "$waiting" -gt 0 ]
+check "the day's allowance held ($(billed_today))" [ "$(billed_today)" -le "$(xstatus allowance_today)" ]
 
 # Bad settings are refused with file:line.
 stop_daemon
