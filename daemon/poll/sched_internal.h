@@ -88,7 +88,7 @@ struct sched_xcap {
 	int64_t day;                      /* the UTC day the counts are of; 0: not read */
 	int64_t before_today, today;      /* posts billed this month before today, today */
 	int64_t reserved;                 /* the worst case of the requests in flight */
-	bool waiting;                     /* told the log that X waits for tomorrow */
+	int64_t waited;                   /* the day the log was told that X waits */
 };
 
 struct sched_platform {

@@ -41,7 +41,6 @@ static void load(struct sched_platform *p, int64_t now)
 		return;
 	}
 	x->day = day;
-	x->waiting = false;
 	/* Last month's days no longer count for anything. */
 	if (store_xusage_prune(p->s->store, start - 62) < 0)
 		log_warn("x: cannot forget old usage counts");
@@ -107,8 +106,8 @@ int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now)
 	/* What requests in flight hold back may come back unspent. */
 	if (x->reserved > 0)
 		return now + 1;
-	if (!x->waiting && x->day == x_usage_day(now)) {
-		x->waiting = true;
+	if (x->waited != x_usage_day(now)) {
+		x->waited = x_usage_day(now);
 		log_notice("x: today's share of monthly_posts is read (%lld posts today, %lld this month of %lld); "
 		           "X waits for tomorrow (UTC)", (long long)x->today, (long long)(x->before_today + x->today),
 		           (long long)p->cfg->monthly_posts);
