@@ -1,4 +1,4 @@
-/* store_xusage.c — X's billed posts per UTC day (schema 016). Few
+/* store_xusage.c — X's billed posts per UTC day (schema 017). Few
  * statements a page, so they are prepared per call. */
 #include "store/store_xusage.h"
 #include "store/store_internal.h"

@@ -1,4 +1,4 @@
-/* store_xusage.h — the posts X billed (schema 016): one row per post id per
+/* store_xusage.h — the posts X billed (schema 017): one row per post id per
  * UTC day, so reading a post twice in a day counts once, as X counts. */
 #ifndef MENTORD_STORE_XUSAGE_H
 #define MENTORD_STORE_XUSAGE_H
