@@ -51,7 +51,8 @@ smaps_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/smaps_rollup" 2>/de
 # The footprint of a process beside RSS: PSS and private (clean + dirty) kB.
 put_mem() {  # put_mem PREFIX PID
 	put "$1.pss_kb" "$(smaps_kb "$2" Pss)"
-	put "$1.private_kb" "$(($(smaps_kb "$2" Private_Clean) + $(smaps_kb "$2" Private_Dirty)))"
+	pc=$(smaps_kb "$2" Private_Clean); pd=$(smaps_kb "$2" Private_Dirty)
+	put "$1.private_kb" "$(if [ -n "$pc" ] && [ -n "$pd" ]; then echo $((pc + pd)); else echo -; fi)"
 }
 posts_in_db() { sqlite3 "$DB" "SELECT count(*) FROM posts" 2>/dev/null || echo 0; }
 events_in_db() { sqlite3 "$DB" "SELECT count(*) FROM events" 2>/dev/null || echo 0; }
