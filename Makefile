@@ -13,12 +13,12 @@ DESTDIR   ?=
 
 CC        ?= cc
 BUILD     ?= build
-PKGS      := libevent libcurl libcjson sqlite3 libsystemd libcrypto libutf8proc
+PKGS      := libevent libcurl libcjson sqlite3 libsystemd libcrypto libutf8proc gmime-3.0
 # Linked by mentorctl alone (import linkedin reads the export's ZIP).
 CTL_PKGS  := libarchive
 # Debian packages that provide the pkg-config modules and the test tools.
 DEB_PKGS  := pkg-config gcc make libevent-dev libcurl4-openssl-dev libcjson-dev \
-             libsqlite3-dev libsystemd-dev libssl-dev libcsv-dev libarchive-dev libutf8proc-dev dbus dbus-daemon dbus-bin systemd sqlite3 jq
+             libsqlite3-dev libsystemd-dev libssl-dev libcsv-dev libarchive-dev libutf8proc-dev libgmime-3.0-dev dbus dbus-daemon dbus-bin systemd sqlite3 jq
 # Libraries without a pkg-config module: checked by their header.
 DEP_HEADERS := csv.h
 

@@ -11,7 +11,7 @@ $(BUILD)/bench/%: bench/%.c bench/body.h $(BUILD)/libmentord.a $(BUILD)/libcommo
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS_ALL)
 
-bench-tools: all $(BENCH_BIN) $(BUILD)/tests/fakeapi
+bench-tools: all $(BENCH_BIN) $(BUILD)/tests/fakeapi $(BUILD)/tests/mkmaildir
 
 bench: deps
 	@sh bench/deps.sh

@@ -1,17 +1,18 @@
 #!/bin/sh
 # run.sh BUILD [PHASE...] — every measurement of `make bench`, then the table.
-# Phases: ingest newsboat query idle scale pollcost feed check (default: all).
+# Phases: ingest newsboat query idle scale pollcost feed check email (default: all).
 # Everything runs on a private dbus-daemon and on 127.0.0.1 (the fake API
 # server); nothing here asserts: a missed target is printed, the exit is 0.
 #
 # Knobs (environment): BENCH_ACCOUNTS (ingest mix, accounts per network,
 # default 500), BENCH_SCALE_ACCOUNTS (1M-post run, default 5000),
 # BENCH_MENTORS / BENCH_EVENTS (query data, 10000 / 1000000), BENCH_REPS
-# (runs per query command, default 30).
+# (runs per query command, default 30), BENCH_MAIL (messages in the
+# generated Maildir of the e-mail phase, default 100000).
 set -u
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
-PHASES=${*:-ingest newsboat query idle scale pollcost feed check}
+PHASES=${*:-ingest newsboat query idle scale pollcost feed check email}
 export MENTORD_BUILD="$BUILD" MENTORD_SRC="$(pwd)"
 # lib.sh gives the private bus, a temporary HOME and daemon start/stop;
 # fake.sh the fake API server and a configuration that points at it.
@@ -24,6 +25,7 @@ NS=${BENCH_SCALE_ACCOUNTS:-5000}
 NM=${BENCH_MENTORS:-10000}
 NE=${BENCH_EVENTS:-1000000}
 REPS=${BENCH_REPS:-30}
+NML=${BENCH_MAIL:-100000}
 R="$BB/results.txt"      # "key value" lines, read back for the table
 mkdir -p "$BB"
 : > "$R"
@@ -393,6 +395,36 @@ phase_check() {
 	done
 }
 
+# ---- 7. e-mail: the first scan of a generated Maildir (headers only) ----
+# Message files per second from the daemon's start to the end of its first
+# scan, and its peak RSS. The files were just written, so they are read from
+# the page cache: this measures parsing and storing, not the disk.
+phase_email() {
+	fresh_state
+	offline_config
+	mk="$SRC/$BUILD/tests/mkmaildir"
+	case "$BUILD" in /*) mk="$BUILD/tests/mkmaildir";; esac
+	rm -rf "$T/BenchMail"
+	"$mk" "$T/BenchMail" --seed 1 --count "$NML" --no-huge > "$T/benchmail.expect" || { log "mkmaildir failed"; return; }
+	printf '[email]\nmaildir = %s\nme = trainee@uni.edu, t.k@gmail.com\n' "$T/BenchMail" >> "$XDG_CONFIG_HOME/mentord/mentord.conf"
+	t0=$(now_ms)
+	start_daemon || { log "mentord did not start"; return; }
+	while daemon_alive; do
+		st=$(busctl --user call org.mentord.Mentord1 /org/mentord/Mentord1 org.mentord.Manager1 GetEmailStatus 2>/dev/null)
+		case "$st" in *'"watching"'*) break;; esac
+		sleep 0.1
+	done
+	ms=$(($(now_ms) - t0))
+	files=$(echo "$st" | awk '{ print $5 }')
+	put email.files "$files"
+	put email.messages "$(echo "$st" | awk '{ print $6 }')"
+	put email.ms "$ms"
+	put email.rate "$(calc "$files * 1000 / $ms" 0)"
+	put email.hwm_kb "$(proc_kb "$DAEMON_PID" VmHWM)"
+	stop_daemon
+	rm -rf "$T/BenchMail"
+}
+
 phase_all() {
 	for p in $PHASES; do
 		"phase_$p"
@@ -475,6 +507,9 @@ render() {
 			"$(get "probe.$f.ids") / $(get "probe.$f.risky") / $(get "probe.$f.clean")" "-" "-" \
 			">= 0.90 / >= 0.85 / 0" "$(probe_verdict "$(get "probe.$f.ids")" "$(get "probe.$f.risky")" "$(get "probe.$f.clean")")"
 	done
+	v=$(get email.rate)
+	row "7. e-mail first scan, message files/s ($(get email.files) files of $NML messages, $(get email.messages) with the user; $(calc "$(get email.ms) / 1000" 1) s; peak RSS $(mb "$(get email.hwm_kb)") MB)" \
+		"$v" "-" "-" ">= 5000" "$(verdict "$v" '>=' 5000)"
 }
 
 start_bus || { echo "bench: no private bus" >&2; exit 0; }

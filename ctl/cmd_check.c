@@ -1,6 +1,8 @@
-/* cmd_check.c — `mentorctl check [TEXT | -] [--accept FINGERPRINT]...`:
- * the professionalism check of a draft, usable as a pre-post hook (exit 0
- * ok, 4 warn, 5 block). */
+/* cmd_check.c — `mentorctl check [TEXT | -] [--accept FINGERPRINT]...
+ * [--format=text|lines [--name NAME]] | --watch FILE`: the professionalism
+ * check of a draft, usable as a pre-post hook (exit 0 ok, 4 warn, 5 block);
+ * --format=lines prints NAME:LINE:COLUMN: lines for editors (quickfix,
+ * compilation-mode). The watch is cmd_check_watch.c. */
 #include "ctl.h"
 #include "output.h"
 
@@ -78,6 +80,32 @@ static cJSON *finding_json(const struct finding *f)
 	return o;
 }
 
+void ctl_check_position(const char *draft, size_t off, uint32_t *line, uint32_t *col)
+{
+	uint32_t l = 1, c = 1;
+	for (size_t i = 0; i < off && draft[i]; i++) {
+		if (draft[i] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)draft[i] & 0xc0) != 0x80) {
+			c++;   /* a character starts here (continuation bytes do not) */
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+/* NAME:LINE:COLUMN: SEVERITY: MESSAGE [RULE] Fix: FIX — the GNU style
+ * that Vim's default errorformat and Emacs's compilation-mode read. */
+static void finding_line(const struct finding *f, const char *draft, const char *name)
+{
+	size_t len = strlen(draft);
+	uint32_t line, col;
+	ctl_check_position(draft, f->byte_start < len ? f->byte_start : len, &line, &col);
+	printf("%s:%u:%u: %s: %s [%s] Fix: %s%s\n", name, line, col, f->severity, f->message, f->rule, f->fix,
+	       f->accepted ? " (accepted)" : "");
+}
+
 static void finding_text(const struct finding *f, const char *draft)
 {
 	size_t len = strlen(draft);
@@ -92,7 +120,8 @@ static void finding_text(const struct finding *f, const char *draft)
 	       f->fingerprint);
 }
 
-static int show_reply(struct ctl *ctl, sd_bus_message *reply, const char *draft, int *exit_code)
+static int show_reply(struct ctl *ctl, sd_bus_message *reply, const char *draft, const char *lines,
+                      int *exit_code)
 {
 	const char *verdict;
 	struct finding f;
@@ -113,6 +142,8 @@ static int show_reply(struct ctl *ctl, sd_bus_message *reply, const char *draft,
 		n++;
 		if (arr)
 			cJSON_AddItemToArray(arr, finding_json(&f));
+		else if (lines)
+			finding_line(&f, draft, lines);
 		else
 			finding_text(&f, draft);
 	}
@@ -122,6 +153,8 @@ static int show_reply(struct ctl *ctl, sd_bus_message *reply, const char *draft,
 	}
 	if (doc)
 		json_print(doc);
+	else if (lines)
+		;   /* nothing but findings: the exit code says the verdict */
 	else if (n == 0)
 		printf("ok: nothing found\n");
 	else
@@ -132,8 +165,11 @@ static int show_reply(struct ctl *ctl, sd_bus_message *reply, const char *draft,
 
 int ctl_check(struct ctl *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = { { "accept", required_argument, NULL, 'a' }, { 0 } };
-	const char *accept[MAX_ACCEPT];
+	static const struct option opts[] = {
+		{ "accept", required_argument, NULL, 'a' }, { "watch", required_argument, NULL, 'w' },
+		{ "format", required_argument, NULL, 'f' }, { "name", required_argument, NULL, 'n' }, { 0 } };
+	const char *accept[MAX_ACCEPT], *watch = NULL, *name = "-";
+	bool lines = false;
 	sd_bus_message *msg = NULL, *reply = NULL;
 	sd_bus_error error = SD_BUS_ERROR_NULL;
 	char *draft = NULL;
@@ -141,12 +177,30 @@ int ctl_check(struct ctl *ctl, int argc, char **argv)
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "a:", opts, NULL)) != -1) {
-		if (c != 'a')
+		if (c == 'w') {
+			watch = optarg;
+		} else if (c == 'n') {
+			name = optarg;
+		} else if (c == 'f') {
+			if (strcmp(optarg, "lines") != 0 && strcmp(optarg, "text") != 0)
+				return ctl_usage_error("check", "--format is text or lines, not '%s'", optarg);
+			lines = strcmp(optarg, "lines") == 0;
+		} else if (c == 'a') {
+			if (n_accept == MAX_ACCEPT)
+				return ctl_usage_error("check", "at most %d --accept", MAX_ACCEPT);
+			accept[n_accept++] = optarg;
+		} else {
 			return CTL_EXIT_USAGE;
-		if (n_accept == MAX_ACCEPT)
-			return ctl_usage_error("check", "at most %d --accept", MAX_ACCEPT);
-		accept[n_accept++] = optarg;
+		}
 	}
+	if (watch && optind < argc)
+		return ctl_usage_error("check", "--watch takes the draft from its file, not from arguments");
+	if (watch && lines)
+		return ctl_usage_error("check", "--watch prints changes; --format=lines is for one check");
+	if (lines && ctl->json)
+		return ctl_usage_error("check", "--json and --format=lines exclude each other");
+	if (watch)
+		return ctl_check_watch(ctl, watch, accept, n_accept);
 	if (!(draft = draft_from(argc - optind, argv + optind)))
 		return CTL_EXIT_USAGE;
 	if ((r = ctl_new_call(ctl, "Check", &msg)) != 0) {
@@ -162,7 +216,7 @@ int ctl_check(struct ctl *ctl, int argc, char **argv)
 	}
 	if (r >= 0)
 		rc = ctl_send(ctl, msg, &reply, &error);
-	if (rc == CTL_EXIT_OK && show_reply(ctl, reply, draft, &rc) < 0)
+	if (rc == CTL_EXIT_OK && show_reply(ctl, reply, draft, lines ? name : NULL, &rc) < 0)
 		rc = ctl_bad_reply("Check", -EBADMSG);
 	sd_bus_error_free(&error);
 	sd_bus_message_unref(msg);

@@ -77,6 +77,44 @@ static void platform_text(struct table *t, const struct platform_row *p, int64_t
 	table_add(t, *p->last_error ? p->last_error : "-");
 }
 
+/* The e-mail source (GetEmailStatus) as one more row of platforms, with
+ * its own keys; nothing when the daemon predates it. */
+static int email_status(struct ctl *ctl, cJSON *arr, struct table *t, char *note, size_t size)
+{
+	sd_bus_message *msg = NULL, *reply = NULL;
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	struct platform_row p = { .platform = "email", .fallback = "", .rate_remaining = -1 };
+	uint32_t folders;
+	uint64_t files, messages;
+	int r;
+
+	*note = '\0';
+	if (ctl_new_call(ctl, "GetEmailStatus", &msg) != 0)
+		return 0;
+	r = sd_bus_call(ctl->bus, msg, 0, &error, &reply);
+	sd_bus_message_unref(msg);
+	sd_bus_error_free(&error);
+	if (r < 0)
+		return 0;
+	r = sd_bus_message_read(reply, "bsuttxs", &p.enabled, &p.state, &folders, &files, &messages,
+	                        &p.last_poll, &p.last_error);
+	if (r >= 0 && arr) {
+		cJSON *o = platform_json(&p);
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddNumberToObject(o, "folders", folders);
+		cJSON_AddNumberToObject(o, "files", (double)files);
+		cJSON_AddNumberToObject(o, "messages", (double)messages);
+	} else if (r >= 0) {
+		platform_text(t, &p, (int64_t)time(NULL));
+		if (p.enabled)
+			snprintf(note, size, "email: %u Maildir folders watched, %llu message files read, "
+			         "%llu messages with you", folders, (unsigned long long)files,
+			         (unsigned long long)messages);
+	}
+	sd_bus_message_unref(reply);
+	return r < 0 ? r : 0;
+}
+
 static cJSON *status_json(const struct status_reply *s)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -106,7 +144,7 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 	struct platform_row p;
 	struct table *t = NULL;
 	cJSON *doc = NULL, *arr = NULL;
-	char notes[8][400];
+	char notes[8][400], email_note[300];
 	size_t n_notes = 0;
 	int r, rc;
 
@@ -140,7 +178,8 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 			snprintf(notes[n_notes++], sizeof notes[0], "%s: %s read through the configured instance "
 			         "(fallback)", p.platform, p.fallback);
 	}
-	if (r < 0 || (r = sd_bus_message_exit_container(reply)) < 0)
+	if (r < 0 || (r = sd_bus_message_exit_container(reply)) < 0 ||
+	    (r = email_status(ctl, arr, t, email_note, sizeof email_note)) < 0)
 		goto fail;
 	if (ctl->json) {
 		ctl_import_status(ctl, doc);
@@ -148,6 +187,8 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 		doc = NULL;
 	} else {
 		table_print(t, true);
+		if (*email_note)
+			printf("%s\n", email_note);
 		for (size_t i = 0; i < n_notes; i++)
 			printf("%s\n", notes[i]);
 		ctl_import_status(ctl, NULL);

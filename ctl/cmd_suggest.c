@@ -249,8 +249,11 @@ static void nudges_text(const struct nudge_list *l)
 		if (seen)
 			continue;
 		char *name = text_line(l->v[i].mentor, 0);
-		printf("%s%s%s%s (mentor %llu)\n", i ? "\n" : "", color ? "\033[1m" : "", name ? name : "?",
-		       color ? "\033[0m" : "", (unsigned long long)l->v[i].mentor_id);
+		if (l->v[i].mentor_id == 0)   /* strangers who tagged you */
+			printf("%s%sNot your mentors%s\n", i ? "\n" : "", color ? "\033[1m" : "", color ? "\033[0m" : "");
+		else
+			printf("%s%s%s%s (mentor %llu)\n", i ? "\n" : "", color ? "\033[1m" : "", name ? name : "?",
+			       color ? "\033[0m" : "", (unsigned long long)l->v[i].mentor_id);
 		free(name);
 		for (size_t j = i; j < l->n; j++)
 			if (l->v[j].mentor_id == l->v[i].mentor_id)

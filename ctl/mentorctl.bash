@@ -68,21 +68,23 @@ _mentorctl_options()
         log)     echo "--note --when" ;;
         suggest) echo "--limit --links" ;;
         poll)    echo "--wait" ;;
-        check)   echo "--accept" ;;
+        check)   echo "--accept --watch --format --name" ;;
         mute)    echo "--for" ;;
         export)  echo "--format" ;;
         login)   echo "--no-browser --pds --password-stdin --api --user --client-id --port --config" ;;
         logout)  echo "--config" ;;
     esac
 }
-_mentorctl_argopts=" --timeout --name --mentor --history --platform --sort --events --note --when --limit --offset --accept --for --format --csv --me --match --pds --api --client-id --port --config "
+_mentorctl_argopts=" --timeout --name --mentor --history --platform --sort --events --note --when --limit --offset --accept --watch --for --format --csv --me --match --pds --api --client-id --port --config "
 
 # Completes the value of option $1; returns 1 when $1 takes none.
 _mentorctl_optarg()
 {
     case $1 in
         --sort)     COMPREPLY=($(compgen -W "score fit recent stage" -- "$cur")) ;;
-        --format)   COMPREPLY=($(compgen -W "json csv" -- "$cur")) ;;
+        --format)   if [ "$cmd" = check ]; then COMPREPLY=($(compgen -W "text lines" -- "$cur"))
+                    else COMPREPLY=($(compgen -W "json csv" -- "$cur")); fi ;;
+        --watch)    COMPREPLY=($(compgen -f -- "$cur")) ;;
         --platform) COMPREPLY=($(compgen -W "$_mentorctl_platforms" -- "$cur")) ;;
         --when)     COMPREPLY=($(compgen -W "now today yesterday" -- "$cur")) ;;
         --mentor)   COMPREPLY=($(compgen -W "$(_mentorctl_ids)" -- "$cur")) ;;

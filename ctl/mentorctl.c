@@ -34,7 +34,8 @@ static const struct ctl_command commands[] = {
 	{ "mute",     "MENTOR [--for DURATION]",                   ctl_mute },
 	{ "unmute",   "MENTOR",                                    ctl_unmute },
 	{ "mutes",    "",                                          ctl_mutes },
-	{ "check",    "[TEXT | -] [--accept FINGERPRINT]...",      ctl_check },
+	{ "check",    "[TEXT | -] [--accept FINGERPRINT]... [--format=lines [--name NAME]] |\n"
+	  "            --watch FILE [--accept FINGERPRINT]...",    ctl_check },
 	{ "export",   "[--format json|csv]",                       ctl_export },
 	{ "reload",   "",                                          ctl_reload },
 	{ "login",    "mastodon INSTANCE [--no-browser] | bluesky HANDLE [--pds URL] [--password-stdin] |\n"

@@ -3,6 +3,7 @@
 #include "base/log.h"
 
 #include <curl/curl.h>
+#include <gmime/gmime.h>
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -116,12 +117,16 @@ int main(int argc, char **argv)
 		log_err("cannot initialise libcurl");
 		return 1;
 	}
+	/* GMime (the e-mail source's header parsing): once, like curl. */
+	g_mime_init();
 	if ((r = mentord_init(&m, &opt)) < 0) {
+		g_mime_shutdown();
 		curl_global_cleanup();
 		return 1;
 	}
 	r = mentord_run(&m);
 	mentord_finish(&m);
+	g_mime_shutdown();
 	curl_global_cleanup();
 	log_info("mentord stopped");
 	return r;

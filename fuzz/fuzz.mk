@@ -13,7 +13,7 @@
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= x mastodon bluesky html headers config check
+FUZZ_TARGETS ?= x mastodon bluesky html headers config check mail
 # Recorded real responses, read in place when present (never copied here).
 FUZZ_REAL    ?= ../shared/fixtures/real
 FUZZ_OPT     := -O1 -g -fno-omit-frame-pointer
@@ -22,7 +22,7 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_NOWARN  := -Wno-format-nonliteral
 FUZZ_CFLAGS   = -D_GNU_SOURCE -DMENTORD_VERSION='"$(VERSION)"' -I. -Idaemon -Ischema -std=c11 \
                 $(WARN) $(FUZZ_NOWARN) $(FUZZ_OPT) $(FUZZ_SAN) $(PKG_CFLAGS)
-FUZZ_ALL     := x mastodon bluesky html headers config check
+FUZZ_ALL     := x mastodon bluesky html headers config check mail
 
 .PHONY: fuzz fuzz-build fuzz-deps fuzz-bins
 

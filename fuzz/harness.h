@@ -19,5 +19,7 @@ int fuzz_headers_one(const uint8_t *data, size_t size);
 int fuzz_config_one(const uint8_t *data, size_t size);
 /* The draft checker with the built-in rules. */
 int fuzz_check_one(const uint8_t *data, size_t size);
+/* A message file's header block (mail_headers_parse). */
+int fuzz_mail_one(const uint8_t *data, size_t size);
 
 #endif

@@ -45,6 +45,7 @@ seed() {  # target → fills $dir/seeds/$target, $dir/dict/$target
 	          "$mkseed" headers "$s" $(fixtures x) $(fixtures mastodon) $(fixtures bluesky) ;;
 	config)   cp fuzz/seeds/config/* "$s"/ ;;
 	check)    "$mkseed" drafts "$s" tests/corpus/*.tsv ;;
+	mail)     cp fuzz/seeds/mail/* "$s"/ ;;
 	*)        echo "fuzz: unknown target $t" >&2; return 1 ;;
 	esac
 }

@@ -8,6 +8,7 @@
 #include "mentors/mentor_cache.h"
 #include "check/check.h"
 #include "notify/notifier.h"
+#include "mail/mail.h"
 #include "store/store.h"
 #include "base/log.h"
 #include "base/clock.h"
@@ -33,6 +34,7 @@ void mentord_quit(struct mentord *m, int exit_code)
 int mentord_reload(struct mentord *m, char **err)
 {
 	struct config fresh;
+	struct mail_settings mail_set;
 	int r;
 
 	r = config_load(&fresh, m->config_path, !m->config_explicit, err);
@@ -47,6 +49,9 @@ int mentord_reload(struct mentord *m, char **err)
 	mentor_cache_set_interests(m->mentors, (const char *const *)m->config.interests, m->config.n_interests);
 	mentord_news_configure_notifier(m);
 	sched_reload(m->sched);
+	mentord_mail_settings(m, &mail_set);
+	if ((r = mail_reload(m->mail, &mail_set)) < 0)
+		log_err("reload: the e-mail source: %s", strerror(-r));
 	bus_emit_reloaded(m->bus);
 	return 0;
 }
@@ -126,6 +131,8 @@ static int start_services(struct mentord *m)
 	struct sched_import_events iev;
 	struct notifier_events nev;
 	struct bus_hooks hooks;
+	struct mail_events mev;
+	struct mail_settings mset;
 	int r;
 
 	mentord_news_sched(m, &sev);
@@ -133,7 +140,7 @@ static int start_services(struct mentord *m)
 	hooks = (struct bus_hooks){ .reload = on_bus_reload, .quit = on_bus_lost, .data = m };
 	struct sched_deps sd = {
 		.base = m->base, .clock = &m->clock, .config = &m->config, .store = m->store,
-		.http = m->http, .mentors = m->mentors, .state_dir = m->state_dir,
+		.http = m->http, .mentors = m->mentors, .check = m->check, .state_dir = m->state_dir,
 	};
 	if ((r = sched_new(&m->sched, &sd, &sev)) < 0)
 		return r;
@@ -151,10 +158,17 @@ static int start_services(struct mentord *m)
 	if ((r = notifier_new(&m->notify, &nd, &nev)) < 0)
 		return r;
 	mentord_news_configure_notifier(m);
+	mentord_news_mail(m, &mev);
+	mentord_mail_settings(m, &mset);
+	struct mail_deps md = { .base = m->base, .clock = &m->clock, .store = m->store, .mentors = m->mentors };
+	if ((r = mail_new(&m->mail, &md, &mev, &mset)) < 0) {
+		log_err("email: cannot start the e-mail source: %s", strerror(-r));
+		return r;
+	}
 	struct bus_deps bd = {
 		.base = m->base, .conn = m->conn, .clock = &m->clock, .config = &m->config, .store = m->store,
 		.mentors = m->mentors, .check = m->check, .sched = m->sched, .notifier = m->notify,
-		.imports = m->imports, .started_usec = m->started_usec,
+		.imports = m->imports, .mail = m->mail, .started_usec = m->started_usec,
 	};
 	return bus_new(&m->bus, &bd, &hooks);
 }
@@ -225,6 +239,8 @@ void mentord_finish(struct mentord *m)
 {
 	bus_free(m->bus);
 	m->bus = NULL;
+	mail_free(m->mail);
+	m->mail = NULL;
 	notifier_free(m->notify);
 	m->notify = NULL;
 	if (m->conn)

@@ -26,6 +26,9 @@ struct mentor_cache;
 struct check_engine;
 struct notifier;
 struct notifier_events;
+struct mail;
+struct mail_events;
+struct mail_settings;
 
 struct mentord_options {
 	const char *config_path;   /* NULL: XDG default, missing file = defaults */
@@ -52,6 +55,7 @@ struct mentord {
 	sd_bus *conn;                 /* the session bus */
 	struct notifier *notify;      /* desktop notifications */
 	struct bus *bus;              /* Manager1 */
+	struct mail *mail;            /* the e-mail source ([email]) */
 	uint64_t started_usec;        /* CLOCK_MONOTONIC */
 	struct event *sig_term, *sig_int, *sig_hup, *watchdog;
 	bool quit;
@@ -76,6 +80,10 @@ void mentord_news_sched(struct mentord *m, struct sched_events *ev);
 void mentord_news_notifier(struct mentord *m, struct notifier_events *ev);
 struct sched_import_events;
 void mentord_news_imports(struct mentord *m, struct sched_import_events *ev);
+void mentord_news_mail(struct mentord *m, struct mail_events *ev);
+/* The configuration's [email] as the e-mail source's settings (pointing
+ * into m->config). */
+void mentord_mail_settings(const struct mentord *m, struct mail_settings *set);
 /* The configuration's notification settings, to the notifier. */
 void mentord_news_configure_notifier(struct mentord *m);
 

@@ -9,15 +9,22 @@
 #include "ledger/ledger.h"
 #include "mentors/mentor_cache.h"
 #include "notify/notifier.h"
+#include "mail/mail.h"
 #include "poll/sched.h"
 #include "poll/sched_import.h"
+
+#include <string.h>
 
 static void on_activity(void *data, const struct sched_activity *a)
 {
 	struct mentord *m = data;
+	/* Whoever tagged the user in a flagged post, a source or a stranger
+	 * (mentor 0) too: the user's standing is at stake. Once per post. */
+	if (strcmp(a->kind, "tagged_risk") == 0)
+		notifier_tagged(m->notify, a->mentor_id, a->who, a->platform, a->url, a->post_key, a->findings);
 	/* A source's posts are stored and feed suggestions; they are not a
-	 * mentor's activity to signal or announce. */
-	if (mentor_cache_is_source(m->mentors, a->mentor_id))
+	 * mentor's activity to signal or announce, and neither are a stranger's. */
+	if (a->mentor_id <= 0 || mentor_cache_is_source(m->mentors, a->mentor_id))
 		return;
 	bus_emit_activity(m->bus, a->mentor_id, a->kind, a->platform, a->url, a->text, a->at);
 	notifier_activity(m->notify, a->mentor_id, a->kind, a->platform, a->url, a->text);
@@ -95,4 +102,29 @@ void mentord_news_configure_notifier(struct mentord *m)
 	r.coalesce_s = c->notify_coalesce;
 	r.mentor_gap_s = c->notify_mentor_gap;
 	notifier_configure(m->notify, &r, c->open_command);
+}
+
+/* New e-mail between the user and a mentor: a mentor's activity like a
+ * network's (no URL, and no subject: that stays in the ledger). */
+static void on_mail_activity(void *data, const struct mail_activity *a)
+{
+	struct mentord *m = data;
+	if (mentor_cache_is_source(m->mentors, a->mentor_id))
+		return;
+	bus_emit_activity(m->bus, a->mentor_id, a->kind, "email", NULL, NULL, a->at);
+	notifier_activity(m->notify, a->mentor_id, a->kind, "email", NULL, NULL);
+}
+
+void mentord_news_mail(struct mentord *m, struct mail_events *ev)
+{
+	*ev = (struct mail_events){ .activity = on_mail_activity, .data = m };
+}
+
+void mentord_mail_settings(const struct mentord *m, struct mail_settings *set)
+{
+	const struct config_email *e = &m->config.email;
+	*set = (struct mail_settings){
+		.roots = e->maildirs, .n_roots = e->n_maildirs, .me = e->me, .n_me = e->n_me,
+		.subjects = e->subjects,
+	};
 }

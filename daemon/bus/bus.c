@@ -87,6 +87,7 @@ int bus_new(struct bus **out, const struct bus_deps *deps, const struct bus_hook
 	b->sched = deps->sched;
 	b->notifier = deps->notifier;
 	b->imports = deps->imports;
+	b->mail = deps->mail;
 	b->started_usec = deps->started_usec;
 	if (hooks)
 		b->hooks = *hooks;

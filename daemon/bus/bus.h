@@ -34,6 +34,7 @@ struct bus_deps {
 	struct sched *sched;
 	struct notifier *notifier;
 	struct sched_import *imports;  /* may be NULL: no imports */
+	struct mail *mail;             /* the e-mail source; may be NULL */
 	uint64_t started_usec;         /* CLOCK_MONOTONIC start, for the uptime */
 };
 

@@ -7,7 +7,7 @@
  *   bus_props.c    the count properties and their debounced PropertiesChanged
  *   bus_daemon.c, bus_follow.c, bus_ledger.c, bus_suggest.c, bus_draft.c,
  *   bus_export.c, bus_mute.c, bus_sources.c, bus_import.c,
- *   bus_import_linkedin.c
+ *   bus_import_linkedin.c, bus_mail.c
  *                  the methods, a file per group (userdata: struct bus)
  *   bus_vtable.c   the interface, pointing at them
  *   bus.c          the object, the name and the connection's loop glue */
@@ -42,6 +42,7 @@ struct bus {
 	struct sched *sched;
 	struct notifier *notifier;
 	struct sched_import *imports;
+	struct mail *mail;
 	uint64_t started_usec;
 	struct bus_hooks hooks;
 
@@ -115,6 +116,9 @@ int bus_suggest_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error
 int bus_suggest_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_suggest_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_suggest_links(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+/* bus_mail.c: GetEmailStatus; LinkSuggestions rows of e-mail senders. */
+int bus_mail_status(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_mail_suggest_links(struct bus *b, sd_bus_message *reply);
 int bus_draft_check(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_export_ledger(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_mute_set(sd_bus_message *msg, void *userdata, sd_bus_error *error);

@@ -245,6 +245,8 @@ int bus_suggest_links(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		return r == -ENOMEM ? r : bus_args_internal_error(error, r);
 	if ((r = (int)store_linkedin_proposals(b->store, scan_linkedin, &sc)) < 0)
 		return r == -ENOMEM ? r : bus_args_internal_error(error, r);
+	if ((r = bus_mail_suggest_links(b, reply)) < 0)
+		return r == -ENOMEM ? r : bus_args_internal_error(error, r);
 	if ((r = sd_bus_message_close_container(reply)) < 0)
 		return r;
 	return sd_bus_send(NULL, reply, NULL);

@@ -2,6 +2,7 @@
 #include "net/net.h"
 #include "net/url.h"
 #include "common/str.h"
+#include "common/channel.h"
 #include "common/duration.h"
 #include "common/utf8.h"
 #include "common/macros.h"
@@ -24,9 +25,18 @@ static void platform_clear(struct config_platform *p)
 	memset(p, 0, sizeof *p);
 }
 
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void config_clear(struct config *c)
 {
 	free(c->path);
+	strv_free(c->email.maildirs, c->email.n_maildirs);
+	strv_free(c->email.me, c->email.n_me);
 	free(c->open_command);
 	for (size_t i = 0; i < c->n_interests; i++)
 		free(c->interests[i]);
@@ -49,6 +59,7 @@ int config_init_defaults(struct config *c)
 	c->history_share = 50;
 	c->notify_coalesce = 5;
 	c->notify_mentor_gap = 3600;
+	c->email.subjects = true;
 	/* A section per network of the registry, in its order. */
 	for (const struct net_platform *const *nets = net_platforms(); *nets; nets++) {
 		const struct net_platform *d = *nets;
@@ -79,8 +90,8 @@ struct parser {
 	unsigned line;
 	char *err;
 	struct config *c;
-	struct config_platform *platform;  /* current section; NULL = [mentord] */
-	bool in_main;
+	struct config_platform *platform;  /* current section; NULL = [mentord] or [email] */
+	bool in_main, in_email;
 };
 
 static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -246,7 +257,7 @@ static int notify_key(struct parser *p, const char *k, const char *v)
 		if (strcmp(k + 7, notify_kind_name((enum notify_kind)i)) == 0)
 			return parse_bool(v, &c->notify_kinds[i]) < 0 ? fail(p, "%s: expected yes or no, got '%s'", k, v) : 0;
 	return fail(p, "unknown key '%s' in [mentord] (notify_posts, notify_replies, notify_mentions, "
-	            "notify_nudges, notify_opportunities, notify_sync, notify_coalesce, notify_mentor_gap)", k);
+	            "notify_nudges, notify_opportunities, notify_sync, notify_tagged, notify_coalesce, notify_mentor_gap)", k);
 }
 
 /* history_share = 50 or 50%: the part of each rate window back-fill may use. */
@@ -329,6 +340,92 @@ static int platform_key(struct parser *p, const char *k, const char *v)
 	return fail(p, "unknown key '%s' in [%s]", k, pl->name);
 }
 
+#define CONFIG_MAX_EMAIL_LIST 32
+
+/* A comma-separated list into a fresh vector, each item passed through fn
+ * (which returns a new string, or NULL after fail()). */
+static int parse_list(struct parser *p, const char *k, const char *v, char ***out, size_t *n_out,
+                      char *(*fn)(struct parser *, const char *, const char *))
+{
+	_cleanup_free_ char *copy = strdup(v);
+	char *save = NULL, **list = NULL;
+	size_t n = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char **grown;
+		tok = str_strip(tok);
+		if (!*tok)
+			continue;
+		if (n >= CONFIG_MAX_EMAIL_LIST) {
+			strv_free(list, n);
+			return fail(p, "%s: more than %d entries", k, CONFIG_MAX_EMAIL_LIST);
+		}
+		if (!(grown = realloc(list, (n + 1) * sizeof *grown)) || !(grown[n] = fn(p, k, tok))) {
+			strv_free(grown ? grown : list, n);
+			return p->err ? -EINVAL : -ENOMEM;
+		}
+		list = grown;
+		n++;
+	}
+	*out = list;
+	*n_out = n;
+	return 0;
+}
+
+static char *maildir_item(struct parser *p, const char *k, const char *v)
+{
+	char *s = paths_expand_home(v);
+	size_t n;
+	if (!s)
+		return NULL;
+	if (s[0] != '/' || strlen(s) > 1024) {
+		fail(p, "%s: expected an absolute path or ~/..., got '%s'", k, v);
+		free(s);
+		return NULL;
+	}
+	while ((n = strlen(s)) > 1 && s[n - 1] == '/')
+		s[n - 1] = '\0';
+	return s;
+}
+
+/* The canonical address (common/channel): the form the accounts of
+ * platform email keep, so "me" compares with what Link stored. */
+static char *address_item(struct parser *p, const char *k, const char *v)
+{
+	char out[CHANNEL_HANDLE_MAX + 1];
+	const char *why = NULL;
+	char *s;
+	if (channel_email_norm(v, out, sizeof out, &why) < 0) {
+		fail(p, "%s: not an e-mail address: '%s' (%s)", k, v, why ? why : "invalid");
+		return NULL;
+	}
+	if (!(s = strdup(out)))
+		return NULL;
+	return s;
+}
+
+static int email_key(struct parser *p, const char *k, const char *v)
+{
+	struct config_email *e = &p->c->email;
+	if (strcmp(k, "maildir") == 0) {
+		strv_free(e->maildirs, e->n_maildirs);
+		e->maildirs = NULL;
+		e->n_maildirs = 0;
+		return parse_list(p, k, v, &e->maildirs, &e->n_maildirs, maildir_item);
+	}
+	if (strcmp(k, "me") == 0) {
+		strv_free(e->me, e->n_me);
+		e->me = NULL;
+		e->n_me = 0;
+		return parse_list(p, k, v, &e->me, &e->n_me, address_item);
+	}
+	if (strcmp(k, "subjects") == 0)
+		return parse_bool(v, &e->subjects) < 0 ? fail(p, "subjects: expected yes or no, got '%s'", v) : 0;
+	return fail(p, "unknown key '%s' in [email] (maildir, me, subjects)", k);
+}
+
 static int section(struct parser *p, char *line)
 {
 	char *end = strchr(line, ']');
@@ -338,13 +435,14 @@ static int section(struct parser *p, char *line)
 	char *name = str_strip(line + 1);
 	p->platform = NULL;
 	p->in_main = strcmp(name, "mentord") == 0;
-	if (p->in_main)
+	p->in_email = strcmp(name, "email") == 0;
+	if (p->in_main || p->in_email)
 		return 0;
 	for (size_t i = 0; i < p->c->n_platforms; i++)
 		if (strcmp(p->c->platforms[i].name, name) == 0)
 			p->platform = &p->c->platforms[i];
 	if (!p->platform)
-		return fail(p, "unknown section [%s] (expected mentord, x, mastodon or bluesky)", name);
+		return fail(p, "unknown section [%s] (expected mentord, email, x, mastodon or bluesky)", name);
 	return 0;
 }
 
@@ -376,8 +474,10 @@ static int parse_line(struct parser *p, char *raw)
 	val = str_strip(val);
 	if (!*key)
 		return fail(p, "missing key before '='");
-	if (!p->in_main && !p->platform)
+	if (!p->in_main && !p->in_email && !p->platform)
 		return fail(p, "key '%s' outside any section", key);
+	if (p->in_email)
+		return email_key(p, key, val);
 	return p->in_main ? main_key(p, key, val) : platform_key(p, key, val);
 }
 

@@ -36,6 +36,15 @@ struct config_platform {
 	                            through the home timeline (default yes) */
 };
 
+/* [email]: the e-mail source (daemon/mail/). */
+struct config_email {
+	char **maildirs;         /* absolute, ~ expanded; none: off */
+	size_t n_maildirs;
+	char **me;               /* the user's addresses, lower case */
+	size_t n_me;
+	bool subjects;           /* keep subjects (default yes) */
+};
+
 struct config {
 	char *path;              /* file it was read from; NULL for defaults */
 	char **interests;        /* lower case, '#' removed */
@@ -54,6 +63,7 @@ struct config {
 	int quiet_start, quiet_end;   /* minutes after local midnight */
 	struct config_platform platforms[CONFIG_MAX_PLATFORMS];
 	size_t n_platforms;
+	struct config_email email;
 };
 
 /* Defaults: Mastodon and Bluesky public reading on, X off. */

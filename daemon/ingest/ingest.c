@@ -4,6 +4,8 @@
 #include "store/store.h"
 #include "mentors/mentor_cache.h"
 #include "ledger/ledger.h"
+#include "check/check.h"
+#include "common/strbuf.h"
 #include "base/log.h"
 
 #include <errno.h>
@@ -39,14 +41,20 @@ static int64_t mentor_of(struct ctx *c, const char *id, const char *handle, int6
 	return k.mentor_id;
 }
 
-static int record(struct ctx *c, int64_t mentor, int64_t account, const char *kind,
-                  int64_t at, const struct post *p, int64_t post_id, const char *subject)
+/* What the draft check flagged in a post aimed at the user. */
+struct risk {
+	const char *findings;   /* NULL: not a tagged_risk */
+};
+
+static int record_note(struct ctx *c, int64_t mentor, int64_t account, const char *kind,
+                       int64_t at, const struct post *p, int64_t post_id, const char *subject,
+                       const struct risk *risk)
 {
 	char dedupe[512];
 	struct store_event e = {
 		.mentor_id = mentor, .account_id = account, .kind = kind, .at = at,
 		.platform = c->me->platform, .url = p ? p->url : NULL, .post_id = post_id,
-		.dedupe = dedupe,
+		.note = risk ? risk->findings : NULL, .dedupe = dedupe,
 	};
 	int r;
 
@@ -59,9 +67,90 @@ static int record(struct ctx *c, int64_t mentor, int64_t account, const char *ki
 	if (c->on_event) {
 		struct ingest_event ev = { .mentor_id = mentor, .kind = kind, .platform = c->me->platform,
 		                           .url = e.url, .text = p ? p->text : NULL, .at = at };
+		if (risk) {
+			ev.who = p ? p->author_handle : NULL;
+			ev.post_key = p ? p->key : NULL;
+			ev.findings = risk->findings;
+		}
 		c->on_event(&ev, c->userdata);
 	}
 	return 1;
+}
+
+static int record(struct ctx *c, int64_t mentor, int64_t account, const char *kind,
+                  int64_t at, const struct post *p, int64_t post_id, const char *subject)
+{
+	return record_note(c, mentor, account, kind, at, p, post_id, subject, NULL);
+}
+
+/* Whether someone else's post replies to, mentions or quotes the user. */
+static bool aims_at_me(const struct ingest_me *me, const struct post *p)
+{
+	if (p->reply_to.id && is_me(me, p->reply_to.author_id, p->reply_to.author_handle))
+		return true;
+	if (p->kind == POST_QUOTE && is_me(me, p->quote_of.author_id, p->quote_of.author_handle))
+		return true;
+	for (size_t i = 0; i < p->n_mentions; i++)
+		if (is_me(me, p->mention_ids ? p->mention_ids[i] : NULL, p->mentions[i]))
+			return true;
+	return false;
+}
+
+/* Runs the draft check on a post aimed at the user: 1 with *out (the
+ * findings as one line, "block: message; warn: message") when it warns or
+ * blocks, 0 when clean or not checked. */
+static int check_tagged(struct ctx *c, const struct post *p, char **out)
+{
+	struct check_result res = { 0 };
+	struct strbuf b = STRBUF_INIT;
+	int r;
+
+	*out = NULL;
+	if (!c->me->check || !p->text || !*p->text || !aims_at_me(c->me, p))
+		return 0;
+	if ((r = check_text(c->me->check, p->text, strlen(p->text), &res)) < 0) {
+		log_warn("%s: cannot check post %s: %s", c->me->platform, p->key, strerror(-r));
+		return 0;   /* an unchecked post is still a post */
+	}
+	for (size_t i = 0; i < res.n_findings && res.verdict != CHECK_OK; i++) {
+		const struct check_finding *f = &res.findings[i];
+		bool dup = false;
+		/* One line per message: the same rule matching twice says nothing new. */
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = strcmp(res.findings[j].rule, f->rule) == 0;
+		if (dup)
+			continue;
+		if (b.len)
+			strbuf_puts(&b, "; ");
+		strbuf_puts(&b, check_verdict_name(f->severity));
+		strbuf_puts(&b, ": ");
+		strbuf_puts(&b, f->message);
+	}
+	r = res.verdict != CHECK_OK;
+	check_result_clear(&res);
+	if (!r) {
+		strbuf_free(&b);
+		return 0;
+	}
+	if (!(*out = strbuf_steal(&b)))
+		return -ENOMEM;
+	return 1;
+}
+
+/* A mentor's post aimed at the user that the check flags: a tagged_risk
+ * event in their ledger, once per post. */
+static int mentor_tagged(struct ctx *c, int64_t mentor, int64_t account, const struct post *p, int64_t pid)
+{
+	struct risk risk;
+	char *findings;
+	int r = check_tagged(c, p, &findings);
+
+	if (r <= 0)
+		return r;
+	risk.findings = findings;
+	r = record_note(c, mentor, account, "tagged_risk", p->created_at, p, pid, p->key, &risk);
+	free(findings);
+	return r;
 }
 
 static int candidate_seen(struct ctx *c, const char *author_id, const char *handle, const char *name,
@@ -87,6 +176,8 @@ static int mentor_post(struct ctx *c, int64_t mentor, int64_t account, const str
 		}
 	if (r >= 0 && p->kind == POST_QUOTE && is_me(c->me, p->quote_of.author_id, p->quote_of.author_handle))
 		r = record(c, mentor, account, "quote_of_mine", p->created_at, p, pid, p->key);
+	if (r >= 0)
+		r = mentor_tagged(c, mentor, account, p, pid);
 	if (r >= 0 && p->kind == POST_REPOST && is_me(c->me, p->repost_of.author_id, p->repost_of.author_handle)) {
 		/* Keyed by who and what, so the notification of it dedupes. */
 		snprintf(subject, sizeof subject, "%s|%s", p->author_id ? p->author_id : "", p->repost_of.id);
@@ -174,6 +265,44 @@ static int candidate_seen(struct ctx *c, const char *author_id, const char *hand
 	                           p && p->created_at > 0 ? p->created_at : 0);
 }
 
+/* A stranger's post aimed at the user that the check flags: a tagged_risk
+ * in their candidate aggregate (which keeps them out of suggestions) and the
+ * news, with mentor 0. */
+static int stranger_tagged(struct ctx *c, const struct post *p, bool known_account)
+{
+	char *text = NULL, *mentors = NULL, *findings, out[LEDGER_AGG_TEXT_MAX];
+	struct ledger_agg agg;
+	struct ledger_event le = { .kind = LEDGER_TAGGED_RISK, .at = p->created_at, .platform = c->me->platform };
+	int r = check_tagged(c, p, &findings);
+
+	if (r <= 0)
+		return r;
+	if (!known_account && p->author_id && *p->author_id && p->created_at > 0) {
+		if ((r = store_candidate_get(c->s, c->me->platform, p->author_id, &text, &mentors)) < 0)
+			goto out;
+		if (r == 0 || ledger_agg_parse(&agg, text) < 0)
+			ledger_agg_init(&agg, 0);
+		ledger_agg_add(&agg, &le);
+		if (ledger_agg_format(&agg, out, sizeof out) >= 0 &&
+		    (r = store_candidate_put(c->s, c->me->platform, p->author_id, p->author_handle,
+		                             p->author_name, out, 0, 0, mentors ? mentors : "", p->created_at)) < 0)
+			goto out;
+	}
+	c->stats->events_new++;
+	if (c->on_event) {
+		struct ingest_event ev = { .mentor_id = 0, .kind = "tagged_risk", .platform = c->me->platform,
+		                           .url = p->url, .text = p->text, .at = p->created_at,
+		                           .who = p->author_handle, .post_key = p->key, .findings = findings };
+		c->on_event(&ev, c->userdata);
+	}
+	r = 0;
+out:
+	free(text);
+	free(mentors);
+	free(findings);
+	return r;
+}
+
 static int one_post(struct ctx *c, const struct post *p, int64_t *out_pid)
 {
 	struct store_account_key author = { 0 };
@@ -201,6 +330,8 @@ static int one_post(struct ctx *c, const struct post *p, int64_t *out_pid)
 	/* Not followed: a candidate when seen under a tracked tag or when
 	 * answering a mentor. */
 	int64_t answered = 0;
+	if ((r = stranger_tagged(c, p, author.account_id != 0)) < 0)
+		return r;
 	if (p->reply_to.id && !author.account_id)
 		answered = mentor_of(c, p->reply_to.author_id, p->reply_to.author_handle, NULL);
 	if (!author.account_id && (c->me->tag_stream || answered > 0))

@@ -17,6 +17,7 @@ struct store;
 struct post;
 struct notif;
 struct mentor_cache;
+struct check_engine;
 
 /* Where a page comes from and where its events go. */
 struct ingest_me {
@@ -25,6 +26,11 @@ struct ingest_me {
 	const char *handle;   /* the user's handle, may be NULL */
 	struct mentor_cache *mentors;    /* aggregates to update with each new event; may be NULL */
 	bool tag_stream;      /* a tracked hashtag's page: authors become candidates */
+	/* The draft check: a new post of someone else that replies to, mentions
+	 * or quotes the user and that it flags (warn or block) becomes a
+	 * tagged_risk event (a mentor's ledger, or the candidate's aggregate for
+	 * a stranger). NULL: not checked. */
+	const struct check_engine *check;
 };
 
 /* A new ledger event, reported for signals and notifications. */
@@ -35,6 +41,10 @@ struct ingest_event {
 	const char *url;
 	const char *text;     /* the post's text, may be NULL */
 	int64_t at;
+	/* tagged_risk only (mentor_id 0 for a stranger): who posted it, the
+	 * post's key (what "once per post" counts) and what the check found,
+	 * "block: message; warn: message" */
+	const char *who, *post_key, *findings;
 };
 typedef void (*ingest_event_fn)(const struct ingest_event *ev, void *userdata);
 

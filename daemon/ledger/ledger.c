@@ -33,6 +33,7 @@ static const char *const kind_names[LEDGER_KIND_COUNT] = {
 	[LEDGER_MY_DM] = "my_dm",
 	[LEDGER_DM_TO_ME] = "dm_to_me",
 	[LEDGER_CONNECTION] = "connection",
+	[LEDGER_TAGGED_RISK] = "tagged_risk",
 };
 
 static const char *const stage_names[LEDGER_STAGE_COUNT] = {

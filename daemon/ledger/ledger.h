@@ -62,6 +62,8 @@ enum ledger_kind {
 	LEDGER_MY_DM,
 	LEDGER_DM_TO_ME,
 	LEDGER_CONNECTION,        /* a LinkedIn connection (the date it was made) */
+	LEDGER_TAGGED_RISK,       /* they mentioned, tagged or quoted the user in a post the
+	                             draft check flags: a risk to the user, not contact */
 	LEDGER_KIND_COUNT
 };
 
@@ -257,6 +259,7 @@ enum ledger_nudge_kind {
 	LEDGER_NUDGE_PACING_BURST,
 	LEDGER_NUDGE_PACING_LIKES,      /* "pacing_likes_no_reply" */
 	LEDGER_NUDGE_UNANSWERED_EMAIL,  /* their latest e-mail, unanswered for a week */
+	LEDGER_NUDGE_TAGGED_RISK,       /* they tagged the user in a post the draft check flags */
 	LEDGER_NUDGE_KIND_COUNT
 };
 const char *ledger_nudge_kind_name(enum ledger_nudge_kind k);
@@ -320,6 +323,11 @@ struct ledger_nudge {
 size_t ledger_nudges(const struct ledger_nudge_input *in, int64_t now,
                      const struct textvec_query *interests, const struct ledger_nudge_params *p,
                      struct ledger_nudge *out, size_t max_out);
+
+/* The tagged_risk nudge about one post (url borrowed), for a mentor's
+ * (ledger_nudges) or a stranger's (mentor_id 0, who their handle). */
+void ledger_nudge_tagged(struct ledger_nudge *out, int64_t mentor_id, const char *who, const char *url,
+                         int64_t post_id, int64_t at);
 
 /* The text detectors the nudges use, for notification urgency too. */
 bool ledger_is_question(const char *text);

@@ -15,6 +15,7 @@ static const char *const nudge_names[LEDGER_NUDGE_KIND_COUNT] = {
 	[LEDGER_NUDGE_PACING_BURST] = "pacing_burst",
 	[LEDGER_NUDGE_PACING_LIKES] = "pacing_likes_no_reply",
 	[LEDGER_NUDGE_UNANSWERED_EMAIL] = "unanswered_email",
+	[LEDGER_NUDGE_TAGGED_RISK] = "tagged_risk",
 };
 
 static const int priorities[LEDGER_NUDGE_KIND_COUNT] = {
@@ -24,6 +25,7 @@ static const int priorities[LEDGER_NUDGE_KIND_COUNT] = {
 	[LEDGER_NUDGE_PACING_BURST] = 50,
 	[LEDGER_NUDGE_PACING_LIKES] = 40,
 	[LEDGER_NUDGE_UNANSWERED_EMAIL] = 85,
+	[LEDGER_NUDGE_TAGGED_RISK] = 100,
 };
 
 const char *ledger_nudge_kind_name(enum ledger_nudge_kind k)
@@ -215,6 +217,41 @@ static void nudge_email(struct nudge_ctx *c)
 	         "when you will follow up.");
 }
 
+/* A post that tags the user and that the draft check flags: the user's
+ * standing is at stake, so it comes first. The newest one in the window;
+ * the event's URL is the post's. */
+static void nudge_tagged(struct nudge_ctx *c)
+{
+	const struct ledger_event *risk = NULL;
+	struct ledger_nudge *x;
+
+	for (size_t i = 0; i < c->in->n_recent; i++) {
+		const struct ledger_event *e = &c->in->recent[i];
+		if (e->kind == LEDGER_TAGGED_RISK && in_window(c, e->at, LEDGER_WEEK) &&
+		    (!risk || e->at > risk->at))
+			risk = e;
+	}
+	if (!risk || !(x = emit(c, LEDGER_NUDGE_TAGGED_RISK, NULL, risk->at)))
+		return;
+	ledger_nudge_tagged(x, c->in->mentor_id, c->who, risk->url, risk->post_id, risk->at);
+}
+
+void ledger_nudge_tagged(struct ledger_nudge *x, int64_t mentor_id, const char *who, const char *url,
+                         int64_t post_id, int64_t at)
+{
+	memset(x, 0, sizeof *x);
+	x->kind = LEDGER_NUDGE_TAGGED_RISK;
+	x->priority = priorities[LEDGER_NUDGE_TAGGED_RISK];
+	x->mentor_id = mentor_id;
+	x->post_id = post_id;
+	x->url = url;
+	x->at = at;
+	ledger_printf(x->message, sizeof x->message, "%s tagged you in a post that may harm your "
+	         "professional standing%s%s", who, url ? ": " : ".", url ? url : "");
+	ledger_printf(x->action, sizeof x->action, "Read it, then untag yourself, hide it, report it or "
+	         "reply to distance yourself; the desktop notification listed what the draft check found.");
+}
+
 static void nudge_burst(struct nudge_ctx *c)
 {
 	unsigned mine = 0, theirs = 0;
@@ -294,6 +331,7 @@ size_t ledger_nudges(const struct ledger_nudge_input *in, int64_t now,
 	else
 		ledger_printf(c.who, sizeof c.who, "mentor #%lld", (long long)in->mentor_id);
 	/* in priority order, so a short out[] keeps the most important */
+	nudge_tagged(&c);
 	nudge_opportunity(&c);
 	nudge_email(&c);
 	nudge_question(&c);

@@ -111,6 +111,10 @@ size_t ledger_suggest(const struct ledger_candidate *c, size_t n, int64_t now,
 		double warm;
 		if (!c[i].agg)
 			continue;
+		/* Someone who tagged the user in a post the draft check flags is
+		 * no one to suggest. */
+		if (c[i].agg->n[LEDGER_TAGGED_RISK])
+			continue;
 		ledger_fit_parts(c[i].agg, now, interests, df, &p, NULL);
 		if (p.align <= 0 && c[i].seen_in_threads == 0)
 			continue;   /* nothing ties them to the user */

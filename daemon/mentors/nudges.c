@@ -1,9 +1,11 @@
-/* nudges.c — gathering each mentor's recent history for ledger_nudges(). */
+/* nudges.c — gathering each mentor's recent history for ledger_nudges(),
+ * and the strangers' posts that tagged the user in a flagged post. */
 #include "mentors/nudges.h"
 #include "mentors/mentor_cache.h"
 #include "store/store.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +104,24 @@ static int nudges_for(struct store *st, struct mentor_cache *mc, struct mentor_e
 	return 0;
 }
 
+/* A stranger's post that tagged the user and was announced as a risk:
+ * mentor 0, named by its author's handle. */
+static int take_tagged(const struct store_tagged *t, void *userdata)
+{
+	struct nudge_list *f = userdata;
+	char who[300];
+	if (f->n >= NUDGES_MAX)
+		return 0;
+	snprintf(who, sizeof who, "%s%s (not followed, %s)", t->author && *t->author != '@' ? "@" : "",
+	         t->author ? t->author : "someone", t->platform);
+	f->url[f->n] = t->url ? strdup(t->url) : NULL;
+	if (t->url && !f->url[f->n])
+		return -ENOMEM;
+	ledger_nudge_tagged(&f->v[f->n], 0, who, f->url[f->n], t->post_id, t->at);
+	f->n++;
+	return 0;
+}
+
 int nudges_collect(struct store *st, struct mentor_cache *mc, int64_t now, const int64_t *only, size_t n_only, struct nudge_list *f)
 {
 	struct gather *g = calloc(1, sizeof *g);
@@ -121,6 +141,10 @@ int nudges_collect(struct store *st, struct mentor_cache *mc, int64_t now, const
 		gather_clear(g);
 	}
 	free(g);
+	/* Strangers have no ledger of their own to be reviewed: the store
+	 * remembers which of their posts were announced as tagging the user. */
+	if (r >= 0 && !only)
+		r = store_recent_tagged(st, now - 7 * LEDGER_DAY, 20, take_tagged, f);
 	if (r >= 0)
 		qsort(f->v, f->n, sizeof *f->v, nudge_cmp);
 	return r;

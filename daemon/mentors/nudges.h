@@ -22,7 +22,8 @@ struct nudge_list {
 
 /* Fills *out (zeroed by the caller) with the nudges at `now`, sorted by
  * priority then recency: of the n_only mentors in only, or (only NULL) of
- * every mentor active within a year. */
+ * every mentor active within a year plus the week's tagged_risk nudges of
+ * strangers (mentor_id 0). */
 int nudges_collect(struct store *st, struct mentor_cache *mc, int64_t now, const int64_t *only, size_t n_only, struct nudge_list *out);
 /* Frees the URLs and the list itself (NULL is fine). */
 void nudges_free(struct nudge_list *l);

@@ -1187,6 +1187,8 @@ static int b_parse(const struct net_config *cfg, enum net_op op, const struct ne
 const struct net_platform net_bluesky = {
 	.name = B_NET,
 	.title = "Bluesky",
+	.tagged_actions = "On Bluesky: detach your post if it quotes you; hide the reply if it answers "
+	                  "your post; report it; mute or block the author; or reply to distance yourself.",
 	.api_base = "https://public.api.bsky.app",
 	.pds_base = "https://bsky.social",
 	.enabled_by_default = true,

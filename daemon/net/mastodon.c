@@ -1085,6 +1085,9 @@ done:
 const struct net_platform net_mastodon = {
 	.name = M_NET,
 	.title = "Mastodon",
+	.tagged_actions = "On Mastodon: report it to your server's moderators; mute or block the author; "
+	                  "if it quotes you, remove your post from the quote (Mastodon 4.5 and later); "
+	                  "or reply to distance yourself. A mention cannot be untagged there.",
 	.api_base = "https://mastodon.social",
 	.enabled_by_default = true,
 	.home_feed_by_default = true,

@@ -366,6 +366,8 @@ enum net_lookup_by { NET_LOOKUP_HANDLE = 0, NET_LOOKUP_ID };
 struct net_platform {
 	const char *name;          /* "x", "mastodon", "bluesky": config sections, the ledger, the bus */
 	const char *title;         /* "X", "Mastodon", "Bluesky": in sentences for people */
+	const char *tagged_actions;   /* what the user can do about a post that tags them there,
+	                                 one sentence (the tagged_risk notification) */
 	const char *api_base;      /* the default public endpoint ([NAME] api_base) */
 	const char *pds_base;      /* the default authenticated host, or NULL */
 	bool enabled_by_default;   /* read without any credential */

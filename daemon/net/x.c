@@ -1061,6 +1061,9 @@ static int x_parse(const struct net_config *cfg, enum net_op op, const struct ne
 const struct net_platform net_x = {
 	.name = X_NET,
 	.title = "X",
+	.tagged_actions = "On X: \"Leave this conversation\" untags you from the post and its replies; "
+	                  "hide the reply if it answers your post; report it; mute or block the author; "
+	                  "or reply to distance yourself.",
 	.api_base = "https://api.x.com",
 	.enabled_by_default = false,   /* reading X needs a bearer token */
 	/* X bills each post read, and the home timeline brings everyone's posts

@@ -2,6 +2,8 @@
 #include "notify/notifier.h"
 #include "base/clock.h"
 #include "common/str.h"
+#include "common/strbuf.h"
+#include "net/net.h"
 #include "notify/notify_text.h"
 #include "mentors/mentor_cache.h"
 #include "base/log.h"
@@ -302,7 +304,7 @@ static enum notify_kind kind_of(const char *kind, const char **verb)
 		return NOTIFY_REPLY;
 	if (strcmp(kind, "mention_of_me") == 0)
 		*verb = "mentioned you";
-	else if (strcmp(kind, "quote_of_me") == 0)
+	else if (strcmp(kind, "quote_of_mine") == 0)
 		*verb = "quoted you";
 	else if (strcmp(kind, "follow_of_me") == 0)
 		*verb = "followed you";
@@ -336,6 +338,44 @@ void notifier_activity(struct notifier *n, int64_t mentor_id, const char *kind, 
 		it.summary = summary;
 	}
 	notifier_offer(n, &it);
+}
+
+void notifier_tagged(struct notifier *n, int64_t mentor_id, const char *who, const char *platform,
+                     const char *url, const char *post_key, const char *findings)
+{
+	const struct net_platform *net = platform ? net_platform_find(platform) : NULL;
+	struct mentor_entry *e = n && mentor_id > 0 ? mentor_cache_get(n->mentors, mentor_id) : NULL;
+	struct strbuf key = STRBUF_INIT, body = STRBUF_INIT;
+	/* Not the mentor's: a mute or a mentor's gap must not hold it back. */
+	struct notify_item it = { .kind = NOTIFY_TAGGED, .platform = (char *)platform, .url = (char *)url,
+	                          .summary = "You were tagged in a post that may harm your professional standing",
+	                          };
+	int r;
+
+	if (!n || !post_key)
+		return;
+	it.at = clock_now(n->clock);
+	strbuf_printf(&key, "tagged:%s:%s", platform ? platform : "", post_key);
+	if (key.err || !key.data) {
+		strbuf_free(&key);
+		log_warn("notifications: out of memory");
+		return;
+	}
+	/* Once per post, whichever poll or back-fill finds it again. */
+	if ((r = store_announce(n->store, key.data, it.at)) <= 0) {
+		if (r < 0)
+			log_warn("notifications: cannot record a tagged post: %s", strerror(-r));
+		strbuf_free(&key);
+		return;
+	}
+	strbuf_free(&key);
+	strbuf_printf(&body, "%s%s%s on %s. Found: %s. %s%s%s", e ? e->name : "", e ? " " : "",
+	              who && *who ? who : "Someone", notify_network_title(platform),
+	              findings && *findings ? findings : "a risk", net && net->tagged_actions ? net->tagged_actions : "",
+	              url ? " " : "", url ? url : "");
+	it.text = body.data;
+	notifier_offer(n, &it);
+	strbuf_free(&body);
 }
 
 void notifier_history(struct notifier *n, int64_t mentor_id, const char *tag, const char *platform,
@@ -418,7 +458,8 @@ static void review(struct notifier *n, bool fresh_only)
 	for (size_t i = 0; i < l->n && r >= 0; i++) {
 		struct mentor_entry *e = mentor_cache_get(n->mentors, l->v[i].mentor_id);
 		char key[96];
-		if (!e || !nudge_is_news(n, &l->v[i], e))
+		/* A tagged post had its own notification when it came. */
+		if (!e || l->v[i].kind == LEDGER_NUDGE_TAGGED_RISK || !nudge_is_news(n, &l->v[i], e))
 			continue;
 		snprintf(key, sizeof key, "nudge:%lld:%s:%lld", (long long)l->v[i].mentor_id,
 		         ledger_nudge_kind_name(l->v[i].kind), (long long)l->v[i].at);

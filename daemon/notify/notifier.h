@@ -51,6 +51,12 @@ void notifier_configure(struct notifier *n, const struct notify_rules *rules, co
  * Posts count only when they match the user's interests. */
 void notifier_activity(struct notifier *n, int64_t mentor_id, const char *kind, const char *platform,
                        const char *url, const char *text);
+/* A committed tagged_risk (mentor_id 0: a stranger's post): one critical
+ * notification "You were tagged in a post that may harm your professional
+ * standing" with the post's link, the findings and what the network offers,
+ * once per post ever (the store remembers). */
+void notifier_tagged(struct notifier *n, int64_t mentor_id, const char *who, const char *platform,
+                     const char *url, const char *post_key, const char *findings);
 /* The end of a first sync: one summary, whatever its size. tag NULL: an
  * account of mentor_id. */
 void notifier_history(struct notifier *n, int64_t mentor_id, const char *tag, const char *platform,

@@ -23,6 +23,7 @@ static const struct kind_look looks[NOTIFY_KIND_COUNT] = {
 	[NOTIFY_NUDGE] = { "Nudge: ", "", false, 0, "x-mentord.nudge" },
 	[NOTIFY_OPPORTUNITY] = { "Opportunity from ", "", false, 1, "x-mentord.opportunity" },
 	[NOTIFY_SYNC] = { "", "", false, 0, "x-mentord.sync" },
+	[NOTIFY_TAGGED] = { "", "", false, 2, "x-mentord.tagged" },
 };
 
 /* Appends text on one line, escaped for body markup, cut after about max
@@ -61,6 +62,7 @@ static void put_text(struct strbuf *b, const char *s, size_t max)
 static const char *const kind_names[NOTIFY_KIND_COUNT] = {
 	[NOTIFY_POST] = "posts", [NOTIFY_REPLY] = "replies", [NOTIFY_MENTION] = "mentions",
 	[NOTIFY_NUDGE] = "nudges", [NOTIFY_OPPORTUNITY] = "opportunities", [NOTIFY_SYNC] = "sync",
+	[NOTIFY_TAGGED] = "tagged",
 };
 
 const char *notify_kind_name(enum notify_kind k)
@@ -107,7 +109,8 @@ int notify_msg_single(struct notify_msg *out, const struct notify_item *it)
 	else
 		snprintf(summary, sizeof summary, "%s%s%s%s%s", look->prefix, who, look->verb,
 		         look->network ? " " : "", look->network ? notify_network_title(it->platform) : "");
-	put_text(&body, it->text ? it->text : "", 280);
+	/* A tagged post's findings and the network's actions are the point. */
+	put_text(&body, it->text ? it->text : "", it->kind == NOTIFY_TAGGED ? 1500 : 280);
 	*out = (struct notify_msg){
 		.summary = strdup(summary), .body = strbuf_steal(&body), .url = open_url(it->url),
 		.urgency = look->urgency, .category = look->category, .mentor_id = it->mentor_id,

@@ -17,9 +17,10 @@ enum notify_kind {
 	NOTIFY_NUDGE,         /* a new nudge: what to do next */
 	NOTIFY_OPPORTUNITY,   /* a nudge about an opportunity (call for abstracts...) */
 	NOTIFY_SYNC,          /* the one summary of a first sync */
+	NOTIFY_TAGGED,        /* tagged in a post the draft check flags (critical) */
 	NOTIFY_KIND_COUNT
 };
-/* "posts", "replies", "mentions", "nudges", "opportunities", "sync" — the
+/* "posts", "replies", "mentions", "nudges", "opportunities", "sync", "tagged" — the
  * config's notify_<name> switches. */
 const char *notify_kind_name(enum notify_kind k);
 

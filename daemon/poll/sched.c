@@ -713,6 +713,7 @@ int sched_new(struct sched **out, const struct sched_deps *deps, const struct sc
 	s->store = deps->store;
 	s->http = deps->http;
 	s->mentors = deps->mentors;
+	s->check = deps->check;
 	if (events)
 		s->events = *events;
 	s->target_done = target_done;

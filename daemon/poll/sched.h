@@ -31,6 +31,7 @@ struct config;
 struct store;
 struct http;
 struct mentor_cache;
+struct check_engine;
 
 /* What the scheduler works with; owned by the caller, outliving it. */
 struct sched_deps {
@@ -40,6 +41,7 @@ struct sched_deps {
 	struct store *store;
 	struct http *http;
 	struct mentor_cache *mentors;  /* aggregates that ingest updates */
+	const struct check_engine *check;   /* posts that tag the user (NULL: unchecked) */
 	const char *state_dir;         /* Bluesky session files live here (0600) */
 };
 
@@ -49,6 +51,9 @@ struct sched_activity {
 	const char *kind;              /* ledger vocabulary: post, reply_to_me... */
 	const char *platform, *url, *text;
 	int64_t at;
+	/* kind tagged_risk (mentor_id 0: a stranger's post): who posted it,
+	 * the post's key and what the draft check found */
+	const char *who, *post_key, *findings;
 };
 
 /* News for the layers above. Every member may be NULL. */

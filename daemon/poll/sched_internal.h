@@ -167,6 +167,7 @@ struct sched {
 	struct store *store;
 	struct http *http;
 	struct mentor_cache *mentors;
+	const struct check_engine *check;
 	char *state_dir;
 	struct sched_events events;
 	/* sched.c's end of a target (rounds, the next dispatch), for sched_run.c */

@@ -67,7 +67,7 @@ static int resolve_one(struct sched_target *t, int64_t account_id, const char *h
 {
 	struct store *st = t->s->store;
 	struct sched_platform *p = t->p;
-	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->mentors, false };
+	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->mentors, false, t->s->check };
 	struct ingest_stats stats = { 0 };
 	int r = store_begin(st);
 

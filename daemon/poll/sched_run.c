@@ -426,6 +426,7 @@ struct activity {
 		int64_t mentor, at;
 		char kind[24], platform[16];
 		char *url, *text;
+		char *who, *post_key, *findings;   /* tagged_risk */
 	} v[64];
 	size_t n;
 };
@@ -433,16 +434,34 @@ struct activity {
 static void collect_activity(const struct ingest_event *ev, void *userdata)
 {
 	struct activity *a = userdata;
-	struct activity_item *it;
-	if (a->n >= ARRAY_SIZE(a->v))
+	struct activity_item *it = NULL;
+	if (a->n < ARRAY_SIZE(a->v)) {
+		it = &a->v[a->n++];
+	} else if (strcmp(ev->kind, "tagged_risk") == 0) {
+		/* A full page: a risk to the user is told once or never, so it
+		 * takes the place of ordinary news. */
+		for (size_t i = a->n; i-- > 0 && !it; )
+			if (strcmp(a->v[i].kind, "tagged_risk") != 0)
+				it = &a->v[i];
+		if (it) {
+			free(it->url);
+			free(it->text);
+			free(it->who);
+			free(it->post_key);
+			free(it->findings);
+		}
+	}
+	if (!it)
 		return;
-	it = &a->v[a->n++];
 	it->mentor = ev->mentor_id;
 	it->at = ev->at;
 	snprintf(it->kind, sizeof it->kind, "%s", ev->kind);
 	snprintf(it->platform, sizeof it->platform, "%s", ev->platform ? ev->platform : "");
 	it->url = ev->url ? utf8_clean_dup(ev->url, 2048) : NULL;
 	it->text = ev->text ? utf8_clean_dup(ev->text, 500) : NULL;
+	it->who = ev->who ? utf8_clean_dup(ev->who, 256) : NULL;
+	it->post_key = ev->post_key ? utf8_clean_dup(ev->post_key, 1024) : NULL;
+	it->findings = ev->findings ? utf8_clean_dup(ev->findings, 2000) : NULL;
 }
 
 /* A first sync is history, not news: one summary when it is complete. */
@@ -466,11 +485,15 @@ static void announce_activity(struct sched_target *t, struct activity *a, bool c
 	for (size_t i = 0; i < a->n; i++) {
 		struct activity_item *it = &a->v[i];
 		if (committed && !t->history && ev->activity) {
-			struct sched_activity news = { it->mentor, it->kind, it->platform, it->url, it->text, it->at };
+			struct sched_activity news = { it->mentor, it->kind, it->platform, it->url, it->text, it->at,
+			                               it->who, it->post_key, it->findings };
 			ev->activity(ev->data, &news);
 		}
 		free(it->url);
 		free(it->text);
+		free(it->who);
+		free(it->post_key);
+		free(it->findings);
 	}
 	a->n = 0;
 	/* LastPoll moves even when the page changed no row. */
@@ -483,7 +506,8 @@ static void walk_page(struct sched_target *t, const struct net_page *page)
 	struct activity act;
 	struct sched_platform *p = t->p;
 	struct store *st = t->s->store;
-	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->mentors, t->op == NET_OP_TAG };
+	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->mentors, t->op == NET_OP_TAG,
+	                       t->s->check };
 	struct ingest_stats stats = { 0 };
 	bool feed = t->op == NET_OP_FEED;
 	bool last = t->walk.done || t->walk.pages >= SCHED_MAX_PAGES;
@@ -558,7 +582,7 @@ static void history_page(struct sched_target *t, const struct net_page *page)
 {
 	struct sched_platform *p = t->p;
 	struct store *st = t->s->store;
-	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->mentors, false };
+	struct ingest_me me = { p->net->name, p->me_id, p->me_handle, t->s->mentors, false, t->s->check };
 	struct ingest_stats stats = { 0 };
 	int more = 0, r = store_begin(st);
 

@@ -138,6 +138,15 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_MUTE_SET] = "UPDATE mentors SET muted_until = ?2 WHERE id = ?1",
 	[ST_ANNOUNCED_PUT] = "INSERT OR IGNORE INTO announced (key, at) VALUES (?1, ?2)",
 	[ST_ANNOUNCED_PRUNE] = "DELETE FROM announced WHERE at < ?1",
+	/* The notifier's keys "tagged:PLATFORM:KEY" (a range of the primary
+	 * key), each post found by its unique (platform, key). */
+	[ST_TAGGED_RECENT] =
+		"SELECT p.id, p.created_at, p.platform, p.url, p.author_handle FROM announced n"
+		" JOIN posts p ON p.platform = substr(n.key, 8, instr(substr(n.key, 8), ':') - 1)"
+		" AND p.key = substr(n.key, 8 + instr(substr(n.key, 8), ':'))"
+		" LEFT JOIN accounts a ON a.id = p.account_id"
+		" WHERE n.key >= 'tagged:' AND n.key < 'tagged;' AND p.created_at >= ?1 AND a.mentor_id IS NULL"
+		" ORDER BY p.created_at DESC LIMIT ?2",
 	[ST_BIOS] =
 		"SELECT id, mentor_id, platform, handle, bio FROM accounts"
 		" WHERE followed = 1 AND mentor_id IS NOT NULL AND bio IS NOT NULL AND bio <> '' ORDER BY id",
@@ -447,6 +456,8 @@ void store_close(struct store *s)
 		store_rollback(s);
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	if (s->mail_free)
+		s->mail_free(s);
 	if (s->db) {
 		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 		if (sqlite3_close(s->db) != SQLITE_OK)

@@ -331,6 +331,15 @@ int store_for_each_check_accept(struct store *s, int (*fn)(const char *fingerpri
 /* mentors.muted_until. until: unix seconds, INT64_MAX for ever; <= 0
  * unmutes. -ENOENT: no such mentor. */
 int store_set_mute(struct store *s, int64_t mentor_id, int64_t until);
+/* Posts that tagged the user and were announced as a risk (the notifier's
+ * keys "tagged:PLATFORM:POST-KEY"), of accounts that are no mentor's,
+ * created since `since`, newest first, at most limit. */
+struct store_tagged {
+	int64_t post_id, at;
+	const char *platform, *url, *author;   /* url, author may be NULL */
+};
+typedef int (*store_tagged_fn)(const struct store_tagged *t, void *userdata);
+int store_recent_tagged(struct store *s, int64_t since, uint32_t limit, store_tagged_fn fn, void *userdata);
 /* Records that key was announced: 1 if new, 0 if it was already. */
 int store_announce(struct store *s, const char *key, int64_t at);
 int store_prune_announced(struct store *s, int64_t before);

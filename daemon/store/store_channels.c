@@ -3,15 +3,11 @@
 #include "store/store_channels.h"
 #include "store/store_internal.h"
 #include "store/store_linkedin.h"
+#include "store/store_mail.h"
 #include "common/channel.h"
 
 #include <errno.h>
 #include <string.h>
-
-/* Stubs until the e-mail and LinkedIn sources land (#15, contract item 3):
- * each of those parts replaces its line below by its own function. */
-static int store_mail_backfill(struct store *s, int64_t account_id, int64_t mentor_id)
-{ (void)s; (void)account_id; (void)mentor_id; return 0; }
 
 int64_t store_channel_add(struct store *s, const char *platform, const char *handle, int64_t mentor_id)
 {

@@ -23,7 +23,7 @@ enum stmt_id {
 	ST_CANDIDATE_GET, ST_CANDIDATE_PUT, ST_CANDIDATES_TOP, ST_DISMISS,
 	ST_MENTOR_RECENT_POSTS, ST_MENTOR_RECENT_EVENTS, ST_ACCOUNT_MENTOR,
 	ST_CHECK_ACCEPT, ST_CHECK_ACCEPTED, ST_ACCOUNT_BIO, ST_BIOS,
-	ST_MUTE_SET, ST_ANNOUNCED_PUT, ST_ANNOUNCED_PRUNE,
+	ST_MUTE_SET, ST_ANNOUNCED_PUT, ST_ANNOUNCED_PRUNE, ST_TAGGED_RECENT,
 	ST_EXPORT_EVENTS,
 	ST_BACKFILL_GET, ST_BACKFILL_SET, ST_HISTORY_SET, ST_OLDEST_POST,
 	ST_LOCAL_ID_GET, ST_LOCAL_ID_SET, ST_LOCAL_ID_DELETE,
@@ -48,6 +48,11 @@ struct store {
 	 * left them): only while there are any does an insert look for one to
 	 * re-key (store_posts.c). */
 	bool legacy_keys;
+	/* The e-mail source's statements (store_mail.c), prepared on first use;
+	 * mail_free finalises them at close (a hook, so store.c does not call
+	 * up into the files that use it). */
+	struct store_mail_stmts *mail;
+	void (*mail_free)(struct store *s);
 };
 
 /* Sets s->legacy_keys from the database (at open, and after a re-key). */

@@ -21,7 +21,7 @@ done
 for k in platform enabled state last_poll next_poll rate_remaining last_error; do
 	jq -e ".platforms | all(has(\"$k\"))" "$T/st.json" >/dev/null; ok $? "status platforms have $k"
 done
-is "$(jq -r '[.platforms[].platform] | join(",")' "$T/st.json")" "x,mastodon,bluesky" "three platforms reported"
+is "$(jq -r '[.platforms[].platform] | join(",")' "$T/st.json")" "x,mastodon,bluesky,email" "three networks and the e-mail source reported"
 is "$(jq -r '.platforms[0].state' "$T/st.json")" disabled "x is disabled by default"
 
 ctl follow mastodon '@Alice@Example.Social' --name 'Dr Alice Ng' >/dev/null; ok $? "follow mastodon with --name"

@@ -158,6 +158,8 @@ grep -q 'org.mentord.Error.NotMuted' "$T/err"; ok $? "... with NotMuted"
 ctl mute "Dr 2" --for soon >/dev/null 2>&1; is $? 2 "a bad duration is a usage error"
 add mastodon doc2 post "Cardiology after unmute"; ctl poll --wait >/dev/null; wait_lines $((B + 6))
 check_nth $((B + 6)) '.summary == "Dr 2 posted on Mastodon"'; ok $? "after unmute the posts notify again"
+add mastodon doc2 quote_me "Worth reading on cardiology training"; ctl poll --wait >/dev/null; wait_lines $((B + 7))
+check_nth $((B + 7)) '.summary == "Dr 2 quoted you on Mastodon"'; ok $? "a mentor quoting the user is notified as a quote"
 
 # A new nudge: signal and notification (nudge notifications on from here).
 NUDGES=yes; write_config ""; ctl reload >/dev/null

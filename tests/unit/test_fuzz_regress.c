@@ -35,7 +35,7 @@ static int fuzz_bluesky_one(const uint8_t *data, size_t size) { return fuzz_net_
 static const struct target targets[] = {
 	{ "x", fuzz_x_one }, { "mastodon", fuzz_mastodon_one }, { "bluesky", fuzz_bluesky_one },
 	{ "html", fuzz_html_one }, { "headers", fuzz_headers_one }, { "config", fuzz_config_one },
-	{ "check", fuzz_check_one },
+	{ "check", fuzz_check_one }, { "mail", fuzz_mail_one },
 };
 
 static int name_cmp(const void *a, const void *b)

@@ -1,20 +1,26 @@
 /* Unit tests for ingest: posts dedupe on their key, ledger events follow
  * from who wrote what to whom, and re-ingesting adds nothing. */
 #include "ingest/ingest.h"
+#include "check/check.h"
 #include "net/post.h"
 #include "store/store.h"
 #include "tap.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-struct seen { int n; char kinds[32][24]; };
+struct seen { int n; char kinds[32][24]; int64_t mentor; char findings[512]; };
 
 static void on_event(const struct ingest_event *ev, void *userdata)
 {
 	struct seen *s = userdata;
 	if (s->n < 32)
 		snprintf(s->kinds[s->n], sizeof s->kinds[0], "%s", ev->kind);
+	if (strcmp(ev->kind, "tagged_risk") == 0) {
+		s->mentor = ev->mentor_id;
+		snprintf(s->findings, sizeof s->findings, "%s", ev->findings ? ev->findings : "");
+	}
 	s->n++;
 }
 
@@ -41,7 +47,7 @@ int main(void)
 {
 	struct store *s;
 	int64_t mentor, acc, m2, a2;
-	struct ingest_me me = { "mastodon", "900", "me", NULL, false };
+	struct ingest_me me = { "mastodon", "900", "me", NULL, false, NULL };
 	struct ingest_stats st = { 0 };
 	struct seen seen = { 0 };
 
@@ -208,6 +214,48 @@ int main(void)
 	store_counts(s, &c);
 	is_int(c.posts, 14, "fourteen posts stored in all");
 	is_int(c.events, 9 + 4 + 2 + 2 + 1 + 3, "twenty-one ledger events in all");
+
+	/* Tagged in a post that identifies a patient (issue 16): checked when
+	 * the engine is given; a clean mention and a flagged post that does not
+	 * aim at the user derive no tagged_risk. */
+	struct check_engine *engine = NULL;
+	if (!ok(check_engine_new(&engine, NULL) == 0, "check engine"))
+		return tap_done();
+	struct ingest_me checked = me;
+	checked.check = engine;
+	const char *phi = "Our patient John Smith, MRN 84471932, DOB 03/14/1951, in bed 12";
+	struct post t[4];
+	t[0] = mk("60", "100", "alice");           /* clean mention */
+	t[0].mentions = mention; t[0].mention_ids = mention_id; t[0].n_mentions = 1;
+	t[1] = mk("61", "100", "alice");           /* flagged, not aimed at the user */
+	t[1].text = (char *)phi;
+	t[2] = mk("62", "100", "alice");           /* flagged reply to the user */
+	t[2].text = (char *)phi;
+	t[2].reply_to = (struct post_ref){ (char *)"50", (char *)"900", (char *)"me" };
+	t[3] = mk("63", "777", "stranger");        /* a stranger's flagged mention */
+	t[3].text = (char *)phi;
+	t[3].mentions = mention; t[3].mention_ids = mention_id; t[3].n_mentions = 1;
+	struct seen s10 = { 0 }, s11 = { 0 }, s12 = { 0 };
+	store_begin(s);
+	ingest_posts(s, &checked, &t[0], 2, &st, on_event, &s10);
+	ingest_posts(s, &checked, &t[2], 1, &st, on_event, &s11);
+	ingest_posts(s, &checked, &t[3], 1, &st, on_event, &s12);
+	store_commit(s);
+	ok(!saw(&s10, "tagged_risk"), "a clean mention, a flagged post aimed elsewhere: no tagged_risk");
+	ok(saw(&s11, "tagged_risk") && s11.mentor == mentor, "a mentor's flagged reply: tagged_risk for her");
+	ok(strncmp(s11.findings, "block: ", 7) == 0, "  with the findings (%s)", s11.findings);
+	ok(saw(&s12, "tagged_risk") && s12.mentor == 0, "a stranger's flagged mention: news with mentor 0");
+	char *cand = NULL, *cmentors = NULL;
+	ok(store_candidate_get(s, "mastodon", "777", &cand, &cmentors) == 1 && cand &&
+	   strstr(cand, "tagged_risk:1:") != NULL, "  and a tagged_risk in the stranger's candidate aggregate");
+	free(cand);
+	free(cmentors);
+	struct seen s13 = { 0 };
+	store_begin(s);
+	ingest_posts(s, &checked, &t[2], 2, &st, on_event, &s13);
+	store_commit(s);
+	is_int(s13.n, 0, "seen again: nothing new");
+	check_engine_free(engine);
 	store_close(s);
 	return tap_done();
 }

@@ -43,7 +43,8 @@ static void test_vocabulary(void)
 	is_int(ledger_kind_from_name("my_reply"), LEDGER_MY_REPLY, "my_reply parses");
 	/* the other channels' kinds follow note, in this order (the contract of #15) */
 	is_int(LEDGER_MY_EMAIL, LEDGER_NOTE + 1, "my_email right after note");
-	is_int(LEDGER_CONNECTION, LEDGER_KIND_COUNT - 1, "connection is the last kind");
+	is_int(LEDGER_TAGGED_RISK, LEDGER_CONNECTION + 1, "tagged_risk right after connection (#16)");
+	is_int(LEDGER_TAGGED_RISK, LEDGER_KIND_COUNT - 1, "tagged_risk is the last kind");
 	is_str(ledger_kind_name(LEDGER_MY_EMAIL), "my_email", "my_email name");
 	is_str(ledger_kind_name(LEDGER_EMAIL_TO_ME), "email_to_me", "email_to_me name");
 	is_str(ledger_kind_name(LEDGER_MY_DM), "my_dm", "my_dm name");
@@ -441,6 +442,32 @@ static void test_replay_and_order(void)
 	   "adding an event twice counts it twice: dedupe is the caller's job");
 }
 
+/* tagged_risk (issue 16): counted and dated like any event, but not contact:
+ * no stage, strength, last contact or conversation rhythm moves. */
+static void test_tagged_risk(void)
+{
+	int64_t now = T0 + 500 * DAY;
+	struct ledger_agg a, b;
+	char ta[LEDGER_AGG_TEXT_MAX], tb[LEDGER_AGG_TEXT_MAX];
+	struct ledger_agg back;
+
+	build_threads(&a, now);
+	build_threads(&b, now);
+	for (int i = 0; i < 5; i++)
+		add(&b, LEDGER_TAGGED_RISK, now - DAY + i * HOUR);
+	is_str(ledger_kind_name(LEDGER_TAGGED_RISK), "tagged_risk", "the kind's name");
+	is_int(ledger_kind_from_name("tagged_risk"), LEDGER_TAGGED_RISK, "... read back");
+	is_int(b.n[LEDGER_TAGGED_RISK], 5, "counted");
+	is_int(stage_at(&b, now), stage_at(&a, now), "stage unchanged");
+	ok(ledger_strength(&b, now, NULL) == ledger_strength(&a, now, NULL), "strength unchanged");
+	is_int(ledger_agg_last_contact(&b), ledger_agg_last_contact(&a), "last contact unchanged");
+	is_int(b.n_sessions, a.n_sessions, "conversation rhythm unchanged");
+	ok(ledger_agg_format(&b, tb, sizeof tb) >= 0 && ledger_agg_parse(&back, tb) >= 0 &&
+	   back.n[LEDGER_TAGGED_RISK] == 5, "survives the codec");
+	ok(ledger_agg_format(&a, ta, sizeof ta) >= 0 && strstr(ta, "tagged_risk") == NULL,
+	   "an aggregate without it writes nothing new");
+}
+
 int main(void)
 {
 	test_vocabulary();
@@ -453,5 +480,6 @@ int main(void)
 	test_strength_ordering();
 	test_codec();
 	test_replay_and_order();
+	test_tagged_risk();
 	return tap_done();
 }

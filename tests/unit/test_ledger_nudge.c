@@ -290,6 +290,29 @@ static void test_order_and_limit(void)
 	ok(ledger_nudge_kind_name(LEDGER_NUDGE_KIND_COUNT) == NULL, "no name past the end");
 }
 
+/* A post that tagged the user and failed the draft check (issue 16): the
+ * newest such event of the week comes first, with its URL; older ones and a
+ * week-old one do not. */
+static void test_tagged(void)
+{
+	struct fixture f;
+	const struct ledger_nudge *x;
+
+	setup(&f, DAY);
+	add_post(&f, DAY, "Applications open: summer research", "https://x.com/opp");
+	add_recent(&f, LEDGER_TAGGED_RISK, 8 * DAY);
+	ok(find(&f, LEDGER_NUDGE_TAGGED_RISK) == NULL, "a tagged_risk older than a week: no nudge");
+	add_recent(&f, LEDGER_TAGGED_RISK, 2 * DAY);
+	add_recent(&f, LEDGER_TAGGED_RISK, 3 * HOUR);
+	x = find(&f, LEDGER_NUDGE_TAGGED_RISK);
+	ok(x != NULL && x == &f.out[0], "a tagged_risk this week: the first nudge");
+	ok(x && x->at == NOW - 3 * HOUR && x->post_id == 202, "  about the newest one");
+	ok(x && strstr(x->message, "Dr Rivera tagged you in a post that may harm your professional standing: "
+	               "https://x.com/liked"), "  naming who and the link: %s", x ? x->message : "");
+	ok(x && strstr(x->action, "untag") && strstr(x->action, "report"), "  and what to do");
+	is_str(ledger_nudge_kind_name(LEDGER_NUDGE_TAGGED_RISK), "tagged_risk", "kind name");
+}
+
 int main(void)
 {
 	test_detectors();
@@ -298,5 +321,6 @@ int main(void)
 	test_opportunity();
 	test_pacing();
 	test_order_and_limit();
+	test_tagged();
 	return tap_done();
 }
