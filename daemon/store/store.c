@@ -466,17 +466,30 @@ int store_begin(struct store *s)
 	return 0;
 }
 
+static void tx_hook(struct store *s, enum store_tx_phase phase)
+{
+	if (s->tx_hook)
+		s->tx_hook(phase, s->tx_hook_data);
+}
+
 int store_commit(struct store *s)
 {
 	int r;
 	if (!s->in_tx)
 		return -EINVAL;
-	r = exec_sql(s, "COMMIT", "commit");
+	r = s->tx_hook ? s->tx_hook(STORE_TX_PRECOMMIT, s->tx_hook_data) : 0;
+	if (r >= 0 && s->fault_commit && --s->fault_commit == 0) {
+		log_err("database: commit failed: injected fault");
+		r = -EIO;
+	}
+	if (r >= 0)
+		r = exec_sql(s, "COMMIT", "commit");
 	if (r < 0) {
 		store_rollback(s);
 		return r;
 	}
 	s->in_tx = false;
+	tx_hook(s, STORE_TX_COMMITTED);
 	return 0;
 }
 
@@ -484,8 +497,27 @@ void store_rollback(struct store *s)
 {
 	if (!s->in_tx)
 		return;
-	exec_sql(s, "ROLLBACK", "rollback");
+	/* SQLITE_FULL and some I/O errors have rolled back already. */
+	if (!sqlite3_get_autocommit(s->db))
+		exec_sql(s, "ROLLBACK", "rollback");
 	s->in_tx = false;
+	tx_hook(s, STORE_TX_ROLLED_BACK);
+}
+
+bool store_in_tx(const struct store *s)
+{
+	return s->in_tx;
+}
+
+void store_set_tx_hook(struct store *s, store_tx_fn fn, void *data)
+{
+	s->tx_hook = fn;
+	s->tx_hook_data = fn ? data : NULL;
+}
+
+void store_fault_commit(struct store *s, unsigned n)
+{
+	s->fault_commit = n;
 }
 
 int64_t store_change_count(struct store *s)
