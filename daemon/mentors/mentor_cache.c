@@ -171,24 +171,26 @@ static int flush(struct mentor_cache *b)
 	return r;
 }
 
-/* What the transaction did to the aggregates is undone by reading them
- * back; one that cannot be read is rebuilt from its events when next
- * touched. */
-static void restore(struct mentor_cache *b)
+/* What the transaction (or the part since its savepoint) did to the
+ * aggregates is undone by reading them back; one that cannot be read is
+ * rebuilt from its events when next touched. */
+static void restore(struct mentor_cache *b, bool whole)
 {
 	for (size_t i = 0; i < b->touched.n; i++) {
 		int64_t id = b->touched.id[i];
 		struct mentor_entry *e = mentor_cache_get(b, id);
 		if (!e)
 			continue;
-		e->dirty = e->touched = false;
+		e->dirty = false;
+		e->touched = !whole;
 		if (store_get_mentor(b->s, id, upsert, b) <= 0 && (e = mentor_cache_get(b, id))) {
 			log_warn("ledger: mentor %lld: aggregate not re-read after a rollback; rebuilding later",
 			         (long long)id);
 			e->stale = true;
 		}
 	}
-	b->touched.n = 0;
+	if (whole)
+		b->touched.n = 0;
 	b->gen++;
 	b->df_dirty = true;
 }
@@ -196,10 +198,12 @@ static void restore(struct mentor_cache *b)
 static int on_tx(enum store_tx_phase phase, void *data)
 {
 	struct mentor_cache *b = data;
-	if (phase == STORE_TX_PRECOMMIT)
+	/* A savepoint starts from written aggregates, so that what a rollback
+	 * to it leaves is what the database holds. */
+	if (phase == STORE_TX_PRECOMMIT || phase == STORE_TX_SAVEPOINT)
 		return flush(b);
-	if (phase == STORE_TX_ROLLED_BACK) {
-		restore(b);
+	if (phase == STORE_TX_ROLLED_BACK || phase == STORE_TX_ROLLED_BACK_TO) {
+		restore(b, phase == STORE_TX_ROLLED_BACK);
 		return 0;
 	}
 	for (size_t i = 0; i < b->touched.n; i++) {

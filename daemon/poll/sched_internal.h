@@ -189,6 +189,8 @@ struct sched {
 	struct { sched_round_fn fn; void *userdata; } *waiters;
 	size_t n_waiters;
 	uint64_t rng;
+	/* Walk and back-fill pages of this loop turn, written together (sched_run.c). */
+	struct { struct page_job **v; size_t n, cap; struct event *ev; } batch;
 };
 
 /* ---- sched_state.c ---- */
@@ -327,6 +329,8 @@ void sched_feed_clear(struct sched_platform *p);
 
 /* ---- sched_run.c ---- */
 int sched_run_start(struct sched_target *t);
+/* Drops the pages still waiting for this turn's batch (at shutdown). */
+void sched_run_finish(struct sched *s);
 /* Points t at the budget its next request draws on (-ENOMEM, -EINVAL). */
 int sched_target_rate(struct sched_target *t);
 

@@ -94,6 +94,28 @@ static int one_page(struct store *s, struct mentor_cache *c, const struct page *
 	return r;
 }
 
+/* Pages as the scheduler's batch writes them: one transaction, a
+ * savepoint each; res[i] is each page's outcome, the return the COMMIT's. */
+static int batch(struct store *s, struct mentor_cache *c, struct page *const *pg, size_t n, int *res)
+{
+	struct ingest_me me = { "mastodon", "900", "me", c, false };
+	int r = store_begin(s);
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		struct ingest_stats st = { 0 };
+		struct seen seen = { 0 };
+		if ((res[i] = store_savepoint(s)) < 0)
+			continue;
+		if ((res[i] = ingest_posts(s, &me, pg[i]->p, N_POSTS, &st, on_event, &seen)) >= 0)
+			r = store_release(s);
+		else if (store_rollback_to(s) < 0)
+			r = res[i];
+	}
+	if (r >= 0)
+		return store_commit(s);
+	store_rollback(s);
+	return r;
+}
+
 static void same_agg(struct store *s, struct mentor_cache *c, int64_t id, const struct agg_text *want,
                      const char *what)
 {
@@ -179,6 +201,66 @@ int main(void)
 	store_fault_commit(s, 1);
 	ok(one_page(s, c, pg, &seen) < 0, "a second failed COMMIT");
 	same_agg(s, c, mentor, &before, "second failed COMMIT");
+
+	/* Three pages together, the middle one failing half-way (a trigger
+	 * refuses its 21st post): it alone rolls back, to its savepoint. */
+	{
+		struct page *three[3] = { calloc(1, sizeof *pg), calloc(1, sizeof *pg), calloc(1, sizeof *pg) };
+		int res[3] = { 0, 0, 0 };
+		int64_t p0 = count(s, "SELECT count(*) FROM posts");
+		struct mentor_entry *e;
+		mk_page(three[0], 3001);
+		mk_page(three[1], 4001);
+		mk_page(three[2], 5001);
+		ok(sqlite3_exec(s->db, "CREATE TEMP TRIGGER poison BEFORE INSERT ON posts WHEN NEW.key = '4021' "
+		                "BEGIN SELECT RAISE(ABORT, 'poisoned'); END", NULL, NULL, NULL) == SQLITE_OK,
+		   "a post the database refuses");
+		ok(batch(s, c, three, 3, res) == 0, "three pages commit together");
+		ok(res[0] == 0 && res[1] < 0 && res[2] == 0, "the middle page alone failed");
+		is_int(count(s, "SELECT count(*) FROM posts"), p0 + 2 * N_POSTS, "its 20 posts before the refusal are gone");
+		is_int(count(s, "SELECT count(*) FROM posts WHERE key BETWEEN '4001' AND '4040'"), 0,
+		       "none of the failed page's posts");
+		same_agg(s, c, mentor, NULL, "a page rolled back to its savepoint");
+		e = mentor_cache_get(c, mentor);
+		is_int(e ? (long long)e->agg.n[LEDGER_POST] : -1, 4 * N_POSTS, "the aggregate has the two pages, not the third");
+		sqlite3_exec(s->db, "DROP TRIGGER poison", NULL, NULL, NULL);
+
+		/* A savepoint that cannot be taken fails its page alone too. */
+		mk_page(three[0], 6001);
+		mk_page(three[2], 7001);
+		p0 = count(s, "SELECT count(*) FROM posts");
+		store_fault_savepoint(s, 2);
+		ok(batch(s, c, three, 3, res) == 0, "a failed savepoint: the batch commits");
+		ok(res[0] == 0 && res[1] < 0 && res[2] == 0, "without the page whose savepoint failed");
+		is_int(count(s, "SELECT count(*) FROM posts"), p0 + 2 * N_POSTS, "the other two pages are in");
+		same_agg(s, c, mentor, NULL, "a failed savepoint");
+
+		/* A failed COMMIT of a batch: none of its pages. */
+		mk_page(three[0], 8001);
+		mk_page(three[1], 9001);
+		mk_page(three[2], 10001);
+		db_agg(s, mentor, &before);
+		p0 = count(s, "SELECT count(*) FROM posts");
+		store_fault_commit(s, 1);
+		ok(batch(s, c, three, 3, res) < 0, "a batch whose COMMIT fails");
+		is_int(count(s, "SELECT count(*) FROM posts"), p0, "keeps none of its pages");
+		same_agg(s, c, mentor, &before, "a batch's failed COMMIT");
+
+		/* A full disk in the second page: SQLite drops the transaction. */
+		char sql[80];
+		snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", (long long)count(s, "PRAGMA page_count") + 12);
+		sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+		ok(batch(s, c, three, 3, res) < 0, "a batch that fills the disk fails");
+		ok(!store_in_tx(s), "and is rolled back");
+		is_int(count(s, "SELECT count(*) FROM posts"), p0, "keeping none of its pages");
+		same_agg(s, c, mentor, &before, "a batch on a full disk");
+		sqlite3_exec(s->db, "PRAGMA max_page_count = 1073741823", NULL, NULL, NULL);
+		ok(batch(s, c, three, 3, res) == 0, "the batch read again commits");
+		is_int(count(s, "SELECT count(*) FROM posts"), p0 + 3 * N_POSTS, "whole");
+		same_agg(s, c, mentor, NULL, "the batch read again");
+		for (int i = 0; i < 3; i++)
+			free(three[i]);
+	}
 
 	mentor_cache_free(c);
 	store_close(s);
