@@ -60,7 +60,7 @@ UNITS      := $(BUILD)/units/mentord.service $(BUILD)/units/org.mentord.Mentord1
 
 .PHONY: all run check test deps install uninstall clean check-asan check-valgrind
 
-all: $(BUILD)/mentord $(BUILD)/mentorctl $(UNITS)
+all: $(BUILD)/mentord $(BUILD)/mentorctl $(BUILD)/mentorctl-full $(UNITS)
 
 # Named here so make never treats them as intermediate files (it would
 # delete them after the test summary, or skip rebuilding them).
@@ -104,7 +104,15 @@ $(BUILD)/ctl/%.o: ctl/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) $(CTL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/mentorctl: $(CTL_OBJ) $(BUILD)/libcommon.a
+# mentorctl starts for every command, so it links only sd-bus, cJSON and
+# utf8proc; login, logout and import (libcurl, libcrypto, libcsv,
+# libarchive) run in mentorctl-full, which it executes (ctl/handoff.c).
+CTL_FULL_ONLY := $(filter $(BUILD)/ctl/login% $(BUILD)/ctl/web.o $(BUILD)/ctl/import_% \
+                          $(BUILD)/ctl/cmd_import%,$(CTL_OBJ))
+$(BUILD)/mentorctl: $(filter-out $(CTL_FULL_ONLY),$(CTL_OBJ)) $(BUILD)/libcommon.a
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(shell pkg-config --libs libsystemd libcjson libutf8proc)
+
+$(BUILD)/mentorctl-full: $(filter-out $(BUILD)/ctl/handoff.o,$(CTL_OBJ)) $(BUILD)/libcommon.a
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) -lcsv $(CTL_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
@@ -190,6 +198,8 @@ install: all
 	install -m 0644 docs/man/mentord.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 ctl/mentorctl.bash $(DESTDIR)$(BASHCOMPDIR)/mentorctl
 	install -m 0755 $(BUILD)/mentord $(BUILD)/mentorctl $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(PREFIX)/libexec/mentord
+	install -m 0755 $(BUILD)/mentorctl-full $(DESTDIR)$(PREFIX)/libexec/mentord/
 	sed -e 's|@BINDIR@|$(BINDIR)|g' units/mentord.service.in > $(DESTDIR)$(USERUNITDIR)/mentord.service
 	sed -e 's|@BINDIR@|$(BINDIR)|g' units/org.mentord.Mentord1.service.in \
 		> $(DESTDIR)$(DBUSSVCDIR)/org.mentord.Mentord1.service
@@ -199,6 +209,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man1/mentorctl.1 $(DESTDIR)$(MANDIR)/man5/mentord.conf.5 \
 	      $(DESTDIR)$(MANDIR)/man8/mentord.8 $(DESTDIR)$(BASHCOMPDIR)/mentorctl
 	rm -f $(DESTDIR)$(BINDIR)/mentord $(DESTDIR)$(BINDIR)/mentorctl \
+	      $(DESTDIR)$(PREFIX)/libexec/mentord/mentorctl-full \
 	      $(DESTDIR)$(USERUNITDIR)/mentord.service \
 	      $(DESTDIR)$(DBUSSVCDIR)/org.mentord.Mentord1.service
 

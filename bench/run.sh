@@ -48,6 +48,14 @@ wakeups() {
 	cat /proc/"$1"/task/*/status 2>/dev/null |
 		awk '/^(voluntary|nonvoluntary)_ctxt_switches/ { n += $2 } END { print n + 0 }'
 }
+# Field of /proc/PID/smaps_rollup in kB (Pss, Private_Clean, Private_Dirty).
+smaps_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null; }
+# The footprint of a process beside RSS: PSS and private (clean + dirty) kB.
+put_mem() {  # put_mem PREFIX PID
+	put "$1.pss_kb" "$(smaps_kb "$2" Pss)"
+	pc=$(smaps_kb "$2" Private_Clean); pd=$(smaps_kb "$2" Private_Dirty)
+	put "$1.private_kb" "$(if [ -n "$pc" ] && [ -n "$pd" ]; then echo $((pc + pd)); else echo -; fi)"
+}
 posts_in_db() { sqlite3 "$DB" "SELECT count(*) FROM posts" 2>/dev/null || echo 0; }
 events_in_db() { sqlite3 "$DB" "SELECT count(*) FROM events" 2>/dev/null || echo 0; }
 fake_stat() { curl -s "$FAKE/_fake/stats" | jq -r "$1"; }
@@ -184,7 +192,7 @@ ledger_db() {  # a cached copy: generating 1M events takes ~40 s
 
 lat_put() {  # lat_put NAME CMD... — p50/p90 and the largest output
 	name=$1; shift
-	set -- $("$BB/lat" "$REPS" "$@" 2>/dev/null | tail -n 1 || true)
+	set -- $("$BB/lat" "${LAT_REPS:-$REPS}" "$@" 2>/dev/null | tail -n 1 || true)
 	put "q.$name.p50" "${1:--}"; put "q.$name.p90" "${2:--}"; put "q.$name.bytes" "${4:--}"; put "q.$name.fail" "${5:--}"
 }
 
@@ -206,12 +214,18 @@ phase_query() {
 	lat_put show "$MENTORCTL" show 5000
 	lat_put why "$MENTORCTL" why 5000
 	lat_put suggest "$MENTORCTL" suggest
+	lat_put nudges "$MENTORCTL" nudges
+	# The whole 1M-event ledger takes seconds: a few runs, and the client's
+	# peak RSS, which stays flat when export streams.
+	LAT_REPS=3 lat_put export "$MENTORCTL" export
+	put q.export.hwm_kb "$(/usr/bin/time -f %M "$MENTORCTL" export 2>&1 >/dev/null | tail -n 1)"
 	lat_put floor2 "$BB/busfloor"
 	f1=$(get q.floor1.p50); f2=$(get q.floor2.p50)
 	put q.floor.p50 "$(awk -v a="$f1" -v b="$f2" 'BEGIN { print (b != "-" && (a == "-" || b + 0 < a + 0)) ? b : a }')"
 	put q.hwm_kb "$(proc_kb "$DAEMON_PID" VmHWM)"
 	put q.rss_after_kb "$(proc_kb "$DAEMON_PID" VmRSS)"
 	put q.anon_kb "$(proc_kb "$DAEMON_PID" RssAnon)"
+	put_mem q "$DAEMON_PID"
 	stop_daemon
 }
 
@@ -223,6 +237,7 @@ phase_idle() {
 	sleep 1
 	put idle.rss_kb "$(proc_kb "$DAEMON_PID" VmRSS)"
 	put idle.anon_kb "$(proc_kb "$DAEMON_PID" RssAnon)"
+	put_mem idle "$DAEMON_PID"
 	w0=$(wakeups "$DAEMON_PID"); c0=$(cpu_ms "$DAEMON_PID"); sleep 20
 	put idle.wakeups_min $((($(wakeups "$DAEMON_PID") - w0) * 3))
 	put idle.cpu_ms_min $((($(cpu_ms "$DAEMON_PID") - c0) * 3))
@@ -451,15 +466,20 @@ render() {
 	row "2b. peak RSS, MB, same item count" "$(mb "$(get ingest.hwm_kb)")" "newsboat: $(mb "$(get newsboat.hwm_kb)")" "$r" "<= 0.50" "$(verdict "$r" '<=' 0.5)"
 	f=$(get q.floor.p50)
 	row "3. bus floor: exec + connect + Ping, p50 ms (first / last)" "-" "$(get q.floor1.p50) / $(get q.floor2.p50) (busctl: $(get q.busctl.p50))" "1.00" "-" "-"
-	for c in status mentors show why suggest; do
+	for c in status mentors show why suggest nudges; do
 		r=$(ratio "$(get "q.$c.p50")" "$f")
 		row "3. mentorctl $c, p50 ms (p90; stdout bytes)" "$(get "q.$c.p50") ($(get "q.$c.p90"); $(get "q.$c.bytes") B)" \
 			"floor: $f" "$r" "<= 1.5" "$(verdict "$r" '<=' 1.5)"
 	done
+	row "3. mentorctl export (JSON, every mentor), p50 ms (p90; stdout bytes)" "$(get q.export.p50) ($(get q.export.p90); $(get q.export.bytes) B; client peak RSS $(mb "$(get q.export.hwm_kb)") MB)" \
+		"floor: $f" "$(ratio "$(get q.export.p50)" "$f")" "(info: streams)" "-"
 	row "3b. daemon start on $NM mentors / $NE events, ms (RSS MB)" "$(get q.start_ms) ($(mb "$(get q.rss_kb)"))" "-" "-" "(info)" "-"
 	v=$(get idle.rss_kb)
 	row "4. RSS idle, fresh daemon, MB (private anon)" "$(mb "$v") ($(mb "$(get idle.anon_kb)"))" "-" "-" "< 8" "$(verdict "$(mb "$v")" '<=' 8)"
 	row "4. RSS idle with $NM mentors loaded, MB (private anon)" "$(mb "$(get q.rss_after_kb)") ($(mb "$(get q.anon_kb)"))" "-" "-" "(info)" "-"
+	v=$(get idle.private_kb)
+	row "4. PSS / private (clean + dirty) idle, fresh daemon, MB" "$(mb "$(get idle.pss_kb)") / $(mb "$v")" "RSS: $(mb "$(get idle.rss_kb)")" "-" "private <= 3" "$(verdict "$(mb "$v")" '<=' 3)"
+	row "4. PSS / private idle with $NM mentors loaded, MB" "$(mb "$(get q.pss_kb)") / $(mb "$(get q.private_kb)")" "RSS: $(mb "$(get q.rss_after_kb)")" "-" "(info)" "-"
 	v=$(get scale.rss_kb)
 	row "4. RSS after ingesting $(get scale.posts) posts, MB (peak; private anon)" "$(mb "$v") ($(mb "$(get scale.hwm_kb)"); $(mb "$(get scale.anon_kb)"))" "-" "-" "< 48" "$(verdict "$(mb "$v")" '<=' 48)"
 	row "4. wakeups/min idle, nothing followed (CPU ms/min)" "$(get idle.wakeups_min) ($(get idle.cpu_ms_min))" "-" "-" "watchdog + polls only" "$(verdict "$(get idle.wakeups_min)" '<=' 60)"

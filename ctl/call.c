@@ -33,8 +33,18 @@ void ctl_disconnect(struct ctl *ctl)
 static bool unreachable(const sd_bus_error *e)
 {
 	return sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
-	                              SD_BUS_ERROR_NO_REPLY, SD_BUS_ERROR_TIMEOUT, SD_BUS_ERROR_DISCONNECTED,
-	                              SD_BUS_ERROR_UNKNOWN_OBJECT, SD_BUS_ERROR_UNKNOWN_INTERFACE);
+	                              SD_BUS_ERROR_DISCONNECTED, SD_BUS_ERROR_UNKNOWN_OBJECT,
+	                              SD_BUS_ERROR_UNKNOWN_INTERFACE) ||
+	       (sd_bus_error_has_name(e, SD_BUS_ERROR_NO_REPLY) && e->message &&
+	        strstr(e->message, "disconnected"));
+}
+
+/* A slow (or stopped) daemon is not a dead one: the call was delivered and
+ * no answer came in time. The bus daemon's own "recipient disconnected
+ * without replying" is also NoReply, but that one is a death (above). */
+static bool timed_out(const sd_bus_error *e, int r)
+{
+	return r == -ETIMEDOUT || sd_bus_error_has_names(e, SD_BUS_ERROR_TIMEOUT, SD_BUS_ERROR_NO_REPLY);
 }
 
 int ctl_new_call(struct ctl *ctl, const char *method, sd_bus_message **msg)
@@ -63,6 +73,12 @@ int ctl_report_error(const sd_bus_error *error, int r)
 		fprintf(stderr, "mentorctl: %s (%s)\n%s", error->message ? error->message : strerror(-r),
 		        error->name ? error->name : "no reply", hint);
 		return CTL_EXIT_UNREACHABLE;
+	}
+	if (timed_out(error, r)) {
+		fprintf(stderr, "mentorctl: mentord did not answer in time (%s): it is running but busy or "
+		        "stopped.\nTry again, or wait longer with --timeout SECONDS.\n",
+		        error->name ? error->name : "timeout");
+		return CTL_EXIT_DAEMON;
 	}
 	fprintf(stderr, "mentorctl: %s (%s)\n", error->message ? error->message : strerror(-r),
 	        error->name ? error->name : "unknown error");

@@ -7,11 +7,14 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#define PAGE 200
+#define PAGE 200            /* rows per ListMentors call */
+#define DEFAULT_SHOWN 50    /* rows without --all or --limit */
 
 static void mentor_text(struct table *t, const struct mentor_summary *m, int64_t now)
 {
@@ -54,24 +57,121 @@ static int read_row(sd_bus_message *reply, struct table *t, cJSON *arr, int64_t 
 	return r;
 }
 
+/* A count with thousands separators, "9,950", whatever the locale. */
+static void format_count(uint32_t n, char *buf, size_t size)
+{
+	char digits[16];
+	size_t len = (size_t)snprintf(digits, sizeof digits, "%u", n), o = 0;
+
+	for (size_t i = 0; i < len && o + 2 < size; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}
+
+/* The rows past the ones shown, named so a person knows the list goes on.
+ * With --json it goes to stderr, keeping stdout one JSON array. */
+static void print_more(FILE *f, uint32_t shown_to, uint32_t total)
+{
+	char n[24];
+	if (shown_to >= total)
+		return;
+	format_count(total - shown_to, n, sizeof n);
+	fprintf(f, "\u2026 %s more: --all, --limit N, --offset N\n", n);
+}
+
+static int parse_count(const char *s, uint32_t min, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > UINT32_MAX)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+struct mentors_args {
+	const char *sort;
+	uint32_t offset, limit;   /* limit UINT32_MAX: --all */
+};
+
+static int parse_args(int argc, char **argv, struct mentors_args *a)
+{
+	static const struct option opts[] = {
+		{ "sort", required_argument, NULL, 's' }, { "limit", required_argument, NULL, 'l' },
+		{ "offset", required_argument, NULL, 'o' }, { "all", no_argument, NULL, 'a' }, { 0 } };
+	bool all = false, limited = false;
+	int c;
+
+	*a = (struct mentors_args){ "score", 0, DEFAULT_SHOWN };
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "s:l:o:a", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': a->sort = optarg; break;
+		case 'a': all = true; break;
+		case 'l':
+			if (parse_count(optarg, 1, &a->limit) < 0)
+				return ctl_usage_error("mentors", "--limit needs a number of at least 1, got '%s'", optarg);
+			limited = true;
+			break;
+		case 'o':
+			if (parse_count(optarg, 0, &a->offset) < 0)
+				return ctl_usage_error("mentors", "--offset needs a number, got '%s'", optarg);
+			break;
+		default: return CTL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || (all && limited))
+		return ctl_usage_error("mentors", "usage: mentors [--sort score|fit|recent|stage] [--limit N] [--offset N] [--all]");
+	if (all)
+		a->limit = UINT32_MAX;
+	return 0;
+}
+
+/* Fetches the rows [offset, offset + limit) page by page (each reply stays
+ * under the bus's comfortable size); *total is the daemon's count. */
+static int fetch(struct ctl *ctl, const struct mentors_args *a, struct table *t, cJSON *arr, uint32_t *total)
+{
+	uint32_t offset = a->offset, left = a->limit, got;
+	int64_t now = (int64_t)time(NULL);
+	int r, rc;
+
+	do {
+		sd_bus_message *reply = NULL;
+		uint32_t want = left < PAGE ? left : PAGE;
+		if ((rc = ctl_call(ctl, "ListMentors", &reply, "suu", a->sort, offset, want)) != 0)
+			return rc;
+		got = 0;
+		r = sd_bus_message_enter_container(reply, 'a', "(tssdda(ss)ttxx)");
+		while (r >= 0 && (r = read_row(reply, t, arr, now)) > 0)
+			got++;
+		if (r >= 0 && (r = sd_bus_message_exit_container(reply)) >= 0)
+			r = sd_bus_message_read(reply, "u", total);
+		sd_bus_message_unref(reply);
+		if (r < 0)
+			return ctl_bad_reply("ListMentors", r);
+		offset += got;
+		left -= got;
+	} while (got > 0 && left > 0 && offset < *total);
+	return 0;
+}
+
 int ctl_mentors(struct ctl *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = { { "sort", required_argument, NULL, 's' }, { 0 } };
-	const char *sort = "score";
+	struct mentors_args a;
 	struct table *t = NULL;
 	cJSON *arr = NULL;
-	uint32_t offset = 0, total = 0, got;
-	int c, r, rc = CTL_EXIT_OK;
-	int64_t now = (int64_t)time(NULL);
+	uint32_t total = 0;
+	int rc;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "s:", opts, NULL)) != -1) {
-		if (c != 's')
-			return CTL_EXIT_USAGE;
-		sort = optarg;
-	}
-	if (optind != argc)
-		return ctl_usage_error("mentors", "usage: mentors [--sort score|fit|recent|stage]");
+	if ((rc = parse_args(argc, argv, &a)) != 0)
+		return rc;
 	if (ctl->json)
 		arr = cJSON_CreateArray();
 	else {
@@ -80,30 +180,21 @@ int ctl_mentors(struct ctl *ctl, int argc, char **argv)
 		for (size_t i = 0; i < 8; i++)
 			table_add(t, head[i]);
 	}
-	do {
-		sd_bus_message *reply = NULL;
-		if ((rc = ctl_call(ctl, "ListMentors", &reply, "suu", sort, offset, (uint32_t)PAGE)) != 0)
-			goto out;
-		got = 0;
-		r = sd_bus_message_enter_container(reply, 'a', "(tssdda(ss)ttxx)");
-		while (r >= 0 && (r = read_row(reply, t, arr, now)) > 0)
-			got++;
-		if (r >= 0 && (r = sd_bus_message_exit_container(reply)) >= 0)
-			r = sd_bus_message_read(reply, "u", &total);
-		sd_bus_message_unref(reply);
-		if (r < 0) {
-			rc = ctl_bad_reply("ListMentors", r);
-			goto out;
-		}
-		offset += got;
-	} while (got > 0 && offset < total);
+	if ((rc = fetch(ctl, &a, t, arr, &total)) != 0)
+		goto out;
+	uint32_t start = a.offset < total ? a.offset : total;
+	uint32_t shown_to = start + (a.limit < total - start ? a.limit : total - start);
 	if (arr) {
-		json_print(arr);
+		rc = json_print(arr) < 0 ? CTL_EXIT_DAEMON : CTL_EXIT_OK;
 		arr = NULL;
+		print_more(stderr, shown_to, total);
 	} else if (total == 0) {
 		printf("No mentors yet. Follow someone: mentorctl follow mastodon name@instance\n");
+	} else if (a.offset >= total) {
+		printf("No mentors at offset %u: there are %u.\n", a.offset, total);
 	} else {
 		table_print(t, true);
+		print_more(stdout, shown_to, total);
 	}
 out:
 	cJSON_Delete(arr);

@@ -18,6 +18,7 @@ struct ctl {
 	uint64_t timeout_usec;
 	bool timeout_set;          /* --timeout given */
 	sd_bus *bus;
+	char **argv;               /* the whole command line, for handoff.c */
 };
 
 struct ctl_command {

@@ -22,7 +22,7 @@ _mentorctl_run()
 # Ids and handles of every mentor, from the ACCOUNTS column ("x:handle").
 _mentorctl_mentors()
 {
-    _mentorctl_run mentors | awk 'NR > 1 {
+    _mentorctl_run mentors --all | awk 'NR > 1 {
         print $1
         for (i = 2; i <= NF; i++)
             if ($i ~ /^(x|mastodon|bluesky|email):./) { sub(/^[a-z]+:/, "", $i); print $i }
@@ -31,13 +31,13 @@ _mentorctl_mentors()
 
 _mentorctl_ids()
 {
-    _mentorctl_run mentors | awk 'NR > 1 { print $1 }'
+    _mentorctl_run mentors --all | awk 'NR > 1 { print $1 }'
 }
 
 # Followed handles on platform $1 (mentors' accounts).
 _mentorctl_handles()
 {
-    _mentorctl_run mentors | awk -v p="$1:" 'NR > 1 {
+    _mentorctl_run mentors --all | awk -v p="$1:" 'NR > 1 {
         for (i = 2; i <= NF; i++) if (index($i, p) == 1) print substr($i, length(p) + 1)
     }'
 }
@@ -63,7 +63,7 @@ _mentorctl_options()
         sources) echo "--json" ;;
         import)  echo "--csv --match --limit --dry-run --yes --json --me" ;;
         track)   echo "--platform" ;;
-        mentors) echo "--sort" ;;
+        mentors) echo "--sort --limit --offset --all" ;;
         show)    echo "--events" ;;
         log)     echo "--note --when" ;;
         suggest) echo "--limit --links" ;;
@@ -75,7 +75,7 @@ _mentorctl_options()
         logout)  echo "--config" ;;
     esac
 }
-_mentorctl_argopts=" --timeout --name --mentor --history --platform --sort --events --note --when --limit --accept --watch --for --format --csv --me --match --pds --api --client-id --port --config "
+_mentorctl_argopts=" --timeout --name --mentor --history --platform --sort --events --note --when --limit --offset --accept --watch --for --format --csv --me --match --pds --api --client-id --port --config "
 
 # Completes the value of option $1; returns 1 when $1 takes none.
 _mentorctl_optarg()

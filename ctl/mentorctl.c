@@ -21,7 +21,7 @@ static const struct ctl_command commands[] = {
 	{ "unlink",   "MENTOR PLATFORM HANDLE",                    ctl_unlink },
 	{ "track",    "TAG [--platform P]",                        ctl_track },
 	{ "untrack",  "TAG",                                       ctl_untrack },
-	{ "mentors",  "[--sort score|fit|recent|stage]",           ctl_mentors },
+	{ "mentors",  "[--sort score|fit|recent|stage] [--limit N] [--offset N] [--all]", ctl_mentors },
 	{ "show",     "MENTOR [--events N]",                       ctl_show },
 	{ "why",      "MENTOR",                                    ctl_why },
 	{ "log",      "MENTOR KIND [--note TEXT] [--when TIME]",   ctl_log },
@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct ctl ctl = { .timeout_usec = 25 * 1000000ULL };
+	struct ctl ctl = { .timeout_usec = 25 * 1000000ULL, .argv = argv };
 	int c;
 
 	/* '+' stops at the first non-option: command options are the command's. */

@@ -51,6 +51,9 @@ struct bus {
 	struct event *counts_timer;   /* debounces PropertiesChanged */
 	struct bus_counts shown;
 	int64_t store_changes;        /* store_change_count() when last looked at */
+	/* Suggest's candidate aggregates (CANDIDATE_POOL of them, ~800 KB):
+	 * kept between calls, since a fresh block per call was page faults. */
+	struct ledger_agg *suggest_aggs;
 };
 
 /* printf arguments quoting at most max bytes of s with "%.*s" without

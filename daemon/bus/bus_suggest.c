@@ -19,7 +19,7 @@
 #define CANDIDATE_POOL 500     /* most-seen candidates ranked per request */
 
 struct pool {
-	struct ledger_agg *aggs;
+	struct ledger_agg *aggs;      /* borrowed: struct bus's, kept between calls */
 	struct ledger_candidate *c;
 	char (*platform)[16];
 	char **handle, **name;
@@ -32,7 +32,6 @@ static void pool_clear(struct pool *p)
 		free(p->handle[i]);
 		free(p->name[i]);
 	}
-	free(p->aggs);
 	free(p->c);
 	free(p->platform);
 	free(p->handle);
@@ -81,7 +80,9 @@ int bus_suggest_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error
 		return r;
 	if (limit == 0 || limit > 100)
 		limit = 20;
-	p.aggs = calloc(CANDIDATE_POOL, sizeof *p.aggs);
+	if (!b->suggest_aggs)
+		b->suggest_aggs = calloc(CANDIDATE_POOL, sizeof *b->suggest_aggs);
+	p.aggs = b->suggest_aggs;
 	p.c = calloc(CANDIDATE_POOL, sizeof *p.c);
 	p.platform = calloc(CANDIDATE_POOL, sizeof *p.platform);
 	p.handle = calloc(CANDIDATE_POOL, sizeof *p.handle);

@@ -16,6 +16,12 @@ struct mentor_cache {
 	bool df_dirty;
 	struct textvec_query *q;
 	uint64_t gen;                /* bumped by every change */
+	/* Mentors whose aggregate changed in the open transaction: written
+	 * once before its COMMIT (dirty), re-read after a ROLLBACK (all). */
+	struct {
+		int64_t *id;
+		size_t n, cap;
+	} touched;
 	struct {
 		struct mentor_row *v;
 		size_t n;
@@ -121,14 +127,92 @@ int mentor_cache_refresh(struct mentor_cache *b, int64_t id)
 	return 0;
 }
 
-static int save(struct mentor_cache *b, const struct mentor_entry *e)
+static int write_agg(struct mentor_cache *b, const struct mentor_entry *e)
 {
 	char text[LEDGER_AGG_TEXT_MAX];
-	b->gen++;
 	if (ledger_agg_format(&e->agg, text, sizeof text) < 0)
 		return -ENOSPC;
 	return store_save_aggregate(b->s, e->id, text, ledger_agg_last_activity(&e->agg),
 	                            ledger_agg_last_contact(&e->agg));
+}
+
+/* In a transaction the aggregate is written once, before its COMMIT
+ * (a page of twenty posts by one mentor: one UPDATE, not twenty); the
+ * entry is remembered either way, so a ROLLBACK can undo it in memory. */
+static int save(struct mentor_cache *b, struct mentor_entry *e, bool defer)
+{
+	b->gen++;
+	if (!store_in_tx(b->s))
+		return write_agg(b, e);
+	if (!e->touched) {
+		if (b->touched.n == b->touched.cap) {
+			size_t cap = b->touched.cap ? 2 * b->touched.cap : 32;
+			int64_t *v = realloc(b->touched.id, cap * sizeof *v);
+			if (!v)
+				return -ENOMEM;
+			b->touched.id = v;
+			b->touched.cap = cap;
+		}
+		b->touched.id[b->touched.n++] = e->id;
+		e->touched = true;
+	}
+	e->dirty = defer;
+	return defer ? 0 : write_agg(b, e);
+}
+
+static int flush(struct mentor_cache *b)
+{
+	int r = 0;
+	for (size_t i = 0; i < b->touched.n && r >= 0; i++) {
+		struct mentor_entry *e = mentor_cache_get(b, b->touched.id[i]);
+		if (e && e->dirty && (r = write_agg(b, e)) >= 0)
+			e->dirty = false;
+	}
+	return r;
+}
+
+/* What the transaction (or the part since its savepoint) did to the
+ * aggregates is undone by reading them back; one that cannot be read is
+ * rebuilt from its events when next touched. */
+static void restore(struct mentor_cache *b, bool whole)
+{
+	for (size_t i = 0; i < b->touched.n; i++) {
+		int64_t id = b->touched.id[i];
+		struct mentor_entry *e = mentor_cache_get(b, id);
+		if (!e)
+			continue;
+		e->dirty = false;
+		e->touched = !whole;
+		if (store_get_mentor(b->s, id, upsert, b) <= 0 && (e = mentor_cache_get(b, id))) {
+			log_warn("ledger: mentor %lld: aggregate not re-read after a rollback; rebuilding later",
+			         (long long)id);
+			e->stale = true;
+		}
+	}
+	if (whole)
+		b->touched.n = 0;
+	b->gen++;
+	b->df_dirty = true;
+}
+
+static int on_tx(enum store_tx_phase phase, void *data)
+{
+	struct mentor_cache *b = data;
+	/* A savepoint starts from written aggregates, so that what a rollback
+	 * to it leaves is what the database holds. */
+	if (phase == STORE_TX_PRECOMMIT || phase == STORE_TX_SAVEPOINT)
+		return flush(b);
+	if (phase == STORE_TX_ROLLED_BACK || phase == STORE_TX_ROLLED_BACK_TO) {
+		restore(b, phase == STORE_TX_ROLLED_BACK);
+		return 0;
+	}
+	for (size_t i = 0; i < b->touched.n; i++) {
+		struct mentor_entry *e = mentor_cache_get(b, b->touched.id[i]);
+		if (e)
+			e->touched = e->dirty = false;
+	}
+	b->touched.n = 0;
+	return 0;
 }
 
 /* Splits "a b c" in place into at most max words. */
@@ -185,7 +269,7 @@ int mentor_cache_rebuild(struct mentor_cache *b, int64_t id)
 	if ((r = store_mentor_events(b->s, id, 0, rebuild_one, &c)) < 0)
 		return r;
 	b->df_dirty = true;
-	return save(b, e);
+	return save(b, e, false);
 }
 
 unsigned mentor_cache_post_flags(const struct post *p)
@@ -234,7 +318,7 @@ int mentor_cache_add_event(struct mentor_cache *b, int64_t mentor_id, const char
 		return 0;   /* an event the arithmetic cannot use (at <= 0) */
 	if (k == LEDGER_POST)
 		b->df_dirty = true;
-	return save(b, e);
+	return save(b, e, true);
 }
 
 const struct textvec_df *mentor_cache_df(struct mentor_cache *b)
@@ -363,6 +447,7 @@ int mentor_cache_new(struct mentor_cache **out, struct store *s, const char *con
 		return -ENOMEM;
 	}
 	b->s = s;
+	store_set_tx_hook(s, on_tx, b);
 	if ((r = store_for_each_mentor(s, upsert, b)) < 0)
 		goto fail;
 	if ((r = store_begin(s)) < 0)
@@ -386,6 +471,9 @@ void mentor_cache_free(struct mentor_cache *b)
 {
 	if (!b)
 		return;
+	if (b->s)
+		store_set_tx_hook(b->s, NULL, NULL);
+	free(b->touched.id);
 	for (size_t i = 0; i < b->n; i++)
 		free(b->v[i].name);
 	free(b->v);

@@ -1,8 +1,10 @@
 /* mentor_cache.h — the mentor cache: every mentor's ledger aggregate kept in memory
  * (a few hundred bytes each), so lists, scores and nudges over 10,000
  * mentors never rescan a million events. The store holds the same
- * aggregate as text; the cache writes it back in the caller's transaction
- * each time an event is added, so the two cannot drift.
+ * aggregate as text; the cache writes it back in the caller's transaction,
+ * once per mentor just before COMMIT (a store transaction hook), and
+ * re-reads what a ROLLBACK undid, so the two cannot drift. One cache per
+ * store: it owns the store's transaction hook until freed.
  *
  * Also owns what the scores compare against: the user's interests as a
  * query and the document frequencies of terms across mentors. */
@@ -27,6 +29,8 @@ struct mentor_entry {
 	                                the document frequencies and suggestions, but
 	                                it has no stage, score or nudges and is in no
 	                                mentor list */
+	bool touched;                /* changed in the open transaction */
+	bool dirty;                  /* ... and not written yet */
 	struct ledger_agg agg;
 };
 

@@ -122,6 +122,19 @@ static int take_tagged(const struct store_tagged *t, void *userdata)
 	return 0;
 }
 
+/* One mentor's nudges into f; 0 without a look when it has none to give
+ * (a source, or no activity for a year), 1 when it was looked at. */
+static int collect_one(struct store *st, struct mentor_cache *mc, struct mentor_entry *e, int64_t now,
+                       struct gather *g, struct nudge_list *f)
+{
+	int r;
+	if (!e || e->source || ledger_agg_last_activity(&e->agg) < now - 365 * LEDGER_DAY)
+		return 0;
+	r = nudges_for(st, mc, e, now, g, f);
+	gather_clear(g);
+	return r < 0 ? r : 1;
+}
+
 int nudges_collect(struct store *st, struct mentor_cache *mc, int64_t now, const int64_t *only, size_t n_only, struct nudge_list *f)
 {
 	struct gather *g = calloc(1, sizeof *g);
@@ -130,16 +143,8 @@ int nudges_collect(struct store *st, struct mentor_cache *mc, int64_t now, const
 
 	if (!g)
 		return -ENOMEM;
-	for (size_t i = 0; i < n && r >= 0 && f->n < NUDGES_MAX; i++) {
-		struct mentor_entry *e = only ? mentor_cache_get(mc, only[i]) : mentor_cache_at(mc, i);
-		if (!e || e->source)
-			continue;
-		/* Nothing to say about a mentor with no activity for a year. */
-		if (ledger_agg_last_activity(&e->agg) < now - 365 * LEDGER_DAY)
-			continue;
-		r = nudges_for(st, mc, e, now, g, f);
-		gather_clear(g);
-	}
+	for (size_t i = 0; i < n && r >= 0 && f->n < NUDGES_MAX; i++)
+		r = collect_one(st, mc, only ? mentor_cache_get(mc, only[i]) : mentor_cache_at(mc, i), now, g, f);
 	free(g);
 	/* Strangers have no ledger of their own to be reviewed: the store
 	 * remembers which of their posts were announced as tagging the user. */
@@ -147,7 +152,35 @@ int nudges_collect(struct store *st, struct mentor_cache *mc, int64_t now, const
 		r = store_recent_tagged(st, now - 7 * LEDGER_DAY, 20, take_tagged, f);
 	if (r >= 0)
 		qsort(f->v, f->n, sizeof *f->v, nudge_cmp);
-	return r;
+	return r < 0 ? r : 0;
+}
+
+int nudges_collect_step(struct store *st, struct mentor_cache *mc, int64_t now, int64_t *from_id,
+                        size_t budget, struct nudge_list *f)
+{
+	struct gather *g = calloc(1, sizeof *g);
+	size_t i = 0, n = mentor_cache_count(mc);
+	int r = 0;
+
+	if (!g)
+		return -ENOMEM;
+	/* By id, not by place: mentors come and go between steps. */
+	while (i < n && mentor_cache_at(mc, i)->id < *from_id)
+		i++;
+	for (; i < n && budget > 0 && f->n < NUDGES_MAX; i++) {
+		if ((r = collect_one(st, mc, mentor_cache_at(mc, i), now, g, f)) < 0)
+			break;
+		budget -= (size_t)r;
+	}
+	free(g);
+	if (r < 0)
+		return r;
+	if (i < n && f->n < NUDGES_MAX) {
+		*from_id = mentor_cache_at(mc, i)->id;
+		return 1;
+	}
+	qsort(f->v, f->n, sizeof *f->v, nudge_cmp);
+	return 0;
 }
 
 void nudges_free(struct nudge_list *l)

@@ -25,6 +25,12 @@ struct nudge_list {
  * every mentor active within a year plus the week's tagged_risk nudges of
  * strangers (mentor_id 0). */
 int nudges_collect(struct store *st, struct mentor_cache *mc, int64_t now, const int64_t *only, size_t n_only, struct nudge_list *out);
+/* nudges_collect over every mentor, a step at a time, so a review at
+ * 10,000 mentors yields to the loop: looks at up to budget mentors from
+ * the id *from_id on (0 at first), adding to *out. Returns 1 when there is
+ * more (*from_id moved on), 0 when *out is complete and sorted. */
+int nudges_collect_step(struct store *st, struct mentor_cache *mc, int64_t now, int64_t *from_id,
+                        size_t budget, struct nudge_list *out);
 /* Frees the URLs and the list itself (NULL is fine). */
 void nudges_free(struct nudge_list *l);
 

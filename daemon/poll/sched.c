@@ -762,6 +762,7 @@ void sched_free(struct sched *s)
 {
 	if (!s)
 		return;
+	sched_run_finish(s);    /* pages not yet written: read again next run */
 	for (size_t i = 0; i < s->n_targets; i++) {
 		/* Cancelled requests never call back, so the target can go. */
 		if (s->targets[i]->http)

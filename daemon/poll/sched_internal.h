@@ -33,6 +33,8 @@ struct config_platform;
 struct store_followed;
 
 #define SCHED_MAX_INFLIGHT   4      /* walks in flight per network */
+#define SCHED_BATCH_USEC     10000  /* pages gathered into one transaction for this long */
+#define SCHED_BATCH_PAGES    64     /* or until this many */
 #define SCHED_MAX_PLATFORMS  8
 #define SCHED_REJOIN_USEC    1000000   /* at most one batch-joining rebuild a second */
 #define SCHED_MAX_PAGES      20     /* pages per walk before it yields */
@@ -204,6 +206,8 @@ struct sched {
 	struct { sched_round_fn fn; void *userdata; } *waiters;
 	size_t n_waiters;
 	uint64_t rng;
+	/* Walk and back-fill pages gathered to be written together (sched_run.c). */
+	struct { struct page_job **v; size_t n, cap; struct event *ev; } batch;
 };
 
 /* ---- sched_xcap.c: X's monthly cap ---- */
@@ -370,6 +374,8 @@ void sched_feed_clear(struct sched_platform *p);
 
 /* ---- sched_run.c ---- */
 int sched_run_start(struct sched_target *t);
+/* Drops the pages still waiting for this turn's batch (at shutdown). */
+void sched_run_finish(struct sched *s);
 /* Points t at the budget its next request draws on (-ENOMEM, -EINVAL). */
 int sched_target_rate(struct sched_target *t);
 

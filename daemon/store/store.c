@@ -477,17 +477,30 @@ int store_begin(struct store *s)
 	return 0;
 }
 
+static void tx_hook(struct store *s, enum store_tx_phase phase)
+{
+	if (s->tx_hook)
+		s->tx_hook(phase, s->tx_hook_data);
+}
+
 int store_commit(struct store *s)
 {
 	int r;
 	if (!s->in_tx)
 		return -EINVAL;
-	r = exec_sql(s, "COMMIT", "commit");
+	r = s->tx_hook ? s->tx_hook(STORE_TX_PRECOMMIT, s->tx_hook_data) : 0;
+	if (r >= 0 && s->fault_commit && --s->fault_commit == 0) {
+		log_err("database: commit failed: injected fault");
+		r = -EIO;
+	}
+	if (r >= 0)
+		r = exec_sql(s, "COMMIT", "commit");
 	if (r < 0) {
 		store_rollback(s);
 		return r;
 	}
-	s->in_tx = false;
+	s->in_tx = s->in_savepoint = false;
+	tx_hook(s, STORE_TX_COMMITTED);
 	return 0;
 }
 
@@ -495,8 +508,73 @@ void store_rollback(struct store *s)
 {
 	if (!s->in_tx)
 		return;
-	exec_sql(s, "ROLLBACK", "rollback");
-	s->in_tx = false;
+	/* SQLITE_FULL and some I/O errors have rolled back already. */
+	if (!sqlite3_get_autocommit(s->db))
+		exec_sql(s, "ROLLBACK", "rollback");
+	s->in_tx = s->in_savepoint = false;
+	tx_hook(s, STORE_TX_ROLLED_BACK);
+}
+
+bool store_in_tx(const struct store *s)
+{
+	return s->in_tx;
+}
+
+void store_set_tx_hook(struct store *s, store_tx_fn fn, void *data)
+{
+	s->tx_hook = fn;
+	s->tx_hook_data = fn ? data : NULL;
+}
+
+void store_fault_commit(struct store *s, unsigned n)
+{
+	s->fault_commit = n;
+}
+
+void store_fault_savepoint(struct store *s, unsigned n)
+{
+	s->fault_savepoint = n;
+}
+
+int store_savepoint(struct store *s)
+{
+	int r;
+	if (!s->in_tx || s->in_savepoint)
+		return -EINVAL;
+	if ((r = s->tx_hook ? s->tx_hook(STORE_TX_SAVEPOINT, s->tx_hook_data) : 0) < 0)
+		return r;
+	if (s->fault_savepoint && --s->fault_savepoint == 0) {
+		log_err("database: savepoint failed: injected fault");
+		return -EIO;
+	}
+	if ((r = exec_sql(s, "SAVEPOINT page", "savepoint")) < 0)
+		return r;
+	s->in_savepoint = true;
+	return 0;
+}
+
+int store_release(struct store *s)
+{
+	int r;
+	if (!s->in_savepoint)
+		return -EINVAL;
+	r = exec_sql(s, "RELEASE page", "release savepoint");
+	s->in_savepoint = false;
+	return r;
+}
+
+int store_rollback_to(struct store *s)
+{
+	if (!s->in_savepoint)
+		return -EINVAL;
+	s->in_savepoint = false;
+	if (sqlite3_get_autocommit(s->db) ||
+	    exec_sql(s, "ROLLBACK TO page; RELEASE page", "rollback to savepoint") < 0) {
+		store_rollback(s);
+		return -EIO;
+	}
+	tx_hook(s, STORE_TX_ROLLED_BACK_TO);
+	return 0;
 }
 
 int64_t store_change_count(struct store *s)

@@ -36,6 +36,31 @@ void store_set_clock(struct store *s, const struct clock *c);
 int store_begin(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
+bool store_in_tx(const struct store *s);
+
+/* One level of savepoint inside a transaction, so that one part of it (a
+ * page among the pages committed together) can fail alone. A savepoint
+ * rolled back to is released too. store_rollback_to returns -EIO when the
+ * transaction itself was lost (SQLite rolls back on SQLITE_FULL and some
+ * I/O errors): it is then rolled back as store_rollback would. */
+int store_savepoint(struct store *s);
+int store_release(struct store *s);
+int store_rollback_to(struct store *s);
+
+/* What a cache above the store learns of each transaction's end, so it
+ * can write what it deferred before COMMIT and forget what a ROLLBACK
+ * undid. PRECOMMIT runs inside the transaction (a negative return rolls
+ * it back and store_commit returns it); COMMITTED after a COMMIT that
+ * succeeded; ROLLED_BACK after every rollback, a failed COMMIT's too;
+ * SAVEPOINT and ROLLED_BACK_TO likewise around store_savepoint.
+ * One hook per store; fn NULL clears it. */
+enum store_tx_phase {
+	STORE_TX_PRECOMMIT, STORE_TX_COMMITTED, STORE_TX_ROLLED_BACK,
+	STORE_TX_SAVEPOINT,        /* before a savepoint: like PRECOMMIT */
+	STORE_TX_ROLLED_BACK_TO,   /* after a rollback to the savepoint */
+};
+typedef int (*store_tx_fn)(enum store_tx_phase phase, void *data);
+void store_set_tx_hook(struct store *s, store_tx_fn fn, void *data);
 
 /* Grows with every row this connection changes: a cheap "anything
  * written since?" for callers that cache what they read. */

@@ -53,7 +53,20 @@ struct store {
 	 * up into the files that use it). */
 	struct store_mail_stmts *mail;
 	void (*mail_free)(struct store *s);
+	store_tx_fn tx_hook;         /* store_set_tx_hook */
+	void *tx_hook_data;
+	/* store_fault_set: the how-many-th COMMIT from now fails (0: none). */
+	unsigned fault_commit;
+	unsigned fault_savepoint;    /* the same for store_savepoint */
+	bool in_savepoint;
 };
+
+/* Tests only (this header is the store's and its tests'): the n-th
+ * store_commit from now fails as a failed COMMIT would, after the
+ * PRECOMMIT hook has written, and rolls back. n = 0 clears. A full disk
+ * needs no hook: PRAGMA max_page_count gives SQLite's own SQLITE_FULL. */
+void store_fault_commit(struct store *s, unsigned n);
+void store_fault_savepoint(struct store *s, unsigned n);
 
 /* Sets s->legacy_keys from the database (at open, and after a re-key). */
 int store_legacy_check(struct store *s);

@@ -6,7 +6,7 @@
 D="$T/dest"
 make -s -C "$SRC" BUILD="$BUILD" PREFIX=/opt/mtest DESTDIR="$D" install >"$T/install.log" 2>&1
 ok $? "make install PREFIX=/opt/mtest DESTDIR=…"
-for f in bin/mentord bin/mentorctl; do
+for f in bin/mentord bin/mentorctl libexec/mentord/mentorctl-full; do
 	[ -x "$D/opt/mtest/$f" ]; ok $? "$f installed and executable"
 done
 U="$D/opt/mtest/lib/systemd/user/mentord.service"
@@ -20,4 +20,9 @@ for f in share/man/man1/mentorctl.1 share/man/man5/mentord.conf.5 share/man/man8
 	[ -f "$D/opt/mtest/$f" ]; ok $? "$f installed"
 done
 "$D/opt/mtest/bin/mentorctl" --version | grep -q '^mentorctl '; ok $? "installed mentorctl runs"
+# login, logout and import run in mentorctl-full (ctl/handoff.c): the
+# installed mentorctl finds it under ../libexec/mentord/.
+"$D/opt/mtest/bin/mentorctl" login 2>"$T/err"; is $? 2 "installed mentorctl hands login over (usage error from mentorctl-full)"
+grep -q 'not installed' "$T/err"; is $? 1 "and finds mentorctl-full"
+ldd "$D/opt/mtest/bin/mentorctl" | grep -Eq 'libcurl|libcrypto|libarchive|libcsv'; is $? 1 "mentorctl links none of the networks' libraries"
 finish

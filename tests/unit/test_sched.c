@@ -13,7 +13,7 @@
 #include "http/http.h"
 #include "mentors/mentor_cache.h"
 #include "net/time.h"
-#include "store/store.h"
+#include "store/store_internal.h"
 #include "tap.h"
 
 #include <arpa/inet.h>
@@ -34,7 +34,7 @@
 
 /* ---- the fake Mastodon ---- */
 
-enum answer { ANSWER_OK, ANSWER_503, ANSWER_429 };
+enum answer { ANSWER_OK, ANSWER_503, ANSWER_429, ANSWER_POSTS };
 
 struct server {
 	struct evhttp *http;
@@ -63,6 +63,17 @@ static void on_request(struct evhttp_request *req, void *arg)
 	switch (sv->answer) {
 	case ANSWER_OK:
 		evbuffer_add_printf(body, "[]");
+		evhttp_send_reply(req, 200, "OK", body);
+		break;
+	case ANSWER_POSTS:
+		/* Two posts by the followed account (acct "ada": local). */
+		evbuffer_add_printf(body, "["
+			"{\"id\":\"12\",\"uri\":\"https://localhost/users/ada/statuses/12\","
+			"\"created_at\":\"2025-11-24T15:00:00Z\",\"account\":{\"id\":\"100\",\"acct\":\"ada\"},"
+			"\"content\":\"<p>grand rounds #meded</p>\",\"mentions\":[]},"
+			"{\"id\":\"11\",\"uri\":\"https://localhost/users/ada/statuses/11\","
+			"\"created_at\":\"2025-11-24T14:00:00Z\",\"account\":{\"id\":\"100\",\"acct\":\"ada\"},"
+			"\"content\":\"<p>journal club</p>\",\"mentions\":[]}]");
 		evhttp_send_reply(req, 200, "OK", body);
 		break;
 	case ANSWER_503:
@@ -400,6 +411,69 @@ static void test_rate_window(struct world *w)
 	is_int(w->server.requests - before, 0, "and sends nothing");
 }
 
+static int64_t count_rows(struct world *w, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+	if (sqlite3_prepare_v2(w->store->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static uint32_t cached_posts(struct world *w)
+{
+	struct mentor_entry *e = mentor_cache_count(w->mentors) ? mentor_cache_at(w->mentors, 0) : NULL;
+	return e ? e->agg.n[LEDGER_POST] : 99;
+}
+
+/* A page whose savepoint or COMMIT fails stores nothing, announces
+ * nothing, moves no watermark and backs off; read again, it is whole. */
+static void test_write_faults(struct world *w)
+{
+	struct sched_target *t = target(w, NET_OP_ACCOUNT);
+	struct seen before = w->seen;
+	int64_t cursors = count_rows(w, "SELECT count(*) FROM cursors WHERE value IS NOT NULL AND value != ''");
+	int64_t now = T0 + 70000;
+
+	w->clock.fixed = now;
+	w->server.answer = ANSWER_POSTS;
+	w->server.remaining = 299;
+	w->server.reset = now + 300;
+	store_fault_commit(w->store, 1);
+	poll_round(w);
+	settle(w);
+	is_int(count_rows(w, "SELECT count(*) FROM posts"), 0, "failed COMMIT: no post stored");
+	is_int(count_rows(w, "SELECT count(*) FROM events"), 0, "failed COMMIT: no event stored");
+	is_int(cached_posts(w), 0, "failed COMMIT: the mentor cache has no post either");
+	is_int(w->seen.activity - before.activity, 0, "failed COMMIT: no activity announced");
+	is_int(w->seen.counts - before.counts, 0, "failed COMMIT: no change of counts announced");
+	is_int(w->seen.history - before.history, 0, "failed COMMIT: no history announced");
+	is_int(count_rows(w, "SELECT count(*) FROM cursors WHERE value IS NOT NULL AND value != ''"), cursors,
+	       "failed COMMIT: no watermark moved");
+	is_int(t ? t->failures : 0, 1, "failed COMMIT: the target backs off");
+
+	store_fault_savepoint(w->store, 1);
+	w->clock.fixed = now + 100;
+	poll_round(w);
+	settle(w);
+	is_int(count_rows(w, "SELECT count(*) FROM posts"), 0, "failed savepoint: no post stored");
+	is_int(cached_posts(w), 0, "failed savepoint: nothing in the mentor cache");
+	is_int(w->seen.activity - before.activity, 0, "failed savepoint: no activity announced");
+	is_int(w->seen.counts - before.counts, 0, "failed savepoint: no change of counts announced");
+	is_int(t ? t->failures : 0, 2, "failed savepoint: the target backs off");
+
+	w->clock.fixed = now + 200;
+	poll_round(w);
+	settle(w);
+	is_int(count_rows(w, "SELECT count(*) FROM posts"), 2, "read again: both posts, once");
+	is_int(count_rows(w, "SELECT count(*) FROM events"), 2, "and their events, once");
+	is_int(cached_posts(w), 2, "the mentor cache counts them");
+	ok(w->seen.counts > before.counts, "the commit is announced");
+	is_int(t ? t->failures : 99, 0, "the target is well again");
+	w->server.answer = ANSWER_OK;
+}
+
 /* Back-fill spends at most history_share of a window; the rest waits. */
 static void test_history_share(void)
 {
@@ -443,6 +517,7 @@ int main(void)
 	test_round(&w);
 	test_backoff(&w);
 	test_rate_window(&w);
+	test_write_faults(&w);
 	test_history_share();
 	world_stop(&w);
 	return tap_done();
