@@ -144,7 +144,8 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 	struct platform_row p;
 	struct table *t = NULL;
 	cJSON *doc = NULL, *arr = NULL;
-	char notes[8][400], email_note[300];
+	char notes[8][400], email_note[300], x_note[300];
+	const char *x_state = NULL;
 	size_t n_notes = 0;
 	int r, rc;
 
@@ -174,12 +175,15 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 			cJSON_AddItemToArray(arr, platform_json(&p));
 		else
 			platform_text(t, &p, (int64_t)time(NULL));
+		if (strcmp(p.platform, "x") == 0)
+			x_state = p.state;
 		if (*p.fallback && n_notes < 8)
 			snprintf(notes[n_notes++], sizeof notes[0], "%s: %s read through the configured instance "
 			         "(fallback)", p.platform, p.fallback);
 	}
 	if (r < 0 || (r = sd_bus_message_exit_container(reply)) < 0 ||
-	    (r = email_status(ctl, arr, t, email_note, sizeof email_note)) < 0)
+	    (r = email_status(ctl, arr, t, email_note, sizeof email_note)) < 0 ||
+	    (r = ctl_status_x(ctl, arr, x_state, x_note, sizeof x_note)) < 0)
 		goto fail;
 	if (ctl->json) {
 		ctl_import_status(ctl, doc);
@@ -187,6 +191,8 @@ int ctl_status(struct ctl *ctl, int argc, char **argv)
 		doc = NULL;
 	} else {
 		table_print(t, true);
+		if (*x_note)
+			printf("%s\n", x_note);
 		if (*email_note)
 			printf("%s\n", email_note);
 		for (size_t i = 0; i < n_notes; i++)

@@ -77,6 +77,8 @@ int ctl_import_linkedin(struct ctl *ctl, int argc, char **argv);
 /* status: import jobs, into doc (JSON "imports") or printed (doc NULL). */
 struct cJSON;
 void ctl_import_status(struct ctl *ctl, struct cJSON *doc);
+/* cmd_status_x.c: X's billing month into the x row of arr (JSON) or note. */
+int ctl_status_x(struct ctl *ctl, struct cJSON *arr, const char *state, char *note, size_t size);
 /* login NETWORK ..., logout mastodon (login.c) */
 int ctl_login(struct ctl *ctl, int argc, char **argv);
 int ctl_logout(struct ctl *ctl, int argc, char **argv);

@@ -116,6 +116,8 @@ int bus_suggest_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error
 int bus_suggest_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_suggest_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_suggest_links(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+/* bus_xusage.c: GetXUsage. */
+int bus_xusage_get(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 /* bus_mail.c: GetEmailStatus; LinkSuggestions rows of e-mail senders. */
 int bus_mail_status(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_mail_suggest_links(struct bus *b, sd_bus_message *reply);

@@ -69,6 +69,8 @@ int config_init_defaults(struct config *c)
 		p->pds_base = str_dup(d->pds_base);
 		p->enabled = d->enabled_by_default;
 		p->home_feed = d->home_feed_by_default;
+		p->monthly_posts = CONFIG_X_MONTHLY_POSTS;
+		p->price_per_post = CONFIG_X_PRICE_PER_POST;
 		if (!p->name || !p->api_base || (d->pds_base && !p->pds_base)) {
 			config_clear(c);
 			return -ENOMEM;
@@ -310,9 +312,44 @@ static int main_key(struct parser *p, const char *k, const char *v)
 	return fail(p, "unknown key '%s' in [mentord]", k);
 }
 
+/* [x] monthly_posts, price_per_post, cap_reset_day; 1 when k is none of them. */
+static int x_cap_key(struct parser *p, const char *k, const char *v)
+{
+	struct config_platform *pl = p->platform;
+	char *end;
+
+	errno = 0;
+	if (strcmp(k, "monthly_posts") == 0) {
+		long long n = strtoll(v, &end, 10);
+		if (end == v || *end || errno || n < 0 || n > 1000000000LL)
+			return fail(p, "monthly_posts: expected a number of posts, 0 for no cap, got '%s'", v);
+		pl->monthly_posts = n;
+		return 0;
+	}
+	if (strcmp(k, "price_per_post") == 0) {
+		double d = strtod(v, &end);
+		if (end == v || *end || errno || !(d >= 0 && d < 1000))
+			return fail(p, "price_per_post: expected a price in dollars like 0.005, got '%s'", v);
+		pl->price_per_post = d;
+		return 0;
+	}
+	if (strcmp(k, "cap_reset_day") == 0) {
+		long n = *v ? strtol(v, &end, 10) : 0;
+		if (*v && (end == v || *end || errno || n < 1 || n > 31))
+			return fail(p, "cap_reset_day: expected a day of the month from 1 to 31, got '%s'", v);
+		pl->cap_reset_day = (int)n;
+		return 0;
+	}
+	return 1;
+}
+
 static int platform_key(struct parser *p, const char *k, const char *v)
 {
 	struct config_platform *pl = p->platform;
+	int r;
+
+	if (strcmp(pl->name, "x") == 0 && (r = x_cap_key(p, k, v)) <= 0)
+		return r;
 	if (strcmp(k, "enabled") == 0)
 		return parse_bool(v, &pl->enabled) < 0 ? fail(p, "enabled: expected yes or no, got '%s'", v) : 0;
 	if (strcmp(k, "home_feed") == 0)

@@ -17,6 +17,8 @@
 #define CONFIG_MAX_PLATFORMS 8
 #define CONFIG_HISTORY_DEFAULT (30 * 86400)    /* history = 30d */
 #define CONFIG_HISTORY_MAX     (3650LL * 86400)
+#define CONFIG_X_MONTHLY_POSTS 2000
+#define CONFIG_X_PRICE_PER_POST 0.005
 
 struct config_platform {
 	char *name;              /* section name: "x", "mastodon", "bluesky" */
@@ -34,6 +36,10 @@ struct config_platform {
 	char *identifier;        /* Bluesky login identifier */
 	bool home_feed;          /* read followed accounts the user follows there
 	                            through the home timeline (default yes) */
+	/* [x] only: X bills each post read (docs/man/mentord.conf.5). */
+	int64_t monthly_posts;   /* most posts read in a billing month; 0 = no cap */
+	double price_per_post;   /* dollars, only to show the cost */
+	int cap_reset_day;       /* 1-31: the billing month's first day; 0 = not set (1st) */
 };
 
 /* [email]: the e-mail source (daemon/mail/). */

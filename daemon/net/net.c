@@ -305,6 +305,9 @@ void net_page_clear(struct net_page *page)
 		net_account_clear(&page->accounts[i]);
 	free(page->accounts);
 	net_session_clear(&page->session);
+	for (size_t i = 0; i < page->n_billed; i++)
+		free(page->billed[i]);
+	free(page->billed);
 	*page = (struct net_page){ 0 };
 }
 

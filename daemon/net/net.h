@@ -186,6 +186,9 @@ struct net_config {
 	                              endpoint's range */
 	int overlap_s;             /* Mastodon min_id overlap in seconds; 0 = default
 	                              (NET_DEFAULT_OVERLAP_S), negative = none */
+	int64_t max_billed;        /* X: the most posts one request may bill (data and
+	                              includes); 0 = no limit. A page builder whose smallest
+	                              page could bill more returns -EDQUOT */
 	const char *host;          /* the server's own name ("a.example", "b.example:8443")
 	                              when api_base stands in for it (a test hook:
 	                              [mastodon] instance_override): sent as the Host
@@ -216,6 +219,7 @@ struct net_request {
 	const char *content_type;          /* static, of body (NULL without body); the
 	                                      HTTP layer sends the Content-Type header,
 	                                      headers[] does not repeat it */
+	int64_t billed_max;                /* X: the most posts the answer can bill */
 };
 
 /* Looks a response header up by name, case-insensitively; returns the value
@@ -341,6 +345,9 @@ struct net_page {
 	char note[NET_MSG_MAX];    /* why the first item was dropped, or a partial
 	                              error the server reported next to data */
 	size_t cap_posts, cap_notifs, cap_accounts;   /* internal */
+	char **billed;             /* X: ids of every post the answer bills (data and
+	                              includes.tweets), each once */
+	size_t n_billed;
 };
 
 /* State of one incremental walk; see the top of this file. */

@@ -27,6 +27,7 @@
 #include "net/time.h"
 #include "net/url.h"
 #include "net/x_oauth.h"
+#include "net/x_usage.h"
 
 #define X_NET "x"
 #define X_QUERY_MAX 512          /* recent search query limit (rate-limit page) */
@@ -217,10 +218,36 @@ static int x_page_size(const struct net_config *cfg, const struct net_walk *w, i
 	return n < lo ? lo : n > 100 ? 100 : n;
 }
 
+/* The lower bound of max_results on the endpoint an op reads. */
+static int x_min_results(enum net_op op)
+{
+	return op == NET_OP_TAG || op == NET_OP_BATCH ? 10 : op == NET_OP_FEED ? 1 : 5;
+}
+
+/* With a budget (cfg->max_billed), pages shrink to what it covers; a page
+ * the endpoint would not let shrink enough is not asked for. */
+static int x_budget_size(const struct net_config *cfg, const struct net_walk *w, int *n)
+{
+	int lo = x_min_results(w->op);
+
+	*n = x_page_size(cfg, w, lo);
+	if (cfg->max_billed == 0)
+		return 0;
+	if (cfg->max_billed < (int64_t)lo * X_USAGE_BILL_PER_POST)
+		return -EDQUOT;
+	if ((int64_t)*n * X_USAGE_BILL_PER_POST > cfg->max_billed)
+		*n = (int)(cfg->max_billed / X_USAGE_BILL_PER_POST);
+	return 0;
+}
+
 static void x_common_params(struct strbuf *b, const struct net_walk *w, bool search, int lo,
 			    const struct net_config *cfg)
 {
-	net_url_param_int(b, "max_results", x_page_size(cfg, w, lo));
+	int n;
+
+	x_budget_size(cfg, w, &n);
+	(void)lo;
+	net_url_param_int(b, "max_results", n);
 	net_url_param(b, "since_id", w->watermark);
 	net_url_param(b, search ? "next_token" : "pagination_token", w->page_token);
 	if (search)
@@ -245,7 +272,10 @@ static int x_build_history(const struct net_config *cfg, const char *user,
 	net_url_join(&b, cfg->api_base, "/2/users/");
 	strbuf_puts(&b, user);
 	strbuf_puts(&b, "/tweets");
-	net_url_param_int(&b, "max_results", x_page_size(cfg, w, 5));
+	int n;
+
+	x_budget_size(cfg, w, &n);
+	net_url_param_int(&b, "max_results", n);
 	if (tok && tok[0] == 't')
 		net_url_param(&b, "pagination_token", tok + 2);
 	else if (tok)
@@ -327,8 +357,8 @@ static int x_build_follow_check(const struct net_config *cfg, const char *const 
 	return r < 0 ? r : net_req_bearer(req, cfg->user_token);
 }
 
-static int x_build_page(const struct net_config *cfg, const char *target,
-			const struct net_walk *w, struct net_request *req)
+static int x_build_page_of(const struct net_config *cfg, const char *target,
+			   const struct net_walk *w, struct net_request *req)
 {
 	struct strbuf b = STRBUF_INIT;
 	const char *user = w->op == NET_OP_ACCOUNT ? target : cfg->me_id;   /* FEED: the user's */
@@ -388,8 +418,46 @@ static int x_build_page(const struct net_config *cfg, const char *target,
 /* One recent search for many accounts: "from:a OR from:b …" as long as the
  * query stays within X_QUERY_MAX characters. The watermark is one since_id
  * for the whole batch: the caller passes the smallest of its members'. */
+/* A budget too small for the endpoint's smallest page: -EDQUOT before
+ * anything is built; else the answer's worst case goes with the request. */
+static int x_budgeted(const struct net_config *cfg, const struct net_walk *w, struct net_request *req, int r)
+{
+	int n;
+
+	if (r >= 0 && w->op != NET_OP_FOLLOWING) {
+		x_budget_size(cfg, w, &n);
+		req->billed_max = (int64_t)n * X_USAGE_BILL_PER_POST;
+	}
+	return r;
+}
+
+static int x_build_page(const struct net_config *cfg, const char *target,
+			const struct net_walk *w, struct net_request *req)
+{
+	int n;
+
+	if (w->op != NET_OP_FOLLOWING && x_budget_size(cfg, w, &n) < 0)
+		return -EDQUOT;
+	return x_budgeted(cfg, w, req, x_build_page_of(cfg, target, w, req));
+}
+
+static int x_build_batch_of(const struct net_config *cfg, const char *const *handles, size_t n,
+			    const struct net_walk *w, struct net_request *req, size_t *n_used);
+
 static int x_build_batch(const struct net_config *cfg, const char *const *handles, size_t n,
 			 const struct net_walk *w, struct net_request *req, size_t *n_used)
+{
+	int k;
+	struct net_walk bw = *w;
+
+	bw.op = NET_OP_BATCH;
+	if (x_budget_size(cfg, &bw, &k) < 0)
+		return -EDQUOT;
+	return x_budgeted(cfg, &bw, req, x_build_batch_of(cfg, handles, n, w, req, n_used));
+}
+
+static int x_build_batch_of(const struct net_config *cfg, const char *const *handles, size_t n,
+			    const struct net_walk *w, struct net_request *req, size_t *n_used)
 {
 	struct strbuf q = STRBUF_INIT, b = STRBUF_INIT;
 	size_t i;
@@ -974,6 +1042,40 @@ static int x_connections(const cJSON *body, struct net_page *pg)
 	return 0;
 }
 
+/* Every post id the answer bills, once: data's and includes.tweets'. */
+static int x_billed_from(struct net_page *pg, const cJSON *arr)
+{
+	const cJSON *t;
+
+	cJSON_ArrayForEach(t, arr) {
+		const char *id = net_json_str_or(t, "id", NULL);
+		bool seen = false;
+		char **grown;
+
+		if (!id || !x_valid_id(id))
+			continue;
+		for (size_t i = 0; i < pg->n_billed && !seen; i++)
+			seen = strcmp(pg->billed[i], id) == 0;
+		if (seen)
+			continue;
+		if (!(grown = realloc(pg->billed, (pg->n_billed + 1) * sizeof *grown)))
+			return -ENOMEM;
+		pg->billed = grown;
+		if (!(pg->billed[pg->n_billed] = strdup(id)))
+			return -ENOMEM;
+		pg->n_billed++;
+	}
+	return 0;
+}
+
+static int x_billed(const cJSON *body, struct net_page *pg)
+{
+	const cJSON *inc = net_json_obj(body, "includes");
+	int r = x_billed_from(pg, net_json_arr(body, "data"));
+
+	return r < 0 ? r : x_billed_from(pg, x_alt(inc, "tweets", "posts"));
+}
+
 static int x_parse_ok(const struct net_config *cfg, enum net_op op, const cJSON *body,
 		      struct net_walk *w, struct net_page *pg)
 {
@@ -1006,6 +1108,8 @@ static int x_parse_ok(const struct net_config *cfg, enum net_op op, const cJSON 
 		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "X \"data\" is not an array");
 		return 0;
 	}
+	if ((r = x_billed(body, pg)) < 0)
+		return r;
 	if (!data && !net_json_obj(body, "meta")) {
 		net_err(pg, NET_ERR_MALFORMED, NET_SCOPE_ENDPOINT, 0, "X page without data or meta");
 		return 0;

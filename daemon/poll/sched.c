@@ -130,7 +130,9 @@ static int on_followed(const struct store_followed *a, void *userdata)
 	/* Batched networks: an account joins a batch once its own first sync
 	 * (one page of its timeline, as history) has given it a watermark. */
 	int64_t updated;
-	if (p->net->max_batch > 1 && p->net->build_batch &&
+	/* With X capped, each account keeps its own read, so it is served in
+	 * the order of its relationship (sched_xcap_order). */
+	if (p->net->max_batch > 1 && p->net->build_batch && !sched_xcap_on(p) &&
 	    store_cursor_age(b->s->store, p->net->name, key, &updated) > 0) {
 		if (push_str(&b->batch[i].handles, b->batch[i].n, a->handle) < 0 ||
 		    push_str(&b->batch[i].keys, b->batch[i].n, key) < 0)
@@ -495,7 +497,7 @@ static void arm_timer(struct sched *s, int64_t now)
 		struct sched_target *t = s->targets[i];
 		int64_t at;
 		if (t->running || t->dead || !t->p->cfg->enabled || t->p->inflight >= SCHED_MAX_INFLIGHT ||
-		    (t->p->me_wait && (t->kind == TARGET_WALK || t->kind == TARGET_HISTORY)))
+		    (t->p->me_wait && (t->kind == TARGET_WALK || t->kind == TARGET_HISTORY)) || sched_xcap_busy(t))
 			continue;
 		at = ready_at(t, now);
 		if (at < next)
@@ -530,8 +532,13 @@ static void update_me_wait(struct sched *s)
 
 static void dispatch_pass(struct sched *s, int64_t now, bool history)
 {
+	struct sched_target **order = NULL;
+
+	/* X with a monthly cap spends its allowance where the relationships are. */
+	if (sched_xcap_order(s, now, &order) < 0)
+		order = NULL;
 	for (size_t i = 0; i < s->n_targets; i++) {
-		struct sched_target *t = s->targets[i];
+		struct sched_target *t = order ? order[i] : s->targets[i];
 		struct sched_platform *p = t->p;
 		if ((t->kind == TARGET_HISTORY) != history)
 			continue;
@@ -541,7 +548,8 @@ static void dispatch_pass(struct sched *s, int64_t now, bool history)
 			continue;
 		}
 		if (t->running || t->dead || !p->cfg->enabled || ready_at(t, now) > now ||
-		    p->inflight >= SCHED_MAX_INFLIGHT || (p->me_wait && (t->kind == TARGET_WALK || t->kind == TARGET_HISTORY)))
+		    p->inflight >= SCHED_MAX_INFLIGHT || (p->me_wait && (t->kind == TARGET_WALK || t->kind == TARGET_HISTORY)) ||
+		    sched_xcap_busy(t))
 			continue;
 		int r = sched_run_start(t);
 		if (r < 0 && !t->running) {
@@ -552,6 +560,7 @@ static void dispatch_pass(struct sched *s, int64_t now, bool history)
 			target_done(t, false);
 		}
 	}
+	free(order);
 }
 
 /* Refreshes first; back-fill gets what they leave of each network's
@@ -777,4 +786,14 @@ void sched_free(struct sched *s)
 		event_free(s->kick);
 	free(s->state_dir);
 	free(s);
+}
+
+int sched_x_usage(struct sched *s, struct sched_x_usage *out)
+{
+	for (size_t i = 0; i < s->n_platforms; i++)
+		if (strcmp(s->platforms[i].net->name, "x") == 0 && s->platforms[i].cfg) {
+			sched_xcap_usage(&s->platforms[i], sched_now(s), out);
+			return 0;
+		}
+	return -ENOENT;
 }

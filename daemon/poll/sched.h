@@ -85,6 +85,20 @@ struct sched_status {
 	char fallback[256];      /* home servers read through the configured one: "a.example, b.example" */
 };
 
+/* X's billing month (GetXUsage): posts billed, the cap, the cost. */
+struct sched_x_usage {
+	bool enabled;            /* X is configured */
+	int64_t posts_read_month;
+	int64_t monthly_posts;   /* 0 = no cap */
+	double cost_month;       /* dollars, at price_per_post */
+	int64_t read_today, allowance_today;   /* allowance: -1 without a cap */
+	int cap_reset_day;       /* 1-31 */
+	char pace[16];           /* "on pace", "ahead", "over" */
+};
+
+/* Fills *out (from the store's counts); -ENOENT when there is no X. */
+int sched_x_usage(struct sched *s, struct sched_x_usage *out);
+
 int sched_new(struct sched **out, const struct sched_deps *deps, const struct sched_events *events);
 void sched_free(struct sched *s);
 

@@ -12,6 +12,8 @@
  *                   its state, stored with each page
  *   sched_feed.c    the home feed: whom the user follows there, which
  *                   accounts it covers, its gaps and failures
+ *   sched_xcap.c    X's monthly cap on posts read: what was billed, the
+ *                   day's allowance, what a request may still bill
  *   sched_run.c     one target's requests and what its answers do
  *   sched.c         the target list, the timer, dispatch, manual rounds
  *
@@ -81,6 +83,16 @@ struct sched_feed {
 	int64_t down_until;               /* it failed: everyone one by one until then */
 };
 
+/* X's posts billed (sched_xcap.c): the store's counts of this billing
+ * month, cached for the current UTC day, and what requests in flight may
+ * still bill. */
+struct sched_xcap {
+	int64_t day;                      /* the UTC day the counts are of; 0: not read */
+	int64_t before_today, today;      /* posts billed this month before today, today */
+	int64_t reserved;                 /* the worst case of the requests in flight */
+	int64_t waited;                   /* the day the log was told that X waits */
+};
+
 struct sched_platform {
 	struct sched *s;
 	size_t index;                     /* in config.platforms */
@@ -109,6 +121,7 @@ struct sched_platform {
 	struct sched_fallback *fallback;  /* home servers read through the configured one */
 	size_t n_fallback;
 	struct sched_feed feed;
+	struct sched_xcap xcap;
 };
 
 /* A home server that refused public reads, answered nothing, or could not
@@ -159,6 +172,7 @@ struct sched_target {
 	int64_t started;                  /* WALK: when its walk began (joining the home feed) */
 	char **asked, **asked_sent;       /* FOLLOW_CHECK: the ids of the request in flight */
 	size_t n_asked;
+	int64_t billed_reserved;          /* X: what its request in flight may bill */
 };
 
 struct sched {
@@ -195,6 +209,34 @@ struct sched {
 	/* Walk and back-fill pages gathered to be written together (sched_run.c). */
 	struct { struct page_job **v; size_t n, cap; struct event *ev; } batch;
 };
+
+/* ---- sched_xcap.c: X's monthly cap ---- */
+/* True when p is X with a cap set. */
+bool sched_xcap_on(const struct sched_platform *p);
+/* What the next request of p may bill: 0 without a cap, else the day's
+ * allowance less what was billed and what is in flight (-1: nothing). */
+int64_t sched_xcap_budget(struct sched_platform *p, int64_t now);
+/* Counts a page's billed posts in the open transaction; *added is given to
+ * sched_xcap_counted once it commits. */
+int sched_xcap_count(struct sched_platform *p, const struct net_page *page, int64_t now, int64_t *added);
+void sched_xcap_counted(struct sched_platform *p, int64_t now, int64_t added);
+/* With a cap, X reads one page at a time, so the allowance goes to the
+ * first in line: true while one is in flight (t waits, as for the
+ * in-flight limit). */
+bool sched_xcap_busy(const struct sched_target *t);
+void sched_xcap_reserve(struct sched_target *t, int64_t billed_max);
+void sched_xcap_release(struct sched_target *t);
+/* When X may try again: the start of the next UTC day, when a spent
+ * allowance renews (logged once a day); a second on while requests in
+ * flight hold part of it back. */
+int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now);
+/* With a cap, a copy of s->targets where X's (contiguous: the list is
+ * sorted by network) are in the order the relationships rank them: the
+ * user's own mentions first, mentors by stage (connected first) and
+ * strength, other accounts, hashtags, back-fill. 0 (*out NULL): no cap. */
+int sched_xcap_order(struct sched *s, int64_t now, struct sched_target ***out);
+/* This billing month so far, for GetXUsage. */
+void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usage *out);
 
 /* ---- sched_state.c ---- */
 int64_t sched_now(const struct sched *s);

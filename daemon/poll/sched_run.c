@@ -84,6 +84,8 @@ static int build(struct sched_target *t, struct net_request *req)
 	const char *one;
 
 	target_config(t, &cfg);
+	if (!t->find_local && (t->kind == TARGET_WALK || t->kind == TARGET_HISTORY))
+		cfg.max_billed = sched_xcap_budget(p, sched_now(t->s));
 	if (t->find_local) {
 		one = t->arg;
 		return net_build_lookup(p->net, &cfg, NET_LOOKUP_ID, &one, 1, req, &t->n_used);
@@ -126,6 +128,7 @@ static int submit(struct sched_target *t)
 	struct net_request req = { 0 };
 	const char *headers[NET_MAX_HEADERS + 1] = { 0 };
 	int r = build(t, &req);
+	int64_t billed_max = req.billed_max;
 
 	if (r >= 0) {
 		for (size_t i = 0; i < req.n_headers && i < NET_MAX_HEADERS; i++)
@@ -150,6 +153,7 @@ static int submit(struct sched_target *t)
 		return r;
 	t->running = true;
 	t->seq = sched_request_sent(p, t->rate);
+	sched_xcap_reserve(t, billed_max);
 	return 0;
 }
 
@@ -255,6 +259,11 @@ int sched_run_start(struct sched_target *t)
 		t->history = true;
 	}
 	r = submit(t);
+	if (r == -EDQUOT) {
+		/* X's allowance for today is read: tomorrow brings the next. */
+		t->due = sched_xcap_tomorrow(p, now);
+		return -EAGAIN;
+	}
 	if (r < 0 && r != -ENOKEY)
 		log_warn("%s: cannot request %s: %s", p->net->name, sched_target_what(t, what, sizeof what),
 		         strerror(-r));
@@ -296,6 +305,21 @@ static void backoff(struct sched_target *t, int64_t min_delay, const char *why)
 	         (long long)delay);
 	t->p->status.last_poll = sched_now(s);
 	s->target_done(t, true);
+}
+
+/* The next request of a walk or lookup within the turn; a spent X
+ * allowance ends the turn until the next UTC day (an unfinished walk keeps
+ * its old watermark, so nothing is skipped). */
+static void submit_next(struct sched_target *t)
+{
+	int r = submit(t);
+
+	if (r == -EDQUOT) {
+		t->running = false;
+		t->due = sched_xcap_tomorrow(t->p, sched_now(t->s));
+		t->s->target_done(t, false);
+	} else if (r < 0)
+		backoff(t, 0, strerror(-r));
 }
 
 /* A walk's next request within the same turn draws on the same budget:
@@ -511,6 +535,7 @@ struct page_job {
 	struct activity act;
 	struct ingest_stats stats;
 	int more;
+	int64_t billed;          /* X: posts newly counted as billed today (sched_xcap) */
 };
 
 static int walk_write(struct page_job *j)
@@ -542,6 +567,8 @@ static int walk_write(struct page_job *j)
 	free(mine);
 	if (r >= 0 && page->n_notifs)
 		r = ingest_notifs(st, &me, page->notifs, page->n_notifs, &j->stats, collect_activity, &j->act);
+	if (r >= 0)
+		r = sched_xcap_count(p, page, sched_now(t->s), &j->billed);
 	/* The watermark commits with the walk's last page, or not at all;
 	 * except that an upward walk that yields keeps what it has read (all
 	 * below it is in): an account back from the home feed may have more
@@ -567,6 +594,8 @@ static void walk_after(struct page_job *j, int r)
 	bool last = t->walk.done || t->walk.pages >= SCHED_MAX_PAGES;
 	char what[160];
 
+	if (r >= 0)
+		sched_xcap_counted(p, sched_now(t->s), j->billed);
 	if (r >= 0 && j->more > 0)
 		t->s->reload_pending = true;    /* its history target */
 	else if (r >= 0 && t->history && last)
@@ -585,8 +614,7 @@ static void walk_after(struct page_job *j, int r)
 	if (!last && !next_page_open(t))
 		return;
 	if (!last) {
-		if ((r = submit(t)) < 0)
-			backoff(t, 0, strerror(-r));
+		submit_next(t);
 		return;
 	}
 	succeed(t, sched_now(t->s) + sched_jitter(t->s, t->interval));
@@ -604,6 +632,8 @@ static int history_write(struct page_job *j)
 
 	if (j->page.n_posts)
 		r = ingest_posts(t->s->store, &me, j->page.posts, j->page.n_posts, &j->stats, NULL, NULL);
+	if (r >= 0)
+		r = sched_xcap_count(p, &j->page, sched_now(t->s), &j->billed);
 	if (r >= 0 && (j->more = sched_history_advance(t, j->stats.posts_new)) < 0)
 		r = j->more;
 	return r;
@@ -615,6 +645,8 @@ static void history_after(struct page_job *j, int r)
 	struct sched_platform *p = t->p;
 	int more = j->more;
 
+	if (r >= 0)
+		sched_xcap_counted(p, sched_now(t->s), j->billed);
 	if (r < 0) {
 		backoff(t, 0, "database write failed");
 		return;
@@ -690,6 +722,7 @@ static void run_batch(evutil_socket_t fd, short what, void *arg)
 	log_debug("poll: %zu pages written together%s", n, r < 0 ? ": failed" : "");
 	for (size_t i = 0; i < n; i++) {
 		struct sched_target *t = v[i]->t;
+		sched_xcap_release(t);
 		if (t->dead) {
 			announce_activity(t, &v[i]->act, false);
 			t->running = false;
@@ -726,6 +759,8 @@ static void page_queue(struct sched_target *t, struct net_page *page)
 		j->page = *page;
 		memset(page, 0, sizeof *page);
 		s->batch.v[s->batch.n++] = j;
+		/* Until its COMMIT counts them, the page's posts hold X's allowance. */
+		sched_xcap_reserve(t, (int64_t)j->page.n_billed);
 		if (s->batch.n == 1 || s->batch.n == SCHED_BATCH_PAGES) {
 			struct timeval tv = { 0, s->batch.n == 1 ? SCHED_BATCH_USEC : 0 };
 			evtimer_add(s->batch.ev, &tv);
@@ -781,21 +816,17 @@ static void local_id_page(struct sched_target *t, const struct net_page *page)
 	}
 	if (!next_page_open(t))
 		return;
-	if ((r = submit(t)) < 0)
-		backoff(t, 0, strerror(-r));
+	submit_next(t);
 }
 
 /* Nothing at home on a first page, and how much the account has is not
  * known this run: ask the home (the lookup's count), then the page again. */
 static void recount_at_home(struct sched_target *t)
 {
-	int r;
-
 	t->find_local = true;
 	if (!next_page_open(t))
 		return;
-	if ((r = submit(t)) < 0)
-		backoff(t, 0, strerror(-r));
+	submit_next(t);
 }
 
 /* Whom the user follows: batch after batch within the turn, as budgets allow. */
@@ -813,8 +844,7 @@ static void following_page(struct sched_target *t, const struct net_page *page)
 	}
 	if (!next_page_open(t))
 		return;
-	if ((r = submit(t)) < 0)
-		backoff(t, 0, strerror(-r));
+	submit_next(t);
 }
 
 /* A first sync (or back-fill's first page) that found nothing at home. */
@@ -844,6 +874,7 @@ static void on_done(struct http_response *resp, void *userdata)
 
 	t->http = NULL;
 	sched_request_ended(p, t->seq);
+	sched_xcap_release(t);
 	if (resp->result == HTTP_RESULT_DEFERRED && !t->dead) {
 		int64_t until = 0;
 		char what[160];

@@ -48,6 +48,13 @@ void sched_target_free(struct sched_target *t)
 {
 	if (!t)
 		return;
+	/* A cancelled request never calls back: what it held of X's
+	 * allowance is free again (sched_xcap.c). */
+	if (t->billed_reserved && t->p) {
+		t->p->xcap.reserved -= t->billed_reserved;
+		if (t->p->xcap.reserved < 0)
+			t->p->xcap.reserved = 0;
+	}
 	net_walk_clear(&t->walk);
 	for (size_t i = 0; i < t->n_handles; i++) {
 		free(t->handles[i]);

@@ -40,6 +40,8 @@ history = 0
 [x]
 enabled = no
 api_base = http://127.0.0.1:9
+; X's posts read without a monthly cap here (87-xcap tests it)
+monthly_posts = 0
 
 [mastodon]
 ; the instance comes from login

@@ -39,7 +39,8 @@ fake_post() {  # fake_post PATH JSON
 # their home: instance_override sends those requests to the fake too, which
 # answers every unknown Host as its one instance.
 # Tests read one page of history per first sync (history = 0) unless their
-# extra lines ask for a back-fill.
+# extra lines ask for a back-fill, and read X without a monthly cap
+# (monthly_posts = 0) unless they set one (87-xcap).
 fake_config() {
 	extra=${1:-}
 	# mentord's clock runs at the fake server's (frozen) scenario time, so
@@ -61,6 +62,7 @@ enabled = yes
 api_base = $FAKE
 token_file = $T/x-token
 me = me
+monthly_posts = 0
 [mastodon]
 api_base = http://mastodon.test
 instance_override = $FAKE

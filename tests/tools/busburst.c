@@ -59,6 +59,7 @@ static const struct method methods[] = {
 	/* name               sig     kind  reject-phase template                       accept-phase template */
 	{ "GetStatus",        "",     RO,   "",                                          NULL },
 	{ "GetEmailStatus",   "",     RO,   "",                                          NULL },
+	{ "GetXUsage",        "",     RO,   "",                                          NULL },
 	{ "Follow",           "ssst", MUT,  "~x|~newdoc|~Name|18446744073709551615",     "x|newdoc|~Name|~0" },
 	{ "Unfollow",         "ss",   MUT,  "~x|~nobodyfollowed",                        "~x|~known" },
 	{ "SetHistory",       "ssx",  MUT,  "~x|~known|9223372036854775807",             "~x|~known|~0" },

@@ -193,8 +193,36 @@ static void test_file(void)
 	unlink(path);
 }
 
+/* [x] monthly_posts, price_per_post, cap_reset_day (issue 18). */
+static void test_x_cap(void)
+{
+	struct config c;
+	char *err;
+
+	ok(parse(&c, "", &err) == 0, "defaults for the X cap");
+	is_int(config_platform(&c, "x")->monthly_posts, 2000, "monthly_posts defaults to 2000");
+	ok(config_platform(&c, "x")->price_per_post == 0.005, "price_per_post defaults to 0.005");
+	is_int(config_platform(&c, "x")->cap_reset_day, 0, "cap_reset_day unset");
+	config_clear(&c);
+	ok(parse(&c, "[x]\nmonthly_posts = 0\nprice_per_post = 0.01\ncap_reset_day = 10\n", &err) == 0, "cap set");
+	is_int(config_platform(&c, "x")->monthly_posts, 0, "  0: no cap");
+	ok(config_platform(&c, "x")->price_per_post == 0.01, "  price 0.01");
+	is_int(config_platform(&c, "x")->cap_reset_day, 10, "  resets on the 10th");
+	config_clear(&c);
+	ok(parse(&c, "[x]\ncap_reset_day =\n", &err) == 0, "cap_reset_day may be empty");
+	config_clear(&c);
+	expect_error("[x]\nmonthly_posts = -5\n", "test.conf:2: monthly_posts: expected a number of posts", "negative cap");
+	expect_error("[x]\nmonthly_posts = lots\n", "test.conf:2: monthly_posts", "cap in words");
+	expect_error("[x]\n\nprice_per_post = -0.005\n", "test.conf:3: price_per_post: expected a price", "negative price");
+	expect_error("[x]\nprice_per_post = cheap\n", "test.conf:2: price_per_post", "price in words");
+	expect_error("[x]\ncap_reset_day = 32\n", "test.conf:2: cap_reset_day: expected a day", "day 32");
+	expect_error("[x]\ncap_reset_day = 0\n", "cap_reset_day", "day 0");
+	expect_error("[mastodon]\nmonthly_posts = 5\n", "unknown key 'monthly_posts' in [mastodon]", "X only");
+}
+
 int main(void)
 {
+	test_x_cap();
 	test_defaults();
 	test_spec_example();
 	test_errors();

@@ -484,6 +484,52 @@ static void test_inline(void)
 	   "ids compare numerically");
 }
 
+/* What X bills (issue 18): every post of data and includes.tweets, once;
+ * pages sized to a budget, refused when the smallest page would not fit. */
+static void test_billing(void)
+{
+	struct net_walk w;
+	struct net_page pg;
+	struct net_request req;
+	struct net_config budget = cfg;
+	bool inc = false;
+
+	net_walk_start(&w, NET_OP_ACCOUNT, "1849000000000000000");
+	is_int(parse_fixture("user-tweets-mixed.json", NET_OP_ACCOUNT, &w, &pg), 0, "mixed timeline parses");
+	is_int(pg.n_billed, 10, "  10 posts billed: 7 valid in data, 3 in includes");
+	for (size_t i = 0; i < pg.n_billed; i++)
+		inc |= strcmp(pg.billed[i], "1849980000000000789") == 0;
+	ok(inc, "  an included post is billed");
+	net_page_clear(&pg);
+	net_walk_clear(&w);
+
+	net_walk_start(&w, NET_OP_ACCOUNT, "1849000000000000000");
+	budget.max_billed = 30;
+	is_int(net_build_page(X, &budget, "1600000000000000002", &w, &req), 0, "a page within a budget of 30");
+	ok(req.url && strstr(req.url, "max_results=10&since_id=1849000000000000000"), "  10 results (3 billed each at most): %s",
+	   req.url);
+	is_int(req.billed_max, 30, "  the request's worst case is 30");
+	net_request_clear(&req);
+	budget.max_billed = 14;
+	is_int(net_build_page(X, &budget, "1600000000000000002", &w, &req), -EDQUOT, "14 cannot pay for the smallest page (5)");
+	budget.max_billed = -1;
+	is_int(net_build_page(X, &budget, "1600000000000000002", &w, &req), -EDQUOT, "nothing left: refused");
+	net_walk_clear(&w);
+	net_walk_start(&w, NET_OP_TAG, NULL);
+	budget.max_billed = 29;
+	is_int(net_build_page(X, &budget, "meded", &w, &req), -EDQUOT, "a search needs 10 results: 29 is too little");
+	budget.max_billed = 30;
+	is_int(net_build_page(X, &budget, "meded", &w, &req), 0, "  30 is enough");
+	ok(req.url && strstr(req.url, "max_results=10"), "  10 results");
+	net_request_clear(&req);
+	net_walk_clear(&w);
+	net_walk_start(&w, NET_OP_ACCOUNT, NULL);
+	is_int(net_build_page(X, &cfg, "1600000000000000002", &w, &req), 0, "no budget: as before");
+	is_int(req.billed_max, 60, "  20 results, 60 at worst");
+	net_request_clear(&req);
+	net_walk_clear(&w);
+}
+
 int main(void)
 {
 	X = net_platform_find("x");
@@ -498,5 +544,6 @@ int main(void)
 	test_parse_lookup();
 	test_partial_errors();
 	test_inline();
+	test_billing();
 	return tap_done();
 }

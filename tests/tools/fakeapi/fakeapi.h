@@ -285,6 +285,13 @@ struct fake {
 	struct stats st;
 };
 
+/* ------------------------------------------------ xbill.c */
+
+/* X's billing as X counts it: post id once per UTC day (fake clock). */
+void xbill_note(struct fake *f, uint64_t id);
+void xbill_stats(struct jw *j, struct fake *f);
+void xbill_free(struct fake *f);
+
 /* ------------------------------------------------ render.c */
 
 /* what one response is rendered with */

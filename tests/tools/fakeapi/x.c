@@ -276,6 +276,7 @@ static void x_tweet(struct rctx *c, const struct post *p)
 	uint64_t xid = x_id(p->t, p->a);
 
 	snprintf(id, sizeof id, "%" PRIu64, xid);
+	xbill_note(f, xid);
 	x_compose(f, p, &xt, 0);
 	jw_obj(j);
 	jw_karr(j, "edit_history_tweet_ids");
@@ -1350,4 +1351,6 @@ const struct fake_net x_net = {
 	.ctl_post_id = x_ctl_post_id,
 	.ctl_post_ref = x_ctl_post_ref,
 	.ctl_auth = x_ctl_auth,
+	.ctl_stats = xbill_stats,
+	.teardown = xbill_free,
 };

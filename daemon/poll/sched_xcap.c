@@ -1,0 +1,223 @@
+/* sched_xcap.c — X's monthly cap on posts read ([x] monthly_posts). The
+ * store holds what X billed (store_xusage, committed with each page); here
+ * that count is cached for the day and turned into what the next request
+ * may bill: the day's allowance (the month's rest spread over its days)
+ * less what was billed today and what requests in flight could bill. When
+ * nothing is left, X's reads wait for the next UTC day; the other networks
+ * are not affected. */
+#include "poll/sched_internal.h"
+#include "config/config.h"
+#include "store/store_xusage.h"
+#include "net/x_usage.h"
+#include "base/log.h"
+#include "ledger/ledger.h"
+#include "mentors/mentor_cache.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool sched_xcap_on(const struct sched_platform *p)
+{
+	return p->cfg && strcmp(p->net->name, "x") == 0 && p->cfg->monthly_posts > 0;
+}
+
+/* The month's counts read again on a new day (or the first time). */
+static void load(struct sched_platform *p, int64_t now)
+{
+	struct sched_xcap *x = &p->xcap;
+	int64_t day = x_usage_day(now);
+	int64_t start = x_usage_month_start(day, p->cfg->cap_reset_day);
+
+	if (x->day == day)
+		return;
+	if (store_xusage_count(p->s->store, start, day, &x->before_today) < 0 ||
+	    store_xusage_count(p->s->store, day, day + 1, &x->today) < 0) {
+		/* Unknown: nothing is spent on a guess. */
+		x->before_today = p->cfg->monthly_posts;
+		x->today = 0;
+		return;
+	}
+	x->day = day;
+	/* Last month's days no longer count for anything. */
+	if (store_xusage_prune(p->s->store, start - 62) < 0)
+		log_warn("x: cannot forget old usage counts");
+}
+
+int64_t sched_xcap_budget(struct sched_platform *p, int64_t now)
+{
+	struct sched_xcap *x = &p->xcap;
+	int64_t cap, allowance, left, month_left;
+
+	if (!sched_xcap_on(p))
+		return 0;
+	load(p, now);
+	cap = p->cfg->monthly_posts;
+	allowance = x_usage_allowance(cap, x->before_today, x_usage_day(now), p->cfg->cap_reset_day);
+	left = allowance - x->today - x->reserved;
+	month_left = cap - x->before_today - x->today - x->reserved;
+	if (month_left < left)
+		left = month_left;
+	return left > 0 ? left : -1;
+}
+
+int sched_xcap_count(struct sched_platform *p, const struct net_page *page, int64_t now, int64_t *added)
+{
+	*added = 0;
+	if (strcmp(p->net->name, "x") != 0 || !page->n_billed)
+		return 0;
+	return store_xusage_add(p->s->store, x_usage_day(now), page->billed, page->n_billed, added);
+}
+
+void sched_xcap_counted(struct sched_platform *p, int64_t now, int64_t added)
+{
+	if (p->xcap.day == x_usage_day(now))
+		p->xcap.today += added;
+}
+
+bool sched_xcap_busy(const struct sched_target *t)
+{
+	return (t->kind == TARGET_WALK || t->kind == TARGET_HISTORY) && t->p->xcap.reserved > 0 &&
+	       sched_xcap_on(t->p);
+}
+
+void sched_xcap_reserve(struct sched_target *t, int64_t billed_max)
+{
+	if (!sched_xcap_on(t->p))
+		return;
+	t->billed_reserved = billed_max;
+	t->p->xcap.reserved += billed_max;
+}
+
+void sched_xcap_release(struct sched_target *t)
+{
+	t->p->xcap.reserved -= t->billed_reserved;
+	if (t->p->xcap.reserved < 0)
+		t->p->xcap.reserved = 0;
+	t->billed_reserved = 0;
+}
+
+int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now)
+{
+	struct sched_xcap *x = &p->xcap;
+
+	/* What requests in flight hold back may come back unspent. */
+	if (x->reserved > 0)
+		return now + 1;
+	if (x->waited != x_usage_day(now)) {
+		x->waited = x_usage_day(now);
+		log_notice("x: today's share of monthly_posts is read (%lld posts today, %lld this month of %lld); "
+		           "X waits for tomorrow (UTC)", (long long)x->today, (long long)(x->before_today + x->today),
+		           (long long)p->cfg->monthly_posts);
+	}
+	return (x_usage_day(now) + 1) * 86400;
+}
+
+void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usage *out)
+{
+	int64_t day = x_usage_day(now), cap = p->cfg->monthly_posts;
+
+	memset(out, 0, sizeof *out);
+	out->enabled = p->cfg->enabled;
+	p->xcap.day = 0;          /* read the store again: a reload may have moved the month */
+	load(p, now);
+	out->posts_read_month = p->xcap.before_today + p->xcap.today;
+	out->monthly_posts = cap;
+	out->cost_month = (double)out->posts_read_month * p->cfg->price_per_post;
+	out->read_today = p->xcap.today;
+	out->allowance_today = cap > 0 ? x_usage_allowance(cap, p->xcap.before_today, day, p->cfg->cap_reset_day) : -1;
+	out->cap_reset_day = p->cfg->cap_reset_day ? p->cfg->cap_reset_day : 1;
+	snprintf(out->pace, sizeof out->pace, "%s", x_usage_pace(cap, out->posts_read_month, day, p->cfg->cap_reset_day));
+}
+
+/* ---- the order X's reads are served in, when they are capped ---- */
+
+struct xrank {
+	struct sched_target *t;
+	int rank;
+	double strength, fit;
+	size_t idx;
+};
+
+/* The user's own mentions and replies, then mentors by stage (connected
+ * first), then everything else read one by one or in batches, then
+ * hashtags, then back-fill. Lookups bill no posts: first. */
+static int rank_of(struct sched *s, const struct sched_target *t, int64_t now, double *strength, double *fit)
+{
+	struct mentor_entry *e;
+	struct ledger_stage_info st;
+
+	*strength = *fit = 0;
+	if (t->kind == TARGET_HISTORY)
+		return 8;
+	if (t->kind != TARGET_WALK)
+		return 0;
+	switch (t->op) {
+	case NET_OP_OWN: case NET_OP_INTERACTIONS:
+		return 1;
+	case NET_OP_TAG:
+		return 7;
+	case NET_OP_ACCOUNT:
+		break;
+	default:
+		return 6;
+	}
+	if (!t->mentor_id || !s->mentors || !(e = mentor_cache_get(s->mentors, t->mentor_id)) || e->source)
+		return 6;
+	ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, &st);
+	*strength = mentor_cache_strength(s->mentors, e, now, NULL);
+	*fit = mentor_cache_fit(s->mentors, e, now, NULL);
+	return st.stage >= LEDGER_FOLLOW && st.stage <= LEDGER_CONNECTED ? 2 + (LEDGER_CONNECTED - st.stage) : 6;
+}
+
+static int xrank_cmp(const void *a, const void *b)
+{
+	const struct xrank *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->strength != y->strength)
+		return x->strength > y->strength ? -1 : 1;
+	if (x->fit != y->fit)
+		return x->fit > y->fit ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+int sched_xcap_order(struct sched *s, int64_t now, struct sched_target ***out)
+{
+	struct sched_target **v;
+	struct xrank *r;
+	size_t lo = SIZE_MAX, hi = 0, n;
+
+	*out = NULL;
+	for (size_t i = 0; i < s->n_targets; i++)
+		if (sched_xcap_on(s->targets[i]->p)) {
+			if (lo == SIZE_MAX)
+				lo = i;
+			hi = i + 1;
+		}
+	if (lo == SIZE_MAX || hi - lo < 2)
+		return 0;
+	n = hi - lo;
+	v = malloc(s->n_targets * sizeof *v);
+	r = malloc(n * sizeof *r);
+	if (!v || !r) {
+		free(v);
+		free(r);
+		return -ENOMEM;
+	}
+	memcpy(v, s->targets, s->n_targets * sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		r[i].t = v[lo + i];
+		r[i].idx = i;
+		r[i].rank = rank_of(s, r[i].t, now, &r[i].strength, &r[i].fit);
+	}
+	qsort(r, n, sizeof *r, xrank_cmp);
+	for (size_t i = 0; i < n; i++)
+		v[lo + i] = r[i].t;
+	free(r);
+	*out = v;
+	return 1;
+}
