@@ -11,11 +11,13 @@ start_daemon; ok $? "mentord up"
 D="$T/drafts"; mkdir -p "$D"; F="$D/post.txt"
 PHI="My patient John Smith, MRN 4471902, was in bed 4 last night"
 
-# wait_for FILE PATTERN [COUNT] — until FILE has COUNT lines matching (or 30 s pass).
+# wait_for FILE PATTERN [COUNT] — until FILE has COUNT lines matching (or
+# 120 s pass: under ASan on a loaded 2-core CI machine one check's answer
+# once took longer than 30 s).
 wait_for() {
 	i=0
 	while [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ]; do
-		i=$((i + 1)); [ $i -lt 600 ] || return 1; sleep 0.05
+		i=$((i + 1)); [ $i -lt 2400 ] || return 1; sleep 0.05
 	done
 }
 # wait_exit PID — until the process is gone (or 30 s pass); its status in $?.
@@ -66,7 +68,7 @@ kill -0 $W; ok $? "still watching"
 J=$!
 wait_for "$T/j" '"file"'; ok $? "--json: an object for the first check"
 printf '%s\n' "$PHI" > "$F"
-wait_for "$T/j" '"file"' 2; ok $? "... and one for the save"
+wait_for "$T/j" '"file"' 2; ok $? "... and one for the save" || { diag "watch stderr: $(cat "$T/w.err")"; diag "objects: $(cat "$T/j")"; }
 jq -e -s 'length == 2 and .[0].previous == null and .[0].verdict == "ok"
 	and .[1].previous == "ok" and .[1].verdict == "block" and (.[1].new | map(.rule) | index("phi.mrn") != null)
 	and (.[1].gone | length == 0) and (.[1].findings | all(has("line") and has("column") and has("fingerprint")))' \
