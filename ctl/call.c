@@ -85,6 +85,20 @@ int ctl_report_error(const sd_bus_error *error, int r)
 	return CTL_EXIT_DAEMON;
 }
 
+int ctl_call_quiet(struct ctl *ctl, const char *method, sd_bus_message **reply)
+{
+	sd_bus_message *msg = NULL;
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	int r;
+
+	if (ctl_new_call(ctl, method, &msg) != 0)
+		return -ENOTCONN;
+	r = sd_bus_call(ctl->bus, msg, 0, &error, reply);
+	sd_bus_message_unref(msg);
+	sd_bus_error_free(&error);
+	return r < 0 ? r : 0;
+}
+
 int ctl_call(struct ctl *ctl, const char *method, sd_bus_message **reply, const char *types, ...)
 {
 	sd_bus_message *msg = NULL;

@@ -81,20 +81,14 @@ static void platform_text(struct table *t, const struct platform_row *p, int64_t
  * its own keys; nothing when the daemon predates it. */
 static int email_status(struct ctl *ctl, cJSON *arr, struct table *t, char *note, size_t size)
 {
-	sd_bus_message *msg = NULL, *reply = NULL;
-	sd_bus_error error = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
 	struct platform_row p = { .platform = "email", .fallback = "", .rate_remaining = -1 };
 	uint32_t folders;
 	uint64_t files, messages;
 	int r;
 
 	*note = '\0';
-	if (ctl_new_call(ctl, "GetEmailStatus", &msg) != 0)
-		return 0;
-	r = sd_bus_call(ctl->bus, msg, 0, &error, &reply);
-	sd_bus_message_unref(msg);
-	sd_bus_error_free(&error);
-	if (r < 0)
+	if (ctl_call_quiet(ctl, "GetEmailStatus", &reply) < 0)
 		return 0;
 	r = sd_bus_message_read(reply, "bsuttxs", &p.enabled, &p.state, &folders, &files, &messages,
 	                        &p.last_poll, &p.last_error);

@@ -45,8 +45,7 @@ static cJSON *x_row(cJSON *arr)
 
 int ctl_status_x(struct ctl *ctl, cJSON *arr, const char *state, char *note, size_t size)
 {
-	sd_bus_message *msg = NULL, *reply = NULL;
-	sd_bus_error error = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
 	int enabled, reset_day;
 	int64_t read, cap, today, allowance;
 	double cost;
@@ -55,12 +54,7 @@ int ctl_status_x(struct ctl *ctl, cJSON *arr, const char *state, char *note, siz
 	int r;
 
 	*note = '\0';
-	if (ctl_new_call(ctl, "GetXUsage", &msg) != 0)
-		return 0;
-	r = sd_bus_call(ctl->bus, msg, 0, &error, &reply);
-	sd_bus_message_unref(msg);
-	sd_bus_error_free(&error);
-	if (r < 0)
+	if (ctl_call_quiet(ctl, "GetXUsage", &reply) < 0)
 		return 0;
 	r = sd_bus_message_read(reply, "bxxdxxis", &enabled, &read, &cap, &cost, &today, &allowance,
 	                        &reset_day, &pace);

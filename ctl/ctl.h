@@ -30,6 +30,9 @@ struct ctl_command {
  * and returns the exit code to use (1 or 3); 0 with *reply set on success. */
 int ctl_call(struct ctl *ctl, const char *method, sd_bus_message **reply, const char *types, ...);
 void ctl_disconnect(struct ctl *ctl);
+/* A call without arguments whose answer is optional (an extra row of
+ * `status`): 0 with *reply set, or a negative errno, printing nothing. */
+int ctl_call_quiet(struct ctl *ctl, const char *method, sd_bus_message **reply);
 /* The two halves of ctl_call, for calls whose arguments need building
  * (arrays): a new Manager1 method call, and sending it (same exit codes). */
 int ctl_new_call(struct ctl *ctl, const char *method, sd_bus_message **msg);
