@@ -12,11 +12,14 @@ D="$T/drafts"; mkdir -p "$D"; F="$D/post.txt"
 PHI="My patient John Smith, MRN 4471902, was in bed 4 last night"
 
 # wait_for FILE PATTERN [COUNT] — until FILE has COUNT lines matching (or
-# 120 s pass: under ASan on a loaded 2-core CI machine one check's answer
-# once took longer than 30 s).
+# 120 s pass). A file not created yet counts as no lines: the shell opens a
+# background job's output in the child, so under load the first look can
+# come before the file exists, and an empty count must not read as "done".
 wait_for() {
 	i=0
-	while [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ]; do
+	while :; do
+		seen=$(grep -c -- "$2" "$1" 2>/dev/null)
+		[ "${seen:-0}" -lt "${3:-1}" ] || return 0
 		i=$((i + 1)); [ $i -lt 2400 ] || return 1; sleep 0.05
 	done
 }
