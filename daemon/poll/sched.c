@@ -424,6 +424,8 @@ static void do_reload(struct sched *s)
 	}
 	adopt(s, &b);
 	build_clear(&b);
+	for (size_t i = 0; i < s->n_platforms; i++)
+		sched_xrecon_update(&s->platforms[i]);
 	/* Credentials may have moved a target to another host (a Bluesky
 	 * session): every target's budget is looked up again. */
 	for (size_t i = 0; i < s->n_targets; i++)
@@ -774,6 +776,7 @@ void sched_free(struct sched *s)
 		sched_creds_clear(&s->platforms[i]);
 		sched_home_clear(&s->platforms[i]);
 		sched_feed_clear(&s->platforms[i]);
+		sched_xrecon_clear(&s->platforms[i]);
 		sched_rates_clear(&s->platforms[i]);
 	}
 	/* Waiters (pending `poll --wait` replies) are told the round is over. */

@@ -56,6 +56,15 @@ struct sched_activity {
 	const char *who, *post_key, *findings;
 };
 
+/* X's monthly budget: 80% of monthly_posts read (once a billing month), or
+ * X waits for the next UTC day or the next billing month (once a wait). */
+enum sched_x_news_kind { SCHED_X_WARN = 0, SCHED_X_WAIT_DAY, SCHED_X_WAIT_MONTH };
+struct sched_x_news {
+	enum sched_x_news_kind kind;
+	int64_t read_month, monthly_posts;
+	int64_t until;                 /* WAIT_*: unix s when X reads again */
+};
+
 /* News for the layers above. Every member may be NULL. */
 struct sched_events {
 	/* A committed event that is news (a first sync's events are history). */
@@ -69,6 +78,7 @@ struct sched_events {
 	/* What `status` shows moved without a store write (a poll that found
 	 * nothing still moves LastPoll). */
 	void (*counts_changed)(void *data);
+	void (*x_budget)(void *data, const struct sched_x_news *n);
 	void *data;
 };
 

@@ -90,7 +90,20 @@ struct sched_xcap {
 	int64_t day;                      /* the UTC day the counts are of; 0: not read */
 	int64_t before_today, today;      /* posts billed this month before today, today */
 	int64_t reserved;                 /* the worst case of the requests in flight */
-	int64_t waited;                   /* the day the log was told that X waits */
+	int64_t month;                    /* the first day of the month the counts are of */
+	int64_t reported;                 /* X's own count of the month (project_usage; 0: unknown) */
+	int64_t waited;                   /* the last day the announced wait covers (store) */
+	bool warned;                      /* the month's 80% notification went out (store) */
+	int api_reset_day;                /* cap_reset_day as /2/usage/tweets said it; 0: unknown */
+};
+
+/* X's own count asked every few hours (sched_xrecon.c). */
+struct sched_xrecon {
+	struct event *timer;
+	struct http_handle *http;         /* the request in flight */
+	struct sched_rate *rate;          /* its own budget: 50 requests per 15 min */
+	bool refused;                     /* a 403 (a plan without it) was logged */
+	int last_err;                     /* the net_status last logged (once each until an answer) */
 };
 
 struct sched_platform {
@@ -122,6 +135,7 @@ struct sched_platform {
 	size_t n_fallback;
 	struct sched_feed feed;
 	struct sched_xcap xcap;
+	struct sched_xrecon xrecon;
 };
 
 /* A home server that refused public reads, answered nothing, or could not
@@ -237,6 +251,20 @@ int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now);
 int sched_xcap_order(struct sched *s, int64_t now, struct sched_target ***out);
 /* This billing month so far, for GetXUsage. */
 void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usage *out);
+/* The day X's billing month starts: the configuration's, else what
+ * /2/usage/tweets said (0: the 1st). */
+int sched_xcap_reset_day(const struct sched_platform *p);
+/* X's own count of the project's month (and its reset day, 0: not said)
+ * arrived: the larger of it and mentord's own is what counts. Stored, so a
+ * restart keeps it. */
+void sched_xcap_reported(struct sched_platform *p, int64_t now, int64_t project_usage, int reset_day);
+
+/* ---- sched_xrecon.c: X's own count, every few hours ---- */
+#define SCHED_XRECON_FIRST  5             /* seconds after start: after the first requests */
+#define SCHED_XRECON_EVERY  (4 * 3600)
+/* Arms (or, without X, a cap or its token, disarms) the reconciliation. */
+void sched_xrecon_update(struct sched_platform *p);
+void sched_xrecon_clear(struct sched_platform *p);
 
 /* ---- sched_state.c ---- */
 int64_t sched_now(const struct sched *s);
