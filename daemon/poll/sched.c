@@ -800,3 +800,17 @@ int sched_x_usage(struct sched *s, struct sched_x_usage *out)
 		}
 	return -ENOENT;
 }
+
+void sched_x_rounds(const struct sched *s, int64_t mentor_id, unsigned *rounds, unsigned *held)
+{
+	*rounds = *held = 0;
+	for (size_t i = 0; i < s->n_targets; i++) {
+		const struct sched_target *t = s->targets[i];
+
+		if (t->mentor_id == mentor_id && t->kind == TARGET_WALK && sched_xcap_on(t->p) &&
+		    t->x_month == t->p->xcap.month) {
+			*rounds += t->x_rounds;
+			*held += t->x_held;
+		}
+	}
+}

@@ -109,6 +109,11 @@ struct sched_x_usage {
 /* Fills *out (from the store's counts); -ENOENT when there is no X. */
 int sched_x_usage(struct sched *s, struct sched_x_usage *out);
 
+/* With a cap on X: how often the mentor's X accounts were due for a read
+ * this billing month (since mentord started), and how many of those reads
+ * the allowance put off (to the next day). Both 0 without a cap. */
+void sched_x_rounds(const struct sched *s, int64_t mentor_id, unsigned *rounds, unsigned *held);
+
 int sched_new(struct sched **out, const struct sched_deps *deps, const struct sched_events *events);
 void sched_free(struct sched *s);
 

@@ -187,6 +187,8 @@ struct sched_target {
 	char **asked, **asked_sent;       /* FOLLOW_CHECK: the ids of the request in flight */
 	size_t n_asked;
 	int64_t billed_reserved;          /* X: what its request in flight may bill */
+	int64_t x_month;                  /* X with a cap: the billing month of the counts below */
+	unsigned x_rounds, x_held;        /* walks begun this month, and those the allowance put off */
 };
 
 struct sched {
@@ -249,6 +251,9 @@ int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now);
  * user's own mentions first, mentors by stage (connected first) and
  * strength, other accounts, hashtags, back-fill. 0 (*out NULL): no cap. */
 int sched_xcap_order(struct sched *s, int64_t now, struct sched_target ***out);
+/* A walk of t begins (round) or X's allowance puts it off (held, at its
+ * start or part way): counted per billing month for `why`. */
+void sched_xcap_round(struct sched_target *t, int64_t now, bool held);
 /* This billing month so far, for GetXUsage. */
 void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usage *out);
 /* The day X's billing month starts: the configuration's, else what

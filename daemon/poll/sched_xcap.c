@@ -221,6 +221,23 @@ int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now)
 	return until;
 }
 
+void sched_xcap_round(struct sched_target *t, int64_t now, bool held)
+{
+	struct sched_platform *p = t->p;
+
+	if (!sched_xcap_on(p) || t->kind != TARGET_WALK)
+		return;
+	load(p, now);
+	if (t->x_month != p->xcap.month) {
+		t->x_month = p->xcap.month;
+		t->x_rounds = t->x_held = 0;
+	}
+	if (held)
+		t->x_held++;
+	else
+		t->x_rounds++;
+}
+
 void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usage *out)
 {
 	int64_t day = x_usage_day(now), cap = p->cfg->monthly_posts, before, own;

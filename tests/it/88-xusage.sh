@@ -71,6 +71,17 @@ wait_note "X waits"; ok $? "X waits: a notification"
 w=$(notes "X waits")
 is "$w" 1 "one per wait"
 
+# why names the reads the budget put off.
+held=
+for d in doc1 doc2 doc3; do
+	[ "$(ctl --json why "$d" | jq -r '.x_budget')" != null ] && { held=$d; break; }
+done
+check "why: some mentor's X reads were put off (${held:-none})" [ -n "$held" ]
+ctl why "${held:-doc1}" > "$T/why.txt"
+check "why's line says so" grep -Eq "^Budget +X: read less often this month: the budget put [0-9]+ rounds? of [0-9]+ off$" "$T/why.txt"
+ctl --json why "${held:-doc1}" > "$T/why.json"
+check "not as a part of strength" jq -e '[.strength.parts[] | select(.name == "x_budget")] | length == 0' "$T/why.json"
+
 # A restart in the same month: neither comes again.
 stop_daemon; ok $? "mentord stopped"
 start_daemon; ok $? "mentord up again"
