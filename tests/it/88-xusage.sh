@@ -115,7 +115,9 @@ stop_daemon
 # The daemon's clock runs 3600 times faster: 4 hours pass in 4 seconds.
 fake_post /_fake/script '{"path":"/2/usage/tweets","action":"raw","code":403,"body":"{\"title\":\"Client Forbidden\",\"detail\":\"This request must be made using an approved developer account that is enrolled in the requested endpoint.\",\"type\":\"https://api.twitter.com/2/problems/client-forbidden\",\"status\":403}","count":-1}'
 ok $? "the fake answers 403 from now on"
+# Only X: the fast clock would poll the others hundreds of times.
 sed -i '/^\[mastodon\]/,$d' "$CONF"
+printf '[mastodon]\nenabled = no\n[bluesky]\nenabled = no\n' >> "$CONF"
 before=$(usage_asked)
 R0=$(date +%s)
 MENTORD_CLOCK_SCALE=3600 MENTORD_CLOCK_ANCHOR=$R0 MENTORD_CLOCK_OFFSET=$((FAKE_T0 - R0)) start_daemon
