@@ -91,7 +91,9 @@ struct sched_xcap {
 	int64_t before_today, today;      /* posts billed this month before today, today */
 	int64_t reserved;                 /* the worst case of the requests in flight */
 	int64_t month;                    /* the first day of the month the counts are of */
-	int64_t reported;                 /* X's own count of the month (project_usage; 0: unknown) */
+	int64_t others;                   /* what X counts beyond mentord's reads this month (other
+	                                     apps of the project): project_usage less mentord's
+	                                     count when X said it */
 	int64_t waited;                   /* the last day the announced wait covers (store) */
 	bool warned;                      /* the month's 80% notification went out (store) */
 	int api_reset_day;                /* cap_reset_day as /2/usage/tweets said it; 0: unknown */
@@ -260,8 +262,9 @@ void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usag
  * /2/usage/tweets said (0: the 1st). */
 int sched_xcap_reset_day(const struct sched_platform *p);
 /* X's own count of the project's month (and its reset day, 0: not said)
- * arrived: the larger of it and mentord's own is what counts. Stored, so a
- * restart keeps it. */
+ * arrived: the larger of it and mentord's own is what counts, and what X
+ * counts beyond mentord's reads (other apps) stays counted as mentord
+ * reads on. Stored, so a restart keeps it. */
 void sched_xcap_reported(struct sched_platform *p, int64_t now, int64_t project_usage, int reset_day);
 
 /* ---- sched_xrecon.c: X's own count, every few hours ---- */

@@ -62,7 +62,7 @@ static void load(struct sched_platform *p, int64_t now)
 	}
 	x->day = day;
 	x->month = start;
-	x->reported = m.reported;
+	x->others = m.reported > m.own ? m.reported - m.own : 0;
 	x->warned = m.warned;
 	x->waited = m.waited;
 	/* Last month's days no longer count for anything. */
@@ -71,10 +71,10 @@ static void load(struct sched_platform *p, int64_t now)
 }
 
 /* Before today as X counts it: what other apps of the project read is
- * taken as read before today (the larger of the two counts wins). */
+ * taken as read before today. */
 static int64_t before_today(const struct sched_xcap *x)
 {
-	return x->reported - x->today > x->before_today ? x->reported - x->today : x->before_today;
+	return x->before_today + x->others;
 }
 
 static void news(struct sched_platform *p, enum sched_x_news_kind kind, int64_t until)
@@ -141,7 +141,7 @@ void sched_xcap_reported(struct sched_platform *p, int64_t now, int64_t project_
 {
 	struct sched_xcap *x = &p->xcap;
 	char v[8];
-	int64_t waited;
+	int64_t waited, own;
 
 	load(p, now);
 	waited = x->waited;
@@ -160,13 +160,12 @@ void sched_xcap_reported(struct sched_platform *p, int64_t now, int64_t project_
 	/* A wait already told stays told when the reset day moved the month. */
 	if (waited > x->waited && store_xusage_set_waited(p->s->store, x->month, waited) >= 0)
 		x->waited = waited;
-	if (store_xusage_set_reported(p->s->store, x->month, project_usage, now) < 0)
+	own = x->before_today + x->today;
+	if (store_xusage_set_reported(p->s->store, x->month, project_usage, own, now) < 0)
 		log_warn("x: cannot store X's own count");
+	x->others = project_usage > own ? project_usage - own : 0;
 	log_info("x: X counts %lld posts read this month by the project, mentord %lld; %lld count",
-	         (long long)project_usage, (long long)(x->before_today + x->today),
-	         (long long)(project_usage > x->before_today + x->today ? project_usage
-	                                                                : x->before_today + x->today));
-	x->reported = project_usage;
+	         (long long)project_usage, (long long)own, (long long)(own + x->others));
 	check_warn(p);
 }
 
@@ -240,7 +239,7 @@ void sched_xcap_round(struct sched_target *t, int64_t now, bool held)
 
 void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usage *out)
 {
-	int64_t day = x_usage_day(now), cap = p->cfg->monthly_posts, before, own;
+	int64_t day = x_usage_day(now), cap = p->cfg->monthly_posts, before;
 	int reset;
 
 	memset(out, 0, sizeof *out);
@@ -249,8 +248,7 @@ void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usag
 	load(p, now);
 	reset = sched_xcap_reset_day(p);
 	before = before_today(&p->xcap);
-	own = p->xcap.before_today + p->xcap.today;
-	out->posts_read_month = before + p->xcap.today > own ? before + p->xcap.today : own;
+	out->posts_read_month = before + p->xcap.today;
 	out->monthly_posts = cap;
 	out->cost_month = (double)out->posts_read_month * p->cfg->price_per_post;
 	out->read_today = p->xcap.today;

@@ -75,7 +75,7 @@ int store_xusage_month(struct store *s, int64_t start, struct store_xmonth *out)
 	int r, rc;
 
 	memset(out, 0, sizeof *out);
-	if ((r = prepare(s, "SELECT reported, reported_at, warned, waited FROM x_months WHERE start = ?1", &st)) < 0)
+	if ((r = prepare(s, "SELECT reported, reported_at, warned, waited, own FROM x_months WHERE start = ?1", &st)) < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, start);
 	rc = sqlite3_step(st);
@@ -84,6 +84,7 @@ int store_xusage_month(struct store *s, int64_t start, struct store_xmonth *out)
 		out->reported_at = sqlite3_column_int64(st, 1);
 		out->warned = sqlite3_column_int(st, 2) != 0;
 		out->waited = sqlite3_column_int64(st, 3);
+		out->own = sqlite3_column_int64(st, 4);
 	} else if (rc != SQLITE_DONE) {
 		r = store_error(s, rc, "read X's billing month");
 	}
@@ -107,11 +108,21 @@ static int set_column(struct store *s, const char *sql, int64_t start, int64_t a
 	return r < 0 ? r : 0;
 }
 
-int store_xusage_set_reported(struct store *s, int64_t start, int64_t reported, int64_t at)
+int store_xusage_set_reported(struct store *s, int64_t start, int64_t reported, int64_t own, int64_t at)
 {
-	return set_column(s, "INSERT INTO x_months (start, reported, reported_at) VALUES (?1, ?2, ?3) "
-	                     "ON CONFLICT (start) DO UPDATE SET reported = ?2, reported_at = ?3",
-	                  start, reported, at, "store X's own count");
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if ((r = prepare(s, "INSERT INTO x_months (start, reported, own, reported_at) VALUES (?1, ?2, ?3, ?4) "
+	                    "ON CONFLICT (start) DO UPDATE SET reported = ?2, own = ?3, reported_at = ?4", &st)) < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, start);
+	sqlite3_bind_int64(st, 2, reported);
+	sqlite3_bind_int64(st, 3, own);
+	sqlite3_bind_int64(st, 4, at);
+	r = store_exec_stmt(s, st, "store X's own count");
+	sqlite3_finalize(st);
+	return r < 0 ? r : 0;
 }
 
 int store_xusage_set_warned(struct store *s, int64_t start)
