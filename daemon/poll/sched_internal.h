@@ -105,7 +105,8 @@ struct sched_xrecon {
 	struct http_handle *http;         /* the request in flight */
 	struct sched_rate *rate;          /* its own budget: 50 requests per 15 min */
 	bool refused;                     /* a 403 (a plan without it) was logged */
-	int last_err;                     /* the net_status last logged (once each until an answer) */
+	int logged;                       /* the trouble last logged, + 2 (0: none; 1: transport;
+	                                     else a net_status): each once until an answer */
 };
 
 struct sched_platform {

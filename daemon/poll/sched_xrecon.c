@@ -59,9 +59,9 @@ static void trouble(struct sched_platform *p, const struct net_error *e, const c
 		x->refused = true;
 		return;
 	}
-	if (x->last_err == code + 2)
+	if (x->logged == code + 2)
 		return;
-	x->last_err = code + 2;
+	x->logged = code + 2;
 	log_warn("x: X's own count could not be read (%s); mentord keeps its own",
 	         e ? e->msg : transport);
 }
@@ -100,7 +100,7 @@ static void on_done(struct http_response *resp, void *userdata)
 	if (err.code != NET_OK)
 		trouble(p, &err, NULL);
 	else {
-		x->last_err = 0;
+		x->logged = 0;
 		if (x->refused)
 			log_info("x: /2/usage/tweets answers again");
 		x->refused = false;

@@ -120,11 +120,23 @@ void xbill_usage(struct rq *r)
 	jw_end(&r->j);
 }
 
+/* ?k=N within lo..hi into *out; true when absent or set. */
+static bool set_long(struct rq *r, const char *k, long lo, long hi, long *out)
+{
+	const char *v = rq_param(r, k);
+	long x;
+
+	if (!v)
+		return true;
+	if (!util_parse_long(v, &x) || x < lo || x > hi)
+		return false;
+	*out = x;
+	return true;
+}
+
 bool xbill_ctl_serve(struct rq *r, const char *path)
 {
 	struct xbill *b;
-	const char *v;
-	long x;
 
 	if (strcmp(path, "/x_usage") != 0)
 		return false;
@@ -132,14 +144,11 @@ bool xbill_ctl_serve(struct rq *r, const char *path)
 		rq_error(r, 500);
 		return true;
 	}
-	if (evhttp_request_get_command(r->req) == EVHTTP_REQ_POST) {
-		if (((v = rq_param(r, "offset")) && (!util_parse_long(v, &x) || (b->offset = x, false))) ||
-		    ((v = rq_param(r, "reset_day")) && (!util_parse_long(v, &x) || x < 0 || x > 31 ||
-		                                        (b->reset_day = x, false))) ||
-		    ((v = rq_param(r, "cap")) && (!util_parse_long(v, &x) || x < 0 || (b->project_cap = x, false)))) {
-			rq_raw(r, 400, "text/plain", "offset=N, reset_day=0..31, cap=N\n");
-			return true;
-		}
+	if (evhttp_request_get_command(r->req) == EVHTTP_REQ_POST &&
+	    (!set_long(r, "offset", -1000000000000L, 1000000000000L, &b->offset) ||
+	     !set_long(r, "reset_day", 0, 31, &b->reset_day) || !set_long(r, "cap", 0, 1000000000000L, &b->project_cap))) {
+		rq_raw(r, 400, "text/plain", "offset=N, reset_day=0..31, cap=N\n");
+		return true;
 	}
 	rq_json(r, 200);
 	jw_obj(&r->j);
