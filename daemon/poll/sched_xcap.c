@@ -200,12 +200,15 @@ int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now)
 	/* What requests in flight hold back may come back unspent. */
 	if (x->reserved > 0)
 		return now + 1;
-	if (x->waited >= day || !x->day)
+	if (!x->day)
 		return until;
 	read = before_today(x) + x->today;
 	month = read >= p->cfg->monthly_posts;
 	end = x_usage_month_end(day, sched_xcap_reset_day(p));
-	/* Once a wait: a spent month is announced for all its days left. */
+	/* Once a wait: a spent month is told once for all its days left, and
+	 * also after today's wait was told. */
+	if (x->waited >= (month ? end - 1 : day))
+		return until;
 	x->waited = month ? end - 1 : day;
 	if (store_xusage_set_waited(p->s->store, x->month, x->waited) < 0)
 		log_warn("x: cannot note that X waits; it may be said again after a restart");

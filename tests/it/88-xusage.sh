@@ -105,15 +105,30 @@ wait_log 3 "X counts"; ok $? "X's count asked"
 is "$(reported)" 0 "X said 0"
 is "$(xstatus posts_read_month)" "$(counted_month)" "status: the larger count, mentord's own"
 
+# ---- other apps spent the month: X waits for the next billing month ----
+stop_daemon
+fake_post "/_fake/x_usage?offset=5000" '{}'; ok $? "other apps read 5000 posts"
+start_daemon; ok $? "mentord up"
+wait_log 4 "X counts"; ok $? "X's count asked"
+is "$(xstatus pace)" over "status: over"
+ctl poll --wait >/dev/null
+wait_note "X waits for the next billing month"; ok $? "X waits for the next billing month: a notification (after today's wait)"
+grep -F "X waits for the next billing month" "$NLOG" > "$T/month.json"
+check "it says when X reads again: the reset day" jq -e '.body | test("Wed 21 Oct, 00:00 UTC")' "$T/month.json"
+ctl poll --wait >/dev/null
+sleep 1.5
+is "$(notes "X waits for the next billing month")" 1 "once"
+rep5000=$(reported)
+
 # ---- a malformed answer changes nothing ----
 stop_daemon
-fake_post "/_fake/x_usage?offset=5000" '{}'
+fake_post "/_fake/x_usage?offset=6000" '{}'
 fake_post /_fake/script '{"path":"/2/usage/tweets","action":"raw","code":200,"body":"{\"data\":{\"project_usage\":true}}","count":1}'
 start_daemon; ok $? "mentord up, X's next answer malformed"
 wait_log 1 "own count could not be read"; ok $? "logged"
 grep -F "own count could not be read" "$T/daemon.log" | tail -1 > "$T/malformed.txt"
 check "the log says what was wrong" grep -q "project_usage" "$T/malformed.txt"
-is "$(reported)" 0 "the stored count did not move"
+is "$(reported)" "$rep5000" "the stored count did not move"
 stop_daemon
 
 # ---- 403: a plan without the endpoint, asked every 4 h, logged once ----
