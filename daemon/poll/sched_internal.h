@@ -105,6 +105,7 @@ struct sched_xrecon {
 	struct http_handle *http;         /* the request in flight */
 	struct sched_rate *rate;          /* its own budget: 50 requests per 15 min */
 	bool refused;                     /* a 403 (a plan without it) was logged */
+	bool cap_told;                    /* project_cap below monthly_posts was logged */
 	int logged;                       /* the trouble last logged, + 2 (0: none; 1: transport;
 	                                     else a net_status): each once until an answer */
 };

@@ -105,6 +105,11 @@ static void on_done(struct http_response *resp, void *userdata)
 			log_info("x: /2/usage/tweets answers again");
 		x->refused = false;
 		sched_xcap_reported(p, now, rep.project_usage, rep.cap_reset_day);
+		/* X stops at its own cap whatever mentord plans. */
+		if (rep.project_cap >= 0 && rep.project_cap < p->cfg->monthly_posts && !x->cap_told)
+			log_notice("x: the project's cap on X is %lld posts a month, below monthly_posts = %lld",
+			           (long long)rep.project_cap, (long long)p->cfg->monthly_posts);
+		x->cap_told = rep.project_cap >= 0 && rep.project_cap < p->cfg->monthly_posts;
 		if (p->s->events.counts_changed)
 			p->s->events.counts_changed(p->s->events.data);
 	}

@@ -51,7 +51,8 @@ i=0; while ! busctl --user status org.freedesktop.Notifications >/dev/null 2>&1 
 start_fake $SCENARIO; ok $? "fake API server up"
 
 # ---- other apps of the project read more than mentord: X's count wins ----
-fake_post "/_fake/x_usage?offset=300&reset_day=21" '{}'; ok $? "the fake's project: 300 posts read by other apps, reset on the 21st"
+fake_post "/_fake/x_usage?offset=300&reset_day=21&cap=350" '{}'
+ok $? "the fake's project: 300 posts read by other apps, reset on the 21st, a cap of 350"
 capped_config
 start_daemon; ok $? "mentord up with monthly_posts = $CAP"
 for i in 1 2 3; do ctl follow x "doc$i" >/dev/null || break; done
@@ -65,6 +66,7 @@ check "X's count is the larger ($rep > own $own)" [ "$rep" -gt "$own" ]
 is "$(xstatus posts_read_month)" "$(month_want)" "status: mentord's reads and the other apps' ($((rep - own)))"
 is "$(xstatus cap_reset_day)" 21 "cap_reset_day from the endpoint (the configuration sets none)"
 is "$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'x_cap_reset_day'")" 21 "and stored"
+check "the log says the project's cap is below monthly_posts" grep -q "the project's cap on X is 350 posts a month, below monthly_posts = 400" "$T/daemon.log"
 
 # 80% of 400 is 320: one notification, and X waits (its allowance is small).
 wait_note "of this month's posts read"; ok $? "the 80% notification"
