@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh BUILD [PHASE...] — every measurement of `make bench`, then the table.
-# Phases: ingest newsboat query idle scale pollcost feed check email (default: all).
+# Phases: ingest newsboat query idle scale pollcost feed check email xcap (default: all).
 # Everything runs on a private dbus-daemon and on 127.0.0.1 (the fake API
 # server); nothing here asserts: a missed target is printed, the exit is 0.
 #
@@ -12,7 +12,7 @@
 set -u
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
-PHASES=${*:-ingest newsboat query idle scale pollcost feed check email}
+PHASES=${*:-ingest newsboat query idle scale pollcost feed check email xcap}
 export MENTORD_BUILD="$BUILD" MENTORD_SRC="$(pwd)"
 # lib.sh gives the private bus, a temporary HOME and daemon start/stop;
 # fake.sh the fake API server and a configuration that points at it.
@@ -425,6 +425,8 @@ phase_email() {
 	rm -rf "$T/BenchMail"
 }
 
+. "$SRC/bench/xcap.sh"
+
 phase_all() {
 	for p in $PHASES; do
 		"phase_$p"
@@ -510,6 +512,7 @@ render() {
 	v=$(get email.rate)
 	row "7. e-mail first scan, message files/s ($(get email.files) files of $NML messages, $(get email.messages) with the user; $(calc "$(get email.ms) / 1000" 1) s; peak RSS $(mb "$(get email.hwm_kb)") MB)" \
 		"$v" "-" "-" ">= 5000" "$(verdict "$v" '>=' 5000)"
+	render_xcap
 }
 
 start_bus || { echo "bench: no private bus" >&2; exit 0; }

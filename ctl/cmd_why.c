@@ -8,11 +8,15 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "mentord-bus.h"
 
 #define LABEL_COLS 11   /* "Next step" plus two spaces */
 
 struct why_head {
 	const char *stage, *reason, *next;
+	const char *x_budget;   /* X's budget put reads off (MENTORD_WHY_X_BUDGET); NULL: not */
 	double strength, fit;
 };
 
@@ -57,8 +61,9 @@ static int add_part(struct score_out *o, const char *name, double points, double
 	return 0;
 }
 
-/* Reads an a(sdds) of parts. */
-static int read_parts(sd_bus_message *reply, struct score_out *o)
+/* Reads an a(sdds) of parts; X's budget line is no score's part but a
+ * line of its own (into h). */
+static int read_parts(sd_bus_message *reply, struct score_out *o, struct why_head *h)
 {
 	const char *name, *detail;
 	double points, of;
@@ -67,7 +72,9 @@ static int read_parts(sd_bus_message *reply, struct score_out *o)
 	if ((r = sd_bus_message_enter_container(reply, 'a', "(sdds)")) < 0)
 		return r;
 	while ((r = sd_bus_message_read(reply, "(sdds)", &name, &points, &of, &detail)) > 0)
-		if ((r = add_part(o, name, points, of, detail)) < 0)
+		if (strcmp(name, MENTORD_WHY_X_BUDGET) == 0)
+			h->x_budget = detail;
+		else if ((r = add_part(o, name, points, of, detail)) < 0)
 			return r;
 	return r < 0 ? r : sd_bus_message_exit_container(reply);
 }
@@ -100,6 +107,8 @@ static void why_text(const struct why_head *h, struct score_out *strength, struc
 	text_wrap(stdout, "Why        ", LABEL_COLS, h->reason, cols);
 	if (*h->next)
 		text_wrap(stdout, "Next step  ", LABEL_COLS, h->next, cols);
+	if (h->x_budget)
+		text_wrap(stdout, "Budget     ", LABEL_COLS, h->x_budget, cols);
 	printf("\n");
 	table_print(strength->table, true);
 	printf("\n");
@@ -115,6 +124,10 @@ static int why_json(const struct why_head *h, struct score_out *strength, struct
 		cJSON_AddStringToObject(o, "next_step", h->next);
 	else
 		cJSON_AddNullToObject(o, "next_step");
+	if (h->x_budget)
+		cJSON_AddStringToObject(o, "x_budget", h->x_budget);
+	else
+		cJSON_AddNullToObject(o, "x_budget");
 	cJSON_AddItemToObject(o, "strength", strength->json);
 	cJSON_AddItemToObject(o, "fit", fit->json);
 	strength->json = fit->json = NULL;   /* owned by o now */
@@ -124,13 +137,13 @@ static int why_json(const struct why_head *h, struct score_out *strength, struct
 static int print_why(struct ctl *ctl, sd_bus_message *reply)
 {
 	struct score_out strength = { 0 }, fit = { 0 };
-	struct why_head h;
+	struct why_head h = { 0 };
 	int r;
 
 	if ((r = score_init(&strength, ctl->json, "STRENGTH")) < 0 || (r = score_init(&fit, ctl->json, "FIT")) < 0 ||
 	    (r = sd_bus_message_read(reply, "sssd", &h.stage, &h.reason, &h.next, &h.strength)) < 0 ||
-	    (r = read_parts(reply, &strength)) < 0 || (r = sd_bus_message_read(reply, "d", &h.fit)) < 0 ||
-	    (r = read_parts(reply, &fit)) < 0)
+	    (r = read_parts(reply, &strength, &h)) < 0 || (r = sd_bus_message_read(reply, "d", &h.fit)) < 0 ||
+	    (r = read_parts(reply, &fit, &h)) < 0)
 		goto out;
 	score_finish(&strength, h.strength);
 	score_finish(&fit, h.fit);

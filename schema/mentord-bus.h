@@ -23,6 +23,10 @@
 #define MENTORD_ERROR_NOT_MUTED          "org.mentord.Error.NotMuted"
 #define MENTORD_ERROR_IMPORT_REFUSED     "org.mentord.Error.ImportRefused"
 
+/* Why: the last of strength_parts when X's budget put reads of the
+ * mentor off this month; 0 of 0 points, its detail the sentence. */
+#define MENTORD_WHY_X_BUDGET "x_budget"
+
 /* Upper bounds every method enforces on its arguments. */
 #define MENTORD_MAX_HANDLE   253
 #define MENTORD_MAX_TAG      100

@@ -9,6 +9,7 @@
 #include "ledger/ledger.h"
 #include "mentors/mentor_cache.h"
 #include "notify/notifier.h"
+#include "notify/notify_budget.h"
 #include "mail/mail.h"
 #include "poll/sched.h"
 #include "poll/sched_import.h"
@@ -57,11 +58,23 @@ static void on_counts_changed(void *data)
 	bus_props_dirty(m->bus);
 }
 
+/* X's budget: the scheduler decides when (once a month, once a wait). */
+static void on_x_budget(void *data, const struct sched_x_news *n)
+{
+	struct mentord *m = data;
+	enum notify_budget_kind k = n->kind == SCHED_X_WARN       ? NOTIFY_BUDGET_WARN
+	                            : n->kind == SCHED_X_WAIT_DAY ? NOTIFY_BUDGET_WAIT_DAY
+	                                                          : NOTIFY_BUDGET_WAIT_MONTH;
+
+	notify_budget_x(m->notify, k, n->read_month, n->monthly_posts, n->until);
+}
+
 void mentord_news_sched(struct mentord *m, struct sched_events *ev)
 {
 	*ev = (struct sched_events){
 		.activity = on_activity, .history = on_history, .round_begun = on_round_begun,
-		.round_done = on_round_done, .counts_changed = on_counts_changed, .data = m,
+		.round_done = on_round_done, .counts_changed = on_counts_changed, .x_budget = on_x_budget,
+		.data = m,
 	};
 }
 

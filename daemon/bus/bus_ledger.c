@@ -156,13 +156,30 @@ int bus_ledger_show(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	return sd_bus_send(NULL, reply, NULL);
 }
 
-static int append_parts(sd_bus_message *reply, const struct ledger_score *s)
+/* extra: one more part (NULL: none). */
+static int append_parts(sd_bus_message *reply, const struct ledger_score *s, const char *extra)
 {
 	int r = sd_bus_message_open_container(reply, 'a', "(sdds)");
 	for (size_t i = 0; r >= 0 && i < s->n; i++)
 		r = sd_bus_message_append(reply, "(sdds)", s->c[i].name, s->c[i].value, s->c[i].weight,
 		                          s->c[i].detail);
+	if (r >= 0 && extra)
+		r = sd_bus_message_append(reply, "(sdds)", MENTORD_WHY_X_BUDGET, 0.0, 0.0, extra);
 	return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+/* X's reads of the mentor this month that the budget put off: a part of
+ * no points (MENTORD_WHY_X_BUDGET) after strength's own, so that Why keeps its
+ * signature. */
+static void x_budget_line(struct bus *b, int64_t mentor_id, char *out, size_t size)
+{
+	unsigned rounds, held;
+
+	*out = 0;
+	sched_x_rounds(b->sched, mentor_id, &rounds, &held);
+	if (held)
+		snprintf(out, size, "X: read less often this month: the budget put %u %s of %u off", held,
+		         held == 1 ? "round" : "rounds", rounds);
 }
 
 int bus_ledger_why(sd_bus_message *msg, void *userdata, sd_bus_error *error)
@@ -173,6 +190,7 @@ int bus_ledger_why(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	struct ledger_score strength, fit;
 	struct mentor_entry *e;
 	const char *query;
+	char xline[128];
 	int64_t now = clock_now(b->clock);
 	int r;
 
@@ -183,12 +201,13 @@ int bus_ledger_why(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	ledger_stage(&e->agg, now, (enum ledger_stage)e->pin, &st);
 	mentor_cache_strength(b->mentors, e, now, &strength);
 	mentor_cache_fit(b->mentors, e, now, &fit);
+	x_budget_line(b, e->id, xline, sizeof xline);
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_append(reply, "sssd", ledger_stage_name(st.stage), st.why,
 	                               st.next_step ? st.next_step : "", strength.score)) < 0 ||
-	    (r = append_parts(reply, &strength)) < 0 ||
+	    (r = append_parts(reply, &strength, *xline ? xline : NULL)) < 0 ||
 	    (r = sd_bus_message_append(reply, "d", fit.score)) < 0 ||
-	    (r = append_parts(reply, &fit)) < 0)
+	    (r = append_parts(reply, &fit, NULL)) < 0)
 		return r;
 	return sd_bus_send(NULL, reply, NULL);
 }

@@ -40,6 +40,14 @@ static const char x_tweet_fields[] =
 	"public_metrics,entities,lang,note_tweet,edit_history_tweet_ids";
 static const char x_expansions[] =
 	"author_id,referenced_tweets.id,referenced_tweets.id.author_id,in_reply_to_user_id";
+/* With a cap (cfg->max_billed) only users are expanded: X bills every post
+ * in includes.tweets, and referenced_tweets.id puts there the post each
+ * reply, quote and repost refers to, which the ledger does not need. What
+ * it needs of them comes without: a reply's author from in_reply_to_user_id
+ * (expanded: users are not billed), a repost's from "RT @name:" and its
+ * mention, a quote's from the link to the quoted post (x_quote_handle). A
+ * repost's text stays the 140 characters X cuts it to. */
+static const char x_expansions_capped[] = "author_id,in_reply_to_user_id";
 static const char x_user_fields[] = "username,name";
 static const char x_lookup_fields[] = "username,name,description,url,entities";
 
@@ -224,6 +232,17 @@ static int x_min_results(enum net_op op)
 	return op == NET_OP_TAG || op == NET_OP_BATCH ? 10 : op == NET_OP_FEED ? 1 : 5;
 }
 
+/* Posts billed per result at worst: 1 when nothing referenced is expanded. */
+static int64_t x_bill_per(const struct net_config *cfg)
+{
+	return cfg->max_billed ? 1 : X_USAGE_BILL_PER_POST;
+}
+
+static const char *x_expand(const struct net_config *cfg)
+{
+	return cfg->max_billed ? x_expansions_capped : x_expansions;
+}
+
 /* With a budget (cfg->max_billed), pages shrink to what it covers; a page
  * the endpoint would not let shrink enough is not asked for. */
 static int x_budget_size(const struct net_config *cfg, const struct net_walk *w, int *n)
@@ -233,10 +252,10 @@ static int x_budget_size(const struct net_config *cfg, const struct net_walk *w,
 	*n = x_page_size(cfg, w, lo);
 	if (cfg->max_billed == 0)
 		return 0;
-	if (cfg->max_billed < (int64_t)lo * X_USAGE_BILL_PER_POST)
+	if (cfg->max_billed < (int64_t)lo * x_bill_per(cfg))
 		return -EDQUOT;
-	if ((int64_t)*n * X_USAGE_BILL_PER_POST > cfg->max_billed)
-		*n = (int)(cfg->max_billed / X_USAGE_BILL_PER_POST);
+	if ((int64_t)*n * x_bill_per(cfg) > cfg->max_billed)
+		*n = (int)(cfg->max_billed / x_bill_per(cfg));
 	return 0;
 }
 
@@ -253,7 +272,7 @@ static void x_common_params(struct strbuf *b, const struct net_walk *w, bool sea
 	if (search)
 		net_url_param(b, "sort_order", "recency");
 	net_url_param(b, "tweet.fields", x_tweet_fields);
-	net_url_param(b, "expansions", x_expansions);
+	net_url_param(b, "expansions", x_expand(cfg));
 	net_url_param(b, "user.fields", x_user_fields);
 }
 
@@ -286,7 +305,7 @@ static int x_build_history(const struct net_config *cfg, const char *user,
 		net_url_param(&b, "start_time", when);
 	}
 	net_url_param(&b, "tweet.fields", x_tweet_fields);
-	net_url_param(&b, "expansions", x_expansions);
+	net_url_param(&b, "expansions", x_expand(cfg));
 	net_url_param(&b, "user.fields", x_user_fields);
 	return x_finish(cfg, req, w->op, &b);
 }
@@ -426,7 +445,7 @@ static int x_budgeted(const struct net_config *cfg, const struct net_walk *w, st
 
 	if (r >= 0 && w->op != NET_OP_FOLLOWING) {
 		x_budget_size(cfg, w, &n);
-		req->billed_max = (int64_t)n * X_USAGE_BILL_PER_POST;
+		req->billed_max = (int64_t)n * x_bill_per(cfg);
 	}
 	return r;
 }
@@ -726,6 +745,26 @@ static int x_rt_handle(struct post *p)
 	return p->repost_of.author_handle ? 0 : -ENOMEM;
 }
 
+/* A quote read without includes: its author's handle from the link to
+ * the quoted post in its entities (https://x.com/NAME/status/ID). */
+static int x_quote_handle(const cJSON *t, const char *id, struct post_ref *ref)
+{
+	const cJSON *u;
+	char name[64];
+
+	cJSON_ArrayForEach(u, net_json_arr(net_json_obj(t, "entities"), "urls")) {
+		const char *url = net_json_str_or(u, "expanded_url", ""), *st = strstr(url, "/status/");
+
+		if (!st || strcmp(st + 8, id) != 0)
+			continue;
+		if ((net_url_segment_after(url, "://x.com/", name, sizeof name) ||
+		     net_url_segment_after(url, "://twitter.com/", name, sizeof name)) &&
+		    x_valid_username(name, strlen(name)) && strcmp(name, "i") != 0)   /* x.com/i/status/ID */
+			return (ref->author_handle = strdup(name)) ? 0 : -ENOMEM;
+	}
+	return 0;
+}
+
 /* References: replied_to, retweeted (repost: text and entities come from the
  * target, which holds the untruncated text) and quoted. */
 static int x_refs(const struct x_ctx *cx, const cJSON *t, struct post *p, const cJSON **ent)
@@ -759,7 +798,8 @@ static int x_refs(const struct x_ctx *cx, const cJSON *t, struct post *p, const 
 		} else if (strcmp(type, "quoted") == 0) {
 			if (p->kind != POST_REPOST)
 				p->kind = POST_QUOTE;
-			if (x_ref(cx, &p->quote_of, id, NULL) < 0)
+			if (x_ref(cx, &p->quote_of, id, NULL) < 0 ||
+			    (!p->quote_of.author_handle && x_quote_handle(t, id, &p->quote_of) < 0))
 				return -ENOMEM;
 		}
 	}

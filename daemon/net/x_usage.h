@@ -9,8 +9,10 @@
 
 #include <stdint.h>
 
-/* Worst case of posts one X request bills per max_results: each post plus
- * the two it may reference (replied_to, quoted) through includes.tweets. */
+/* Worst case of posts one X request bills per max_results when referenced
+ * posts are expanded (without a cap): each post plus the two it may
+ * reference (replied_to, quoted) through includes.tweets. With a cap x.c
+ * expands none, and a result bills itself only. */
 #define X_USAGE_BILL_PER_POST 3
 
 /* The UTC day of unix time t. */

@@ -195,7 +195,9 @@ static int64_t quiet_end_after(const struct notify_policy *p, int64_t now)
 
 static bool urgent(enum notify_kind k)
 {
-	return k == NOTIFY_REPLY || k == NOTIFY_MENTION || k == NOTIFY_TAGGED;
+	/* A budget notice is rare (twice a month at most) and about money:
+	 * never folded into a digest of posts. */
+	return k == NOTIFY_REPLY || k == NOTIFY_MENTION || k == NOTIFY_TAGGED || k == NOTIFY_BUDGET;
 }
 
 int notify_policy_offer(struct notify_policy *p, const struct notify_item *it, int64_t now)

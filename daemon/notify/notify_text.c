@@ -24,6 +24,7 @@ static const struct kind_look looks[NOTIFY_KIND_COUNT] = {
 	[NOTIFY_OPPORTUNITY] = { "Opportunity from ", "", false, 1, "x-mentord.opportunity" },
 	[NOTIFY_SYNC] = { "", "", false, 0, "x-mentord.sync" },
 	[NOTIFY_TAGGED] = { "", "", false, 2, "x-mentord.tagged" },
+	[NOTIFY_BUDGET] = { "", "", false, 1, "x-mentord.budget" },
 };
 
 /* Appends text on one line, escaped for body markup, cut after about max
@@ -62,7 +63,7 @@ static void put_text(struct strbuf *b, const char *s, size_t max)
 static const char *const kind_names[NOTIFY_KIND_COUNT] = {
 	[NOTIFY_POST] = "posts", [NOTIFY_REPLY] = "replies", [NOTIFY_MENTION] = "mentions",
 	[NOTIFY_NUDGE] = "nudges", [NOTIFY_OPPORTUNITY] = "opportunities", [NOTIFY_SYNC] = "sync",
-	[NOTIFY_TAGGED] = "tagged",
+	[NOTIFY_TAGGED] = "tagged", [NOTIFY_BUDGET] = "budget",
 };
 
 const char *notify_kind_name(enum notify_kind k)

@@ -18,9 +18,10 @@ enum notify_kind {
 	NOTIFY_OPPORTUNITY,   /* a nudge about an opportunity (call for abstracts...) */
 	NOTIFY_SYNC,          /* the one summary of a first sync */
 	NOTIFY_TAGGED,        /* tagged in a post the draft check flags (critical) */
+	NOTIFY_BUDGET,        /* X's monthly budget: 80% read, X waits (shown alone) */
 	NOTIFY_KIND_COUNT
 };
-/* "posts", "replies", "mentions", "nudges", "opportunities", "sync", "tagged" — the
+/* "posts", "replies", "mentions", "nudges", "opportunities", "sync", "tagged", "budget" — the
  * config's notify_<name> switches. */
 const char *notify_kind_name(enum notify_kind k);
 

@@ -424,6 +424,8 @@ static void do_reload(struct sched *s)
 	}
 	adopt(s, &b);
 	build_clear(&b);
+	for (size_t i = 0; i < s->n_platforms; i++)
+		sched_xrecon_update(&s->platforms[i]);
 	/* Credentials may have moved a target to another host (a Bluesky
 	 * session): every target's budget is looked up again. */
 	for (size_t i = 0; i < s->n_targets; i++)
@@ -774,6 +776,7 @@ void sched_free(struct sched *s)
 		sched_creds_clear(&s->platforms[i]);
 		sched_home_clear(&s->platforms[i]);
 		sched_feed_clear(&s->platforms[i]);
+		sched_xrecon_clear(&s->platforms[i]);
 		sched_rates_clear(&s->platforms[i]);
 	}
 	/* Waiters (pending `poll --wait` replies) are told the round is over. */
@@ -796,4 +799,18 @@ int sched_x_usage(struct sched *s, struct sched_x_usage *out)
 			return 0;
 		}
 	return -ENOENT;
+}
+
+void sched_x_rounds(const struct sched *s, int64_t mentor_id, unsigned *rounds, unsigned *held)
+{
+	*rounds = *held = 0;
+	for (size_t i = 0; i < s->n_targets; i++) {
+		const struct sched_target *t = s->targets[i];
+
+		if (t->mentor_id == mentor_id && t->kind == TARGET_WALK && sched_xcap_on(t->p) &&
+		    t->x_month == t->p->xcap.month) {
+			*rounds += t->x_rounds;
+			*held += t->x_held;
+		}
+	}
 }

@@ -56,6 +56,15 @@ struct sched_activity {
 	const char *who, *post_key, *findings;
 };
 
+/* X's monthly budget: 80% of monthly_posts read (once a billing month), or
+ * X waits for the next UTC day or the next billing month (once a wait). */
+enum sched_x_news_kind { SCHED_X_WARN = 0, SCHED_X_WAIT_DAY, SCHED_X_WAIT_MONTH };
+struct sched_x_news {
+	enum sched_x_news_kind kind;
+	int64_t read_month, monthly_posts;
+	int64_t until;                 /* WAIT_*: unix s when X reads again */
+};
+
 /* News for the layers above. Every member may be NULL. */
 struct sched_events {
 	/* A committed event that is news (a first sync's events are history). */
@@ -69,6 +78,7 @@ struct sched_events {
 	/* What `status` shows moved without a store write (a poll that found
 	 * nothing still moves LastPoll). */
 	void (*counts_changed)(void *data);
+	void (*x_budget)(void *data, const struct sched_x_news *n);
 	void *data;
 };
 
@@ -98,6 +108,11 @@ struct sched_x_usage {
 
 /* Fills *out (from the store's counts); -ENOENT when there is no X. */
 int sched_x_usage(struct sched *s, struct sched_x_usage *out);
+
+/* With a cap on X: how often the mentor's X accounts were due for a read
+ * this billing month (since mentord started), and how many of those reads
+ * the allowance put off (to the next day). Both 0 without a cap. */
+void sched_x_rounds(const struct sched *s, int64_t mentor_id, unsigned *rounds, unsigned *held);
 
 int sched_new(struct sched **out, const struct sched_deps *deps, const struct sched_events *events);
 void sched_free(struct sched *s);

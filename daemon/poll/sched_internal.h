@@ -90,7 +90,24 @@ struct sched_xcap {
 	int64_t day;                      /* the UTC day the counts are of; 0: not read */
 	int64_t before_today, today;      /* posts billed this month before today, today */
 	int64_t reserved;                 /* the worst case of the requests in flight */
-	int64_t waited;                   /* the day the log was told that X waits */
+	int64_t month;                    /* the first day of the month the counts are of */
+	int64_t others;                   /* what X counts beyond mentord's reads this month (other
+	                                     apps of the project): project_usage less mentord's
+	                                     count when X said it */
+	int64_t waited;                   /* the last day the announced wait covers (store) */
+	bool warned;                      /* the month's 80% notification went out (store) */
+	int api_reset_day;                /* cap_reset_day as /2/usage/tweets said it; 0: unknown */
+};
+
+/* X's own count asked every few hours (sched_xrecon.c). */
+struct sched_xrecon {
+	struct event *timer;
+	struct http_handle *http;         /* the request in flight */
+	struct sched_rate *rate;          /* its own budget: 50 requests per 15 min */
+	bool refused;                     /* a 403 (a plan without it) was logged */
+	bool cap_told;                    /* project_cap below monthly_posts was logged */
+	int logged;                       /* the trouble last logged, + 2 (0: none; 1: transport;
+	                                     else a net_status): each once until an answer */
 };
 
 struct sched_platform {
@@ -122,6 +139,7 @@ struct sched_platform {
 	size_t n_fallback;
 	struct sched_feed feed;
 	struct sched_xcap xcap;
+	struct sched_xrecon xrecon;
 };
 
 /* A home server that refused public reads, answered nothing, or could not
@@ -173,6 +191,8 @@ struct sched_target {
 	char **asked, **asked_sent;       /* FOLLOW_CHECK: the ids of the request in flight */
 	size_t n_asked;
 	int64_t billed_reserved;          /* X: what its request in flight may bill */
+	int64_t x_month;                  /* X with a cap: the billing month of the counts below */
+	unsigned x_rounds, x_held;        /* walks begun this month, and those the allowance put off */
 };
 
 struct sched {
@@ -235,8 +255,26 @@ int64_t sched_xcap_tomorrow(struct sched_platform *p, int64_t now);
  * user's own mentions first, mentors by stage (connected first) and
  * strength, other accounts, hashtags, back-fill. 0 (*out NULL): no cap. */
 int sched_xcap_order(struct sched *s, int64_t now, struct sched_target ***out);
+/* A walk of t begins (round) or X's allowance puts it off (held, at its
+ * start or part way): counted per billing month for `why`. */
+void sched_xcap_round(struct sched_target *t, int64_t now, bool held);
 /* This billing month so far, for GetXUsage. */
 void sched_xcap_usage(struct sched_platform *p, int64_t now, struct sched_x_usage *out);
+/* The day X's billing month starts: the configuration's, else what
+ * /2/usage/tweets said (0: the 1st). */
+int sched_xcap_reset_day(const struct sched_platform *p);
+/* X's own count of the project's month (and its reset day, 0: not said)
+ * arrived: the larger of it and mentord's own is what counts, and what X
+ * counts beyond mentord's reads (other apps) stays counted as mentord
+ * reads on. Stored, so a restart keeps it. */
+void sched_xcap_reported(struct sched_platform *p, int64_t now, int64_t project_usage, int reset_day);
+
+/* ---- sched_xrecon.c: X's own count, every few hours ---- */
+#define SCHED_XRECON_FIRST  5             /* seconds after start: after the first requests */
+#define SCHED_XRECON_EVERY  (4 * 3600)
+/* Arms (or, without X, a cap or its token, disarms) the reconciliation. */
+void sched_xrecon_update(struct sched_platform *p);
+void sched_xrecon_clear(struct sched_platform *p);
 
 /* ---- sched_state.c ---- */
 int64_t sched_now(const struct sched *s);

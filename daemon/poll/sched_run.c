@@ -259,8 +259,11 @@ int sched_run_start(struct sched_target *t)
 		t->history = true;
 	}
 	r = submit(t);
+	if (r >= 0 || r == -EDQUOT)
+		sched_xcap_round(t, now, false);
 	if (r == -EDQUOT) {
 		/* X's allowance for today is read: tomorrow brings the next. */
+		sched_xcap_round(t, now, true);
 		t->due = sched_xcap_tomorrow(p, now);
 		return -EAGAIN;
 	}
@@ -316,6 +319,7 @@ static void submit_next(struct sched_target *t)
 
 	if (r == -EDQUOT) {
 		t->running = false;
+		sched_xcap_round(t, sched_now(t->s), true);
 		t->due = sched_xcap_tomorrow(t->p, sched_now(t->s));
 		t->s->target_done(t, false);
 	} else if (r < 0)

@@ -4,6 +4,7 @@
 #include "store/store_internal.h"
 
 #include <errno.h>
+#include <string.h>
 
 static int prepare(struct store *s, const char *sql, sqlite3_stmt **st)
 {
@@ -66,4 +67,74 @@ int store_xusage_prune(struct store *s, int64_t before)
 	r = store_exec_stmt(s, st, "forget old X usage");
 	sqlite3_finalize(st);
 	return r < 0 ? r : 0;
+}
+
+int store_xusage_month(struct store *s, int64_t start, struct store_xmonth *out)
+{
+	sqlite3_stmt *st = NULL;
+	int r, rc;
+
+	memset(out, 0, sizeof *out);
+	if ((r = prepare(s, "SELECT reported, reported_at, warned, waited, own FROM x_months WHERE start = ?1", &st)) < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, start);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->reported = sqlite3_column_int64(st, 0);
+		out->reported_at = sqlite3_column_int64(st, 1);
+		out->warned = sqlite3_column_int(st, 2) != 0;
+		out->waited = sqlite3_column_int64(st, 3);
+		out->own = sqlite3_column_int64(st, 4);
+	} else if (rc != SQLITE_DONE) {
+		r = store_error(s, rc, "read X's billing month");
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* One upsert of the month's row (parameters past the statement's own are ignored). */
+static int set_column(struct store *s, const char *sql, int64_t start, int64_t a, int64_t b, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if ((r = prepare(s, sql, &st)) < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, start);
+	sqlite3_bind_int64(st, 2, a);
+	sqlite3_bind_int64(st, 3, b);
+	r = store_exec_stmt(s, st, what);
+	sqlite3_finalize(st);
+	return r < 0 ? r : 0;
+}
+
+int store_xusage_set_reported(struct store *s, int64_t start, int64_t reported, int64_t own, int64_t at)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if ((r = prepare(s, "INSERT INTO x_months (start, reported, own, reported_at) VALUES (?1, ?2, ?3, ?4) "
+	                    "ON CONFLICT (start) DO UPDATE SET reported = ?2, own = ?3, reported_at = ?4", &st)) < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, start);
+	sqlite3_bind_int64(st, 2, reported);
+	sqlite3_bind_int64(st, 3, own);
+	sqlite3_bind_int64(st, 4, at);
+	r = store_exec_stmt(s, st, "store X's own count");
+	sqlite3_finalize(st);
+	return r < 0 ? r : 0;
+}
+
+int store_xusage_set_warned(struct store *s, int64_t start)
+{
+	return set_column(s, "INSERT INTO x_months (start, warned) VALUES (?1, 1) "
+	                     "ON CONFLICT (start) DO UPDATE SET warned = 1",
+	                  start, 0, 0, "note X's 80% notification");
+}
+
+int store_xusage_set_waited(struct store *s, int64_t start, int64_t day)
+{
+	return set_column(s, "INSERT INTO x_months (start, waited) VALUES (?1, ?2) "
+	                     "ON CONFLICT (start) DO UPDATE SET waited = ?2",
+	                  start, day, 0, "note X's wait");
 }

@@ -491,6 +491,7 @@ static void test_billing(void)
 	struct net_walk w;
 	struct net_page pg;
 	struct net_request req;
+	struct net_response resp;
 	struct net_config budget = cfg;
 	bool inc = false;
 
@@ -506,27 +507,51 @@ static void test_billing(void)
 	net_walk_start(&w, NET_OP_ACCOUNT, "1849000000000000000");
 	budget.max_billed = 30;
 	is_int(net_build_page(X, &budget, "1600000000000000002", &w, &req), 0, "a page within a budget of 30");
-	ok(req.url && strstr(req.url, "max_results=10&since_id=1849000000000000000"), "  10 results (3 billed each at most): %s",
-	   req.url);
+	ok(req.url && strstr(req.url, "max_results=30&since_id=1849000000000000000"),
+	   "  30 results (nothing referenced is expanded: 1 billed each): %s", req.url);
+	ok(req.url && strstr(req.url, "&expansions=author_id%2Cin_reply_to_user_id&") &&
+	   !strstr(req.url, "referenced_tweets.id"), "  users expanded, no referenced posts (billed)");
 	is_int(req.billed_max, 30, "  the request's worst case is 30");
 	net_request_clear(&req);
-	budget.max_billed = 14;
-	is_int(net_build_page(X, &budget, "1600000000000000002", &w, &req), -EDQUOT, "14 cannot pay for the smallest page (5)");
+	budget.max_billed = 4;
+	is_int(net_build_page(X, &budget, "1600000000000000002", &w, &req), -EDQUOT, "4 cannot pay for the smallest page (5)");
 	budget.max_billed = -1;
 	is_int(net_build_page(X, &budget, "1600000000000000002", &w, &req), -EDQUOT, "nothing left: refused");
 	net_walk_clear(&w);
 	net_walk_start(&w, NET_OP_TAG, NULL);
-	budget.max_billed = 29;
-	is_int(net_build_page(X, &budget, "meded", &w, &req), -EDQUOT, "a search needs 10 results: 29 is too little");
-	budget.max_billed = 30;
-	is_int(net_build_page(X, &budget, "meded", &w, &req), 0, "  30 is enough");
+	budget.max_billed = 9;
+	is_int(net_build_page(X, &budget, "meded", &w, &req), -EDQUOT, "a search needs 10 results: 9 is too little");
+	budget.max_billed = 10;
+	is_int(net_build_page(X, &budget, "meded", &w, &req), 0, "  10 is enough");
 	ok(req.url && strstr(req.url, "max_results=10"), "  10 results");
 	net_request_clear(&req);
 	net_walk_clear(&w);
 	net_walk_start(&w, NET_OP_ACCOUNT, NULL);
 	is_int(net_build_page(X, &cfg, "1600000000000000002", &w, &req), 0, "no budget: as before");
 	is_int(req.billed_max, 60, "  20 results, 60 at worst");
+	ok(req.url && strstr(req.url, "referenced_tweets.id"), "  referenced posts expanded");
 	net_request_clear(&req);
+	net_walk_clear(&w);
+
+	/* Read without includes: a quote's author from its link, a repost's
+	 * from "RT @name:". */
+	net_walk_start(&w, NET_OP_ACCOUNT, "1");
+	resp = fx_inline(200, "{\"data\":[{\"id\":\"30\",\"author_id\":\"7\",\"text\":\"so true https://t.co/x\","
+	                 "\"created_at\":\"2026-09-20T10:00:00.000Z\",\"edit_history_tweet_ids\":[\"30\"],"
+	                 "\"referenced_tweets\":[{\"type\":\"quoted\",\"id\":\"20\"}],\"entities\":{\"urls\":"
+	                 "[{\"url\":\"https://t.co/x\",\"expanded_url\":\"https://twitter.com/Me_Doc/status/20\"}]}},"
+	                 "{\"id\":\"31\",\"author_id\":\"7\",\"text\":\"RT @me_doc: hello\","
+	                 "\"created_at\":\"2026-09-20T10:00:00.000Z\",\"edit_history_tweet_ids\":[\"31\"],"
+	                 "\"referenced_tweets\":[{\"type\":\"retweeted\",\"id\":\"21\"}]}],"
+	                 "\"meta\":{\"result_count\":2,\"newest_id\":\"31\",\"oldest_id\":\"30\"}}", NULL, NOW);
+	is_int(net_parse(X, &cfg, NET_OP_ACCOUNT, &resp, &w, &pg), 0, "a page without includes");
+	is_int(pg.n_billed, 2, "  bills its 2 posts only");
+	const struct post *q = find_post(&pg, "30"), *rt = find_post(&pg, "31");
+	ok(q && q->kind == POST_QUOTE && q->quote_of.author_handle && strcmp(q->quote_of.author_handle, "Me_Doc") == 0,
+	   "  the quote's author from the link to the quoted post");
+	ok(rt && rt->kind == POST_REPOST && rt->repost_of.author_handle &&
+	   strcmp(rt->repost_of.author_handle, "me_doc") == 0, "  the repost's from RT @name");
+	net_page_clear(&pg);
 	net_walk_clear(&w);
 }
 

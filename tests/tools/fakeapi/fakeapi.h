@@ -291,6 +291,12 @@ struct fake {
 void xbill_note(struct fake *f, uint64_t id);
 void xbill_stats(struct jw *j, struct fake *f);
 void xbill_free(struct fake *f);
+/* GET /2/usage/tweets (auth and limits checked): project_usage is what the
+ * fake billed plus the "other apps" offset. */
+void xbill_usage(struct rq *r);
+/* /_fake/x_usage: GET the settings; POST ?offset=N (posts other apps of the
+ * project read; negative: X's count lags), ?reset_day=D (cap_reset_day, 0: left out), ?cap=N. */
+bool xbill_ctl_serve(struct rq *r, const char *path);
 
 /* ------------------------------------------------ render.c */
 

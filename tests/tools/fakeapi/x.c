@@ -23,9 +23,9 @@
 #define X_MIN_TIME_S   1288998000LL         /* start_time/end_time: not before 2010-11-06T00:00Z */
 
 /* rate buckets and endpoints, indexes into the tables at the end */
-enum { XB_TWEETS, XB_MENTIONS, XB_SEARCH, XB_USERS, XB_LOOKUP, XB_FOLLOWING, XB_TIMELINES };
+enum { XB_TWEETS, XB_MENTIONS, XB_SEARCH, XB_USERS, XB_LOOKUP, XB_FOLLOWING, XB_TIMELINES, XB_USAGE };
 enum { XE_USER_BY_NAME, XE_USERS_BY, XE_USER, XE_TWEETS, XE_MENTIONS, XE_SEARCH, XE_LOOKUP, XE_FOLLOWING,
-       XE_HOME, XE_USERS };
+       XE_HOME, XE_USERS, XE_USAGE };
 
 /* tweet.fields, expansions and user.fields as bits (struct rctx tf, ex, uf) */
 enum { TF_CREATED = 1, TF_AUTHOR = 2, TF_CONV = 4, TF_REPLY_TO = 8, TF_REFS = 16, TF_METRICS = 32,
@@ -934,6 +934,15 @@ static void x_users_ids(struct rq *r, const char *arg)
 	jw_end(&r->j);
 }
 
+/* GET /2/usage/tweets: what this fake billed, as X's usage endpoint (xbill.c). */
+static void x_usage(struct rq *r, const char *arg)
+{
+	(void)arg;
+	if (!x_auth(r) || !limits_check(r, XB_USAGE))
+		return;
+	xbill_usage(r);
+}
+
 static void x_user_by_username(struct rq *r, const char *name)
 {
 	uint32_t a;
@@ -1299,6 +1308,7 @@ static const struct fake_bucket x_buckets[] = {
 	[XB_LOOKUP] = { "x.tweets", 3500, 900 },
 	[XB_FOLLOWING] = { "x.users_following", 15, 900 },
 	[XB_TIMELINES] = { "x.users_timelines", 180, 900 },
+	[XB_USAGE] = { "x.usage_tweets", 50, 900 },
 };
 
 static const struct fake_endpoint x_endpoints[] = {
@@ -1312,6 +1322,7 @@ static const struct fake_endpoint x_endpoints[] = {
 	[XE_FOLLOWING] = { "x.users_following", XB_FOLLOWING },
 	[XE_HOME] = { "x.users_timelines", XB_TIMELINES },
 	[XE_USERS] = { "x.users_ids", XB_USERS },
+	[XE_USAGE] = { "x.usage_tweets", XB_USAGE },
 };
 
 /* "/2/users/by" before "/2/users/:id", which would take "by" for an id */
@@ -1327,6 +1338,7 @@ static const struct fake_route x_routes[] = {
 	{ XE_SEARCH, EVHTTP_REQ_GET, "/2/tweets/search/recent", x_search },
 	{ XE_LOOKUP, EVHTTP_REQ_GET, "/2/tweets", x_tweets_lookup },
 	{ XE_LOOKUP, EVHTTP_REQ_GET, "/2/tweets/*", x_tweets_lookup },
+	{ XE_USAGE, EVHTTP_REQ_GET, "/2/usage/tweets", x_usage },
 };
 
 const struct fake_net x_net = {
@@ -1353,4 +1365,5 @@ const struct fake_net x_net = {
 	.ctl_auth = x_ctl_auth,
 	.ctl_stats = xbill_stats,
 	.teardown = xbill_free,
+	.ctl_serve = xbill_ctl_serve,
 };
