@@ -92,6 +92,36 @@ eng week 60 "$M1" | jq -e '.data[1] | all(.[3] | length == 60)' >/dev/null; ok $
 # 500 ids, all known: the same mentor, repeated.
 # shellcheck disable=SC2046
 eng month 1 $(for i in $(seq 1 500); do echo "$M1"; done) >/dev/null; ok $? "500 ids are accepted"
+
+# mentorctl's sparklines (tests are not terminals: 80 columns, or $COLUMNS).
+LC_ALL=C.UTF-8 ctl show "$M1" > "$T/show-u.txt"; ok $? "show in a UTF-8 locale"
+LC_ALL=C ctl show "$M1" > "$T/show-a.txt"; ok $? "show in the C locale"
+LC_ALL=C.UTF-8 COLUMNS=40 ctl show "$M1" > "$T/show-n.txt"; ok $? "show 40 columns wide"
+LC_ALL=C.UTF-8 ctl mentors > "$T/mentors-u.txt"; ok $? "mentors in a UTF-8 locale"
+LC_ALL=C ctl mentors > "$T/mentors-a.txt"; ok $? "mentors in the C locale"
+LC_ALL=C.UTF-8 COLUMNS=50 ctl mentors > "$T/mentors-n.txt"; ok $? "mentors 50 columns wide"
+IN1=$(jq --argjson m "$M1" '[.data[1][] | select(.[0] == $m and .[2] == "in") | .[3] | add] | add' "$T/m.json")
+grep -Eq "^  them → you  (▁▁▁|▂▂▂|▃▃▃|▄▄▄|▅▅▅|▆▆▆|▇▇▇|███) .* +$IN1\$" "$T/show-u.txt"
+ok $? "show: them → you in blocks, 3 a month, with its total ($IN1)"
+is "$(grep -c '^  you → them  ' "$T/show-u.txt")" 1 "show: you → them"
+is "$(grep -E '^ {14}Oct Nov' "$T/show-u.txt")" "              Oct Nov Dec Jan Feb Mar Apr May Jun Jul Aug Sep" \
+	"show: month labels under the months, oldest first"
+grep -Eq '^  them -> you [_.:=+*#-]{3} ' "$T/show-a.txt"; ok $? "show: ASCII in the C locale"
+chart() { sed -n '/^Engagement a month, /,/^$/p' "$1"; }
+chart "$T/show-a.txt" | LC_ALL=C grep -q "$(printf '[\200-\377]')"; is $? 1 "show: the chart is plain ASCII in the C locale"
+grep -Eq '^  them → you  [▁▂▃▄▅▆▇█]{12} ' "$T/show-n.txt"; ok $? "show at 40 columns: a character a month"
+grep -q '^ \{14\}ONDJFMAMJJAS$' "$T/show-n.txt"; ok $? "show at 40 columns: month initials"
+is "$(chart "$T/show-n.txt" | jq -R length | sort -n | tail -n1)" 38 "show at 40 columns: the chart fits (38 columns)"
+is "$(chart "$T/show-u.txt" | jq -R length | sort -n | tail -n1)" 69 "show at 80 columns: 69 columns"
+head -n1 "$T/mentors-u.txt" | grep -q '  ACTIVE  *12 WEEKS  *ACCOUNTS$'; ok $? "mentors: a 12 WEEKS column before ACCOUNTS"
+is "$(grep -Ec '  [▁▂▃▄▅▆▇█]{12}  ' "$T/mentors-u.txt")" 3 "mentors: a 12-week sparkline per mentor"
+is "$(grep -Ec '  [_.:=+*#-]{12}  ' "$T/mentors-a.txt")" 3 "mentors: ASCII sparklines in the C locale"
+grep -q 'WEEKS' "$T/mentors-n.txt"; is $? 1 "mentors at 50 columns: the column is dropped"
+head -n1 "$T/mentors-n.txt" | grep -q '  ACTIVE  *ACCOUNTS$'; ok $? "mentors at 50 columns: the others unchanged"
+LC_ALL=C.UTF-8 ctl --json mentors | jq -e 'all(keys == ["accounts","events","fit","id","last_activity","last_contact","name","posts","score","stage"])' >/dev/null
+ok $? "mentors --json: no sparkline"
+LC_ALL=C.UTF-8 ctl --json show "$M1" > "$T/show.json"
+jq -e 'has("engagement") | not' "$T/show.json" >/dev/null && ! grep -q '▁' "$T/show.json"; ok $? "show --json: no sparkline"
 daemon_alive; ok $? "mentord still up"
 stop_daemon; ok $? "mentord stopped cleanly"
 finish
