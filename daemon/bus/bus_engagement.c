@@ -1,7 +1,7 @@
 /* bus_engagement.c — GetEngagement: events per mentor, channel and
  * direction in UTC months or ISO weeks, for the sparklines of mentorctl
- * and its report. The store counts per day, the calendar (common/) cuts
- * the days into buckets, the ledger says which way each kind goes. */
+ * and its report. The store walks the events, the calendar (common/) puts
+ * each in its bucket, the ledger says which way each kind goes. */
 #include "bus/bus_internal.h"
 #include "common/calendar.h"
 #include "common/channel.h"
@@ -65,19 +65,19 @@ static struct eng_row *row_for(struct eng *e, int64_t mentor, const char *channe
 	return r;
 }
 
-static int add_day(void *ud, int64_t mentor, const char *platform, const char *kind, int64_t day,
-                   int64_t n)
+static int add_event(void *ud, int64_t mentor, const char *platform, const char *kind, int64_t at)
 {
 	struct eng *e = ud;
 	int out = kind_out(kind);
-	int64_t i = calendar_index(e->unit, e->start, day);
+	int64_t i = calendar_index(e->unit, e->start, at);
 
-	if (out < 0 || i < 0 || i >= e->count || n <= 0)
+	if (out < 0 || i < 0 || i >= e->count)
 		return 0;
 	struct eng_row *r = row_for(e, mentor, channel_event_platform(platform), out);
 	if (!r)
 		return -ENOMEM;
-	r->counts[i] = (uint32_t)(r->counts[i] + (uint64_t)n > UINT32_MAX ? UINT32_MAX : r->counts[i] + n);
+	if (r->counts[i] < UINT32_MAX)
+		r->counts[i]++;
 	return 0;
 }
 
@@ -183,7 +183,7 @@ int bus_engagement_get(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	e.unit = u;
 	e.count = count;
 	e.start = calendar_add(u, now, -(int64_t)(count - 1));
-	r = store_engagement(b->store, ids, n, kinds, n_kinds, e.start, calendar_add(u, now, 1), add_day, &e);
+	r = store_engagement(b->store, ids, n, kinds, n_kinds, e.start, calendar_add(u, now, 1), add_event, &e);
 	if (r < 0) {
 		r = bus_args_internal_error(error, r);
 		goto out;

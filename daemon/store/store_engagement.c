@@ -9,13 +9,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#define DAY 86400
-
 static const char sql_engagement[] =
-	"SELECT mentor_id, platform, kind, at / 86400, count(*) FROM events"
+	"SELECT mentor_id, platform, kind, at FROM events"
 	" WHERE mentor_id IN (SELECT value FROM json_each(?1)) AND at >= ?3 AND at < ?4"
 	"   AND kind IN (SELECT value FROM json_each(?2))"
-	" GROUP BY mentor_id, platform, kind, at / 86400 ORDER BY mentor_id";
+	" ORDER BY mentor_id";
 
 /* Kind names are the ledger's words (letters and '_'): no escaping needed,
  * and anything else is refused rather than quoted. */
@@ -71,8 +69,7 @@ int store_engagement(struct store *s, const int64_t *ids, size_t n, const char *
 	sqlite3_bind_int64(st, 4, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		r = fn(ud, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
-		       (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3) * DAY,
-		       sqlite3_column_int64(st, 4));
+		       (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3));
 		if (r < 0)
 			goto out;
 	}
