@@ -188,7 +188,8 @@ int bus_engagement_get(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		r = bus_args_internal_error(error, r);
 		goto out;
 	}
-	qsort(e.rows, e.n, sizeof *e.rows, row_cmp);
+	if (e.n > 1)   /* qsort(NULL, 0) is undefined */
+		qsort(e.rows, e.n, sizeof *e.rows, row_cmp);
 	r = reply_rows(msg, &e);
 out:
 	free(ids);

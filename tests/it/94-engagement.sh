@@ -78,6 +78,10 @@ eng week 1 "$M2" "$M2" "$M2" > "$T/w1.json"
 is "$(jq --argjson m "$M2" '[.data[1][] | select(.[0] == $m and .[1] == "offline")] | length' "$T/w1.json")" 1 \
 	"a repeated id gives its rows once"
 
+ctl follow x quietdoc --name "Dr Quiet" >/dev/null; ok $? "followed a mentor without events"
+MQ=$(sqlite3 "$DB" "SELECT mentor_id FROM accounts WHERE handle = 'quietdoc'")
+is "$(eng month 12 "$MQ" | jq -c '.data[1]')" "[]" "no events: no rows"
+
 # Bad arguments.
 call_err $E.InvalidArgument "unit day is refused" day 12 "$M1"
 call_err $E.InvalidArgument "unit \"\" is refused" "" 12 "$M1"
@@ -114,8 +118,9 @@ grep -q '^ \{14\}ONDJFMAMJJAS$' "$T/show-n.txt"; ok $? "show at 40 columns: mont
 is "$(chart "$T/show-n.txt" | jq -R length | sort -n | tail -n1)" 38 "show at 40 columns: the chart fits (38 columns)"
 is "$(chart "$T/show-u.txt" | jq -R length | sort -n | tail -n1)" 69 "show at 80 columns: 69 columns"
 head -n1 "$T/mentors-u.txt" | grep -q '  ACTIVE  *12 WEEKS  *ACCOUNTS$'; ok $? "mentors: a 12 WEEKS column before ACCOUNTS"
-is "$(grep -Ec '  [▁▂▃▄▅▆▇█]{12}  ' "$T/mentors-u.txt")" 3 "mentors: a 12-week sparkline per mentor"
-is "$(grep -Ec '  [_.:=+*#-]{12}  ' "$T/mentors-a.txt")" 3 "mentors: ASCII sparklines in the C locale"
+is "$(grep -Ec '  [▁▂▃▄▅▆▇█]{12}  ' "$T/mentors-u.txt")" 4 "mentors: a 12-week sparkline per mentor (a flat one for Dr Quiet)"
+is "$(grep -Ec '  [_.:=+*#-]{12}  ' "$T/mentors-a.txt")" 4 "mentors: ASCII sparklines in the C locale"
+grep -q '  Dr Quiet  .*  ▁▁▁▁▁▁▁▁▁▁▁▁  x:quietdoc$' "$T/mentors-u.txt"; ok $? "mentors: no events is the flat baseline"
 grep -q 'WEEKS' "$T/mentors-n.txt"; is $? 1 "mentors at 50 columns: the column is dropped"
 head -n1 "$T/mentors-n.txt" | grep -q '  ACTIVE  *ACCOUNTS$'; ok $? "mentors at 50 columns: the others unchanged"
 LC_ALL=C.UTF-8 ctl --json mentors | jq -e 'all(keys == ["accounts","events","fit","id","last_activity","last_contact","name","posts","score","stage"])' >/dev/null
