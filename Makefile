@@ -140,6 +140,11 @@ $(BUILD)/tests/mklinkedin: tests/tools/mklinkedin.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(CTL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CTL_LIBS)
 
+# mentorctl's sparklines.
+$(BUILD)/tests/test_spark: tests/unit/test_spark.c $(TCOMMON_OBJ) $(BUILD)/ctl/spark.o $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
 # mentorctl's terminal text (columns by utf8proc's width).
 $(BUILD)/tests/test_text: tests/unit/test_text.c $(TCOMMON_OBJ) $(BUILD)/ctl/text.o $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)

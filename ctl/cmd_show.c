@@ -256,6 +256,7 @@ static int print_show(struct ctl *ctl, sd_bus_message *reply)
 		r = events_json(reply, cJSON_AddArrayToObject(doc, "events"));
 	} else {
 		head_text(&sh, now);
+		ctl_show_spark(ctl, sh.s.id);
 		r = events_text(reply, &sh, now);
 	}
 	if (r >= 0 && (r = sd_bus_message_exit_container(reply)) >= 0 && doc) {

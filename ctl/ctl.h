@@ -61,6 +61,9 @@ int ctl_watch(struct ctl *ctl, int argc, char **argv);
 /* suggest --links (cmd_links.c) */
 int ctl_suggest_links(struct ctl *ctl);
 int ctl_show(struct ctl *ctl, int argc, char **argv);
+/* show's engagement chart (cmd_show_spark.c): printed, or nothing when
+ * the daemon cannot say. */
+void ctl_show_spark(struct ctl *ctl, uint64_t id);
 int ctl_why(struct ctl *ctl, int argc, char **argv);
 int ctl_log(struct ctl *ctl, int argc, char **argv);
 int ctl_link(struct ctl *ctl, int argc, char **argv);

@@ -64,6 +64,7 @@ int json_print(cJSON *doc)
 struct table {
 	size_t columns, n, cap;
 	char **cells;
+	uint32_t hidden;    /* bit per column left out when printed */
 };
 
 struct table *table_new(size_t columns)
@@ -110,23 +111,48 @@ static size_t text_width(const char *s)
 	return w;
 }
 
-void table_print(struct table *t, bool header)
+static void column_widths(const struct table *t, size_t width[16])
 {
-	size_t width[16] = { 0 }, cols = t->columns < 16 ? t->columns : 16;
-	bool color = header && use_color();
-
+	memset(width, 0, 16 * sizeof width[0]);
 	for (size_t i = 0; i < t->n; i++) {
 		size_t w = text_width(t->cells[i]);
-		if (w > width[i % t->columns])
+		if (i % t->columns < 16 && w > width[i % t->columns])
 			width[i % t->columns] = w;
 	}
+}
+
+size_t table_width(const struct table *t, size_t columns)
+{
+	size_t width[16], w = 0;
+
+	column_widths(t, width);
+	for (size_t c = 0; c < columns && c < t->columns && c < 16; c++)
+		w += width[c] + (c ? 2 : 0);
+	return w;
+}
+
+void table_hide(struct table *t, size_t column)
+{
+	if (column < 16)
+		t->hidden |= 1u << column;
+}
+
+void table_print(struct table *t, bool header)
+{
+	size_t width[16], cols = t->columns < 16 ? t->columns : 16, last = 0;
+	bool color = header && use_color();
+
+	column_widths(t, width);
+	for (size_t c = 0; c < cols; c++)
+		if (!(t->hidden & (1u << c)))
+			last = c;
 	for (size_t i = 0; i < t->n; i++) {
 		size_t col = i % t->columns;
-		bool last = col + 1 == t->columns, head = color && i < t->columns;
-		if (col >= cols)
+		bool head = color && i < t->columns;
+		if (col >= cols || (t->hidden & (1u << col)))
 			continue;
 		printf("%s%s%s", head ? "\033[1m" : "", t->cells[i], head ? "\033[0m" : "");
-		if (!last)
+		if (col != last)
 			for (size_t pad = text_width(t->cells[i]); pad < width[col] + 2; pad++)
 				putchar(' ');
 		else

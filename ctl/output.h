@@ -23,6 +23,10 @@ struct table *table_new(size_t columns);
 int table_add(struct table *t, const char *cell);
 int table_addf(struct table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void table_print(struct table *t, bool header);
+/* Terminal columns the first `columns` columns take, gaps included. */
+size_t table_width(const struct table *t, size_t columns);
+/* Leaves a column out of table_print (one that does not fit). */
+void table_hide(struct table *t, size_t column);
 void table_free(struct table *t);
 
 /* True when stdout is a terminal and NO_COLOR is unset. */

@@ -32,5 +32,7 @@
 #define MENTORD_MAX_TAG      100
 #define MENTORD_MAX_NAME     200
 #define MENTORD_MAX_PAGE     500    /* rows per ListMentors reply, keeps it < 64 KiB */
+#define MENTORD_MAX_ENGAGEMENT_MENTORS 500  /* mentor ids per GetEngagement call */
+#define MENTORD_MAX_BUCKETS  60     /* months or weeks per GetEngagement call */
 
 #endif

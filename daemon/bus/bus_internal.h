@@ -7,7 +7,7 @@
  *   bus_props.c    the count properties and their debounced PropertiesChanged
  *   bus_daemon.c, bus_follow.c, bus_ledger.c, bus_suggest.c, bus_draft.c,
  *   bus_export.c, bus_mute.c, bus_sources.c, bus_import.c,
- *   bus_import_linkedin.c, bus_mail.c
+ *   bus_import_linkedin.c, bus_mail.c, bus_xusage.c, bus_engagement.c
  *                  the methods, a file per group (userdata: struct bus)
  *   bus_vtable.c   the interface, pointing at them
  *   bus.c          the object, the name and the connection's loop glue */
@@ -118,6 +118,8 @@ int bus_suggest_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 int bus_suggest_links(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 /* bus_xusage.c: GetXUsage. */
 int bus_xusage_get(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+/* bus_engagement.c: GetEngagement. */
+int bus_engagement_get(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 /* bus_mail.c: GetEmailStatus; LinkSuggestions rows of e-mail senders. */
 int bus_mail_status(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_mail_suggest_links(struct bus *b, sd_bus_message *reply);

@@ -32,6 +32,8 @@ const sd_bus_vtable bus_vtable[] = {
 		SD_BUS_RESULT("b", enabled, "x", posts_read_month, "x", monthly_posts, "d", cost_month,
 		              "x", read_today, "x", allowance_today, "i", cap_reset_day, "s", pace),
 		bus_xusage_get, 0),
+	SD_BUS_METHOD_WITH_ARGS("GetEngagement", SD_BUS_ARGS("at", mentors, "s", unit, "u", count),
+		SD_BUS_RESULT("x", start, "a(tssau)", series), bus_engagement_get, 0),
 	SD_BUS_METHOD_WITH_ARGS("Follow",
 		SD_BUS_ARGS("s", platform, "s", handle, "s", name, "t", mentor_id),
 		SD_BUS_RESULT("t", mentor_id, "t", account_id, "s", normalized_handle),

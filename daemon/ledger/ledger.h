@@ -80,6 +80,10 @@ enum ledger_stage {
 /* "post", "my_reply", ... / "follow", "dormant", ... */
 const char *ledger_kind_name(enum ledger_kind k);
 int ledger_kind_from_name(const char *name);    /* the kind, or -EINVAL */
+/* Direction of a kind: +1 the mentor acted on the user, -1 the user on the
+ * mentor, 2 offline contact (two-way by nature), 0 not contact (post, note).
+ * Public for GetEngagement, which counts by direction the same way. */
+int ledger_kind_dir(enum ledger_kind k);
 const char *ledger_stage_name(enum ledger_stage s);
 int ledger_stage_from_name(const char *name);   /* the stage, or -EINVAL */
 

@@ -32,9 +32,6 @@
 #define LEDGER_NET_EMAIL_BIT    6
 #define LEDGER_NET_OTHER_BIT    7
 
-/* Direction of a kind: +1 the mentor acted on the user, -1 the user on the
- * mentor, 2 offline contact (two-way by nature), 0 not contact (post, note). */
-int ledger_kind_dir(enum ledger_kind k);
 /* A conversation turn: reply, mention, quote, e-mail or DM, either direction. */
 bool ledger_kind_is_turn(enum ledger_kind k);
 /* An e-mail or a LinkedIn DM, either direction (a turn, and private contact). */
