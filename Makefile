@@ -173,7 +173,9 @@ run: deps
 test: all $(UNIT_BIN) $(TOOL_BIN)
 	@sh tests/run.sh $(BUILD)
 
+# The report's test renders in headless Chromium (tests/it/96-report-browser.sh).
 check: deps
+	@[ "$${MENTORD_NO_BROWSER:-}" = 1 ] || command -v chromium >/dev/null || sh tools/deps.sh -- chromium
 	@$(MAKE) --no-print-directory test
 
 # The whole suite under AddressSanitizer + UBSan, in its own build tree.
