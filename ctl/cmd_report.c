@@ -1,7 +1,7 @@
 /* cmd_report.c — `mentorctl report [--out FILE] [--since DATE]
  * [--mentor MENTOR]... [--private]`: gathers the report (report.h) from the
  * daemon in pages — GetReportFunnel once, ListMentors by 500 (or ShowMentor
- * per --mentor), GetReportMentors by 100 ids, GetEngagement by 500 — and
+ * per --mentor), GetReportMentors by 250 ids, GetEngagement by 500 — and
  * writes it with report_html_write to a temporary file renamed into place
  * (0644, or 0600 with --private: it then holds the user's notes). */
 #include "ctl.h"
@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #define LIST_PAGE     500
-#define DETAIL_PAGE   100      /* GetReportMentors: its replies carry texts */
+#define DETAIL_PAGE   250      /* GetReportMentors: its replies carry texts */
 #define ENGAGE_PAGE   500
 #define DEFAULT_MONTHS 12
 #define FUNNEL_WINDOW (90 * 86400)
@@ -56,12 +56,13 @@ int report_month_of(const struct report *r, int64_t t)
 	return i < 0 || i >= (int64_t)r->months ? -1 : (int)i;
 }
 
-void report_month_label(const struct report *r, unsigned i, char *buf, size_t size)
+static void month_labels(struct report *r)
 {
-	int y, m, d;
-
-	calendar_date(calendar_add(CALENDAR_MONTH, r->start, i), &y, &m, &d);
-	snprintf(buf, size, "%04d-%02d", y, m);
+	for (unsigned i = 0; i < r->months; i++) {
+		int y, m, d;
+		calendar_date(calendar_add(CALENDAR_MONTH, r->start, i), &y, &m, &d);
+		snprintf(r->month_labels[i], sizeof r->month_labels[i], "%04d-%02d", y, m);
+	}
 }
 
 static void items_free(struct report_item *v, size_t n)
@@ -92,11 +93,11 @@ void report_free(struct report *r)
 
 #define msg_unref __attribute__((cleanup(sd_bus_message_unrefp)))
 
-/* 0 added (*out set), 1 already there (ListMentors pages a ranking a poll
- * may reorder; --mentor may name one twice), -ENOMEM. */
-static int add_mentor(struct report *r, uint64_t id, struct report_mentor **out)
+/* Appends a mentor; 1 when check finds it there already (--mentor may
+ * name one twice), -ENOMEM. */
+static int add_mentor(struct report *r, uint64_t id, bool check)
 {
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; check && i < r->n; i++)
 		if (r->m[i].id == id)
 			return 1;
 	if (r->n == r->cap) {
@@ -107,15 +108,43 @@ static int add_mentor(struct report *r, uint64_t id, struct report_mentor **out)
 		r->m = v;
 		r->cap = cap;
 	}
-	struct report_mentor *m = &r->m[r->n];
-	memset(m, 0, sizeof *m);
-	m->id = id;
-	m->median_in = m->median_out = -1;
-	if (!(m->counts = calloc(2, sizeof *m->counts)))
+	r->m[r->n++] = (struct report_mentor){ .id = id, .median_in = -1, .median_out = -1 };
+	return 0;
+}
+
+struct id_pos {
+	uint64_t id;
+	size_t pos;
+};
+
+static int by_id_pos(const void *a, const void *b)
+{
+	const struct id_pos *x = a, *y = b;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* ListMentors pages a ranking that a poll may reorder between two pages,
+ * so a mentor can come twice: the later copies go, the order stays. */
+static int drop_repeats(struct report *r)
+{
+	struct id_pos *v = malloc((r->n ? r->n : 1) * sizeof *v);
+	size_t keep = 0;
+
+	if (!v)
 		return -ENOMEM;
-	r->n++;
-	if (out)
-		*out = m;
+	for (size_t i = 0; i < r->n; i++)
+		v[i] = (struct id_pos){ r->m[i].id, i };
+	qsort(v, r->n, sizeof *v, by_id_pos);
+	for (size_t i = 1; i < r->n; i++)
+		if (v[i].id == v[i - 1].id)
+			r->m[v[i].pos].id = 0;     /* no mentor has id 0 */
+	for (size_t i = 0; i < r->n; i++)
+		if (r->m[i].id)
+			r->m[keep++] = r->m[i];
+	r->n = keep;
+	free(v);
 	return 0;
 }
 
@@ -155,7 +184,7 @@ static int list_all(struct ctl *ctl, struct report *r)
 		got = 0;
 		k = sd_bus_message_enter_container(reply, 'a', "(tssdda(ss)ttxx)");
 		while (k >= 0 && !sd_bus_message_at_end(reply, false)) {
-			if ((k = mentor_summary_read(reply, &s)) >= 0 && (k = add_mentor(r, s.id, NULL)) >= 0)
+			if ((k = mentor_summary_read(reply, &s)) >= 0 && (k = add_mentor(r, s.id, false)) >= 0)
 				got++;
 			mentor_summary_clear(&s);
 		}
@@ -165,7 +194,7 @@ static int list_all(struct ctl *ctl, struct report *r)
 			return k == -ENOMEM ? ctl_bad_reply("report", k) : ctl_bad_reply("ListMentors", k);
 		offset += got;
 	} while (got > 0 && offset < total);
-	return 0;
+	return drop_repeats(r) < 0 ? ctl_bad_reply("report", -ENOMEM) : 0;
 }
 
 /* The mentors named by --mentor, as the daemon resolves them. */
@@ -174,7 +203,7 @@ static int list_named(struct ctl *ctl, struct report *r, char **names, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct mentor_ref ref = { 0 };
 		int rc = mentor_resolve(ctl, names[i], &ref);
-		if (rc == 0 && add_mentor(r, ref.id, NULL) < 0)
+		if (rc == 0 && add_mentor(r, ref.id, true) < 0)
 			rc = ctl_bad_reply("report", -ENOMEM);
 		mentor_ref_clear(&ref);
 		if (rc != 0)
@@ -265,7 +294,7 @@ static int details_page(struct ctl *ctl, struct report *r, size_t from, size_t t
 	if ((rc = ctl_new_call(ctl, "GetReportMentors", &msg)) != 0)
 		return rc;
 	if ((k = sd_bus_message_append_array(msg, 't', ids, (to - from) * sizeof *ids)) < 0 ||
-	    (k = sd_bus_message_append(msg, "xb", r->since, (int)r->private_texts)) < 0)
+	    (k = sd_bus_message_append(msg, "xb", r->counts_from, (int)r->private_texts)) < 0)
 		return ctl_bad_reply("GetReportMentors", k);
 	rc = ctl_send(ctl, msg, &reply, &error);
 	sd_bus_error_free(&error);
@@ -318,8 +347,10 @@ static int engagement_page(struct ctl *ctl, struct report *r, size_t from, size_
 		/* A channel this mentorctl does not know yet is left out. */
 		if (!m || c < 0 || d < 0)
 			continue;
+		if (!m->counts && !(m->counts = calloc(2 * REPORT_CHANNELS * r->months, sizeof *m->counts)))
+			return ctl_bad_reply("report", -ENOMEM);
 		for (size_t i = 0; i < size && i < r->months; i++)
-			m->counts[d][c][i] = counts[i];
+			m->counts[((size_t)d * REPORT_CHANNELS + (size_t)c) * r->months + i] = counts[i];
 	}
 	return k < 0 ? ctl_bad_reply("GetEngagement", k) : 0;
 }
@@ -354,7 +385,10 @@ static int gather(struct ctl *ctl, struct report *r, char **names, size_t n_name
 		int64_t span = calendar_index(CALENDAR_MONTH, r->since, r->now) + 1;
 		r->months = span < 1 ? 1 : span > REPORT_MAX_MONTHS ? REPORT_MAX_MONTHS : (unsigned)span;
 	}
-	r->start = r->now;
+	/* GetEngagement names the same start; the counts cover these months
+	 * unless --since says otherwise, so the figures match the charts. */
+	r->start = calendar_add(CALENDAR_MONTH, r->now, -(int64_t)(r->months - 1));
+	r->counts_from = r->since ? r->since : r->start;
 	for (size_t i = 0; i < r->n; i += DETAIL_PAGE)
 		if ((rc = details_page(ctl, r, i, i + DETAIL_PAGE < r->n ? i + DETAIL_PAGE : r->n)) != 0)
 			return rc;
@@ -362,6 +396,7 @@ static int gather(struct ctl *ctl, struct report *r, char **names, size_t n_name
 	for (size_t i = 0; i < r->n; i += ENGAGE_PAGE)
 		if ((rc = engagement_page(ctl, r, i, i + ENGAGE_PAGE < r->n ? i + ENGAGE_PAGE : r->n)) != 0)
 			return rc;
+	month_labels(r);
 	return 0;
 }
 

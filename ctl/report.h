@@ -37,17 +37,20 @@ struct report_mentor {
 	uint32_t posts, replies, questions;
 	struct report_item *questions_v, *logged;
 	size_t n_questions, n_logged;
-	/* counts[dir][channel][month]: dir 0 mentor → user, 1 user → mentor */
-	uint32_t (*counts)[REPORT_CHANNELS][REPORT_MAX_MONTHS];
+	/* Events per direction (0 mentor → user, 1 user → mentor), channel and
+	 * month: report_count(); NULL when there were none. */
+	uint32_t *counts;
 };
 
 struct report {
 	int64_t now;                          /* the daemon's clock */
 	int64_t since;                        /* --since, 0 none */
 	int64_t start;                        /* the oldest month's start (GetEngagement) */
+	int64_t counts_from;                  /* since, else start: what the counts cover */
 	unsigned months;                      /* 1..REPORT_MAX_MONTHS */
 	bool private_texts;
 	bool filtered;                        /* --mentor given */
+	char month_labels[REPORT_MAX_MONTHS][16];  /* "2026-03" */
 	uint32_t stage_now[REPORT_STAGES], stage_moved[REPORT_STAGES];
 	struct report_mentor *m;
 	size_t n, cap;
@@ -57,7 +60,10 @@ void report_free(struct report *r);
 
 /* The UTC month index (0 = the oldest shown) of time t, or -1 outside. */
 int report_month_of(const struct report *r, int64_t t);
-/* "2026-03" for month i. */
-void report_month_label(const struct report *r, unsigned i, char *buf, size_t size);
+static inline uint32_t report_count(const struct report *r, const struct report_mentor *m, int dir,
+                                    int channel, unsigned month)
+{
+	return m->counts ? m->counts[((size_t)dir * REPORT_CHANNELS + (size_t)channel) * r->months + month] : 0;
+}
 
 #endif

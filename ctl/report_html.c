@@ -110,7 +110,7 @@ static void first_page(FILE *f, const struct report *r)
 		day(r->since, from, sizeof from);
 		fprintf(f, "counts since %s. ", from);
 	} else {
-		fputs("counts over the whole ledger. ", f);
+		fputs("counts over those months. ", f);
 	}
 	fprintf(f, "%zu mentor%s%s.</p>\n", r->n, r->n == 1 ? "" : "s", r->filtered ? " (chosen by name)" : "");
 	fprintf(f, "<ul class=\"privacy\">\n<li>Private notes: %s</li>\n<li>E-mail subjects: %s</li>\n</ul>\n</header>\n",

@@ -58,8 +58,8 @@ static uint32_t max_count(const struct report *r, const struct report_mentor *m)
 	for (int d = 0; d < 2; d++)
 		for (int c = 0; c < REPORT_CHANNELS; c++)
 			for (unsigned i = 0; i < r->months; i++)
-				if (m->counts[d][c][i] > max)
-					max = m->counts[d][c][i];
+				if (report_count(r, m, d, c, i) > max)
+					max = report_count(r, m, d, c, i);
 	return max;
 }
 
@@ -67,28 +67,23 @@ static void axis(FILE *f, const struct report *r, double cw, int y)
 {
 	/* Every month while they fit, else every third or sixth. */
 	unsigned step = r->months <= 12 ? 1 : r->months <= 36 ? 3 : 6;
-	char label[16];
-
-	for (unsigned i = 0; i < r->months; i += step) {
-		report_month_label(r, i, label, sizeof label);
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"ax\">%s</text>\n", LABEL_W + (i + 0.5) * cw, y, label);
-	}
+	for (unsigned i = 0; i < r->months; i += step)
+		fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"ax\">%s</text>\n", (int)(LABEL_W + (i + 0.5) * cw), y,
+		        r->month_labels[i]);
 }
 
 static void milestones(FILE *f, const struct report *r, const struct report_mentor *m, double cw, int h)
 {
-	char label[16];
-
 	for (int s = 0; s < REPORT_STAGES; s++) {
 		int i = m->reached[s] ? report_month_of(r, m->reached[s]) : -1;
 		if (i < 0)
 			continue;
-		double x = LABEL_W + (i + 0.5) * cw;
-		report_month_label(r, (unsigned)i, label, sizeof label);
+		int x = (int)(LABEL_W + (i + 0.5) * cw);
+		const char *label = r->month_labels[i];
 		/* Near the right edge the label goes to the left of its line. */
 		bool left = x > SVG_W - 80;
-		fprintf(f, "<line class=\"ms\" x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\"><title>%s reached %s</title></line>\n"
-		           "<text x=\"%.1f\" y=\"%d\" class=\"mst%s\">%s</text>\n",
+		fprintf(f, "<line class=\"ms\" x1=\"%d\" y1=\"0\" x2=\"%d\" y2=\"%d\"><title>%s reached %s</title></line>\n"
+		           "<text x=\"%d\" y=\"%d\" class=\"mst%s\">%s</text>\n",
 		        x, x, h - AXIS_H, stage_titles[s], label, left ? x - 2 : x + 2, 9 + 9 * s,
 		        left ? " end" : "", stage_titles[s]);
 	}
@@ -99,7 +94,6 @@ size_t report_svg_timeline(FILE *f, const struct report *r, const struct report_
 	double cw = (double)(SVG_W - LABEL_W - 4) / r->months;
 	int h = 2 * (BLOCK_HEAD + REPORT_CHANNELS * ROW_H) + AXIS_H + 4;
 	uint32_t max = max_count(r, m);
-	char label[16];
 	size_t bars = 0;
 
 	svg_open(f, h, "Engagement by month, channel and direction");
@@ -112,15 +106,14 @@ size_t report_svg_timeline(FILE *f, const struct report *r, const struct report_
 			           "<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n",
 			        y + ROW_H - 3, report_channel_names[c], LABEL_W, y + ROW_H, SVG_W - 4, y + ROW_H);
 			for (unsigned i = 0; i < r->months; i++) {
-				uint32_t n = m->counts[d][c][i];
+				uint32_t n = report_count(r, m, d, c, i);
 				if (!n)
 					continue;
-				double bh = 2 + (double)n * (ROW_H - 4) / max;
-				report_month_label(r, i, label, sizeof label);
-				fprintf(f, "<rect class=\"bar c-%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
+				int bh = 2 + (int)((uint64_t)n * (ROW_H - 4) / max);
+				fprintf(f, "<rect class=\"bar c-%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\">"
 				           "<title>%s, %s, %s: %" PRIu32 "</title></rect>\n",
-				        report_channel_names[c], LABEL_W + i * cw + 1, y + ROW_H - bh, cw > 3 ? cw - 2 : 1, bh,
-				        report_channel_names[c], label, dir_titles[d], n);
+				        report_channel_names[c], (int)(LABEL_W + i * cw) + 1, y + ROW_H - bh, cw > 3 ? (int)cw - 2 : 1,
+				        bh, report_channel_names[c], r->month_labels[i], dir_titles[d], n);
 				bars++;
 			}
 		}

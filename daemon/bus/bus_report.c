@@ -293,7 +293,7 @@ int bus_report_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		r = -ENOMEM;
 		goto out;
 	}
-	if ((r = store_report_events(b->store, ids, pg.n, take_event, &pg)) < 0 ||
+	if ((r = store_report_events(b->store, ids, pg.n, pg.since, pg.private_texts, take_event, &pg)) < 0 ||
 	    (r = page_nudges(b, &pg, ids, now, lists, n_lists)) < 0) {
 		r = r == -ENOMEM ? r : bus_args_internal_error(error, r);
 		goto out;
