@@ -31,66 +31,6 @@
 #define DEFAULT_MONTHS 12
 #define FUNNEL_WINDOW (90 * 86400)
 
-const char *const report_stage_names[REPORT_STAGES] = {
-	"follow", "participate", "establish", "connected", "dormant",
-};
-const char *const report_channel_names[REPORT_CHANNELS] = {
-	"x", "mastodon", "bluesky", "email", "linkedin", "offline",
-};
-
-static int index_of(const char *const *names, int n, const char *s)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(names[i], s))
-			return i;
-	return -1;
-}
-
-int report_stage_index(const char *name) { return index_of(report_stage_names, REPORT_STAGES, name); }
-int report_channel_index(const char *name) { return index_of(report_channel_names, REPORT_CHANNELS, name); }
-
-int report_month_of(const struct report *r, int64_t t)
-{
-	int64_t i = calendar_index(CALENDAR_MONTH, r->start, t);
-
-	return i < 0 || i >= (int64_t)r->months ? -1 : (int)i;
-}
-
-static void month_labels(struct report *r)
-{
-	for (unsigned i = 0; i < r->months; i++) {
-		int y, m, d;
-		calendar_date(calendar_add(CALENDAR_MONTH, r->start, i), &y, &m, &d);
-		snprintf(r->month_labels[i], sizeof r->month_labels[i], "%04d-%02d", y, m);
-	}
-}
-
-static void items_free(struct report_item *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].kind);
-		free(v[i].platform);
-		free(v[i].text);
-	}
-	free(v);
-}
-
-void report_free(struct report *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		struct report_mentor *m = &r->m[i];
-		free(m->name);
-		free(m->stage);
-		free(m->nudge_kind);
-		free(m->nudge_message);
-		items_free(m->questions_v, m->n_questions);
-		items_free(m->logged, m->n_logged);
-		free(m->counts);
-	}
-	free(r->m);
-	memset(r, 0, sizeof *r);
-}
-
 #define msg_unref __attribute__((cleanup(sd_bus_message_unrefp)))
 
 /* Appends a mentor; 1 when check finds it there already (--mentor may
@@ -365,9 +305,7 @@ static void drop_unnamed(struct report *r)
 			r->m[keep++] = r->m[i];
 			continue;
 		}
-		free(r->m[i].counts);
-		items_free(r->m[i].questions_v, r->m[i].n_questions);
-		items_free(r->m[i].logged, r->m[i].n_logged);
+		report_mentor_free(&r->m[i]);
 	}
 	r->n = keep;
 }
@@ -396,7 +334,7 @@ static int gather(struct ctl *ctl, struct report *r, char **names, size_t n_name
 	for (size_t i = 0; i < r->n; i += ENGAGE_PAGE)
 		if ((rc = engagement_page(ctl, r, i, i + ENGAGE_PAGE < r->n ? i + ENGAGE_PAGE : r->n)) != 0)
 			return rc;
-	month_labels(r);
+	report_month_labels(r);
 	return 0;
 }
 

@@ -1,4 +1,4 @@
-/* report.h — the data of `mentorctl report` as cmd_report.c gathers it
+/* report.h — the data of `mentorctl report` (report.c) as cmd_report.c gathers it
  * from the daemon (GetReportFunnel, ListMentors, GetReportMentors,
  * GetEngagement), and what report_html.c and report_svg.c draw from it.
  * Every string is owned by the report, valid UTF-8 as the bus carried it,
@@ -56,10 +56,13 @@ struct report {
 	size_t n, cap;
 };
 
+void report_mentor_free(struct report_mentor *m);
 void report_free(struct report *r);
 
 /* The UTC month index (0 = the oldest shown) of time t, or -1 outside. */
 int report_month_of(const struct report *r, int64_t t);
+/* Fills month_labels from start and months. */
+void report_month_labels(struct report *r);
 static inline uint32_t report_count(const struct report *r, const struct report_mentor *m, int dir,
                                     int channel, unsigned month)
 {

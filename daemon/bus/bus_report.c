@@ -190,8 +190,9 @@ static int append_mentor(sd_bus_message *reply, struct report_mentor *m, int64_t
 
 	/* A name is the network's text: one bad byte must not fail the page. */
 	_cleanup_free_ char *name = utf8_clean_dup(m->e->name ? m->e->name : "", 4096);
+	_cleanup_free_ char *nudge = utf8_clean_dup(m->nudge ? m->nudge->message : "", LEDGER_MSG_MAX);
 
-	if (!name)
+	if (!name || !nudge)
 		return -ENOMEM;
 	ledger_stage(&m->e->agg, now, (enum ledger_stage)m->e->pin, &st);
 	if ((r = sd_bus_message_open_container(reply, 'r', "tssa(sx)xxssuuua(xss)a(sxss)")) < 0 ||
@@ -205,7 +206,7 @@ static int append_mentor(sd_bus_message *reply, struct report_mentor *m, int64_t
 	    (r = sd_bus_message_append(reply, "xxssuuu", median(m->delay[0], m->n_delay[0]),
 	                               median(m->delay[1], m->n_delay[1]),
 	                               m->nudge ? ledger_nudge_kind_name(m->nudge->kind) : "",
-	                               m->nudge ? m->nudge->message : "", m->posts, m->replies,
+	                               nudge, m->posts, m->replies,
 	                               m->questions)) < 0 ||
 	    (r = append_ring(reply, "(xss)", m->q, REPORT_QUESTIONS, m->n_q, false)) < 0 ||
 	    (r = append_ring(reply, "(sxss)", m->logged, REPORT_LOGGED, m->n_logged, true)) < 0)
@@ -262,9 +263,12 @@ static int read_ids(struct bus *b, sd_bus_message *msg, struct report_page *pg, 
 	if (!(pg->m = calloc(size, sizeof *pg->m)) || !(*ids = calloc(size, sizeof **ids)))
 		return -ENOMEM;
 	/* Unknown ids and sources are left out: the page may be older than a
-	 * follow or unfollow. */
+	 * follow or unfollow. A repeated id counts once. */
 	for (size_t i = 0; i < size; i++) {
 		struct mentor_entry *e = in[i] <= INT64_MAX ? mentor_cache_get(b->mentors, (int64_t)in[i]) : NULL;
+		for (size_t j = 0; e && j < pg->n; j++)
+			if (pg->m[j].e == e)
+				e = NULL;
 		if (e && !e->source) {
 			(*ids)[pg->n] = e->id;
 			pg->m[pg->n++].e = e;
