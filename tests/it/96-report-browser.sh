@@ -77,13 +77,15 @@ LRI=$(printf '\342\201\246')   # U+2066 LEFT-TO-RIGHT ISOLATE, never closed
 ctl follow mastodon doc4 --name '<script>alert(1)</script>' >/dev/null; ok $? "a mentor named <script>alert(1)</script>"
 M4=$(sqlite3 "$DB" "SELECT mentor_id FROM accounts WHERE handle LIKE 'doc4%'")
 ctl link "$M4" email 'x@example.org' >/dev/null 2>&1
-sqlite3 "$DB" "UPDATE mentors SET name = 'Dr ${RLO}evil${LRI} name' WHERE id = (SELECT mentor_id FROM accounts WHERE handle LIKE 'doc3%');
-	UPDATE mentors SET name = 'L$LONG' WHERE id = (SELECT mentor_id FROM accounts WHERE handle LIKE 'doc2%')"
-ok $? "and (in the database, as a network could name them) one with bidi overrides, one of 10,001 characters"
 ctl log "$M4" note --note '<img src=x onerror=alert(2)><a href="https://evil.example/">x</a></td></table>' --when "$(ago 5)" >/dev/null
 ok $? "a note with HTML in it"
-# The names are read at start: a restart picks the database's names up.
-stop_daemon; start_daemon; ok $? "mentord restarted"
+# Names as a network could give them, written while the daemon is down (it
+# reads names at start, and a poll of its own could hold the write lock).
+stop_daemon
+sqlite3 "$DB" "UPDATE mentors SET name = 'Dr ${RLO}evil${LRI} name' WHERE id = (SELECT mentor_id FROM accounts WHERE handle LIKE 'doc3%');
+	UPDATE mentors SET name = 'L$LONG' WHERE id = (SELECT mentor_id FROM accounts WHERE handle LIKE 'doc2%')"
+ok $? "and (in the database) one with bidi overrides, one of 10,001 characters"
+start_daemon; ok $? "mentord restarted"
 IDS=$(sqlite3 "$DB" "SELECT id FROM mentors WHERE kind = 'mentor'" | tr '\n' ' ')
 ctl report --private --out "$T/hostile.html" >/dev/null; ok $? "report --private of the hostile ledger"
 F="$T/hostile.html"
