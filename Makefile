@@ -150,6 +150,12 @@ $(BUILD)/tests/test_text: tests/unit/test_text.c $(TCOMMON_OBJ) $(BUILD)/ctl/tex
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+# mentorctl's report document and charts.
+REPORT_OBJ := $(BUILD)/ctl/report.o $(BUILD)/ctl/report_html.o $(BUILD)/ctl/report_svg.o $(BUILD)/ctl/text.o
+$(BUILD)/tests/test_report_html: tests/unit/test_report_html.c $(TCOMMON_OBJ) $(REPORT_OBJ) $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
 $(BUILD)/tests/%: tests/tools/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
@@ -178,7 +184,9 @@ run: deps
 test: all $(UNIT_BIN) $(TOOL_BIN)
 	@sh tests/run.sh $(BUILD)
 
+# The report's test renders in headless Chromium (tests/it/96-report-browser.sh).
 check: deps
+	@[ "$${MENTORD_NO_BROWSER:-}" = 1 ] || command -v chromium >/dev/null || sh tools/deps.sh -- chromium
 	@$(MAKE) --no-print-directory test
 
 # The whole suite under AddressSanitizer + UBSan, in its own build tree.

@@ -76,6 +76,8 @@ int ctl_mute(struct ctl *ctl, int argc, char **argv);
 int ctl_unmute(struct ctl *ctl, int argc, char **argv);
 int ctl_mutes(struct ctl *ctl, int argc, char **argv);
 int ctl_export(struct ctl *ctl, int argc, char **argv);
+/* report [--out FILE] [--since DATE] [--mentor MENTOR]... [--private] (cmd_report.c) */
+int ctl_report(struct ctl *ctl, int argc, char **argv);
 int ctl_sources(struct ctl *ctl, int argc, char **argv);
 int ctl_import(struct ctl *ctl, int argc, char **argv);
 /* import linkedin FILE.zip (cmd_import_linkedin.c) */

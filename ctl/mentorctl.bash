@@ -7,7 +7,7 @@
 # they contain spaces; type a prefix yourself.
 
 _mentorctl_commands="status follow unfollow sources import link unlink track untrack mentors show why log
-stage suggest dismiss nudges check watch poll mute unmute mutes export reload login logout"
+stage suggest dismiss nudges check watch poll mute unmute mutes export report reload login logout"
 _mentorctl_platforms="x mastodon bluesky"
 # link and unlink also take the channels that are not polled.
 _mentorctl_channels="email linkedin"
@@ -71,11 +71,12 @@ _mentorctl_options()
         check)   echo "--accept --watch --format --name" ;;
         mute)    echo "--for" ;;
         export)  echo "--format" ;;
+        report)  echo "--out --since --mentor --private" ;;
         login)   echo "--no-browser --pds --password-stdin --api --user --client-id --port --config" ;;
         logout)  echo "--config" ;;
     esac
 }
-_mentorctl_argopts=" --timeout --name --mentor --history --platform --sort --events --note --when --limit --offset --accept --watch --for --format --csv --me --match --pds --api --client-id --port --config "
+_mentorctl_argopts=" --timeout --name --mentor --history --platform --sort --events --note --when --limit --offset --accept --watch --for --format --csv --me --match --pds --api --client-id --port --config --out --since "
 
 # Completes the value of option $1; returns 1 when $1 takes none.
 _mentorctl_optarg()
@@ -91,6 +92,8 @@ _mentorctl_optarg()
         --for)      COMPREPLY=($(compgen -W "1h 8h 1d 1w" -- "$cur")) ;;
         --csv)      COMPREPLY=($(compgen -f -X '!*.csv' -- "$cur")) ;;
         --config)   COMPREPLY=($(compgen -f -- "$cur")) ;;
+        --out)      COMPREPLY=($(compgen -f -X '!*.html' -- "$cur")) ;;
+        --since)    COMPREPLY=($(compgen -W "30d 12w $(date +%Y)-01-01" -- "$cur")) ;;
         --timeout|--name|--note|--events|--limit|--accept|--match|--pds|--api|--client-id|--port) COMPREPLY=() ;;
         *) return 1 ;;
     esac

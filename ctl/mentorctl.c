@@ -37,6 +37,7 @@ static const struct ctl_command commands[] = {
 	{ "check",    "[TEXT | -] [--accept FINGERPRINT]... [--format=lines [--name NAME]] |\n"
 	  "            --watch FILE [--accept FINGERPRINT]...",    ctl_check },
 	{ "export",   "[--format json|csv]",                       ctl_export },
+	{ "report",   "[--out FILE] [--since DATE] [--mentor MENTOR]... [--private]", ctl_report },
 	{ "reload",   "",                                          ctl_reload },
 	{ "login",    "mastodon INSTANCE [--no-browser] | bluesky HANDLE [--pds URL] [--password-stdin] |\n"
 	  "            x [--api URL] | x --user --client-id ID [--port N] [--no-browser]", ctl_login },

@@ -7,7 +7,8 @@
  *   bus_props.c    the count properties and their debounced PropertiesChanged
  *   bus_daemon.c, bus_follow.c, bus_ledger.c, bus_suggest.c, bus_draft.c,
  *   bus_export.c, bus_mute.c, bus_sources.c, bus_import.c,
- *   bus_import_linkedin.c, bus_mail.c, bus_xusage.c, bus_engagement.c
+ *   bus_import_linkedin.c, bus_mail.c, bus_xusage.c, bus_engagement.c,
+ *   bus_report.c
  *                  the methods, a file per group (userdata: struct bus)
  *   bus_vtable.c   the interface, pointing at them
  *   bus.c          the object, the name and the connection's loop glue */
@@ -125,6 +126,9 @@ int bus_mail_status(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_mail_suggest_links(struct bus *b, sd_bus_message *reply);
 int bus_draft_check(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_export_ledger(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+/* bus_report.c: GetReportFunnel, GetReportMentors (mentorctl report). */
+int bus_report_funnel(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int bus_report_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_mute_set(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_mute_clear(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_mute_list(sd_bus_message *msg, void *userdata, sd_bus_error *error);

@@ -94,9 +94,11 @@ static const struct method methods[] = {
 	/* Arrays of structs have no templates here: 84-linkedin.sh sends it bad
 	 * rows (a URL that is not a profile, a key with a blank). */
 	{ "ImportLinkedIn",   "a(ssssssx)a(ssbx)", MUT, NULL,                            NULL },
-	/* An array of ids has no template either: 94-engagement.sh sends it
-	 * no ids, 501, unknown ones, units and counts out of range. */
+	{ "GetReportFunnel",  "x",    RO,   "~7776000",                                  NULL },
+	/* Arrays of ids have no templates here either: 94-engagement.sh and
+	 * 95-report.sh send them no ids, too many, unknown ones and bad units. */
 	{ "GetEngagement",    "atsu", RO,   NULL,                                        NULL },
+	{ "GetReportMentors", "atxb", RO,   NULL,                                        NULL },
 };
 
 #define N_METHODS (sizeof methods / sizeof methods[0])
@@ -450,8 +452,9 @@ static int add_malformed(struct calls *cs, const struct method *m)
 	struct call c;
 	const char *inv = "org.freedesktop.DBus.Error.InvalidArgs";
 
-	/* Arrays of structs (ImportLinkedIn) or of ids (GetEngagement): nothing
-	 * at all, and a string where the first array belongs. */
+	/* Arrays of structs (ImportLinkedIn) or of ids (GetEngagement,
+	 * GetReportMentors): nothing at all, and a string where the first
+	 * argument belongs. */
 	if (strchr(m->sig, '(') || strncmp(m->sig, "at", 2) == 0) {
 		c = (struct call){ .m = m, .sig = NULL, .must_fail = true, .want = inv, .var = -1 };
 		if ((r = push(cs, &c)) < 0)
