@@ -199,6 +199,10 @@ lat_put() {  # lat_put NAME CMD... — p50/p90 and the largest output
 phase_query() {
 	ledger_db || { log "query: no ledger database"; return; }
 	offline_config
+	# The clock at the generated data's end (gen_db's T_END, the fake's
+	# scenario time), as the ingest phase leaves it: at the real date no
+	# mentor has a recent post, and Nudges would look at nothing.
+	MENTORD_CLOCK_OFFSET=$((FAKE_T0 - $(date +%s))); export MENTORD_CLOCK_OFFSET
 	t0=$(now_ms)
 	start_daemon || { log "mentord did not start on the ledger database"; return; }
 	put q.start_ms $(($(now_ms) - t0))
