@@ -195,12 +195,16 @@ struct sched {
 	size_t n_targets;
 	struct event *timer, *kick;
 	bool reload_pending;
-	/* Accounts whose first sync ended and that may join a batch. Every
+	/* Rebuilds that may wait: accounts whose first sync ended (they may
+	 * join a batch, or start a back-fill) and back-fills that ended. Every
 	 * rebuild reads and sorts all targets, so these are folded into one
-	 * rebuild per SCHED_REJOIN_USEC rather than one per account (O(n^2)
-	 * over the first round of 5,000 accounts). */
+	 * rebuild per SCHED_REJOIN_USEC, or per ten times the last rebuild's
+	 * cost when that is longer, rather than one per account (O(n^2) over
+	 * the first sync of 5,000 accounts a network: docs/PERFORMANCE.md). A
+	 * round does not end with one pending. */
 	bool rejoin_pending;
 	uint64_t last_reload_usec;
+	uint64_t last_reload_cost_usec;
 	bool round_active;
 	unsigned round_polled, round_failed;
 	struct { sched_round_fn fn; void *userdata; } *waiters;

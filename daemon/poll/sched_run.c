@@ -597,7 +597,7 @@ static void walk_after(struct page_job *j, int r)
 	if (r >= 0)
 		sched_xcap_counted(p, sched_now(t->s), j->billed);
 	if (r >= 0 && j->more > 0)
-		t->s->reload_pending = true;    /* its history target */
+		t->s->rejoin_pending = true;    /* its history target, with the next batched rebuild */
 	else if (r >= 0 && t->history && last)
 		announce_history(t, &j->act, j->stats.posts_new);
 	announce_activity(t, &j->act, r >= 0);
@@ -661,9 +661,9 @@ static void history_after(struct page_job *j, int r)
 	}
 	if (!more) {
 		announce_history(t, NULL, (unsigned)t->loaded);
-		/* Done: the next rebuild finds nothing to do and retires it. */
+		/* Done: the next (batched) rebuild finds nothing to do and retires it. */
 		t->dead = true;
-		t->s->reload_pending = true;
+		t->s->rejoin_pending = true;
 		t->running = false;
 		t->failures = 0;
 		t->s->target_done(t, false);
