@@ -136,11 +136,17 @@ struct sched_fallback {
 #define SCHED_SERVER_MAX     300
 
 /* Where a target's next request goes. */
+/* Allocated, not arrays of SCHED_SERVER_MAX: a target per account and one
+ * per back-fill, 30,000 in a first sync at 5,000 accounts a network, held
+ * 600 bytes each of mostly empty buffers (docs/PERFORMANCE.md). NULL until
+ * picked (sched_home_pick); sched_target_free frees them. */
 struct sched_server {
 	bool home;                        /* the account's own server, not the configured one */
-	char name[SCHED_SERVER_MAX];      /* "a.example", "b.example:8443" */
-	char base[SCHED_SERVER_MAX + 16]; /* its base URL (instance_override: that one) */
+	char *name;                       /* "a.example", "b.example:8443" */
+	char *base;                       /* its base URL (instance_override: that one) */
 };
+/* Forgets the picked server (names freed, home false). */
+void sched_home_server_clear(struct sched_server *sv);
 
 struct sched_target {
 	struct sched *s;

@@ -59,7 +59,7 @@ static int pick_server(struct sched_target *t)
 {
 	const char *id = about(t);
 
-	memset(&t->server, 0, sizeof t->server);
+	sched_home_server_clear(&t->server);
 	return id ? sched_home_pick(t, id) : 0;
 }
 
@@ -805,7 +805,7 @@ static void local_id_page(struct sched_target *t, const struct net_page *page)
 	int r;
 
 	if (!a || !a->id) {
-		snprintf(none.msg, sizeof none.msg, "%.80s does not know %.100s", t->server.name, t->arg);
+		snprintf(none.msg, sizeof none.msg, "%.80s does not know %.100s", t->server.name ? t->server.name : "", t->arg);
 		if (!sched_home_refused(t, false, &none, -1))
 			handle_error(t, &none);
 		return;

@@ -56,6 +56,8 @@ void sched_target_free(struct sched_target *t)
 			t->p->xcap.reserved = 0;
 	}
 	net_walk_clear(&t->walk);
+	free(t->server.name);
+	free(t->server.base);
 	for (size_t i = 0; i < t->n_handles; i++) {
 		free(t->handles[i]);
 		if (t->members)
