@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh BUILD [PHASE...] — every measurement of `make bench`, then the table.
-# Phases: ingest newsboat query idle scale pollcost feed check email xcap (default: all).
+# Phases: ingest newsboat query idle scale pollcost feed firstsync check email xcap (default: all).
 # Everything runs on a private dbus-daemon and on 127.0.0.1 (the fake API
 # server); nothing here asserts: a missed target is printed, the exit is 0.
 #
@@ -8,11 +8,13 @@
 # default 500), BENCH_SCALE_ACCOUNTS (1M-post run, default 5000),
 # BENCH_MENTORS / BENCH_EVENTS (query data, 10000 / 1000000), BENCH_REPS
 # (runs per query command, default 30), BENCH_MAIL (messages in the
-# generated Maildir of the e-mail phase, default 100000).
+# generated Maildir of the e-mail phase, default 100000), BENCH_SYNC_ACCOUNTS /
+# BENCH_SYNC_SCALE / BENCH_SYNC_SECONDS (first sync: accounts per network,
+# 5000; clock speed-up, 120; the most real seconds it may take, 600).
 set -u
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
-PHASES=${*:-ingest newsboat query idle scale pollcost feed check email xcap}
+PHASES=${*:-ingest newsboat query idle scale pollcost feed firstsync check email xcap}
 export MENTORD_BUILD="$BUILD" MENTORD_SRC="$(pwd)"
 # lib.sh gives the private bus, a temporary HOME and daemon start/stop;
 # fake.sh the fake API server and a configuration that points at it.
@@ -199,6 +201,15 @@ lat_put() {  # lat_put NAME CMD... — p50/p90 and the largest output
 phase_query() {
 	ledger_db || { log "query: no ledger database"; return; }
 	offline_config
+	# The clock at the generated data's end (gen_db's T_END, the fake's
+	# scenario time), as the ingest phase leaves it: at the real date no
+	# mentor has a recent post, and Nudges would look at nothing.
+	MENTORD_CLOCK_OFFSET=$((FAKE_T0 - $(date +%s))); export MENTORD_CLOCK_OFFSET
+	# Item 5: the notifier's nudge review on the same data, whole and in
+	# its steps: "mentors p50_ms max_ms nudges steps max_step_ms".
+	set -- $("$BB/review" "$DB" "$FAKE_T0" 5 2>/dev/null || true)
+	put review.mentors "${1:--}"; put review.p50 "${2:--}"; put review.max "${3:--}"
+	put review.nudges "${4:--}"; put review.steps "${5:--}"; put review.step_max "${6:--}"
 	t0=$(now_ms)
 	start_daemon || { log "mentord did not start on the ledger database"; return; }
 	put q.start_ms $(($(now_ms) - t0))
@@ -386,6 +397,65 @@ phase_feed() {
 	stop_fake
 }
 
+# ---- 5c. first sync at heavy-user scale: NY accounts a network, 30 days
+# of history (history = 30d), the networks' real rate budgets, both clocks
+# running SY times faster. A median of ~1.3 posts a day (40 in 30 days); the
+# 60 first accounts (1 %) post more, up to ~23 a day (a power law), on every
+# network. The user follows them all on Mastodon and Bluesky, as a heavy user
+# does, so refreshes go through the home feeds. X has no monthly cap here
+# (monthly_posts = 0, fake_config): the cap's bench is its own. Measured:
+# the simulated time until every account's back-fill is done, the requests
+# against each budget, the daemon's peak RSS (VmHWM) and the 429s. ----
+NY=${BENCH_SYNC_ACCOUNTS:-5000}
+SY=${BENCH_SYNC_SCALE:-120}
+SYNC_REAL_S=${BENCH_SYNC_SECONDS:-600}
+backfill_done() { sqlite3 "$DB" "SELECT count(*) FROM backfill WHERE token IS NULL" 2>/dev/null || echo 0; }
+phase_firstsync() {
+	log "firstsync: $NY accounts on each network, 30 days of history, real rate budgets, clock x$SY"
+	heavy=$(awk -v n="$NY" 'BEGIN { for (k = 1; k <= 60 && k <= n; k++) printf " --heavy doc%d=%d", k, int(40 * (60 / k) ^ 0.7) }')
+	R0=$(date +%s)
+	# shellcheck disable=SC2086
+	start_fake --seed 11 --accounts "$NY" --posts 40 --span-days 30 --end-time "$FAKE_T0" $heavy \
+		--follows "1-$NY" --now "$FAKE_T0" --clock-scale "$SY" --clock-anchor "$R0" ||
+		{ log "fake server did not start"; return; }
+	fake_config
+	sed -i 's/^history = 0$/history = 30d/' "$XDG_CONFIG_HOME/mentord/mentord.conf"
+	fresh_state
+	"$BB/gen_db" "$DB" follow-acct "$NY" "$FAKE" 2>/dev/null || { log "gen_db follow-acct failed"; stop_fake; return; }
+	# Both clocks read FAKE_T0 at the real instant R0, then run SY times faster.
+	MENTORD_CLOCK_SCALE=$SY MENTORD_CLOCK_ANCHOR=$R0 MENTORD_CLOCK_OFFSET=$((FAKE_T0 - R0))
+	export MENTORD_CLOCK_SCALE MENTORD_CLOCK_ANCHOR MENTORD_CLOCK_OFFSET
+	curl -s -X POST "$FAKE/_fake/stats/reset" >/dev/null
+	t0=$(now_ms)
+	start_daemon || { log "mentord did not start"; stop_fake; unset MENTORD_CLOCK_SCALE MENTORD_CLOCK_ANCHOR; return; }
+	want=$((3 * NY)); done_n=0; hwm=0
+	while [ $(($(now_ms) - t0)) -lt $((SYNC_REAL_S * 1000)) ] && daemon_alive; do
+		done_n=$(backfill_done)
+		[ "$done_n" -ge "$want" ] && break
+		sleep 1
+	done
+	t1=$(now_ms)
+	put sync.accounts "$NY"
+	put sync.scale "$SY"
+	put sync.done "$done_n/$want"
+	put sync.real_s "$(calc "($t1 - $t0) / 1000" 0)"
+	put sync.sim_min "$(calc "($t1 - $t0) * $SY / 60000" 0)"
+	put sync.posts "$(posts_in_db)"
+	put sync.cpu_ms "$(cpu_ms "$DAEMON_PID")"
+	put sync.hwm_kb "$(proc_kb "$DAEMON_PID" VmHWM)"
+	put sync.rss_kb "$(proc_kb "$DAEMON_PID" VmRSS)"
+	for n in x mastodon bluesky; do put "sync.$n" "$(fake_stat ".networks.$n")"; done
+	put sync.429 "$(fake_stat '.status["429"] // 0')"
+	put sync.over "$(fake_stat '[.buckets[].over] | add // 0')"
+	# Requests against each budget: LIMIT per WINDOW s, spent over the run.
+	curl -s "$FAKE/_fake/stats" | jq -r '.buckets | to_entries[] | "\(.key) \(.value.limit)/\(.value.window)s"' > "$T/sync.buckets"
+	curl -s "$FAKE/_fake/stats" | jq -r '.endpoints | to_entries[] | "\(.key)=\(.value.requests)"' | tr '\n' ' ' > "$T/sync.endpoints"
+	put sync.endpoints "$(tr ' ' ',' < "$T/sync.endpoints" | sed 's/,$//')"
+	stop_daemon
+	stop_fake
+	unset MENTORD_CLOCK_SCALE MENTORD_CLOCK_ANCHOR
+}
+
 # ---- 6. draft check ----
 phase_check() {
 	set -- $("$BB/checkrate" 3 tests/corpus/*.tsv)
@@ -482,6 +552,12 @@ render() {
 	v=$(get q.report.p50)
 	row "3. mentorctl report (HTML, every mentor), p50 ms (p90; file KB)" "$v ($(get q.report.p90); $(get q.report.html_kb) KB)" \
 		"floor: $f" "$(ratio "$v" "$f")" "<= 1000 ms" "$(verdict "$v" '<=' 1000)"
+	row "5. nudge review, $(get review.mentors) mentors: whole review p50 ms (max; nudges) / the longest of its $(get review.steps) steps, ms" \
+		"$(get review.p50) ($(get review.max); $(get review.nudges)) / $(get review.step_max)" "-" "-" "step <= 20" "$(verdict "$(get review.step_max)" '<=' 20)"
+	row "5c. first sync, $(get sync.accounts) accounts/network, 30 days, real budgets (clock x$(get sync.scale)): simulated minutes until all back-filled ($(get sync.done) done; $(get sync.posts) posts; $(get sync.real_s) s real)" \
+		"$(get sync.sim_min) min" "requests X / Mastodon / Bluesky: $(get sync.x) / $(get sync.mastodon) / $(get sync.bluesky)" "-" "(info)" "-"
+	row "5c. first sync: 429s (requests over a spent window); daemon peak RSS, MB" "$(get sync.429) ($(get sync.over)); $(mb "$(get sync.hwm_kb)")" "-" "-" "0; < 48" \
+		"$(verdict "$(get sync.429)" '<=' 0) / $(verdict "$(mb "$(get sync.hwm_kb)")" '<=' 48)"
 	row "3b. daemon start on $NM mentors / $NE events, ms (RSS MB)" "$(get q.start_ms) ($(mb "$(get q.rss_kb)"))" "-" "-" "(info)" "-"
 	v=$(get idle.rss_kb)
 	row "4. RSS idle, fresh daemon, MB (private anon)" "$(mb "$v") ($(mb "$(get idle.anon_kb)"))" "-" "-" "< 8" "$(verdict "$(mb "$v")" '<=' 8)"

@@ -137,6 +137,6 @@ void bus_free(struct bus *b)
 		event_free(b->timer);
 	if (b->counts_timer)
 		event_free(b->counts_timer);
-	free(b->suggest_aggs);
+	bus_suggest_pool_free(b->suggest_pool);
 	free(b);
 }

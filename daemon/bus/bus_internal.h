@@ -52,9 +52,10 @@ struct bus {
 	struct event *counts_timer;   /* debounces PropertiesChanged */
 	struct bus_counts shown;
 	int64_t store_changes;        /* store_change_count() when last looked at */
-	/* Suggest's candidate aggregates (CANDIDATE_POOL of them, ~800 KB):
-	 * kept between calls, since a fresh block per call was page faults. */
-	struct ledger_agg *suggest_aggs;
+	/* Suggest's candidate pool (the most-seen candidates, their ~800 KB
+	 * of aggregates), kept between calls and read again only after the
+	 * store changed: the query and parsing were most of the call. */
+	struct bus_suggest_pool *suggest_pool;
 };
 
 /* printf arguments quoting at most max bytes of s with "%.*s" without
@@ -114,6 +115,7 @@ int bus_ledger_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 int bus_ledger_link(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_ledger_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_suggest_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+void bus_suggest_pool_free(struct bus_suggest_pool *p);
 int bus_suggest_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_suggest_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_suggest_links(sd_bus_message *msg, void *userdata, sd_bus_error *error);

@@ -18,24 +18,32 @@
 
 #define CANDIDATE_POOL 500     /* most-seen candidates ranked per request */
 
-struct pool {
-	struct ledger_agg *aggs;      /* borrowed: struct bus's, kept between calls */
-	struct ledger_candidate *c;
-	char (*platform)[16];
-	char **handle, **name;
+struct bus_suggest_pool {
+	struct ledger_agg aggs[CANDIDATE_POOL];
+	struct ledger_candidate c[CANDIDATE_POOL];
+	char platform[CANDIDATE_POOL][16];
+	char *handle[CANDIDATE_POOL], *name[CANDIDATE_POOL];
 	size_t n;
+	bool valid;
+	int64_t changes;        /* store_change_count() when read */
 };
 
-static void pool_clear(struct pool *p)
+static void pool_clear(struct bus_suggest_pool *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->handle[i]);
 		free(p->name[i]);
 	}
-	free(p->c);
-	free(p->platform);
-	free(p->handle);
-	free(p->name);
+	p->n = 0;
+	p->valid = false;
+}
+
+void bus_suggest_pool_free(struct bus_suggest_pool *p)
+{
+	if (!p)
+		return;
+	pool_clear(p);
+	free(p);
 }
 
 static int count_words(const char *s)
@@ -51,7 +59,7 @@ static int count_words(const char *s)
 
 static int take_candidate(const struct store_candidate *c, void *userdata)
 {
-	struct pool *p = userdata;
+	struct bus_suggest_pool *p = userdata;
 	size_t i = p->n;
 	if (ledger_agg_parse(&p->aggs[i], c->ledger) < 0)
 		return 0;
@@ -66,12 +74,36 @@ static int take_candidate(const struct store_candidate *c, void *userdata)
 	return p->handle[i] && p->name[i] ? 0 : -ENOMEM;
 }
 
+/* The pool as the store has it now: the candidates, who is followed and
+ * who dismissed all live in the store, and the daemon is its only writer,
+ * so an unchanged change count means an unchanged pool. What depends on
+ * the time or the interests is ranked afresh on every call. */
+static int pool_fresh(struct bus *b)
+{
+	struct bus_suggest_pool *p = b->suggest_pool;
+	int64_t changes = store_change_count(b->store);
+	int r;
+
+	if (!p && !(p = b->suggest_pool = calloc(1, sizeof *p)))
+		return -ENOMEM;
+	if (p->valid && p->changes == changes)
+		return 0;
+	pool_clear(p);
+	if ((r = store_for_each_candidate(b->store, CANDIDATE_POOL, take_candidate, p)) < 0) {
+		pool_clear(p);
+		return r;
+	}
+	p->valid = true;
+	p->changes = changes;
+	return 0;
+}
+
 int bus_suggest_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	struct bus *b = userdata;
 	reply_unref sd_bus_message *reply = NULL;
 	struct ledger_suggestion out[100];
-	struct pool p = { 0 };
+	struct bus_suggest_pool *p;
 	uint32_t limit;
 	size_t n;
 	int r;
@@ -80,30 +112,18 @@ int bus_suggest_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error
 		return r;
 	if (limit == 0 || limit > 100)
 		limit = 20;
-	if (!b->suggest_aggs)
-		b->suggest_aggs = calloc(CANDIDATE_POOL, sizeof *b->suggest_aggs);
-	p.aggs = b->suggest_aggs;
-	p.c = calloc(CANDIDATE_POOL, sizeof *p.c);
-	p.platform = calloc(CANDIDATE_POOL, sizeof *p.platform);
-	p.handle = calloc(CANDIDATE_POOL, sizeof *p.handle);
-	p.name = calloc(CANDIDATE_POOL, sizeof *p.name);
-	if (!p.aggs || !p.c || !p.platform || !p.handle || !p.name) {
-		r = -ENOMEM;
-		goto out;
-	}
-	if ((r = store_for_each_candidate(b->store, CANDIDATE_POOL, take_candidate, &p)) < 0) {
-		r = bus_args_internal_error(error, r);
-		goto out;
-	}
-	n = ledger_suggest(p.c, p.n, clock_now(b->clock), mentor_cache_interests(b->mentors),
+	if ((r = pool_fresh(b)) < 0)
+		return r == -ENOMEM ? r : bus_args_internal_error(error, r);
+	p = b->suggest_pool;
+	n = ledger_suggest(p->c, p->n, clock_now(b->clock), mentor_cache_interests(b->mentors),
 	                   mentor_cache_df(b->mentors), out, limit);
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(sssdas)")) < 0)
-		goto out;
+		return r;
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		size_t k = (size_t)out[i].id;
 		if ((r = sd_bus_message_open_container(reply, 'r', "sssdas")) < 0 ||
-		    (r = sd_bus_message_append(reply, "sssd", p.platform[k], p.handle[k], p.name[k], out[i].fit)) < 0 ||
+		    (r = sd_bus_message_append(reply, "sssd", p->platform[k], p->handle[k], p->name[k], out[i].fit)) < 0 ||
 		    (r = sd_bus_message_open_container(reply, 'a', "s")) < 0)
 			break;
 		for (size_t j = 0; j < out[i].n_reasons && r >= 0; j++)
@@ -113,8 +133,6 @@ int bus_suggest_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error
 	}
 	if (r >= 0 && (r = sd_bus_message_close_container(reply)) >= 0)
 		r = sd_bus_send(NULL, reply, NULL);
-out:
-	pool_clear(&p);
 	return r;
 }
 

@@ -139,10 +139,14 @@ int nudges_collect(struct store *st, struct mentor_cache *mc, int64_t now, const
 {
 	struct gather *g = calloc(1, sizeof *g);
 	size_t n = only ? n_only : mentor_cache_count(mc);
-	int r = 0;
+	int r = 0, snap;
 
 	if (!g)
 		return -ENOMEM;
+	if ((snap = store_read_begin(st)) < 0) {
+		free(g);
+		return snap;
+	}
 	for (size_t i = 0; i < n && r >= 0 && f->n < NUDGES_MAX; i++)
 		r = collect_one(st, mc, only ? mentor_cache_get(mc, only[i]) : mentor_cache_at(mc, i), now, g, f);
 	free(g);
@@ -150,6 +154,7 @@ int nudges_collect(struct store *st, struct mentor_cache *mc, int64_t now, const
 	 * remembers which of their posts were announced as tagging the user. */
 	if (r >= 0 && !only)
 		r = store_recent_tagged(st, now - 7 * LEDGER_DAY, 20, take_tagged, f);
+	store_read_end(st, snap);
 	if (r >= 0)
 		qsort(f->v, f->n, sizeof *f->v, nudge_cmp);
 	return r < 0 ? r : 0;
@@ -160,10 +165,14 @@ int nudges_collect_step(struct store *st, struct mentor_cache *mc, int64_t now, 
 {
 	struct gather *g = calloc(1, sizeof *g);
 	size_t i = 0, n = mentor_cache_count(mc);
-	int r = 0;
+	int r = 0, snap;
 
 	if (!g)
 		return -ENOMEM;
+	if ((snap = store_read_begin(st)) < 0) {
+		free(g);
+		return snap;
+	}
 	/* By id, not by place: mentors come and go between steps. */
 	while (i < n && mentor_cache_at(mc, i)->id < *from_id)
 		i++;
@@ -172,6 +181,7 @@ int nudges_collect_step(struct store *st, struct mentor_cache *mc, int64_t now, 
 			break;
 		budget -= (size_t)r;
 	}
+	store_read_end(st, snap);
 	free(g);
 	if (r < 0)
 		return r;

@@ -426,6 +426,7 @@ static void do_reload(struct sched *s)
 	build_clear(&b);
 	for (size_t i = 0; i < s->n_platforms; i++)
 		sched_xrecon_update(&s->platforms[i]);
+	s->last_reload_cost_usec = clock_monotonic_usec() - s->last_reload_usec;
 	/* Credentials may have moved a target to another host (a Bluesky
 	 * session): every target's budget is looked up again. */
 	for (size_t i = 0; i < s->n_targets; i++)
@@ -532,7 +533,26 @@ static void update_me_wait(struct sched *s)
 	}
 }
 
-static void dispatch_pass(struct sched *s, int64_t now, bool history)
+/* Dispatch passes, first to last: what serves many accounts at once (the
+ * session, the user's own id, look-ups, the home feed, whom the user
+ * follows, tags, interactions), then each account's own walk, then
+ * back-fill. At 5,000 accounts a network, account walks that were always
+ * due took every request in flight: the checks that let the feed read them
+ * and the Bluesky session's refresh never left, and without a session
+ * every account fell back to its own walk (docs/PERFORMANCE.md, first
+ * sync). */
+enum { PASS_SHARED, PASS_ACCOUNT, PASS_HISTORY, PASS_COUNT };
+
+static int pass_of(const struct sched_target *t)
+{
+	if (t->kind == TARGET_HISTORY)
+		return PASS_HISTORY;
+	if (t->kind == TARGET_WALK && t->op == NET_OP_ACCOUNT)
+		return PASS_ACCOUNT;
+	return PASS_SHARED;
+}
+
+static void dispatch_pass(struct sched *s, int64_t now, int pass)
 {
 	struct sched_target **order = NULL;
 
@@ -542,7 +562,7 @@ static void dispatch_pass(struct sched *s, int64_t now, bool history)
 	for (size_t i = 0; i < s->n_targets; i++) {
 		struct sched_target *t = order ? order[i] : s->targets[i];
 		struct sched_platform *p = t->p;
-		if ((t->kind == TARGET_HISTORY) != history)
+		if (pass_of(t) != pass)
 			continue;
 		if (t->in_round && !t->running && t->due <= now && ready_at(t, now) > now) {
 			/* Held by a rate window: a manual round does not wait for it. */
@@ -565,14 +585,14 @@ static void dispatch_pass(struct sched *s, int64_t now, bool history)
 	free(order);
 }
 
-/* Refreshes first; back-fill gets what they leave of each network's
- * requests in flight. */
+/* Shared reads, then refreshes; back-fill gets what they leave of each
+ * network's requests in flight. */
 static void dispatch(struct sched *s)
 {
 	int64_t now = sched_now(s);
 	update_me_wait(s);
-	for (int pass = 0; pass < 2; pass++)
-		dispatch_pass(s, now, pass == 1);
+	for (int pass = 0; pass < PASS_COUNT; pass++)
+		dispatch_pass(s, now, pass);
 	update_status(s, now);
 	arm_timer(s, now);
 }
@@ -580,7 +600,11 @@ static void dispatch(struct sched *s)
  * second old (or at once, when force). */
 static void rejoin_due(struct sched *s, bool force)
 {
-	if (s->rejoin_pending && (force || clock_monotonic_usec() - s->last_reload_usec >= SCHED_REJOIN_USEC))
+	uint64_t gap = SCHED_REJOIN_USEC;
+	/* Rebuilds take at most a tenth of the loop, however many targets. */
+	if (10 * s->last_reload_cost_usec > gap)
+		gap = 10 * s->last_reload_cost_usec;
+	if (s->rejoin_pending && (force || clock_monotonic_usec() - s->last_reload_usec >= gap))
 		s->reload_pending = true;
 }
 
@@ -630,6 +654,12 @@ static void finish_round_if_done(struct sched *s)
 	 * just resolved): the round ends after it. */
 	if (!s->round_active || s->reload_pending || round_busy(s))
 		return;
+	if (s->rejoin_pending) {
+		/* A deferred rebuild may add to the round (a back-fill to start). */
+		s->reload_pending = true;
+		sched_kick(s);
+		return;
+	}
 	s->round_active = false;
 	log_info("poll round finished: %u targets polled, %u failed", s->round_polled, s->round_failed);
 	if (s->events.round_done)

@@ -94,24 +94,35 @@ int sched_home_pick(struct sched_target *t, const char *id)
 	struct sched_platform *p = t->p;
 	struct sched_server *sv = &t->server;
 	const char *override = p->cfg->instance_override;
+	char name[SCHED_SERVER_MAX], base[SCHED_SERVER_MAX + 16];
 	struct net_config cfg;
 	bool refused;
 	int r;
 
-	memset(sv, 0, sizeof *sv);
+	sched_home_server_clear(sv);
 	sched_creds_net_config(p, &cfg);
-	r = id ? net_home(p->net, &cfg, id, sv->name, sizeof sv->name) : 0;
+	r = id ? net_home(p->net, &cfg, id, name, sizeof name) : 0;
 	refused = t->home_refused && strcmp(t->home_refused, id) == 0;
-	if (r == 1 && !refused && !sched_home_in_fallback(p, sv->name, sched_now(t->s))) {
-		sv->home = true;
+	if (r == 1 && !refused && !sched_home_in_fallback(p, name, sched_now(t->s))) {
 		/* Over https, always: a server name is all a handle gives. */
-		if ((size_t)snprintf(sv->base, sizeof sv->base, "%s%s", override ? "" : "https://",
-		                     override ? override : sv->name) >= sizeof sv->base)
+		if ((size_t)snprintf(base, sizeof base, "%s%s", override ? "" : "https://",
+		                     override ? override : name) >= sizeof base)
 			return -EINVAL;
+		if (str_set(&sv->name, name) < 0 || str_set(&sv->base, base) < 0) {
+			sched_home_server_clear(sv);
+			return -ENOMEM;
+		}
+		sv->home = true;
 		return 0;
 	}
-	snprintf(sv->name, sizeof sv->name, "%s", p->own_server ? p->own_server : "");
-	return 0;
+	return str_set(&sv->name, p->own_server ? p->own_server : "") < 0 ? -ENOMEM : 0;
+}
+
+void sched_home_server_clear(struct sched_server *sv)
+{
+	free(sv->name);
+	free(sv->base);
+	*sv = (struct sched_server){ 0 };
 }
 
 void sched_home_config(const struct sched_target *t, struct net_config *cfg)

@@ -154,11 +154,17 @@ struct sched_fallback {
 #define SCHED_SERVER_MAX     300
 
 /* Where a target's next request goes. */
+/* Allocated, not arrays of SCHED_SERVER_MAX: a target per account and one
+ * per back-fill, 30,000 in a first sync at 5,000 accounts a network, held
+ * 600 bytes each of mostly empty buffers (docs/PERFORMANCE.md). NULL until
+ * picked (sched_home_pick); sched_target_free frees them. */
 struct sched_server {
 	bool home;                        /* the account's own server, not the configured one */
-	char name[SCHED_SERVER_MAX];      /* "a.example", "b.example:8443" */
-	char base[SCHED_SERVER_MAX + 16]; /* its base URL (instance_override: that one) */
+	char *name;                       /* "a.example", "b.example:8443" */
+	char *base;                       /* its base URL (instance_override: that one) */
 };
+/* Forgets the picked server (names freed, home false). */
+void sched_home_server_clear(struct sched_server *sv);
 
 struct sched_target {
 	struct sched *s;
@@ -215,12 +221,16 @@ struct sched {
 	size_t n_targets;
 	struct event *timer, *kick;
 	bool reload_pending;
-	/* Accounts whose first sync ended and that may join a batch. Every
+	/* Rebuilds that may wait: accounts whose first sync ended (they may
+	 * join a batch, or start a back-fill) and back-fills that ended. Every
 	 * rebuild reads and sorts all targets, so these are folded into one
-	 * rebuild per SCHED_REJOIN_USEC rather than one per account (O(n^2)
-	 * over the first round of 5,000 accounts). */
+	 * rebuild per SCHED_REJOIN_USEC, or per ten times the last rebuild's
+	 * cost when that is longer, rather than one per account (O(n^2) over
+	 * the first sync of 5,000 accounts a network: docs/PERFORMANCE.md). A
+	 * round does not end with one pending. */
 	bool rejoin_pending;
 	uint64_t last_reload_usec;
+	uint64_t last_reload_cost_usec;
 	bool round_active;
 	unsigned round_polled, round_failed;
 	struct { sched_round_fn fn; void *userdata; } *waiters;

@@ -59,7 +59,7 @@ static int pick_server(struct sched_target *t)
 {
 	const char *id = about(t);
 
-	memset(&t->server, 0, sizeof t->server);
+	sched_home_server_clear(&t->server);
 	return id ? sched_home_pick(t, id) : 0;
 }
 
@@ -601,7 +601,7 @@ static void walk_after(struct page_job *j, int r)
 	if (r >= 0)
 		sched_xcap_counted(p, sched_now(t->s), j->billed);
 	if (r >= 0 && j->more > 0)
-		t->s->reload_pending = true;    /* its history target */
+		t->s->rejoin_pending = true;    /* its history target, with the next batched rebuild */
 	else if (r >= 0 && t->history && last)
 		announce_history(t, &j->act, j->stats.posts_new);
 	announce_activity(t, &j->act, r >= 0);
@@ -665,9 +665,9 @@ static void history_after(struct page_job *j, int r)
 	}
 	if (!more) {
 		announce_history(t, NULL, (unsigned)t->loaded);
-		/* Done: the next rebuild finds nothing to do and retires it. */
+		/* Done: the next (batched) rebuild finds nothing to do and retires it. */
 		t->dead = true;
-		t->s->reload_pending = true;
+		t->s->rejoin_pending = true;
 		t->running = false;
 		t->failures = 0;
 		t->s->target_done(t, false);
@@ -809,7 +809,7 @@ static void local_id_page(struct sched_target *t, const struct net_page *page)
 	int r;
 
 	if (!a || !a->id) {
-		snprintf(none.msg, sizeof none.msg, "%.80s does not know %.100s", t->server.name, t->arg);
+		snprintf(none.msg, sizeof none.msg, "%.80s does not know %.100s", t->server.name ? t->server.name : "", t->arg);
 		if (!sched_home_refused(t, false, &none, -1))
 			handle_error(t, &none);
 		return;

@@ -56,6 +56,8 @@ void sched_target_free(struct sched_target *t)
 			t->p->xcap.reserved = 0;
 	}
 	net_walk_clear(&t->walk);
+	free(t->server.name);
+	free(t->server.base);
 	for (size_t i = 0; i < t->n_handles; i++) {
 		free(t->handles[i]);
 		if (t->members)
@@ -227,13 +229,21 @@ void sched_rate_note(struct sched_platform *p, struct sched_rate *r, uint64_t se
 	int64_t left = rate->remaining - sent_after(p, r, seq);
 	if (left < 0)
 		left = 0;
-	/* Answers are not always handled in the order they were served: a
-	 * slower one carries an older, higher count. Within one window the
-	 * count only goes down. */
-	if (r->remaining >= 0 && r->reset == rate->reset && left > r->remaining)
+	int64_t reset = rate->reset;
+	/* Within a window the count only goes down. Answers are not always
+	 * handled in the order they were served: a slower one carries an
+	 * older, higher count. And an answer may speak of another throttle:
+	 * Mastodon's headers describe whichever of its limits is closest to
+	 * running out for that request (the paging one, 300 in 15 min, for
+	 * requests with max_id or since_id; 300 in 5 min for all), so a plain
+	 * request's fuller view, with its own reset, must not reopen a window
+	 * the paging limit closed. Until ours ends, ours holds. */
+	if (r->remaining >= 0 && left > r->remaining && (r->reset == rate->reset || r->reset > now)) {
 		left = r->remaining;
+		reset = r->reset;
+	}
 	r->remaining = left;
-	r->reset = rate->reset;
+	r->reset = reset;
 	if (rate->limit > 0)
 		r->limit = rate->limit;
 }

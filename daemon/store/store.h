@@ -38,6 +38,15 @@ int store_commit(struct store *s);
 void store_rollback(struct store *s);
 bool store_in_tx(const struct store *s);
 
+/* One read snapshot over many statements (BEGIN DEFERRED ... COMMIT): a
+ * caller that runs thousands of short queries (Nudges) takes the WAL's
+ * read lock once instead of per statement. Inside a write transaction it
+ * does nothing (that already is one snapshot); store_begin fails while
+ * the snapshot is open. store_read_end ends only what store_read_begin
+ * opened: pass it store_read_begin's result (1 opened, 0 nothing). */
+int store_read_begin(struct store *s);
+void store_read_end(struct store *s, int opened);
+
 /* One level of savepoint inside a transaction, so that one part of it (a
  * page among the pages committed together) can fail alone. A savepoint
  * rolled back to is released too. store_rollback_to returns -EIO when the

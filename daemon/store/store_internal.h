@@ -37,6 +37,7 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST__COUNT];
 	bool in_tx;
+	bool in_read;             /* store_read_begin's snapshot is open */
 	const struct clock *clock;   /* store_set_clock; NULL: the system clock */
 	/* store_counts() as of counts_changes (sqlite3_total_changes64): a
 	 * count(*) over a million posts and events costs tens of ms, and it

@@ -57,6 +57,16 @@ static bool same(const struct nudge_list *a, const struct nudge_list *b)
 	return true;
 }
 
+/* Pins the order of one kind of nudge: priority, then the newest first. */
+static bool newest_first(const struct nudge_list *l)
+{
+	for (size_t i = 1; i < l->n; i++)
+		if (l->v[i - 1].priority < l->v[i].priority ||
+		    (l->v[i - 1].priority == l->v[i].priority && l->v[i - 1].at <= l->v[i].at))
+			return false;
+	return l->n > 0;
+}
+
 /* The review in steps of budget mentors; returns how many steps. */
 static int stepped(struct store *s, struct mentor_cache *c, size_t budget, struct nudge_list *l)
 {
@@ -83,9 +93,18 @@ int main(void)
 	ok(populate(s, c, 1, 40) == 0, "40 mentors with an opportunity each");
 	ok(nudges_collect(s, c, NOW, NULL, 0, whole) == 0, "the review in one go");
 	is_int(whole->n, 40, "finds 40 nudges");
+	ok(newest_first(whole), "one kind: the newest post first, no two at the same place");
+	ok(store_begin(s) == 0, "the review's read snapshot is closed after it");
+	store_rollback(s);
 	k = stepped(s, c, 7, steps);
 	is_int(k, 6, "in steps of 7 mentors: 6 steps");
 	ok(same(whole, steps), "the same nudges in the same order");
+	nudges_free(steps);
+	/* Inside a write transaction the review reads that transaction. */
+	steps = calloc(1, sizeof *steps);
+	ok(store_begin(s) == 0 && nudges_collect(s, c, NOW, NULL, 0, steps) == 0, "a review inside a transaction");
+	ok(store_in_tx(s) && same(whole, steps), "leaves it open, same nudges");
+	store_rollback(s);
 	nudges_free(whole);
 	nudges_free(steps);
 
