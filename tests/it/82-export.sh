@@ -8,10 +8,7 @@
 . "$(dirname "$0")/fake.sh"
 
 DB="$XDG_STATE_HOME/mentord/mentord.db"
-call() {  # call METHOD SIGNATURE ARGS... → JSON data array on stdout
-	busctl --user --json=short call org.mentord.Mentord1 /org/mentord/Mentord1 \
-		org.mentord.Manager1 "$@" | jq -c .data
-}
+call() { bus_call "$@"; }
 # The events as the export must show them, straight from the database:
 # one JSON array in id order, "" for what is absent, "offline" for the
 # platform of an event logged by hand, times in RFC 3339.

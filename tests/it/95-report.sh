@@ -10,10 +10,7 @@
 . "$(dirname "$0")/fake.sh"
 
 DB="$XDG_STATE_HOME/mentord/mentord.db"
-call() {  # call METHOD SIGNATURE ARGS... → JSON data array on stdout
-	busctl --user --json=short call org.mentord.Mentord1 /org/mentord/Mentord1 \
-		org.mentord.Manager1 "$@" | jq -c .data
-}
+call() { bus_call "$@"; }
 # The number of non-zero month cells of GetEngagement over the given ids:
 # what the timelines must draw as bars.
 want_bars() {  # want_bars MONTHS ID...

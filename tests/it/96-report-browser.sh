@@ -21,10 +21,7 @@ fi
 command -v chromium >/dev/null 2>&1; ok $? "chromium is installed (set MENTORD_NO_BROWSER=1 to go without)"
 
 DB="$XDG_STATE_HOME/mentord/mentord.db"
-call() {
-	busctl --user --json=short call org.mentord.Mentord1 /org/mentord/Mentord1 \
-		org.mentord.Manager1 "$@" | jq -c .data
-}
+call() { bus_call "$@"; }
 want_bars() {  # want_bars MONTHS ID...
 	n=$1; shift
 	call GetEngagement atsu $# "$@" month "$n" | jq '[.[1][][3][] | select(. > 0)] | length'

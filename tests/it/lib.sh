@@ -73,6 +73,12 @@ CONF
 	[ -n "$DBUS_SESSION_BUS_ADDRESS" ]
 }
 
+# bus_call METHOD SIGNATURE ARGS... — one call on mentord's object; the
+# reply's arguments as one JSON array on stdout.
+bus_call() {
+	busctl --user --json=short call org.mentord.Mentord1 /org/mentord/Mentord1 \
+		org.mentord.Manager1 "$@" | jq -c .data
+}
 # start_daemon [ARGS...] — starts mentord and waits until its name answers.
 start_daemon() {
 	$MENTORD_WRAP "$MENTORD" -v "$@" 2>>"$T/daemon.log" &
