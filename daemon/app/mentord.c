@@ -202,12 +202,10 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 	                          m->config.n_interests)) < 0 ||
 	    (r = setup_events(m)) < 0)
 		goto fail;
-	if ((r = check_engine_new(&m->check, &err)) < 0) {
-		/* Compiled-in rules: a failure here is a build bug, said loudly. */
-		log_err("check: cannot load the draft-check rules: %s", err ? err : strerror(-r));
-		free(err);
+	/* The rules are parsed at the first check: idle, they were a quarter
+	 * of the daemon's private memory. */
+	if ((r = check_engine_new_deferred(&m->check)) < 0)
 		goto fail;
-	}
 	if ((r = http_new(&m->http, m->base, NULL)) < 0) {
 		log_err("http: cannot initialise: %s", strerror(-r));
 		goto fail;
