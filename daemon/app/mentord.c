@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <errno.h>
+#include <malloc.h>
 #include <event2/event.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -212,6 +213,11 @@ int mentord_init(struct mentord *m, const struct mentord_options *opt)
 	}
 	if ((r = start_services(m)) < 0)
 		goto fail;
+	/* What start-up alone needed (migrations, the schema's pages, loading
+	 * the mentors) goes back before the daemon settles: SQLite's cache
+	 * first, then the heap pages malloc keeps free. */
+	store_release_memory(m->store);
+	malloc_trim(0);
 	return 0;
 fail:
 	mentord_finish(m);
