@@ -138,5 +138,6 @@ void bus_free(struct bus *b)
 	if (b->counts_timer)
 		event_free(b->counts_timer);
 	bus_suggest_pool_free(b->suggest_pool);
+	bus_suggest_nudges_free(b);
 	free(b);
 }

@@ -56,6 +56,12 @@ struct bus {
 	 * of aggregates), kept between calls and read again only after the
 	 * store changed: the query and parsing were most of the call. */
 	struct bus_suggest_pool *suggest_pool;
+	/* Nudges' last answer and what it was computed from: asked again in
+	 * the same second of the daemon's clock with the store and the mentor
+	 * cache unchanged, the review would give exactly the same list. */
+	struct nudge_list *nudges;
+	int64_t nudges_now, nudges_changes;
+	uint64_t nudges_gen;
 };
 
 /* printf arguments quoting at most max bytes of s with "%.*s" without
@@ -118,6 +124,7 @@ int bus_suggest_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error
 void bus_suggest_pool_free(struct bus_suggest_pool *p);
 int bus_suggest_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_suggest_nudges(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+void bus_suggest_nudges_free(struct bus *b);
 int bus_suggest_links(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 /* bus_xusage.c: GetXUsage. */
 int bus_xusage_get(sd_bus_message *msg, void *userdata, sd_bus_error *error);

@@ -285,6 +285,9 @@ int check_text(const struct check_engine *e, const char *utf8, size_t len, struc
 	memset(out, 0, sizeof *out);
 	if (len > CHECK_MAX_INPUT)
 		return -E2BIG;
+	if (!(e = check_engine_resolve(e, &r)))
+		return r;
+	run.e = e;
 	if (!utf8 && len)
 		return -EINVAL;
 	if ((r = check_tokenize(utf8 ? utf8 : "", len, e->abbrev, &run.t)) < 0)

@@ -61,6 +61,12 @@ struct check_engine;
 /* Loads the rules compiled into the binary (check_rules[]). On a bad rule file
  * returns -EINVAL and, if err is not NULL, a malloc'ed "file:line: reason". */
 int check_engine_new(struct check_engine **out, char **err);
+/* The same engine, parsed at its first use (check_text, rule count or id)
+ * rather than now: the rules' ~0.8 MB stay unallocated in a daemon that
+ * checks nothing. A load failure is logged then and returned by that call
+ * (-EINVAL for a bad rule: a build bug, which check_engine_new's tests
+ * catch first); allocation failures are tried again at the next use. */
+int check_engine_new_deferred(struct check_engine **out);
 /* Loads rules from files given in memory, e.g. to test a rule in isolation.
  * Files named *.words are word lists, *.rules are rules; others are ignored.
  * files[i].data need not outlive the call. */

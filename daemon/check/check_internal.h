@@ -299,6 +299,16 @@ struct check_engine {
 	size_t n_memos;              /* post-wide conditions across all rules */
 	const struct check_list *abbrev;   /* list "abbreviations", may be NULL */
 	struct check_index index;
+	/* check_engine_new_deferred's: the compiled-in engine, built at the
+	 * first use; everything above stays empty. NULL for a loaded engine. */
+	struct check_deferred *deferred;
 };
+
+/* ---- check_rules.c: deferred engines ---- */
+/* The engine that does the work: e itself, or a deferred engine's, loaded
+ * now if it was not yet. NULL with *r set when it cannot be loaded. */
+const struct check_engine *check_engine_resolve(const struct check_engine *e, int *r);
+/* Frees a deferred engine (check_engine_free's part for one). */
+void check_deferred_free(struct check_deferred *d);
 
 #endif

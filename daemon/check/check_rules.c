@@ -2,6 +2,7 @@
  * engine. All lists are read first, so rules may name any list; macros
  * ("define") must come before their use, in file-name order. */
 #include "check/check_internal.h"
+#include "base/log.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -372,6 +373,61 @@ int check_engine_new(struct check_engine **out, char **err)
 	return check_engine_load_files(out, check_rules, check_rules_count, err);
 }
 
+/* The daemon's engine: the compiled-in rules parsed at the first use. The
+ * lists, patterns and index take ~0.8 MB of heap, a quarter of an idle
+ * daemon's private memory, and a daemon that is never asked to check a
+ * draft and never meets a post tagging the user needs none of it
+ * (docs/PERFORMANCE.md, issue 17 round 4). */
+struct check_deferred {
+	struct check_engine *loaded;
+	int error;              /* a bad rule: kept, not parsed again each time */
+};
+
+int check_engine_new_deferred(struct check_engine **out)
+{
+	struct check_engine *e = calloc(1, sizeof *e);
+
+	*out = NULL;
+	if (!e || !(e->deferred = calloc(1, sizeof *e->deferred))) {
+		free(e);
+		return -ENOMEM;
+	}
+	*out = e;
+	return 0;
+}
+
+/* The engine is const to its users (one engine serves every caller and
+ * never changes what it answers); building it late changes only when its
+ * memory is spent, so the loaded engine hangs off a pointer of its own. */
+const struct check_engine *check_engine_resolve(const struct check_engine *e, int *r)
+{
+	struct check_deferred *d = e->deferred;
+	char *err = NULL;
+
+	if (!d || d->loaded)
+		return d ? d->loaded : e;
+	if (d->error) {
+		*r = d->error;
+		return NULL;
+	}
+	if ((*r = check_engine_new(&d->loaded, &err)) < 0) {
+		log_err("check: cannot load the draft-check rules: %s", err ? err : strerror(-*r));
+		if (*r != -ENOMEM)
+			d->error = *r;
+		free(err);
+		return NULL;
+	}
+	return d->loaded;
+}
+
+void check_deferred_free(struct check_deferred *d)
+{
+	if (!d)
+		return;
+	check_engine_free(d->loaded);
+	free(d);
+}
+
 static int check_cmp_names(const void *a, const void *b)
 {
 	return strcmp(((const struct embedded_file *)a)->name, ((const struct embedded_file *)b)->name);
@@ -456,6 +512,7 @@ void check_engine_free(struct check_engine *e)
 
 	if (!e)
 		return;
+	check_deferred_free(e->deferred);
 	for (i = 0; i < e->n_lists; i++)
 		check_list_free(&e->lists[i]);
 	for (i = 0; i < e->n_rules; i++) {
@@ -472,10 +529,14 @@ void check_engine_free(struct check_engine *e)
 
 size_t check_engine_rule_count(const struct check_engine *e)
 {
-	return e->n_rules;
+	int r;
+	return (e = check_engine_resolve(e, &r)) ? e->n_rules : 0;
 }
 
 const char *check_engine_rule_id(const struct check_engine *e, size_t i)
 {
+	int r;
+	if (!(e = check_engine_resolve(e, &r)))
+		return NULL;
 	return i < e->n_rules ? e->rules[i].id : NULL;
 }

@@ -335,6 +335,11 @@ const struct textvec_df *mentor_cache_df(struct mentor_cache *b)
 	return &b->df;
 }
 
+uint64_t mentor_cache_generation(const struct mentor_cache *b)
+{
+	return b->gen;
+}
+
 const struct textvec_query *mentor_cache_interests(struct mentor_cache *b)
 {
 	return b->q;

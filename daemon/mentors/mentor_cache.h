@@ -82,6 +82,10 @@ int mentor_cache_ranked(struct mentor_cache *b, enum store_sort sort, int64_t no
 /* For suggestions and nudges. */
 const struct textvec_query *mentor_cache_interests(struct mentor_cache *b);
 const struct textvec_df *mentor_cache_df(struct mentor_cache *b);
+/* A number that moves with every change to the cache (an aggregate, a
+ * name, a pin, the interests): what was computed from it is still right
+ * while it stays. */
+uint64_t mentor_cache_generation(const struct mentor_cache *b);
 
 /* The flags a post gives its `post` event (LEDGER_F_*). */
 unsigned mentor_cache_post_flags(const struct post *p);

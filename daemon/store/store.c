@@ -601,6 +601,11 @@ int store_rollback_to(struct store *s)
 	return 0;
 }
 
+void store_release_memory(struct store *s)
+{
+	sqlite3_db_release_memory(s->db);
+}
+
 int64_t store_change_count(struct store *s)
 {
 	return sqlite3_total_changes64(s->db);

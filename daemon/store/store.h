@@ -74,6 +74,10 @@ void store_set_tx_hook(struct store *s, store_tx_fn fn, void *data);
 /* Grows with every row this connection changes: a cheap "anything
  * written since?" for callers that cache what they read. */
 int64_t store_change_count(struct store *s);
+/* Gives SQLite's page cache back (the pages stay in the kernel's cache and
+ * are read again when needed): for the end of start-up, whose migrations
+ * and loading leave pages a quiet daemon may not touch for hours. */
+void store_release_memory(struct store *s);
 
 struct store_counts {
 	uint64_t mentors, accounts, hashtags, posts, events;

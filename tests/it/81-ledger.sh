@@ -94,6 +94,19 @@ ok $? "an unanswered-question nudge"
 printf '%s\n' "$nd" | jq -e '.[0] | all(.[5] != "" and .[6] != "")' >/dev/null; ok $? "each nudge says what was seen and what to do"
 printf '%s\n' "$nd" | jq -e '.[0] | map(select(.[2] == "opportunity")) | .[0][4] | startswith("http")' >/dev/null
 ok $? "the opportunity nudge names the post's URL"
+# Nudges keeps its last answer for calls within the same second of an
+# unchanged store and mentor cache: asked again it is the same, and a
+# change that touches neither the store nor the clock (the interests, by a
+# reload) is seen at once.
+is "$(call Nudges)" "$nd" "Nudges asked again gives the same answer"
+sed -i 's/^interests = cardiology, meded$/interests = dermatology/' "$XDG_CONFIG_HOME/mentord/mentord.conf"
+call Reload >/dev/null && nd2=$(call Nudges)
+printf '%s\n' "$nd2" | jq -e '.[0] | map(select(.[2] == "unanswered_question")) | length == 0' >/dev/null
+ok $? "other interests after a reload: the question is no longer in the user's area"
+printf '%s\n' "$nd2" | jq -e '.[0] | map(select(.[2] == "opportunity")) | length == 1' >/dev/null
+ok $? "the opportunity nudge stays"
+sed -i 's/^interests = dermatology$/interests = cardiology, meded/' "$XDG_CONFIG_HOME/mentord/mentord.conf"
+call Reload >/dev/null; is "$(call Nudges)" "$nd" "the interests back: the same nudges again"
 
 # Same-person links from profile texts: Mastodon doc2's profile lists
 # @doc2.bsky.social, followed here as a separate mentor.

@@ -392,6 +392,43 @@ static void test_every_rule(const struct check_engine *e)
 	}
 }
 
+/* A deferred engine answers as the loaded one does, from its first call
+ * on, and may be freed without ever being used. */
+static void test_deferred(const struct check_engine *loaded)
+{
+	static const char *const texts[] = {
+		"Pt in bed 4, MRN 12345678, DOB 03/04/1950, came in with chest pain",
+		"What a great talk on ECG reading today!",
+		"",
+	};
+	struct check_engine *d = NULL, *unused = NULL;
+	struct check_result a, b;
+
+	ok(check_engine_new_deferred(&d) == 0 && d, "a deferred engine");
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		bool same;
+		if (check_text(loaded, texts[i], strlen(texts[i]), &a) < 0 ||
+		    check_text(d, texts[i], strlen(texts[i]), &b) < 0) {
+			ok(0, "deferred: text %zu checks", i);
+			continue;
+		}
+		same = a.verdict == b.verdict && a.n_findings == b.n_findings;
+		for (size_t k = 0; same && k < a.n_findings; k++)
+			same = strcmp(a.findings[k].rule, b.findings[k].rule) == 0 &&
+			       a.findings[k].byte_start == b.findings[k].byte_start &&
+			       a.findings[k].byte_end == b.findings[k].byte_end;
+		ok(same, "deferred: text %zu, the same verdict and findings (%zu)", i, b.n_findings);
+		check_result_clear(&a);
+		check_result_clear(&b);
+	}
+	is_int((int)check_engine_rule_count(d), (int)check_engine_rule_count(loaded), "deferred: the same rules");
+	ok(check_engine_rule_id(d, 0) && strcmp(check_engine_rule_id(d, 0), check_engine_rule_id(loaded, 0)) == 0,
+	   "deferred: the same first rule id");
+	check_engine_free(d);
+	ok(check_engine_new_deferred(&unused) == 0, "a deferred engine never used");
+	check_engine_free(unused);
+}
+
 int main(void)
 {
 	struct check_engine *e;
@@ -416,6 +453,7 @@ int main(void)
 	test_load_dir(e);
 	test_issue16(e);
 	test_every_rule(e);
+	test_deferred(e);
 	check_engine_free(e);
 	return tap_done();
 }
