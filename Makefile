@@ -55,7 +55,7 @@ CTL_OBJ    := $(CTL_SRC:%.c=$(BUILD)/%.o)
 TCOMMON_OBJ:= $(TCOMMON_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FAKEAPI_OBJ:= $(FAKEAPI_SRC:%.c=$(BUILD)/%.o)
-TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%) $(BUILD)/tests/fakeapi
+TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%) $(BUILD)/tests/fakeapi $(BUILD)/tests/noinotify.so
 UNITS      := $(BUILD)/units/mentord.service $(BUILD)/units/org.mentord.Mentord1.service
 
 .PHONY: all run check test deps install uninstall clean check-asan check-valgrind
@@ -159,6 +159,11 @@ $(BUILD)/tests/test_report_html: tests/unit/test_report_html.c $(TCOMMON_OBJ) $(
 $(BUILD)/tests/%: tests/tools/%.c $(TCOMMON_OBJ) $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/common $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+# A preloaded shim, built without the sanitizers: it only replaces two libc calls.
+$(BUILD)/tests/noinotify.so: tests/tools/preload/noinotify.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -shared -fPIC -o $@ $<
 
 # The fake API server is one program from several files (tests/tools/fakeapi/).
 $(BUILD)/tests/tools/fakeapi/%.o: tests/tools/fakeapi/%.c

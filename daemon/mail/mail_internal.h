@@ -90,6 +90,10 @@ void mail_watch_close(struct mail *m);
 int mail_watch_dir(struct mail *m, const char *path, int depth);
 int mail_watch_files(struct mail *m, const char *folder, enum mail_sub sub);
 void mail_watch_drop_all(struct mail *m);
+/* Whether new mail is found by timed walks (no inotify to be had), and how
+ * often: seconds of the daemon's clock. */
+#define MAIL_RESCAN_SECONDS 120
+bool mail_watch_polling(const struct mail *m);
 const char *mail_sub_name(enum mail_sub sub);
 
 #endif

@@ -120,6 +120,8 @@ int mail_scan_start(struct mail *m)
 	m->scanning = m->n_roots > 0;
 	m->scan_new = 0;
 	m->last_error[0] = '\0';
+	if (mail_watch_polling(m))   /* stays said: it is why new mail comes late */
+		mail_set_error(m, "inotify unavailable: new mail is found by a walk every %d s", MAIL_RESCAN_SECONDS);
 	for (size_t i = 0; i < m->n_roots && r >= 0; i++)
 		r = mail_scan_push_dir(m, m->roots[i], 0);
 	return r;
@@ -336,7 +338,7 @@ static void scan_done(struct mail *m)
 		for (size_t j = 0; j < m->n_folders && !any; j++)
 			any = strncmp(m->folders[j], m->roots[i], n) == 0 &&
 			      (m->folders[j][n] == '/' || !m->folders[j][n]);
-		if (!any && !m->last_error[0]) {
+		if (!any && (!m->last_error[0] || mail_watch_polling(m))) {
 			mail_set_error(m, "no Maildir folder (cur/ and new/) under %s", m->roots[i]);
 			log_warn("email: no Maildir folder (cur/ and new/) under %s", m->roots[i]);
 		}

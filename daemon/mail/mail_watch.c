@@ -5,6 +5,7 @@
 #include "mail/mail_internal.h"
 #include "store/store.h"
 #include "store/store_mail.h"
+#include "base/clock.h"
 #include "base/log.h"
 
 #include <errno.h>
@@ -196,18 +197,50 @@ static void on_inotify(evutil_socket_t fd, short what, void *data)
 	}
 }
 
+/* Without inotify (the user's fs.inotify.max_user_instances spent by other
+ * programs, or a file system without it) new mail would wait for a restart:
+ * walk the folders again now and then instead. A walk already under way is
+ * left to finish; files already known cost one lookup each. */
+static void on_rescan_tick(evutil_socket_t fd, short what, void *data)
+{
+	struct mail *m = data;
+
+	if (!m->scanning)
+		m->sink.overflow(m);
+}
+
+static int rescan_every(struct mail *m, int seconds)
+{
+	int64_t us = clock_real_usec(m->deps.clock, seconds);   /* on the daemon's clock, as tests scale it */
+	struct timeval tv = { .tv_sec = us / 1000000, .tv_usec = us % 1000000 };
+
+	if (!(m->iev = event_new(m->deps.base, -1, EV_PERSIST, on_rescan_tick, m)) || event_add(m->iev, &tv) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 int mail_watch_open(struct mail *m)
 {
+	if (m->iev) {   /* the walks' timer, from a start without inotify: try again */
+		event_free(m->iev);
+		m->iev = NULL;
+	}
 	m->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (m->ifd < 0) {
 		snprintf(m->last_error, sizeof m->last_error, "inotify: %s", strerror(errno));
-		log_warn("email: inotify unavailable (%s): new mail is seen only after a restart", strerror(errno));
-		return 0;
+		log_warn("email: inotify unavailable (%s): the folders are walked again every %d s instead",
+		         strerror(errno), MAIL_RESCAN_SECONDS);
+		return rescan_every(m, MAIL_RESCAN_SECONDS);
 	}
 	if (!(m->iev = event_new(m->deps.base, m->ifd, EV_READ | EV_PERSIST, on_inotify, m)) ||
 	    event_add(m->iev, NULL) < 0)
 		return -ENOMEM;
 	return 0;
+}
+
+bool mail_watch_polling(const struct mail *m)
+{
+	return m->ifd < 0 && m->iev;
 }
 
 void mail_watch_close(struct mail *m)

@@ -5,7 +5,8 @@
 # seen through inotify; a deleted file changes no count; linking a second
 # address back-fills its events; suggest --links proposes it; kill -9 during
 # the first scan of a larger Maildir, then exact counts after the restart;
-# subjects = no keeps none; a bad maildir path is logged and survived.
+# subjects = no keeps none; a bad maildir path is logged and survived;
+# without inotify (a preloaded shim), timed walks still find new mail.
 # Waits poll the status (no fixed sleeps as assertions).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fake.sh"
@@ -141,6 +142,35 @@ ctl reload >/dev/null; ok $? "reload with subjects = no"
 is "$(sqlite3 "$DB" "SELECT count(*) FROM mail_messages WHERE subject IS NOT NULL")" 0 "the subjects kept before are dropped"
 is "$(sqlite3 "$DB" "SELECT count(*) FROM events WHERE platform = 'email' AND note IS NOT NULL")" 0 "... and the e-mail events' notes"
 sed -i '/^subjects = no$/d' "$CONF"
+stop_daemon; ok $? "stopped"
+
+# Without inotify (other programs hold every instance of the user's
+# fs.inotify.max_user_instances; here a preloaded shim makes inotify_init1
+# fail with EMFILE): status and log say so, and the folders are walked again
+# every 120 s of the daemon's clock (scaled x60 here: 2 s).
+NOINOTIFY="$SRC/$BUILD/tests/noinotify.so"; case "$BUILD" in /*) NOINOTIFY="$BUILD/tests/noinotify.so";; esac
+sed -i 's|^maildir = .*$|maildir = ~/Mail|' "$CONF"
+saved_asan=${ASAN_OPTIONS:-}
+export LD_PRELOAD="$NOINOTIFY" MENTORD_CLOCK_SCALE=60 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+start_daemon; r=$?
+unset LD_PRELOAD MENTORD_CLOCK_SCALE; ASAN_OPTIONS=$saved_asan; [ -n "$saved_asan" ] || unset ASAN_OPTIONS
+ok $r "mentord up without inotify"
+wait_email ".state == \"watching\" and .files == $files"; ok $? "the scan finds nothing new"
+is "$(email_status .last_error)" "inotify unavailable: new mail is found by a walk every 120 s" "status says why new mail comes late"
+grep -q 'email: inotify unavailable (Too many open files): the folders are walked again every 120 s instead' "$T/daemon.log"
+ok $? "... and so does the log"
+cat > "$HOME/Mail/INBOX/tmp/late" <<'MAIL'
+From: Jane Roe <jane.roe@hospital.org>
+To: trainee@uni.edu
+Date: Tue, 15 Sep 2026 09:00:00 +0000
+Message-ID: <late.1@hospital.org>
+Subject: Mail while nobody watches
+
+Body.
+MAIL
+mv "$HOME/Mail/INBOX/tmp/late" "$HOME/Mail/INBOX/new/1790000100.M2P1.late"
+wait_email ".files == $((files + 1))"; ok $? "new mail is found by the next walk"
+is "$(events "$DB" "$JANE" email_to_me)" $((j_in + 2)) "one more email_to_me for Jane, once"
 stop_daemon; ok $? "stopped"
 
 # kill -9 during the first scan of a bigger Maildir, subjects = no
