@@ -19,6 +19,8 @@ struct store;
 
 /* Opens (creating with mode 0600, its directory 0700) and migrates.
  * path ":memory:" gives a private in-memory database (tests). */
+/* SQLite's process-wide settings: once, before the first store_open. */
+int store_global_init(void);
 int store_open(struct store **out, const char *path);
 void store_close(struct store *s);
 
