@@ -252,6 +252,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"UPDATE feed_follows SET joined = 1 WHERE platform = ?1 AND stable_id = ?2 AND following = 1",
 	[ST_FEED_LEAVE_ALL] =
 		"UPDATE feed_follows SET joined = 0 WHERE platform = ?1 AND joined = 1",
+	/* Every X post a page bills (store_xusage.c, schema 017). */
+	[ST_XREADS_ADD] = "INSERT OR IGNORE INTO x_reads (day, post_id) VALUES (?1, ?2)",
 };
 
 int store_error(struct store *s, int rc, const char *what)
