@@ -407,7 +407,7 @@ static int prepare_file(const char *path)
 /* Each page of a batch runs under a savepoint, whose sub-journal keeps the
  * pages the page changes. SQLite moves a sub-journal to a temporary file
  * past 64 KiB, and a page of 20 posts touches more: those file writes were
- * 8 % of ingest's CPU. In memory (-1) it holds what one page, or one
+ * 4-8 % of ingest's CPU. In memory (-1) it holds what one page, or one
  * statement, changes, and is emptied when the savepoint is released. Not
  * temp_store = MEMORY: that would also keep a query's temporary tables
  * (DISTINCT, IN lists over a million events) in memory without a bound.
