@@ -1,6 +1,7 @@
 /* main.c — options, then the daemon object does the rest. */
 #include "app/mentord.h"
 #include "base/log.h"
+#include "store/store.h"
 
 #include <curl/curl.h>
 #include <gmime/gmime.h>
@@ -113,6 +114,8 @@ int main(int argc, char **argv)
 	if (clock_offset_from_env(&opt.clock_offset) < 0 ||
 	    clock_scale_from_env(&opt.clock_scale, &opt.clock_anchor_usec) < 0)
 		return 2;
+	if (store_global_init() < 0)
+		return 1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_err("cannot initialise libcurl");
 		return 1;

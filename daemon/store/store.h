@@ -17,6 +17,9 @@
 
 struct store;
 
+/* SQLite's process-wide settings (savepoint sub-journals in memory): once,
+ * before the first store_open; -EINVAL once SQLite has started. */
+int store_global_init(void);
 /* Opens (creating with mode 0600, its directory 0700) and migrates.
  * path ":memory:" gives a private in-memory database (tests). */
 int store_open(struct store **out, const char *path);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define N_POSTS 40
 
@@ -131,7 +132,8 @@ static void same_agg(struct store *s, struct mentor_cache *c, int64_t id, const 
 	}
 }
 
-int main(void)
+/* Every failure path on one database. */
+static void scenario(const char *path)
 {
 	struct store *s;
 	struct mentor_cache *c;
@@ -141,12 +143,18 @@ int main(void)
 	struct seen seen = { 0 };
 	int64_t posts, events, saves;
 
-	if (!ok(pg && store_open(&s, ":memory:") == 0, "store"))
-		return tap_done();
+	tap_diag("database: %s", path);
+	if (!ok(pg && store_open(&s, path) == 0, "store")) {
+		free(pg);
+		return;
+	}
 	store_follow(s, "mastodon", "alice@med.social", "Alice", 0, &mentor, &acc);
 	store_account_resolved(s, acc, "100", NULL, "Dr Alice");
-	if (!ok(mentor_cache_new(&c, s, NULL, 0) == 0, "mentor cache"))
-		return tap_done();
+	if (!ok(mentor_cache_new(&c, s, NULL, 0) == 0, "mentor cache")) {
+		store_close(s);
+		free(pg);
+		return;
+	}
 
 	/* A page of 40 posts by one mentor: one aggregate write, not 40. */
 	mk_page(pg, 1);
@@ -265,5 +273,27 @@ int main(void)
 	mentor_cache_free(c);
 	store_close(s);
 	free(pg);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/test_store_tx.XXXXXX", path[64];
+
+	/* As mentord runs: sub-journals in memory (store_global_init). */
+	ok(store_global_init() == 0, "SQLite configured before the first open");
+	/* In memory, and in a file with its WAL, where a savepoint's
+	 * sub-journal would otherwise spill to a temporary file. */
+	scenario(":memory:");
+	if (ok(mkdtemp(dir) != NULL, "a temporary directory")) {
+		snprintf(path, sizeof path, "%s/mentord.db", dir);
+		scenario(path);
+		for (const char *const *sfx = (const char *const[]){ "", "-wal", "-shm", NULL }; *sfx; sfx++) {
+			char f[80];
+			snprintf(f, sizeof f, "%s%s", path, *sfx);
+			unlink(f);
+		}
+		rmdir(dir);
+	}
+	ok(store_global_init() < 0, "and refused once SQLite runs");
 	return tap_done();
 }
