@@ -6,18 +6,27 @@
 #include <string.h>
 #include <strings.h>
 
-/* Phrases that ask for answers even without a '?'. */
-static const char *const question_cues[] = {
-	"any thoughts", "thoughts welcome", "what do you think", "what do you all think",
-	"how do you", "how do people", "does anyone", "has anyone", "anyone have", "anyone know",
-	"would love to hear", "would love your", "i wonder", "wondering if", "wondering whether",
-	"curious what", "curious how", "curious if", "tips for", "tips on", "advice on",
-	"advice for", "recommendations for", "help me understand",
+/* A phrase in lower case; prefix: no word boundary needed after it
+ * ("#match" also finds "#Match2026"). */
+struct phrase {
+	const char *text;
+	bool prefix;
 };
 
-/* Opportunity phrases (field-research §10.7). prefix: no word boundary needed
- * after the phrase ("#match" also finds "#Match2026"). */
-static const struct { const char *phrase; bool prefix; } opportunities[] = {
+/* Phrases that ask for answers even without a '?'. */
+static const struct phrase question_cues[] = {
+	{ "any thoughts", false }, { "thoughts welcome", false }, { "what do you think", false },
+	{ "what do you all think", false }, { "how do you", false }, { "how do people", false },
+	{ "does anyone", false }, { "has anyone", false }, { "anyone have", false },
+	{ "anyone know", false }, { "would love to hear", false }, { "would love your", false },
+	{ "i wonder", false }, { "wondering if", false }, { "wondering whether", false },
+	{ "curious what", false }, { "curious how", false }, { "curious if", false },
+	{ "tips for", false }, { "tips on", false }, { "advice on", false }, { "advice for", false },
+	{ "recommendations for", false }, { "help me understand", false },
+};
+
+/* Opportunity phrases (field-research §10.7). */
+static const struct phrase opportunities[] = {
 	{ "looking for students", false }, { "looking for a student", false },
 	{ "looking for medical students", false }, { "looking for residents", false },
 	{ "seeking students", false }, { "research position", false },
@@ -49,18 +58,33 @@ static char lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 }
 
-/* phrase (lower case) in text at word boundaries; prefix relaxes the end. */
-static bool has_phrase(const char *text, const char *phrase, bool prefix)
+/* The first phrase of p[0..n) in table order found in text at word
+ * boundaries, or -1 (any: the first found in the text will do). One pass:
+ * a phrase that starts with a letter or digit needs a word start, one that
+ * starts otherwise ("#match") its own character, so a letter inside a word
+ * is skipped at once — the texts are scanned for every post of a review. */
+static int first_phrase(const char *text, const struct phrase *p, size_t n, bool any)
 {
-	size_t n = strlen(phrase);
-	bool word_start = is_alnum((unsigned char)phrase[0]);   /* "#match" needs no boundary */
-	for (const char *s = text; *s; s++) {
-		if (lower(*s) != phrase[0] || (word_start && s > text && is_alnum((unsigned char)s[-1])))
+	int best = -1;
+	for (const char *s = text; *s && best != 0; s++) {
+		char c = lower(*s);
+		if (s > text && is_alnum((unsigned char)s[-1]) && is_alnum((unsigned char)*s))
 			continue;
-		if (strncasecmp(s, phrase, n) == 0 && (prefix || !is_alnum((unsigned char)s[n])))
-			return true;
+		for (size_t i = 0; i < n && (best < 0 || i < (size_t)best); i++) {
+			const char *ph = p[i].text;
+			size_t len;
+			if (ph[0] != c)
+				continue;
+			len = strlen(ph);
+			if (strncasecmp(s, ph, len) == 0 && (p[i].prefix || !is_alnum((unsigned char)s[len]))) {
+				best = (int)i;
+				if (any)
+					return best;
+				break;
+			}
+		}
 	}
-	return false;
+	return best;
 }
 
 /* A '?' outside links: the chunk holding it is not a URL. */
@@ -88,18 +112,13 @@ bool ledger_is_question(const char *text)
 		return false;
 	if (has_question_mark(text))
 		return true;
-	for (size_t i = 0; i < sizeof question_cues / sizeof *question_cues; i++)
-		if (has_phrase(text, question_cues[i], false))
-			return true;
-	return false;
+	return first_phrase(text, question_cues, sizeof question_cues / sizeof *question_cues, true) >= 0;
 }
 
 const char *ledger_opportunity_match(const char *text)
 {
 	if (!text)
 		return NULL;
-	for (size_t i = 0; i < sizeof opportunities / sizeof *opportunities; i++)
-		if (has_phrase(text, opportunities[i].phrase, opportunities[i].prefix))
-			return opportunities[i].phrase;
-	return NULL;
+	int i = first_phrase(text, opportunities, sizeof opportunities / sizeof *opportunities, false);
+	return i < 0 ? NULL : opportunities[i].text;
 }
