@@ -286,7 +286,7 @@ int bus_report_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	size_t n_lists = 0;
 	_cleanup_free_ int64_t *ids = NULL;
 	int64_t now = clock_now(b->clock);
-	int priv = 0, r;
+	int priv = 0, snap = 0, r;
 
 	if ((r = read_ids(b, msg, &pg, &ids, error)) < 0 || sd_bus_error_is_set(error) ||
 	    (r = sd_bus_message_read(msg, "xb", &pg.since, &priv)) < 0)
@@ -297,11 +297,17 @@ int bus_report_mentors(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		r = -ENOMEM;
 		goto out;
 	}
-	if ((r = store_report_events(b->store, ids, pg.n, pg.since, pg.private_texts, take_event, &pg)) < 0 ||
+	/* One snapshot for the page: its events and nudges agree, and the WAL
+	 * read lock is taken once instead of once per statement. */
+	if ((snap = store_read_begin(b->store)) < 0 ||
+	    (r = store_report_events(b->store, ids, pg.n, pg.since, pg.private_texts, take_event, &pg)) < 0 ||
 	    (r = page_nudges(b, &pg, ids, now, lists, n_lists)) < 0) {
+		r = snap < 0 ? snap : r;
+		store_read_end(b->store, snap);
 		r = r == -ENOMEM ? r : bus_args_internal_error(error, r);
 		goto out;
 	}
+	store_read_end(b->store, snap);
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(tssa(sx)xxssuuua(xss)a(sxss))")) < 0)
 		goto out;
