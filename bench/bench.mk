@@ -7,7 +7,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: bench bench-tools
 
-$(BUILD)/bench/%: bench/%.c bench/body.h $(BUILD)/libmentord.a $(BUILD)/libcommon.a
+$(BUILD)/bench/%: bench/%.c bench/body.h bench/timing.h $(BUILD)/libmentord.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS_ALL)
 

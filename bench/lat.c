@@ -8,20 +8,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+
+#include "timing.h"
 #include <unistd.h>
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 /* Runs argv once; returns the exit status (or -errno) and the stdout size. */
 static int run_once(char **argv, size_t *out_bytes)
@@ -79,7 +68,7 @@ int main(int argc, char **argv)
 		if (bytes > max_bytes)
 			max_bytes = bytes;
 	}
-	qsort(t, (size_t)n, sizeof *t, cmp_double);
+	bench_sort_ms(t, (size_t)n);
 	printf("%.2f %.2f %.2f %zu %d\n", t[n / 2], t[(n * 9) / 10], t[n - 1], max_bytes, fails);
 	free(t);
 	return 0;

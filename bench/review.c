@@ -15,18 +15,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
+#include "timing.h"
 
 int main(int argc, char **argv)
 {
@@ -56,7 +45,7 @@ int main(int argc, char **argv)
 		found = l->n;
 		nudges_free(l);
 	}
-	qsort(t, (size_t)n, sizeof t[0], cmp_double);
+	bench_sort_ms(t, (size_t)n);
 	printf("%zu %.1f %.1f %zu", mentor_cache_count(c), t[n / 2], t[n - 1], found);
 	{
 		struct nudge_list *l = calloc(1, sizeof *l);
@@ -65,10 +54,11 @@ int main(int argc, char **argv)
 		double worst = 0;
 		int r = 1;
 		while (l && r > 0) {
-			double t0 = now_ms();
+			double t0 = now_ms(), took;
 			r = nudges_collect_step(s, c, atoll(argv[2]), &from, budget, l);
-			if (now_ms() - t0 > worst)
-				worst = now_ms() - t0;
+			took = now_ms() - t0;
+			if (took > worst)
+				worst = took;
 			steps++;
 		}
 		printf(" %zu %.1f\n", steps, worst);
