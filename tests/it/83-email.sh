@@ -32,6 +32,13 @@ wait_email() {
 	done
 	return 1
 }
+# jane_writes ID DATE SUBJECT — a message from Jane to the user, delivered
+# the Maildir way (written in tmp/, then moved into new/); Message-ID <ID.1@hospital.org>.
+jane_writes() {
+	printf 'From: Jane Roe <jane.roe@hospital.org>\nTo: trainee@uni.edu\nDate: %s\nMessage-ID: <%s.1@hospital.org>\nSubject: %s\n\nBody.\n' \
+		"$2" "$1" "$3" > "$HOME/Mail/INBOX/tmp/$1"
+	mv "$HOME/Mail/INBOX/tmp/$1" "$HOME/Mail/INBOX/new/1790000000.M1P1.$1"
+}
 events() {  # events DB ACCOUNT KIND
 	sqlite3 "$1" "SELECT count(*) FROM events WHERE platform = 'email' AND account_id = $2 AND kind = '$3'"
 }
@@ -82,16 +89,7 @@ j_in=$(events "$DB" "$JANE" email_to_me); j_out=$(events "$DB" "$JANE" my_email)
 f=$(ls "$HOME/Mail/INBOX/new" | head -n 1)
 mv "$HOME/Mail/INBOX/new/$f" "$HOME/Mail/INBOX/cur/$f:2,S"; ok $? "renamed new/$f to cur/"
 # new mail from Jane, delivered the Maildir way (tmp/ then new/)
-cat > "$HOME/Mail/INBOX/tmp/arrival" <<'MAIL'
-From: Jane Roe <jane.roe@hospital.org>
-To: trainee@uni.edu
-Date: Mon, 14 Sep 2026 09:00:00 +0000
-Message-ID: <arrival.1@hospital.org>
-Subject: New mail while running
-
-Body.
-MAIL
-mv "$HOME/Mail/INBOX/tmp/arrival" "$HOME/Mail/INBOX/new/1790000000.M1P1.arrival"
+jane_writes arrival "Mon, 14 Sep 2026 09:00:00 +0000" "New mail while running"
 wait_email ".files == $((files + 1))"; ok $? "the new file is seen (inotify), the renamed one is not read again"
 is "$(events "$DB" "$JANE" email_to_me)" $((j_in + 1)) "one new email_to_me for Jane"
 is "$(events "$DB" "$JANE" my_email)" "$j_out" "her my_email unchanged"
@@ -159,16 +157,7 @@ wait_email ".state == \"watching\" and .files == $files"; ok $? "the scan finds 
 is "$(email_status .last_error)" "inotify unavailable: new mail is found by a walk every 120 s" "status says why new mail comes late"
 grep -q 'email: inotify unavailable (Too many open files): the folders are walked again every 120 s instead' "$T/daemon.log"
 ok $? "... and so does the log"
-cat > "$HOME/Mail/INBOX/tmp/late" <<'MAIL'
-From: Jane Roe <jane.roe@hospital.org>
-To: trainee@uni.edu
-Date: Tue, 15 Sep 2026 09:00:00 +0000
-Message-ID: <late.1@hospital.org>
-Subject: Mail while nobody watches
-
-Body.
-MAIL
-mv "$HOME/Mail/INBOX/tmp/late" "$HOME/Mail/INBOX/new/1790000100.M2P1.late"
+jane_writes late "Tue, 15 Sep 2026 09:00:00 +0000" "Mail while nobody watches"
 wait_email ".files == $((files + 1))"; ok $? "new mail is found by the next walk"
 is "$(events "$DB" "$JANE" email_to_me)" $((j_in + 2)) "one more email_to_me for Jane, once"
 stop_daemon; ok $? "stopped"
