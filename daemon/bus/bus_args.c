@@ -10,6 +10,8 @@
 #include "common/utf8.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -102,3 +104,33 @@ int bus_args_mentor(struct bus *b, const char *query, struct mentor_entry **out,
 	return 0;
 }
 
+
+int bus_args_mentor_ids(struct bus *b, const uint64_t *in, size_t size, bool strict, struct mentor_entry ***out,
+                        size_t *n, sd_bus_error *error)
+{
+	struct mentor_entry **v;
+	size_t k = 0;
+
+	if (size == 0 || size > MENTORD_MAX_ENGAGEMENT_MENTORS)
+		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT, "Give 1 to %d mentor ids, not %zu",
+		                         MENTORD_MAX_ENGAGEMENT_MENTORS, size);
+	if (!(v = calloc(size, sizeof *v)))
+		return -ENOMEM;
+	for (size_t i = 0; i < size; i++) {
+		struct mentor_entry *e = in[i] <= INT64_MAX ? mentor_cache_get(b->mentors, (int64_t)in[i]) : NULL;
+		if (e && e->source)
+			e = NULL;
+		if (!e && strict) {
+			free(v);
+			return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_MENTOR, "No mentor with id %" PRIu64, in[i]);
+		}
+		for (size_t j = 0; e && j < k; j++)
+			if (v[j] == e)
+				e = NULL;
+		if (e)
+			v[k++] = e;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}

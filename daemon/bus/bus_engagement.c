@@ -102,25 +102,21 @@ static int id_cmp(const void *a, const void *b)
 /* The ids, checked and sorted without repeats, into *out (n of them). */
 static int read_ids(struct bus *b, const uint64_t *v, size_t *n, int64_t **out, sd_bus_error *error)
 {
-	if (*n == 0 || *n > MENTORD_MAX_ENGAGEMENT_MENTORS)
-		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
-		                         "Give 1 to %d mentor ids, not %zu", MENTORD_MAX_ENGAGEMENT_MENTORS, *n);
-	int64_t *ids = malloc(*n * sizeof *ids);
-	if (!ids)
+	struct mentor_entry **e = NULL;
+	int64_t *ids;
+	size_t k;
+	int r;
+
+	if ((r = bus_args_mentor_ids(b, v, *n, true, &e, &k, error)) < 0)
+		return r;
+	if (!(ids = malloc((k ? k : 1) * sizeof *ids))) {
+		free(e);
 		return -ENOMEM;
-	for (size_t i = 0; i < *n; i++) {
-		const struct mentor_entry *m = v[i] <= INT64_MAX ? mentor_cache_get(b->mentors, (int64_t)v[i]) : NULL;
-		if (!m || m->source) {
-			free(ids);
-			return sd_bus_error_setf(error, MENTORD_ERROR_UNKNOWN_MENTOR, "No mentor with id %" PRIu64, v[i]);
-		}
-		ids[i] = (int64_t)v[i];
 	}
-	qsort(ids, *n, sizeof *ids, id_cmp);
-	size_t k = 0;
-	for (size_t i = 0; i < *n; i++)
-		if (k == 0 || ids[k - 1] != ids[i])
-			ids[k++] = ids[i];
+	for (size_t i = 0; i < k; i++)
+		ids[i] = e[i]->id;
+	free(e);
+	qsort(ids, k, sizeof *ids, id_cmp);
 	*n = k;
 	*out = ids;
 	return 0;

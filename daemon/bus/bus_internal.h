@@ -87,6 +87,12 @@ int bus_args_account(const char *platform, const char *in, char *out, sd_bus_err
  * cache's entry, or UnknownMentor / AmbiguousMentor / InvalidArgument. */
 struct mentor_entry;
 int bus_args_mentor(struct bus *b, const char *query, struct mentor_entry **out, sd_bus_error *error);
+/* The size mentor ids of an `at` argument (1 to MENTORD_MAX_ENGAGEMENT_MENTORS)
+ * as entries in *out (malloc'd, *n of them, in the order given, a repeat
+ * once). An id of no mentor, or of a source, is an UnknownMentor error when
+ * strict and left out otherwise. */
+int bus_args_mentor_ids(struct bus *b, const uint64_t *in, size_t size, bool strict, struct mentor_entry ***out,
+                        size_t *n, sd_bus_error *error);
 /* The named Internal error for an unexpected negative errno. */
 int bus_args_internal_error(sd_bus_error *error, int r);
 

@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REPORT_MAX_IDS     500
 #define REPORT_QUESTIONS   5        /* newest questions sent per mentor */
 #define REPORT_LOGGED      10       /* newest logged contacts and e-mails per mentor */
 #define REPORT_TEXT_MAX    600      /* bytes of a question or note on the wire */
@@ -247,33 +246,29 @@ static int page_nudges(struct bus *b, struct report_page *pg, const int64_t *ids
 	return 0;
 }
 
+/* Unknown ids and sources are left out: the page may be older than a
+ * follow or unfollow. A repeated id counts once. */
 static int read_ids(struct bus *b, sd_bus_message *msg, struct report_page *pg, int64_t **ids,
                     sd_bus_error *error)
 {
 	const uint64_t *in;
-	size_t size;
+	struct mentor_entry **e = NULL;
+	size_t size, k;
 	int r;
 
-	if ((r = sd_bus_message_read_array(msg, 't', (const void **)&in, &size)) < 0)
+	if ((r = sd_bus_message_read_array(msg, 't', (const void **)&in, &size)) < 0 ||
+	    (r = bus_args_mentor_ids(b, in, size / sizeof *in, false, &e, &k, error)) < 0)
 		return r;
-	size /= sizeof *in;
-	if (size == 0 || size > REPORT_MAX_IDS)
-		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
-		                         "Give 1 to %d mentor ids", REPORT_MAX_IDS);
-	if (!(pg->m = calloc(size, sizeof *pg->m)) || !(*ids = calloc(size, sizeof **ids)))
+	if (!(pg->m = calloc(k ? k : 1, sizeof *pg->m)) || !(*ids = calloc(k ? k : 1, sizeof **ids))) {
+		free(e);
 		return -ENOMEM;
-	/* Unknown ids and sources are left out: the page may be older than a
-	 * follow or unfollow. A repeated id counts once. */
-	for (size_t i = 0; i < size; i++) {
-		struct mentor_entry *e = in[i] <= INT64_MAX ? mentor_cache_get(b->mentors, (int64_t)in[i]) : NULL;
-		for (size_t j = 0; e && j < pg->n; j++)
-			if (pg->m[j].e == e)
-				e = NULL;
-		if (e && !e->source) {
-			(*ids)[pg->n] = e->id;
-			pg->m[pg->n++].e = e;
-		}
 	}
+	for (size_t i = 0; i < k; i++) {
+		(*ids)[i] = e[i]->id;
+		pg->m[i].e = e[i];
+	}
+	pg->n = k;
+	free(e);
 	return 0;
 }
 
