@@ -71,6 +71,27 @@ static void day(int64_t t, char *buf, size_t size)
 		snprintf(buf, size, "—");
 }
 
+/* One row of an item table: its date, a first cell (the mentor, or the
+ * kind), its channel and its text. */
+static int item_row(FILE *f, const struct report_item *it, const char *first, size_t first_cols,
+                    unsigned first_flags)
+{
+	char d[32];
+	int rc;
+
+	day(it->at, d, sizeof d);
+	fprintf(f, "<tr><td>%s</td><td>", d);
+	rc = report_html_text(f, first, first_cols, first_flags);
+	fputs("</td><td>", f);
+	if (rc == 0)
+		rc = report_html_text(f, it->platform, 0, 0);
+	fputs("</td><td>", f);
+	if (rc == 0)
+		rc = report_html_text(f, it->text, TEXT_COLS, REPORT_TEXT_BDI);
+	fputs("</td></tr>\n", f);
+	return rc;
+}
+
 /* "5 h", "3 days": how long a reply took. */
 static void span(int64_t s, char *buf, size_t size)
 {
@@ -123,7 +144,6 @@ static void first_page(FILE *f, const struct report *r)
 static int activity(FILE *f, const struct report *r)
 {
 	uint64_t posts = 0, replies = 0, questions = 0;
-	char d[32];
 	int rc = 0;
 
 	for (size_t i = 0; i < r->n; i++) {
@@ -141,25 +161,14 @@ static int activity(FILE *f, const struct report *r)
 	fputs("<h3>Questions you asked (newest five per mentor)</h3>\n<table>\n"
 	      "<tr><th>Date</th><th>Mentor</th><th>Channel</th><th>Question</th></tr>\n", f);
 	for (size_t i = 0; i < r->n && rc == 0; i++)
-		for (size_t j = 0; j < r->m[i].n_questions && rc == 0; j++) {
-			const struct report_item *q = &r->m[i].questions_v[j];
-			day(q->at, d, sizeof d);
-			fprintf(f, "<tr><td>%s</td><td>", d);
-			if ((rc = report_html_text(f, r->m[i].name, REPORT_NAME_COLS, REPORT_TEXT_BDI)) == 0) {
-				fputs("</td><td>", f);
-				report_html_text(f, q->platform, 0, 0);
-				fputs("</td><td>", f);
-				rc = report_html_text(f, q->text, TEXT_COLS, REPORT_TEXT_BDI);
-				fputs("</td></tr>\n", f);
-			}
-		}
+		for (size_t j = 0; j < r->m[i].n_questions && rc == 0; j++)
+			rc = item_row(f, &r->m[i].questions_v[j], r->m[i].name, REPORT_NAME_COLS, REPORT_TEXT_BDI);
 	fputs("</table>\n", f);
 	return rc;
 }
 
 static int logged(FILE *f, const struct report *r, const struct report_mentor *m)
 {
-	char d[32];
 	int rc = 0;
 
 	if (!m->n_logged)
@@ -167,17 +176,8 @@ static int logged(FILE *f, const struct report *r, const struct report_mentor *m
 	fprintf(f, "<h3>Contacts logged by hand and e-mails (newest ten)</h3>\n<table>\n"
 	           "<tr><th>Date</th><th>Kind</th><th>Channel</th><th>%s</th></tr>\n",
 	        r->private_texts ? "Note or subject" : "Note or subject (private: left out)");
-	for (size_t j = 0; j < m->n_logged && rc == 0; j++) {
-		const struct report_item *it = &m->logged[j];
-		day(it->at, d, sizeof d);
-		fprintf(f, "<tr><td>%s</td><td>", d);
-		report_html_text(f, it->kind, 0, 0);
-		fputs("</td><td>", f);
-		report_html_text(f, it->platform, 0, 0);
-		fputs("</td><td>", f);
-		rc = report_html_text(f, it->text, TEXT_COLS, REPORT_TEXT_BDI);
-		fputs("</td></tr>\n", f);
-	}
+	for (size_t j = 0; j < m->n_logged && rc == 0; j++)
+		rc = item_row(f, &m->logged[j], m->logged[j].kind, 0, 0);
 	fputs("</table>\n", f);
 	return rc;
 }
