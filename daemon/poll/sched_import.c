@@ -382,7 +382,6 @@ static void step(struct job *j)
 	struct sched_platform *p = j->p;
 	struct net_config cfg;
 	struct net_request req = { 0 };
-	const char *headers[NET_MAX_HEADERS + 1] = { 0 };
 	char key[NET_RATE_KEY_MAX];
 	int64_t now = sched_now(s), until;
 	int r;
@@ -413,20 +412,10 @@ static void step(struct job *j)
 		wake_at(j, 0, JOB_RUNNING);
 		return;
 	}
-	if (r >= 0) {
-		for (size_t i = 0; i < req.n_headers && i < NET_MAX_HEADERS; i++)
-			headers[i] = req.headers[i];
-		struct http_request hr = {
-			.method = req.method && strcmp(req.method, "POST") == 0 ? HTTP_POST : HTTP_GET,
-			.url = req.url, .headers = headers, .timeout_ms = s->config->http_timeout * 1000,
-			.gate = may_leave,
-		};
-		r = http_submit(s->http, &hr, on_done, j, &j->http);
-	}
-	for (size_t i = 0; i < req.n_headers; i++)
-		if (req.headers[i])
-			explicit_bzero(req.headers[i], strlen(req.headers[i]));
-	net_request_clear(&req);
+	if (r >= 0)
+		r = sched_submit(s, &req, may_leave, on_done, j, &j->http);
+	else
+		net_request_clear(&req);
 	if (r < 0) {
 		fail(j, r == -EINVAL ? "the request for the following list could not be built "
 		                       "(is your own account resolved?)" : strerror(-r));

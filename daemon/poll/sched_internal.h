@@ -29,6 +29,7 @@
 
 struct event;
 struct http_handle;
+struct http_response;
 struct config_platform;
 struct store_followed;
 
@@ -310,6 +311,13 @@ void sched_rate_hold(struct sched_rate *r, int64_t until);
 /* A request on r is sent: one less left, in flight under the sequence
  * number returned. */
 uint64_t sched_request_sent(struct sched_platform *p, struct sched_rate *r);
+/* Sends a request a network built (req: its method, headers and body) with
+ * gate asked before it leaves (NULL: none) and done called with userdata;
+ * *out is its handle. req is scrubbed (headers and bodies may hold tokens
+ * and passwords) and cleared in any case. http_submit's errors. */
+int sched_submit(struct sched *s, struct net_request *req, bool (*gate)(void *userdata),
+                 void (*done)(struct http_response *resp, void *userdata), void *userdata,
+                 struct http_handle **out);
 /* Its answer (or its end) arrived: no longer in flight. */
 void sched_request_ended(struct sched_platform *p, uint64_t seq);
 /* The answer to request seq on r carried these rate headers. */

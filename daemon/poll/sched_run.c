@@ -126,29 +126,13 @@ static int submit(struct sched_target *t)
 {
 	struct sched_platform *p = t->p;
 	struct net_request req = { 0 };
-	const char *headers[NET_MAX_HEADERS + 1] = { 0 };
 	int r = build(t, &req);
 	int64_t billed_max = req.billed_max;
 
-	if (r >= 0) {
-		for (size_t i = 0; i < req.n_headers && i < NET_MAX_HEADERS; i++)
-			headers[i] = req.headers[i];
-		struct http_request hr = {
-			.method = req.method && strcmp(req.method, "POST") == 0 ? HTTP_POST : HTTP_GET,
-			.url = req.url, .headers = headers, .body = req.body, .body_len = req.body_len,
-			.content_type = req.content_type,
-			.timeout_ms = t->s->config->http_timeout * 1000,
-			.gate = may_leave,
-		};
-		r = http_submit(t->s->http, &hr, on_done, t, &t->http);
-	}
-	/* Headers and bodies may hold tokens and passwords. */
-	for (size_t i = 0; i < req.n_headers; i++)
-		if (req.headers[i])
-			explicit_bzero(req.headers[i], strlen(req.headers[i]));
-	if (req.body)
-		explicit_bzero(req.body, req.body_len);
-	net_request_clear(&req);
+	if (r >= 0)
+		r = sched_submit(t->s, &req, may_leave, on_done, t, &t->http);
+	else
+		net_request_clear(&req);
 	if (r < 0)
 		return r;
 	t->running = true;

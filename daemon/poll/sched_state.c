@@ -6,6 +6,8 @@
 #include "poll/sched_internal.h"
 #include "base/clock.h"
 #include "common/macros.h"
+#include "config/config.h"
+#include "http/http.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -273,4 +275,28 @@ void sched_hold_handle(struct sched_platform *p, const char *handle, int64_t unt
 		grown[p->n_failed].until = until;
 		p->n_failed++;
 	}
+}
+
+int sched_submit(struct sched *s, struct net_request *req, bool (*gate)(void *userdata),
+                 http_done_fn done, void *userdata, struct http_handle **out)
+{
+	const char *headers[NET_MAX_HEADERS + 1] = { 0 };
+	int r;
+
+	for (size_t i = 0; i < req->n_headers && i < NET_MAX_HEADERS; i++)
+		headers[i] = req->headers[i];
+	struct http_request hr = {
+		.method = req->method && strcmp(req->method, "POST") == 0 ? HTTP_POST : HTTP_GET,
+		.url = req->url, .headers = headers, .body = req->body, .body_len = req->body_len,
+		.content_type = req->content_type, .timeout_ms = s->config->http_timeout * 1000,
+		.gate = gate,
+	};
+	r = http_submit(s->http, &hr, done, userdata, out);
+	for (size_t i = 0; i < req->n_headers; i++)
+		if (req->headers[i])
+			explicit_bzero(req->headers[i], strlen(req->headers[i]));
+	if (req->body)
+		explicit_bzero(req->body, req->body_len);
+	net_request_clear(req);
+	return r;
 }

@@ -121,7 +121,6 @@ static void ask(struct sched_platform *p)
 	struct sched_xrecon *x = &p->xrecon;
 	struct net_config cfg;
 	struct net_request req = { 0 };
-	const char *headers[NET_MAX_HEADERS + 1] = { 0 };
 	int64_t now = sched_now(p->s), until = 0;
 	int r;
 
@@ -134,19 +133,10 @@ static void ask(struct sched_platform *p)
 		return;
 	}
 	sched_creds_net_config(p, &cfg);
-	if ((r = x_usage_api_build(&cfg, &req)) >= 0) {
-		for (size_t i = 0; i < req.n_headers && i < NET_MAX_HEADERS; i++)
-			headers[i] = req.headers[i];
-		struct http_request hr = {
-			.method = HTTP_GET, .url = req.url, .headers = headers,
-			.timeout_ms = p->s->config->http_timeout * 1000,
-		};
-		r = http_submit(p->s->http, &hr, on_done, p, &x->http);
-	}
-	for (size_t i = 0; i < req.n_headers; i++)   /* the bearer */
-		if (req.headers[i])
-			explicit_bzero(req.headers[i], strlen(req.headers[i]));
-	net_request_clear(&req);
+	if ((r = x_usage_api_build(&cfg, &req)) >= 0)
+		r = sched_submit(p->s, &req, NULL, on_done, p, &x->http);
+	else
+		net_request_clear(&req);
 	if (r < 0) {
 		log_warn("x: cannot ask X's own count: %s", strerror(-r));
 		arm(p, SCHED_XRECON_EVERY);
