@@ -62,9 +62,14 @@ static int list_mentors(struct bus *b, sd_bus_message *msg, enum store_sort sort
 	if ((r = sd_bus_message_new_method_return(msg, &reply)) < 0 ||
 	    (r = sd_bus_message_open_container(reply, 'a', "(tssdda(ss)ttxx)")) < 0)
 		return r;
-	for (size_t i = offset; i < n && i - offset < limit; i++)
-		if ((r = append_row(b, reply, &rows[i])) < 0)
-			return r;
+	/* One snapshot for the page's account look-ups: a row each would take
+	 * and drop the WAL's read lock (fcntl, fstat) every time. */
+	int snap = store_read_begin(b->store);
+	for (size_t i = offset; r >= 0 && i < n && i - offset < limit; i++)
+		r = append_row(b, reply, &rows[i]);
+	store_read_end(b->store, snap);
+	if (r < 0)
+		return r;
 	if ((r = sd_bus_message_close_container(reply)) < 0 ||
 	    (r = sd_bus_message_append(reply, "u", (uint32_t)(n > UINT32_MAX ? UINT32_MAX : n))) < 0)
 		return r;

@@ -254,6 +254,14 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"UPDATE feed_follows SET joined = 0 WHERE platform = ?1 AND joined = 1",
 	/* Every X post a page bills (store_xusage.c, schema 017). */
 	[ST_XREADS_ADD] = "INSERT OR IGNORE INTO x_reads (day, post_id) VALUES (?1, ?2)",
+	/* GetEngagement: the mentor ids and kinds travel as JSON arrays read by
+	 * json_each, so a page of 500 mentors is one statement and one walk
+	 * down events_mentor_at, not 500. */
+	[ST_ENGAGEMENT] =
+		"SELECT mentor_id, platform, kind, at FROM events"
+		" WHERE mentor_id IN (SELECT value FROM json_each(?1)) AND at >= ?3 AND at < ?4"
+		"   AND kind IN (SELECT value FROM json_each(?2))"
+		" ORDER BY mentor_id",
 };
 
 int store_error(struct store *s, int rc, const char *what)

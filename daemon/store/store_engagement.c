@@ -1,6 +1,5 @@
-/* store_engagement.c — the counts behind GetEngagement. The mentor ids and
- * kinds travel as JSON arrays read by json_each, so a page of 500 mentors is
- * one statement and one walk down events_mentor_at, not 500. */
+/* store_engagement.c — the counts behind GetEngagement (its statement,
+ * ST_ENGAGEMENT, is in store.c with the others). */
 #include "store/store_engagement.h"
 #include "store/store_internal.h"
 #include "common/strbuf.h"
@@ -8,12 +7,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
-
-static const char sql_engagement[] =
-	"SELECT mentor_id, platform, kind, at FROM events"
-	" WHERE mentor_id IN (SELECT value FROM json_each(?1)) AND at >= ?3 AND at < ?4"
-	"   AND kind IN (SELECT value FROM json_each(?2))"
-	" ORDER BY mentor_id";
 
 /* Kind names are the ledger's words (letters and '_'): no escaping needed,
  * and anything else is refused rather than quoted. */
@@ -58,11 +51,7 @@ int store_engagement(struct store *s, const int64_t *ids, size_t n, const char *
 		return 0;
 	if ((r = json_arrays(ids, n, kinds, n_kinds, &ids_json, &kinds_json)) < 0)
 		return r;
-	rc = sqlite3_prepare_v2(s->db, sql_engagement, -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		r = store_error(s, rc, "prepare engagement query");
-		goto out;
-	}
+	st = store_stmt(s, ST_ENGAGEMENT);
 	sqlite3_bind_text(st, 1, ids_json, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kinds_json, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, from);
@@ -75,7 +64,8 @@ int store_engagement(struct store *s, const int64_t *ids, size_t n, const char *
 	}
 	r = rc == SQLITE_DONE ? 0 : store_error(s, rc, "read engagement");
 out:
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	free(ids_json);
 	free(kinds_json);
 	return r;
