@@ -11,6 +11,8 @@
 # generated Maildir of the e-mail phase, default 100000), BENCH_SYNC_ACCOUNTS /
 # BENCH_SYNC_SCALE / BENCH_SYNC_SECONDS (first sync: accounts per network,
 # 5000; clock speed-up, 120; the most real seconds it may take, 600).
+# BENCH_PERF=1 records the ingest round with perf (BENCH_PERF_F: samples a
+# second, default 499) into $BUILD/bench/ingest.perf.
 set -u
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
@@ -106,7 +108,7 @@ phase_ingest() {
 	"$BB/gen_db" "$DB" follow "$NA" "$FAKE" 2>/dev/null || { log "gen_db follow failed"; stop_fake; return; }
 	t0=$(now_ms)
 	start_daemon || { log "mentord did not start"; stop_fake; return; }
-	[ -n "${BENCH_PERF:-}" ] && { perf record --call-graph dwarf,16384 -F 499 -o "$BB/ingest.perf" -p "$DAEMON_PID" 2>/dev/null & PERF_PID=$!; }
+	[ -n "${BENCH_PERF:-}" ] && { perf record --call-graph dwarf,16384 -F ${BENCH_PERF_F:-499} -o "$BB/ingest.perf" -p "$DAEMON_PID" 2>/dev/null & PERF_PID=$!; }
 	ctl --timeout 600 poll --wait >/dev/null
 	t1=$(now_ms)
 	[ -n "${BENCH_PERF:-}" ] && { kill -INT "$PERF_PID"; wait "$PERF_PID"; }
