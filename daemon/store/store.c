@@ -490,8 +490,8 @@ void store_close(struct store *s)
 		store_rollback(s);
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->st[i]);
-	if (s->mail_free)
-		s->mail_free(s);
+	if (s->mail_stmts_free)
+		s->mail_stmts_free(s);
 	if (s->db) {
 		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 		if (sqlite3_close(s->db) != SQLITE_OK)

@@ -51,10 +51,10 @@ struct store {
 	 * re-key (store_posts.c). */
 	bool legacy_keys;
 	/* The e-mail source's statements (store_mail.c), prepared on first use;
-	 * mail_free finalises them at close (a hook, so store.c does not call
+	 * mail_stmts_free finalises them at close (a hook, so store.c does not call
 	 * up into the files that use it). */
 	struct store_mail_stmts *mail;
-	void (*mail_free)(struct store *s);
+	void (*mail_stmts_free)(struct store *s);
 	store_tx_fn tx_hook;         /* store_set_tx_hook */
 	void *tx_hook_data;
 	/* store_fault_set: the how-many-th COMMIT from now fails (0: none). */

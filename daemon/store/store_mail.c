@@ -72,7 +72,7 @@ static sqlite3_stmt *mstmt(struct store *s, enum mail_stmt id)
 	if (!s->mail) {
 		if (!(s->mail = calloc(1, sizeof *s->mail)))
 			return NULL;
-		s->mail_free = mail_free_stmts;
+		s->mail_stmts_free = mail_free_stmts;
 	}
 	st = s->mail->st[id];
 	if (!st) {
