@@ -123,6 +123,25 @@ is "$(grep -Ec '  [_.:=+*#-]{12}  ' "$T/mentors-a.txt")" 4 "mentors: ASCII spark
 grep -q '  Dr Quiet  .*  ▁▁▁▁▁▁▁▁▁▁▁▁  x:quietdoc$' "$T/mentors-u.txt"; ok $? "mentors: no events is the flat baseline"
 grep -q 'WEEKS' "$T/mentors-n.txt"; is $? 1 "mentors at 50 columns: the column is dropped"
 head -n1 "$T/mentors-n.txt" | grep -q '  ACTIVE  *ACCOUNTS$'; ok $? "mentors at 50 columns: the others unchanged"
+
+# On a real terminal the width is the terminal's (TIOCGWINSZ), whatever
+# $COLUMNS says: script(1) runs the command on a pseudo-terminal of the
+# size stty gives it.
+on_tty() {  # on_tty COLS COMMAND — COMMAND's output on a COLS-wide terminal
+	COLUMNS=$3 LC_ALL=C.UTF-8 script -qec "stty cols $1 rows 40; $2" /dev/null |
+		tr -d '\r' | sed 's/\x1b\[[0-9;]*m//g'   # a terminal gets bold headings
+}
+if command -v script >/dev/null; then
+	on_tty 40 "$MENTORCTL show $M1" 300 > "$T/show-t.txt"
+	grep -q '^ \{14\}ONDJFMAMJJAS$' "$T/show-t.txt"; ok $? "show on a 40-column terminal (COLUMNS=300): month initials"
+	on_tty 50 "$MENTORCTL mentors" 300 > "$T/mentors-t50.txt"
+	grep -q '  ACTIVE  *ACCOUNTS$' "$T/mentors-t50.txt" && ! grep -q WEEKS "$T/mentors-t50.txt"
+	ok $? "mentors on a 50-column terminal (COLUMNS=300): the column is dropped"
+	on_tty 160 "$MENTORCTL mentors" 40 > "$T/mentors-t160.txt"
+	grep -q '  ACTIVE  *12 WEEKS  *ACCOUNTS$' "$T/mentors-t160.txt"; ok $? "mentors on a 160-column terminal (COLUMNS=40): the column is there"
+else
+	for i in 1 2 3; do ok 0 "# SKIP script(1) is not installed"; done
+fi
 LC_ALL=C.UTF-8 ctl --json mentors | jq -e 'all(keys == ["accounts","events","fit","id","last_activity","last_contact","name","posts","score","stage"])' >/dev/null
 ok $? "mentors --json: no sparkline"
 LC_ALL=C.UTF-8 ctl --json show "$M1" > "$T/show.json"
