@@ -4,6 +4,7 @@
  * --format=lines prints NAME:LINE:COLUMN: lines for editors (quickfix,
  * compilation-mode). The watch is cmd_check_watch.c. */
 #include "ctl.h"
+#include "text.h"
 #include "output.h"
 
 #include <cjson/cJSON.h>
@@ -80,28 +81,13 @@ static cJSON *finding_json(const struct finding *f)
 	return o;
 }
 
-void ctl_check_position(const char *draft, size_t off, uint32_t *line, uint32_t *col)
-{
-	uint32_t l = 1, c = 1;
-	for (size_t i = 0; i < off && draft[i]; i++) {
-		if (draft[i] == '\n') {
-			l++;
-			c = 1;
-		} else if (((unsigned char)draft[i] & 0xc0) != 0x80) {
-			c++;   /* a character starts here (continuation bytes do not) */
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 /* NAME:LINE:COLUMN: SEVERITY: MESSAGE [RULE] Fix: FIX — the GNU style
  * that Vim's default errorformat and Emacs's compilation-mode read. */
 static void finding_line(const struct finding *f, const char *draft, const char *name)
 {
 	size_t len = strlen(draft);
 	uint32_t line, col;
-	ctl_check_position(draft, f->byte_start < len ? f->byte_start : len, &line, &col);
+	text_line_col(draft, f->byte_start < len ? f->byte_start : len, &line, &col);
 	printf("%s:%u:%u: %s: %s [%s] Fix: %s%s\n", name, line, col, f->severity, f->message, f->rule, f->fix,
 	       f->accepted ? " (accepted)" : "");
 }

@@ -102,7 +102,7 @@ static int take(struct wcheck *c, const char *draft, const char *rule, const cha
 	                        .fix = strdup(fix), .fingerprint = strdup(fingerprint),
 	                        .excerpt = strndup(draft + bs, be - bs), .start = start, .end = end,
 	                        .accepted = accepted };
-	ctl_check_position(draft, bs, &f->line, &f->col);
+	text_line_col(draft, bs, &f->line, &f->col);
 	c->n++;
 	if (!f->rule || !f->severity || !f->message || !f->fix || !f->fingerprint || !f->excerpt)
 		return -ENOMEM;

@@ -55,8 +55,6 @@ int ctl_poll(struct ctl *ctl, int argc, char **argv);
 int ctl_check(struct ctl *ctl, int argc, char **argv);
 /* `check --watch FILE` (cmd_check_watch.c): until SIGINT or the file is gone. */
 int ctl_check_watch(struct ctl *ctl, const char *path, const char *const *accept, int n_accept);
-/* The 1-based line and column (in characters) of byte offset off of draft. */
-void ctl_check_position(const char *draft, size_t off, uint32_t *line, uint32_t *col);
 int ctl_watch(struct ctl *ctl, int argc, char **argv);
 /* suggest --links (cmd_links.c) */
 int ctl_suggest_links(struct ctl *ctl);

@@ -143,3 +143,18 @@ void text_wrap(FILE *f, const char *first, size_t indent, const char *s, size_t 
 	fputc('\n', f);
 	free(line);
 }
+
+void text_line_col(const char *s, size_t off, uint32_t *line, uint32_t *col)
+{
+	uint32_t l = 1, c = 1;
+	for (size_t i = 0; i < off && s[i]; i++) {
+		if (s[i] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			c++;   /* a character starts here (continuation bytes do not) */
+		}
+	}
+	*line = l;
+	*col = c;
+}

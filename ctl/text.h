@@ -5,6 +5,7 @@
 #define MENTORCTL_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* A new string holding s as one line: control characters (C0, DEL, C1),
@@ -25,5 +26,9 @@ size_t text_columns(void);
  * first line starts with first (already counted in its width), the others
  * with indent spaces. Words longer than a line (URLs) are never split. */
 void text_wrap(FILE *f, const char *first, size_t indent, const char *s, size_t cols);
+
+/* The 1-based line and column (in characters) of byte offset off of s:
+ * where an editor puts its cursor for a finding of `check`. */
+void text_line_col(const char *s, size_t off, uint32_t *line, uint32_t *col);
 
 #endif
