@@ -129,6 +129,7 @@ void bus_free(struct bus *b)
 	 * connection itself is its owner's to flush and close. */
 	if (b->name_owned)
 		sd_bus_release_name(b->bus, MENTORD_BUS_NAME);
+	bus_caller_cancel_all(b);
 	sd_bus_slot_unref(b->manager_slot);
 	sd_bus_unref(b->bus);
 	if (b->io)

@@ -1,6 +1,6 @@
-/* bus_args.c — what every method checks first: who is calling, and the
- * platform, handle or mentor named in its arguments; and the named error
- * for what cannot happen. The bottom of bus/. */
+/* bus_args.c — what every method checks first: the platform, handle or
+ * mentor named in its arguments; and the named error for what cannot
+ * happen. The bottom of bus/ (the caller's uid is bus_caller.c's). */
 #include "bus/bus_internal.h"
 #include "mentors/mentor_cache.h"
 #include "mentord-bus.h"
@@ -18,27 +18,6 @@
 int bus_args_internal_error(sd_bus_error *error, int r)
 {
 	return sd_bus_error_setf(error, MENTORD_ERROR_INTERNAL, "Internal error: %s", strerror(-r));
-}
-
-int bus_args_caller(sd_bus_message *msg, sd_bus_error *error)
-{
-	sd_bus_creds *creds = NULL;
-	uid_t euid;
-	int r;
-
-	r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID | SD_BUS_CREDS_AUGMENT, &creds);
-	if (r < 0)
-		return sd_bus_error_set_errnof(error, -r, "Cannot identify the caller: %s", strerror(-r));
-	/* Augmented (racy /proc) credentials are not trustworthy for access. */
-	if (sd_bus_creds_get_augmented_mask(creds) & SD_BUS_CREDS_EUID)
-		r = -EPERM;
-	else
-		r = sd_bus_creds_get_euid(creds, &euid);
-	sd_bus_creds_unref(creds);
-	if (r < 0 || euid != geteuid())
-		return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED,
-		                        "Only the user running mentord may change it");
-	return 0;
 }
 
 int bus_args_platform(const char *platform, sd_bus_error *error)

@@ -54,8 +54,6 @@ int bus_daemon_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	_cleanup_free_ char *err = NULL;
 	int r;
 
-	if ((r = bus_args_caller(msg, error)) < 0)
-		return r;
 	if ((r = b->hooks.reload(b->hooks.data, &err)) < 0) {
 		/* The message quotes the file, which may hold bytes that are not
 		 * UTF-8; such an error could not be sent at all. */
@@ -87,8 +85,6 @@ int bus_daemon_poll(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	int wait, r;
 
 	if ((r = sd_bus_message_read(msg, "b", &wait)) < 0)
-		return r;
-	if ((r = bus_args_caller(msg, error)) < 0)
 		return r;
 	if (wait) {
 		if (!(w = calloc(1, sizeof *w)))

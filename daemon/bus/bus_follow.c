@@ -24,8 +24,7 @@ int bus_follow_add(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "ssst", &platform, &handle, &name, &mentor)) < 0)
 		return r;
-	if ((r = bus_args_caller(msg, error)) < 0 ||
-	    (r = bus_args_handle(platform, handle, norm, error)) < 0)
+	if ((r = bus_args_handle(platform, handle, norm, error)) < 0)
 		return r;
 	if (validate_name(name, &why) < 0)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT, "Invalid name: %s", why);
@@ -54,8 +53,7 @@ int bus_follow_remove(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "ss", &platform, &handle)) < 0)
 		return r;
-	if ((r = bus_args_caller(msg, error)) < 0 ||
-	    (r = bus_args_handle(platform, handle, norm, error)) < 0)
+	if ((r = bus_args_handle(platform, handle, norm, error)) < 0)
 		return r;
 	r = store_unfollow(b->store, platform, norm);
 	if (r == -ENOENT)
@@ -75,8 +73,6 @@ int bus_follow_track(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	int r;
 
 	if ((r = sd_bus_message_read(msg, "ss", &tag, &platform)) < 0)
-		return r;
-	if ((r = bus_args_caller(msg, error)) < 0)
 		return r;
 	if (*platform && (r = bus_args_platform(platform, error)) < 0)
 		return r;
@@ -101,8 +97,6 @@ int bus_follow_untrack(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	int r;
 
 	if ((r = sd_bus_message_read(msg, "s", &tag)) < 0)
-		return r;
-	if ((r = bus_args_caller(msg, error)) < 0)
 		return r;
 	if (validate_tag(tag, norm, &why) < 0)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_TAG, "Invalid hashtag '%.*s': %s", BUS_CUT(tag, 64), why);
@@ -129,8 +123,7 @@ int bus_follow_history(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "ssx", &platform, &handle, &seconds)) < 0)
 		return r;
-	if ((r = bus_args_caller(msg, error)) < 0 ||
-	    (r = bus_args_handle(platform, handle, norm, error)) < 0)
+	if ((r = bus_args_handle(platform, handle, norm, error)) < 0)
 		return r;
 	if (seconds > CONFIG_HISTORY_MAX)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,

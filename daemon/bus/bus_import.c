@@ -66,7 +66,7 @@ int bus_import_start(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "s", &platform)) < 0)
 		return r;
-	if ((r = bus_args_caller(msg, error)) < 0 || (r = bus_args_platform(platform, error)) < 0)
+	if ((r = bus_args_platform(platform, error)) < 0)
 		return r;
 	if ((r = read_handles(msg, platform, &handles, &n, error)) >= 0 &&
 	    (r = sd_bus_message_read(msg, "su", &match, &limit)) >= 0) {

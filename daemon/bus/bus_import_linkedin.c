@@ -226,8 +226,7 @@ int bus_import_linkedin(sd_bus_message *msg, void *userdata, sd_bus_error *error
 	int64_t now = clock_now(b->clock), events = 0;
 	int r;
 
-	if ((r = bus_args_caller(msg, error)) < 0 ||
-	    (r = read_people(msg, 631152000, now + 86400, &people, &np, error)) < 0 ||
+	if ((r = read_people(msg, 631152000, now + 86400, &people, &np, error)) < 0 ||
 	    (r = read_messages(msg, 631152000, now + 86400, &msgs, &nm, error)) < 0)
 		goto out;
 	if ((r = store_begin(b->store)) < 0) {

@@ -1,8 +1,9 @@
 /* bus_internal.h — shared by the files of bus/. They stack one way,
  * lowest first:
  *
- *   bus_args.c     the caller's uid, platform, handle and mentor arguments,
- *                  the named Internal error
+ *   bus_args.c     the platform, handle and mentor arguments, the named
+ *                  Internal error
+ *   bus_caller.c   the write methods' caller check (the caller's uid)
  *   bus_emit.c     the signals
  *   bus_props.c    the count properties and their debounced PropertiesChanged
  *   bus_daemon.c, bus_follow.c, bus_ledger.c, bus_suggest.c, bus_draft.c,
@@ -62,6 +63,7 @@ struct bus {
 	struct nudge_list *nudges;
 	int64_t nudges_now, nudges_changes;
 	uint64_t nudges_gen;
+	struct caller_wait *caller_waits;   /* bus_caller.c: uid questions in flight */
 };
 
 /* printf arguments quoting at most max bytes of s with "%.*s" without
@@ -72,10 +74,17 @@ struct bus {
 /* A reply message freed on every return path. */
 #define reply_unref __attribute__((cleanup(sd_bus_message_unrefp)))
 
+/* ---- bus_caller.c ---- */
+/* Runs method(msg, b, ...) once dbus-daemon has said that the caller's uid
+ * is ours, without blocking the loop, and replies with its result as
+ * sd-bus would (or with AccessDenied). Returns 1 (the reply comes later),
+ * or a negative errno / set error when the question could not be asked.
+ * The write methods go through it (bus_vtable.c). */
+int bus_caller_then(sd_bus_message *msg, struct bus *b, sd_bus_message_handler_t method, sd_bus_error *error);
+/* Drops the questions still in flight, unanswered (at the bus's end). */
+void bus_caller_cancel_all(struct bus *b);
+
 /* ---- bus_args.c ---- */
-/* Refuses callers whose effective uid is not ours (defence in depth: the
- * user bus already limits who connects). Returns 0 or a set error. */
-int bus_args_caller(sd_bus_message *msg, sd_bus_error *error);
 /* Named UnknownPlatform / InvalidHandle errors; bus_args_handle checks the
  * platform too and writes the normalised handle (MENTORD_MAX_HANDLE + 1). */
 int bus_args_platform(const char *platform, sd_bus_error *error);

@@ -236,7 +236,7 @@ int bus_ledger_log(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "sssx", &query, &kind, &note, &when)) < 0)
 		return r;
-	if ((r = bus_args_caller(msg, error)) < 0 || (r = bus_args_mentor(b, query, &e, error)) < 0)
+	if ((r = bus_args_mentor(b, query, &e, error)) < 0)
 		return r;
 	if (!offline_kind(kind))
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
@@ -274,7 +274,7 @@ int bus_ledger_set_stage(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 
 	if ((r = sd_bus_message_read(msg, "ss", &query, &stage)) < 0)
 		return r;
-	if ((r = bus_args_caller(msg, error)) < 0 || (r = bus_args_mentor(b, query, &e, error)) < 0)
+	if ((r = bus_args_mentor(b, query, &e, error)) < 0)
 		return r;
 	bool unpin = !*stage || strcmp(stage, "auto") == 0;
 	if (!unpin && ledger_stage_from_name(stage) < 0)
@@ -372,7 +372,7 @@ int bus_ledger_link(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "sss", &query, &platform, &handle)) < 0)
 		return r;
-	if ((r = bus_args_caller(msg, error)) < 0 || (r = bus_args_mentor(b, query, &e, error)) < 0 ||
+	if ((r = bus_args_mentor(b, query, &e, error)) < 0 ||
 	    (r = account_arg(b, platform, handle, norm, &acc, &owner, error)) < 0)
 		return r;
 	mid = e->id;
@@ -409,7 +409,7 @@ int bus_ledger_unlink(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "sss", &query, &platform, &handle)) < 0)
 		return r;
-	if ((r = bus_args_caller(msg, error)) < 0 || (r = bus_args_mentor(b, query, &e, error)) < 0 ||
+	if ((r = bus_args_mentor(b, query, &e, error)) < 0 ||
 	    (r = account_arg(b, platform, handle, norm, &acc, &owner, error)) < 0)
 		return r;
 	if (acc == 0 || owner != e->id)

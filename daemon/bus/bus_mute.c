@@ -35,8 +35,6 @@ int bus_mute_set(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "st", &mentor, &seconds)) < 0)
 		return r;
-	if ((r = bus_args_caller(msg, error)) < 0)
-		return r;
 	if (seconds > MUTE_MAX_SECONDS)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT,
 		                         "Mute duration out of range (0 = until unmuted, at most 10 years)");
@@ -57,7 +55,7 @@ int bus_mute_clear(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "s", &mentor)) < 0)
 		return r;
-	if ((r = bus_args_caller(msg, error)) < 0 || (r = bus_args_mentor(b, mentor, &e, error)) < 0)
+	if ((r = bus_args_mentor(b, mentor, &e, error)) < 0)
 		return r;
 	if (e->muted_until <= clock_now(b->clock))
 		return sd_bus_error_setf(error, MENTORD_ERROR_NOT_MUTED, "%.64s is not muted", e->name);

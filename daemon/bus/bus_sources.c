@@ -23,8 +23,7 @@ int bus_sources_follow(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 
 	if ((r = sd_bus_message_read(msg, "sss", &platform, &handle, &name)) < 0)
 		return r;
-	if ((r = bus_args_caller(msg, error)) < 0 ||
-	    (r = bus_args_handle(platform, handle, norm, error)) < 0)
+	if ((r = bus_args_handle(platform, handle, norm, error)) < 0)
 		return r;
 	if (validate_name(name, &why) < 0)
 		return sd_bus_error_setf(error, MENTORD_ERROR_INVALID_ARGUMENT, "Invalid name: %s", why);

@@ -145,7 +145,7 @@ int bus_suggest_dismiss(sd_bus_message *msg, void *userdata, sd_bus_error *error
 
 	if ((r = sd_bus_message_read(msg, "ss", &platform, &handle)) < 0)
 		return r;
-	if ((r = bus_args_caller(msg, error)) < 0 || (r = bus_args_handle(platform, handle, norm, error)) < 0)
+	if ((r = bus_args_handle(platform, handle, norm, error)) < 0)
 		return r;
 	if ((r = store_dismiss(b->store, platform, norm)) < 0)
 		return bus_args_internal_error(error, r);
