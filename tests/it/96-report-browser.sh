@@ -35,11 +35,15 @@ chrome() {  # chrome NAME ARGS... FILE — one headless run, its stderr in $T/NA
 		--enable-logging=stderr --v=0 "$@" 2>"$T/$name.log"
 }
 # Renders report FILE (label L) three ways and checks what came out.
-render() {  # render L FILE WANT_BARS
+render() {  # render L FILE WANT_BARS MENTORS
 	chrome "$1-png" --screenshot="$T/$1.png" --window-size=1200,1600 "file://$2" >/dev/null
 	check "$1: a PNG" sh -c "file '$T/$1.png' | grep -q 'PNG image'"
 	chrome "$1-pdf" --print-to-pdf="$T/$1.pdf" --no-pdf-header-footer "file://$2" >/dev/null
 	check "$1: a PDF" sh -c "head -c 5 '$T/$1.pdf' | grep -q '%PDF-'"
+	# The print CSS breaks the page before each mentor: the first page
+	# (funnel, totals), then one per mentor, each short enough for one.
+	# Chromium writes its page objects uncompressed.
+	is "$(grep -a -c '/Type /Page\b' "$T/$1.pdf")" "$(($4 + 1))" "$1: the PDF has a page for each of the $4 mentors after the first"
 	chrome "$1-dom" --dump-dom "file://$2" > "$T/$1.dom"
 	is "$(grep -o '<rect class="bar ' "$T/$1.dom" | wc -l | tr -d ' ')" "$3" "$1: the rendered DOM has $3 timeline bars"
 	is "$(grep -o '<rect class="fbar ' "$T/$1.dom" | wc -l | tr -d ' ')" 5 "$1: and five funnel bars"
@@ -63,7 +67,7 @@ IDS=$(sqlite3 "$DB" "SELECT id FROM mentors WHERE kind = 'mentor'" | tr '\n' ' '
 cd "$T" || exit 1
 ctl report --out "$T/small.html" >/dev/null; ok $? "report of the small ledger"
 # shellcheck disable=SC2086
-render small "$T/small.html" "$(want_bars 12 $IDS)"
+render small "$T/small.html" "$(want_bars 12 $IDS)" "$(echo $IDS | wc -w)"
 [ -n "${REPORT_SHOT:-}" ] && cp "$T/small.png" "$REPORT_SHOT"
 
 # The hostile ledger: names and notes that try to become markup or turn
@@ -92,6 +96,6 @@ is "$(grep -c "$RLO\|$LRI" "$F")" 0 "no bidi override or isolate reaches the pag
 check "the long name is cut with an ellipsis" grep -q '<bdi>LNNNNNNNNN*…</bdi>' "$F"
 is "$(grep -o 'LNNNN*' "$F" | awk '{ print length }' | sort -n | tail -n1)" 79 "to 80 columns"
 # shellcheck disable=SC2086
-render hostile "$F" "$(want_bars 12 $IDS)"
+render hostile "$F" "$(want_bars 12 $IDS)" "$(echo $IDS | wc -w)"
 check "the DOM shows the script name as text" grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$T/hostile.dom"
 finish
