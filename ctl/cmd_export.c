@@ -77,33 +77,19 @@ static int by_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Every mentor, by id. ListMentors pages a ranking that a poll may reorder
- * between two pages, so a mentor can come twice: duplicates are dropped. */
+static int take_mentor(const struct mentor_summary *s, void *userdata)
+{
+	return mentor_add(userdata, s);
+}
+
+/* Every mentor, by id, each once (mentor_list_all may give one twice). */
 static int fetch_mentors(struct ctl *ctl, struct mentor_list *l)
 {
-	uint32_t offset = 0, total = 0, got;
 	size_t keep = 0;
-	int r, rc;
+	int rc;
 
-	do {
-		sd_bus_message *reply = NULL;
-		struct mentor_summary s;
-		if ((rc = ctl_call(ctl, "ListMentors", &reply, "suu", "score", offset, (uint32_t)MENTOR_PAGE)) != 0)
-			return rc;
-		got = 0;
-		r = sd_bus_message_enter_container(reply, 'a', "(tssdda(ss)ttxx)");
-		while (r >= 0 && !sd_bus_message_at_end(reply, false)) {
-			if ((r = mentor_summary_read(reply, &s)) >= 0 && (r = mentor_add(l, &s)) >= 0)
-				got++;
-			mentor_summary_clear(&s);
-		}
-		if (r >= 0 && (r = sd_bus_message_exit_container(reply)) >= 0)
-			r = sd_bus_message_read(reply, "u", &total);
-		sd_bus_message_unref(reply);
-		if (r < 0)
-			return ctl_bad_reply("ListMentors", r);
-		offset += got;
-	} while (got > 0 && offset < total);
+	if ((rc = mentor_list_all(ctl, MENTOR_PAGE, take_mentor, l)) != 0)
+		return rc;
 	if (l->n)
 		qsort(l->v, l->n, sizeof *l->v, by_id);
 	for (size_t i = 0; i < l->n; i++) {

@@ -65,8 +65,8 @@ static int by_id_pos(const void *a, const void *b)
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-/* ListMentors pages a ranking that a poll may reorder between two pages,
- * so a mentor can come twice: the later copies go, the order stays. */
+/* mentor_list_all may give a mentor twice: the later copies go, the
+ * order stays. */
 static int drop_repeats(struct report *r)
 {
 	struct id_pos *v = malloc((r->n ? r->n : 1) * sizeof *v);
@@ -110,30 +110,17 @@ static int read_funnel(struct ctl *ctl, struct report *r)
 	return k < 0 ? ctl_bad_reply("GetReportFunnel", k) : 0;
 }
 
+static int take_mentor(const struct mentor_summary *s, void *userdata)
+{
+	return add_mentor(userdata, s->id, false);
+}
+
 /* Every mentor, in ListMentors' order (by score). */
 static int list_all(struct ctl *ctl, struct report *r)
 {
-	uint32_t offset = 0, total = 0, got;
-	int k, rc;
-
-	do {
-		msg_unref sd_bus_message *reply = NULL;
-		struct mentor_summary s;
-		if ((rc = ctl_call(ctl, "ListMentors", &reply, "suu", "score", offset, (uint32_t)LIST_PAGE)) != 0)
-			return rc;
-		got = 0;
-		k = sd_bus_message_enter_container(reply, 'a', "(tssdda(ss)ttxx)");
-		while (k >= 0 && !sd_bus_message_at_end(reply, false)) {
-			if ((k = mentor_summary_read(reply, &s)) >= 0 && (k = add_mentor(r, s.id, false)) >= 0)
-				got++;
-			mentor_summary_clear(&s);
-		}
-		if (k >= 0 && (k = sd_bus_message_exit_container(reply)) >= 0)
-			k = sd_bus_message_read(reply, "u", &total);
-		if (k < 0)
-			return k == -ENOMEM ? ctl_bad_reply("report", k) : ctl_bad_reply("ListMentors", k);
-		offset += got;
-	} while (got > 0 && offset < total);
+	int rc = mentor_list_all(ctl, LIST_PAGE, take_mentor, r);
+	if (rc != 0)
+		return rc;
 	return drop_repeats(r) < 0 ? ctl_bad_reply("report", -ENOMEM) : 0;
 }
 

@@ -116,3 +116,31 @@ void mentor_ref_clear(struct mentor_ref *r)
 	free(r->computed);
 	r->name = r->stage = r->computed = NULL;
 }
+
+int mentor_list_all(struct ctl *ctl, uint32_t page,
+                    int (*fn)(const struct mentor_summary *s, void *userdata), void *userdata)
+{
+	uint32_t offset = 0, total = 0, got;
+	int r, rc;
+
+	do {
+		sd_bus_message *reply = NULL;
+		struct mentor_summary s;
+		if ((rc = ctl_call(ctl, "ListMentors", &reply, "suu", "score", offset, page)) != 0)
+			return rc;
+		got = 0;
+		r = sd_bus_message_enter_container(reply, 'a', "(tssdda(ss)ttxx)");
+		while (r >= 0 && !sd_bus_message_at_end(reply, false)) {
+			if ((r = mentor_summary_read(reply, &s)) >= 0 && (r = fn(&s, userdata)) >= 0)
+				got++;
+			mentor_summary_clear(&s);
+		}
+		if (r >= 0 && (r = sd_bus_message_exit_container(reply)) >= 0)
+			r = sd_bus_message_read(reply, "u", &total);
+		sd_bus_message_unref(reply);
+		if (r < 0)
+			return ctl_bad_reply("ListMentors", r);
+		offset += got;
+	} while (got > 0 && offset < total);
+	return 0;
+}

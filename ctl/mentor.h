@@ -34,6 +34,14 @@ void mentor_summary_clear(struct mentor_summary *s);
  * calls it event_count, its events being the timeline). NULL on ENOMEM. */
 struct cJSON *mentor_summary_json(const struct mentor_summary *s, const char *events_key);
 
+/* Every mentor, ListMentors page by page (by score, `page` rows a call):
+ * fn(summary, userdata) for each row, a negative errno from it stopping the
+ * walk. A poll may reorder the ranking between two pages, so a mentor can
+ * come twice (or be missed by one page): the caller drops repeats. Returns
+ * 0, or the exit code to use (the error already printed). */
+int mentor_list_all(struct ctl *ctl, uint32_t page,
+                    int (*fn)(const struct mentor_summary *s, void *userdata), void *userdata);
+
 /* A MENTOR argument as the daemon understood it; owns its strings. */
 struct mentor_ref {
 	uint64_t id;
