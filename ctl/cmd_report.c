@@ -5,6 +5,7 @@
  * writes it with report_html_write to a temporary file renamed into place
  * (0644, or 0600 with --private: it then holds the user's notes). */
 #include "ctl.h"
+#include "engagement.h"
 #include "mentor.h"
 #include "output.h"
 #include "report.h"
@@ -235,15 +236,37 @@ static int details_page(struct ctl *ctl, struct report *r, size_t from, size_t t
 	return k < 0 ? ctl_bad_reply("GetReportMentors", k) : 0;
 }
 
+struct engage_page {
+	struct report *r;
+	size_t from, to;
+};
+
+/* One GetEngagement row into its mentor's counts, by direction and channel. */
+static int take_counts(uint64_t id, const char *channel, const char *dir, const uint32_t *counts, size_t n,
+                       void *userdata)
+{
+	const struct engage_page *pg = userdata;
+	struct report *r = pg->r;
+	struct report_mentor *m = find(r, id, pg->from, pg->to);
+	int c = report_channel_index(channel), d = !strcmp(dir, "in") ? 0 : !strcmp(dir, "out") ? 1 : -1;
+
+	/* A channel this mentorctl does not know yet is left out. */
+	if (!m || c < 0 || d < 0)
+		return 0;
+	if (!m->counts && !(m->counts = calloc(2 * REPORT_CHANNELS * r->months, sizeof *m->counts)))
+		return -ENOMEM;
+	for (size_t i = 0; i < n && i < r->months; i++)
+		m->counts[((size_t)d * REPORT_CHANNELS + (size_t)c) * r->months + i] = counts[i];
+	return 0;
+}
+
 /* GetEngagement (by month) for m[from..to): the timelines' counts. */
 static int engagement_page(struct ctl *ctl, struct report *r, size_t from, size_t to)
 {
 	msg_unref sd_bus_message *msg = NULL, *reply = NULL;
 	sd_bus_error error = SD_BUS_ERROR_NULL;
 	uint64_t ids[ENGAGE_PAGE];
-	const char *channel, *dir;
-	uint64_t id;
-	int64_t start;
+	struct engage_page pg = { r, from, to };
 	int rc, k;
 
 	for (size_t i = from; i < to; i++)
@@ -257,29 +280,9 @@ static int engagement_page(struct ctl *ctl, struct report *r, size_t from, size_
 	sd_bus_error_free(&error);
 	if (rc != 0)
 		return rc;
-	if ((k = sd_bus_message_read(reply, "x", &start)) < 0 ||
-	    (k = sd_bus_message_enter_container(reply, 'a', "(tssau)")) < 0)
-		return ctl_bad_reply("GetEngagement", k);
-	r->start = start;
-	while ((k = sd_bus_message_enter_container(reply, 'r', "tssau")) > 0) {
-		const uint32_t *counts;
-		size_t size;
-		if ((k = sd_bus_message_read(reply, "tss", &id, &channel, &dir)) < 0 ||
-		    (k = sd_bus_message_read_array(reply, 'u', (const void **)&counts, &size)) < 0 ||
-		    (k = sd_bus_message_exit_container(reply)) < 0)
-			break;
-		struct report_mentor *m = find(r, id, from, to);
-		int c = report_channel_index(channel), d = !strcmp(dir, "in") ? 0 : !strcmp(dir, "out") ? 1 : -1;
-		size /= sizeof *counts;
-		/* A channel this mentorctl does not know yet is left out. */
-		if (!m || c < 0 || d < 0)
-			continue;
-		if (!m->counts && !(m->counts = calloc(2 * REPORT_CHANNELS * r->months, sizeof *m->counts)))
-			return ctl_bad_reply("report", -ENOMEM);
-		for (size_t i = 0; i < size && i < r->months; i++)
-			m->counts[((size_t)d * REPORT_CHANNELS + (size_t)c) * r->months + i] = counts[i];
-	}
-	return k < 0 ? ctl_bad_reply("GetEngagement", k) : 0;
+	if ((k = engagement_read(reply, &r->start, take_counts, &pg)) < 0)
+		return k == -ENOMEM ? ctl_bad_reply("report", k) : ctl_bad_reply("GetEngagement", k);
+	return 0;
 }
 
 /* Mentors that got no GetReportMentors row (unfollowed meanwhile). */

@@ -14,7 +14,7 @@ static long find(const struct engagement *e, uint64_t id)
 	return -1;
 }
 
-static int read_series(sd_bus_message *reply, struct engagement *e)
+int engagement_read(sd_bus_message *reply, int64_t *start, engagement_row_fn fn, void *userdata)
 {
 	const char *channel, *dir;
 	const uint32_t *v;
@@ -22,21 +22,32 @@ static int read_series(sd_bus_message *reply, struct engagement *e)
 	uint64_t id;
 	int r;
 
-	if ((r = sd_bus_message_enter_container(reply, 'a', "(tssau)")) < 0)
+	if ((r = sd_bus_message_read(reply, "x", start)) < 0 ||
+	    (r = sd_bus_message_enter_container(reply, 'a', "(tssau)")) < 0)
 		return r;
 	while ((r = sd_bus_message_enter_container(reply, 'r', "tssau")) > 0) {
 		if ((r = sd_bus_message_read(reply, "tss", &id, &channel, &dir)) < 0 ||
 		    (r = sd_bus_message_read_array(reply, 'u', (const void **)&v, &size)) < 0 ||
-		    (r = sd_bus_message_exit_container(reply)) < 0)
+		    (r = sd_bus_message_exit_container(reply)) < 0 ||
+		    (r = fn(id, channel, dir, v, size / sizeof *v, userdata)) < 0)
 			return r;
-		long i = find(e, id);
-		if (i < 0 || size / sizeof *v != e->count)
-			return -EBADMSG;
-		uint32_t *row = (strcmp(dir, "in") == 0 ? e->in : e->out) + (size_t)i * e->count;
-		for (uint32_t k = 0; k < e->count; k++)
-			row[k] = row[k] + v[k] < row[k] ? UINT32_MAX : row[k] + v[k];
 	}
 	return r < 0 ? r : sd_bus_message_exit_container(reply);
+}
+
+/* engagement_fetch's rows: every channel summed into the mentor's in or out. */
+static int sum_row(uint64_t id, const char *channel, const char *dir, const uint32_t *v, size_t n,
+                   void *userdata)
+{
+	struct engagement *e = userdata;
+	long i = find(e, id);
+
+	if (i < 0 || n != e->count)
+		return -EBADMSG;
+	uint32_t *row = (strcmp(dir, "in") == 0 ? e->in : e->out) + (size_t)i * e->count;
+	for (uint32_t k = 0; k < e->count; k++)
+		row[k] = row[k] + v[k] < row[k] ? UINT32_MAX : row[k] + v[k];
+	return 0;
 }
 
 int engagement_fetch(struct ctl *ctl, const uint64_t *ids, size_t n, const char *unit, uint32_t count,
@@ -65,10 +76,9 @@ int engagement_fetch(struct ctl *ctl, const uint64_t *ids, size_t n, const char 
 	}
 	if ((r = sd_bus_message_append_array(msg, 't', ids, n * sizeof *ids)) < 0 ||
 	    (r = sd_bus_message_append(msg, "su", unit, count)) < 0 ||
-	    (r = sd_bus_call(ctl->bus, msg, 0, &error, &reply)) < 0 ||
-	    (r = sd_bus_message_read(reply, "x", &e->start)) < 0)
+	    (r = sd_bus_call(ctl->bus, msg, 0, &error, &reply)) < 0)
 		goto out;
-	r = read_series(reply, e);
+	r = engagement_read(reply, &e->start, sum_row, e);
 out:
 	sd_bus_message_unref(msg);
 	sd_bus_message_unref(reply);

@@ -24,6 +24,14 @@ struct engagement {
 int engagement_fetch(struct ctl *ctl, const uint64_t *ids, size_t n, const char *unit, uint32_t count,
                      struct engagement *e);
 
+/* GetEngagement's reply, read: *start, then fn(id, channel, dir, counts,
+ * n, userdata) for each (mentor, channel, direction) row; a negative errno
+ * from fn stops the reading. Returns 0 or a negative errno. The report
+ * keeps the channels apart; engagement_fetch sums them. */
+typedef int (*engagement_row_fn)(uint64_t id, const char *channel, const char *dir, const uint32_t *counts,
+                                 size_t n, void *userdata);
+int engagement_read(sd_bus_message *reply, int64_t *start, engagement_row_fn fn, void *userdata);
+
 /* The rows of mentor id (NULL both when it has none). */
 void engagement_rows(const struct engagement *e, uint64_t id, const uint32_t **in, const uint32_t **out);
 
