@@ -144,7 +144,6 @@ void sched_xcap_reported(struct sched_platform *p, int64_t now, int64_t project_
 	int64_t waited, own;
 
 	load(p, now);
-	waited = x->waited;
 	if (reset_day && reset_day != x->api_reset_day) {
 		snprintf(v, sizeof v, "%d", reset_day);
 		if (store_meta_set(p->s->store, "x_cap_reset_day", v) < 0)
@@ -152,14 +151,15 @@ void sched_xcap_reported(struct sched_platform *p, int64_t now, int64_t project_
 		x->api_reset_day = reset_day;
 		if (!p->cfg->cap_reset_day)
 			log_info("x: X's billing month starts on day %d (from /2/usage/tweets)", reset_day);
+		waited = x->waited;
+		x->day = 0;   /* read again: the month moved */
+		load(p, now);
+		/* A wait already told stays told in the moved month. */
+		if (x->day && waited > x->waited && store_xusage_set_waited(p->s->store, x->month, waited) >= 0)
+			x->waited = waited;
 	}
-	x->day = 0;   /* read again: the month may have moved */
-	load(p, now);
 	if (!x->day)
 		return;
-	/* A wait already told stays told when the reset day moved the month. */
-	if (waited > x->waited && store_xusage_set_waited(p->s->store, x->month, waited) >= 0)
-		x->waited = waited;
 	own = x->before_today + x->today;
 	if (store_xusage_set_reported(p->s->store, x->month, project_usage, own, now) < 0)
 		log_warn("x: cannot store X's own count");
