@@ -85,8 +85,10 @@ int store_xusage_month(struct store *s, int64_t start, struct store_xmonth *out)
 	return r;
 }
 
-/* One upsert of the month's row (parameters past the statement's own are ignored). */
-static int set_column(struct store *s, const char *sql, int64_t start, int64_t a, int64_t b, const char *what)
+/* One upsert of the month's row: ?1 the month's start, ?2 to ?4 the
+ * values (those past the statement's own parameters are ignored). */
+static int upsert_month(struct store *s, const char *sql, int64_t start, int64_t a, int64_t b, int64_t c,
+                        const char *what)
 {
 	sqlite3_stmt *st = NULL;
 	int r;
@@ -96,6 +98,7 @@ static int set_column(struct store *s, const char *sql, int64_t start, int64_t a
 	sqlite3_bind_int64(st, 1, start);
 	sqlite3_bind_int64(st, 2, a);
 	sqlite3_bind_int64(st, 3, b);
+	sqlite3_bind_int64(st, 4, c);
 	r = store_exec_stmt(s, st, what);
 	sqlite3_finalize(st);
 	return r < 0 ? r : 0;
@@ -103,31 +106,21 @@ static int set_column(struct store *s, const char *sql, int64_t start, int64_t a
 
 int store_xusage_set_reported(struct store *s, int64_t start, int64_t reported, int64_t own, int64_t at)
 {
-	sqlite3_stmt *st = NULL;
-	int r;
-
-	if ((r = prepare(s, "INSERT INTO x_months (start, reported, own, reported_at) VALUES (?1, ?2, ?3, ?4) "
-	                    "ON CONFLICT (start) DO UPDATE SET reported = ?2, own = ?3, reported_at = ?4", &st)) < 0)
-		return r;
-	sqlite3_bind_int64(st, 1, start);
-	sqlite3_bind_int64(st, 2, reported);
-	sqlite3_bind_int64(st, 3, own);
-	sqlite3_bind_int64(st, 4, at);
-	r = store_exec_stmt(s, st, "store X's own count");
-	sqlite3_finalize(st);
-	return r < 0 ? r : 0;
+	return upsert_month(s, "INSERT INTO x_months (start, reported, own, reported_at) VALUES (?1, ?2, ?3, ?4) "
+	                       "ON CONFLICT (start) DO UPDATE SET reported = ?2, own = ?3, reported_at = ?4",
+	                    start, reported, own, at, "store X's own count");
 }
 
 int store_xusage_set_warned(struct store *s, int64_t start)
 {
-	return set_column(s, "INSERT INTO x_months (start, warned) VALUES (?1, 1) "
-	                     "ON CONFLICT (start) DO UPDATE SET warned = 1",
-	                  start, 0, 0, "note X's 80% notification");
+	return upsert_month(s, "INSERT INTO x_months (start, warned) VALUES (?1, 1) "
+	                       "ON CONFLICT (start) DO UPDATE SET warned = 1",
+	                    start, 0, 0, 0, "note X's 80% notification");
 }
 
 int store_xusage_set_waited(struct store *s, int64_t start, int64_t day)
 {
-	return set_column(s, "INSERT INTO x_months (start, waited) VALUES (?1, ?2) "
-	                     "ON CONFLICT (start) DO UPDATE SET waited = ?2",
-	                  start, day, 0, "note X's wait");
+	return upsert_month(s, "INSERT INTO x_months (start, waited) VALUES (?1, ?2) "
+	                       "ON CONFLICT (start) DO UPDATE SET waited = ?2",
+	                    start, day, 0, 0, "note X's wait");
 }
