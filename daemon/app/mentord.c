@@ -90,8 +90,7 @@ static int setup_events(struct mentord *m)
 	    evsignal_add(m->sig_hup, NULL) < 0)
 		return -ENOMEM;
 	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0) {
-		struct timeval tv = { .tv_sec = (time_t)(wd_usec / 2 / 1000000),
-		                      .tv_usec = (suseconds_t)(wd_usec / 2 % 1000000) };
+		struct timeval tv = clock_timeval((int64_t)(wd_usec / 2));
 		m->watchdog = event_new(m->base, -1, EV_PERSIST, on_watchdog, m);
 		if (!m->watchdog || event_add(m->watchdog, &tv) < 0)
 			return -ENOMEM;

@@ -53,3 +53,10 @@ void clock_format_rfc3339(int64_t t, char buf[static 32])
 	if (!gmtime_r(&tt, &tm) || !strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(buf, 32, "1970-01-01T00:00:00Z");
 }
+
+struct timeval clock_timeval(int64_t us)
+{
+	if (us < 0)
+		us = 0;
+	return (struct timeval){ .tv_sec = (time_t)(us / 1000000), .tv_usec = (suseconds_t)(us % 1000000) };
+}

@@ -10,6 +10,7 @@
 #define MENTORD_BASE_CLOCK_H
 
 #include <stdint.h>
+#include <sys/time.h>
 
 struct clock {
 	int64_t offset;        /* seconds added to the wall clock */
@@ -26,6 +27,9 @@ int64_t clock_now(const struct clock *c);
 
 /* Real µs that secs of the daemon's clock take: what a timer waits. */
 int64_t clock_real_usec(const struct clock *c, int64_t secs);
+
+/* us (negative: 0) as the timeval libevent's timers take. */
+struct timeval clock_timeval(int64_t us);
 
 /* The system's clocks, unmoved. */
 uint64_t clock_monotonic_usec(void);

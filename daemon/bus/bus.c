@@ -63,7 +63,7 @@ void bus_rearm(struct bus *b)
 	 * queued (read during a synchronous call) and must be processed now. */
 	if (sd_bus_get_timeout(b->bus, &until) > 0 && until != UINT64_MAX) {
 		uint64_t now = clock_monotonic_usec(), rel = until > now ? until - now : 0;
-		struct timeval tv = { .tv_sec = (time_t)(rel / 1000000), .tv_usec = (suseconds_t)(rel % 1000000) };
+		struct timeval tv = clock_timeval((int64_t)rel);
 		evtimer_add(b->timer, &tv);
 	} else {
 		evtimer_del(b->timer);

@@ -211,8 +211,8 @@ static void on_rescan_tick(evutil_socket_t fd, short what, void *data)
 
 static int rescan_every(struct mail *m, int seconds)
 {
-	int64_t us = clock_real_usec(m->deps.clock, seconds);   /* on the daemon's clock, as tests scale it */
-	struct timeval tv = { .tv_sec = us / 1000000, .tv_usec = us % 1000000 };
+	/* On the daemon's clock, as tests scale it. */
+	struct timeval tv = clock_timeval(clock_real_usec(m->deps.clock, seconds));
 
 	if (!(m->iev = event_new(m->deps.base, -1, EV_PERSIST, on_rescan_tick, m)) || event_add(m->iev, &tv) < 0)
 		return -ENOMEM;

@@ -239,7 +239,7 @@ static void arm(struct notifier *n)
 		return;
 	}
 	us = due > now ? clock_real_usec(n->clock, due - now) : 0;
-	tv = (struct timeval){ .tv_sec = (time_t)(us / 1000000), .tv_usec = (suseconds_t)(us % 1000000) };
+	tv = clock_timeval(us);
 	evtimer_add(n->timer, &tv);
 }
 

@@ -515,7 +515,7 @@ static void arm_timer(struct sched *s, int64_t now)
 	int64_t us = next > now ? clock_real_usec(s->clock, next - now) : 0;
 	if (us < 1000)
 		us = 1000;   /* ready but unstarted: retry soon, never spin */
-	struct timeval tv = { .tv_sec = (time_t)(us / 1000000), .tv_usec = (suseconds_t)(us % 1000000) };
+	struct timeval tv = clock_timeval(us);
 	evtimer_add(s->timer, &tv);
 }
 

@@ -122,7 +122,7 @@ static void wake_at(struct job *j, int64_t at, enum job_state state)
 {
 	int64_t now = sched_now(j->im->s);
 	int64_t us = at > now ? clock_real_usec(j->im->s->clock, at - now) : 0;
-	struct timeval tv = { .tv_sec = (time_t)(us / 1000000), .tv_usec = (suseconds_t)(us % 1000000) };
+	struct timeval tv = clock_timeval(us);
 
 	if (j->state != state) {
 		j->state = state;

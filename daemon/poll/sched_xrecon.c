@@ -41,8 +41,7 @@ static void arm(struct sched_platform *p, int64_t secs)
 	us = clock_real_usec(p->s->clock, secs > 0 ? secs : 0);
 	if (us < 1000)
 		us = 1000;
-	tv.tv_sec = (time_t)(us / 1000000);
-	tv.tv_usec = (suseconds_t)(us % 1000000);
+	tv = clock_timeval(us);
 	evtimer_add(x->timer, &tv);
 }
 
